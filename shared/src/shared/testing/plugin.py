@@ -1,1 +1,52 @@
-"""pytest plugin with the fixtures every service uses (filled in by the kernel)."""
+"""pytest fixtures every service uses: real PostgreSQL, RabbitMQ and SMTP, fresh per test."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from shared.testing.servers import (
+    SmtpSink,
+    create_database,
+    delete_namespace,
+    drop_database,
+    postgres_server,
+    rabbitmq_server,
+    smtp_sink,
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> Iterator[str]:
+    with rabbitmq_server() as url:
+        yield url
+
+
+@pytest.fixture
+async def database_url(postgres_url: str) -> AsyncIterator[str]:
+    """A fresh, empty database for this test, dropped afterwards."""
+    dsn = await create_database(postgres_url)
+    yield dsn
+    await drop_database(dsn)
+
+
+@pytest.fixture
+async def bus_namespace(amqp_url: str) -> AsyncIterator[str]:
+    """A private prefix for the exchange and queues of this test, deleted afterwards."""
+    ns = f"t{uuid.uuid4().hex[:10]}."
+    yield ns
+    await delete_namespace(amqp_url, ns)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpSink]:
+    with smtp_sink() as sink:
+        yield sink

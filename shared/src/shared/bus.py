@@ -1,0 +1,288 @@
+"""RabbitMQ: the topology, publishing with confirms, and inbox-guarded consumers.
+
+One durable topic exchange `domain-events`, routing key `<service>.<EventType>`. Each consumer is
+a durable quorum queue `<service>.<purpose>` with a delivery limit; a message that keeps failing is
+dead-lettered to `<queue>.dlq`, where `python -m shared.dlq` lists and replays it. Every event is
+also bound to the stream queue `analytics.events`, so no publish is ever unroutable. The whole
+topology is declared at start-up, before anything publishes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import aio_pika
+import asyncpg
+from aio_pika.abc import (
+    AbstractExchange,
+    AbstractIncomingMessage,
+    AbstractRobustChannel,
+    AbstractRobustConnection,
+)
+
+from shared.context import set_metadata
+from shared.events import Envelope
+from shared.logging import bind_contextvars, get_logger
+
+log = get_logger(__name__)
+
+EXCHANGE = "domain-events"
+ANALYTICS_STREAM = "analytics.events"
+REVOCATIONS_STREAM = "auth.revocations"
+REVOCATION_EVENTS = ("identity.SessionRevoked", "identity.UserSuspended")
+
+Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A consumer queue `<service>.<name>` bound to the routing keys it handles."""
+
+    service: str
+    name: str
+    bindings: tuple[str, ...]
+    handler: Handler | None = field(default=None, compare=False)
+
+    @property
+    def queue(self) -> str:
+        return f"{self.service}.{self.name}"
+
+
+class PublishFailed(Exception):
+    """The broker did not confirm a message (returned, nacked, timed out or connection lost)."""
+
+
+class Broker:
+    # Names declared per namespace, so tests can delete their private topology afterwards.
+    declared: ClassVar[dict[str, set[tuple[str, str]]]] = {}
+
+    def __init__(
+        self,
+        url: str,
+        namespace: str = "",
+        *,
+        publish_timeout: float = 10.0,
+        prefetch: int = 32,
+        delivery_limit: int = 5,
+        stream_max_age: str = "30D",
+        connection_label: str = "creator-platform",
+    ) -> None:
+        self.connection_label = connection_label
+        self.url = url
+        self.ns = namespace
+        self.publish_timeout = publish_timeout
+        self.prefetch = prefetch
+        self.delivery_limit = delivery_limit
+        self.stream_max_age = stream_max_age
+        self.connection: AbstractRobustConnection | None = None
+        self._publish_channel: AbstractRobustChannel | None = None
+        self._exchange: AbstractExchange | None = None
+        self._consumer_channels: list[AbstractRobustChannel] = []
+
+    def name(self, base: str) -> str:
+        return f"{self.ns}{base}"
+
+    async def connect(self) -> None:
+        self.connection = await aio_pika.connect_robust(
+            self.url,
+            reconnect_interval=1.0,
+            client_properties={"connection_name": f"{self.ns}{self.connection_label}"},
+        )
+        self._publish_channel = await self.connection.channel(  # type: ignore[assignment]
+            publisher_confirms=True, on_return_raises=True
+        )
+
+    async def close(self) -> None:
+        if self.connection is not None:
+            await self.connection.close()
+            self.connection = None
+
+    async def declare_topology(self, subscriptions: Iterable[Subscription] = ()) -> None:
+        assert self.connection is not None
+        names = Broker.declared.setdefault(self.ns, set())
+        names.update(
+            {
+                ("exchange", self.name(EXCHANGE)),
+                ("exchange", self.name(EXCHANGE + ".dlx")),
+                ("queue", self.name(ANALYTICS_STREAM)),
+                ("queue", self.name(REVOCATIONS_STREAM)),
+            }
+        )
+        for sub in subscriptions:
+            names.update(
+                {("queue", self.name(sub.queue)), ("queue", self.name(sub.queue) + ".dlq")}
+            )
+        channel = await self.connection.channel()
+        try:
+            exchange = await channel.declare_exchange(
+                self.name(EXCHANGE), aio_pika.ExchangeType.TOPIC, durable=True
+            )
+            dlx = await channel.declare_exchange(
+                self.name(EXCHANGE + ".dlx"), aio_pika.ExchangeType.DIRECT, durable=True
+            )
+            stream = await channel.declare_queue(
+                self.name(ANALYTICS_STREAM),
+                durable=True,
+                arguments={"x-queue-type": "stream", "x-max-age": self.stream_max_age},
+            )
+            await stream.bind(exchange, routing_key="#")
+            revocations = await channel.declare_queue(
+                self.name(REVOCATIONS_STREAM),
+                durable=True,
+                arguments={"x-queue-type": "stream", "x-max-age": "1h"},
+            )
+            for key in REVOCATION_EVENTS:
+                await revocations.bind(exchange, routing_key=key)
+            for sub in subscriptions:
+                queue_name = self.name(sub.queue)
+                dlq = await channel.declare_queue(
+                    queue_name + ".dlq", durable=True, arguments={"x-queue-type": "quorum"}
+                )
+                await dlq.bind(dlx, routing_key=queue_name)
+                queue = await channel.declare_queue(
+                    queue_name,
+                    durable=True,
+                    arguments={
+                        "x-queue-type": "quorum",
+                        "x-delivery-limit": self.delivery_limit,
+                        "x-dead-letter-exchange": self.name(EXCHANGE + ".dlx"),
+                        "x-dead-letter-routing-key": queue_name,
+                    },
+                )
+                for key in sub.bindings:
+                    await queue.bind(exchange, routing_key=key)
+        finally:
+            await channel.close()
+
+    async def _exchange_for_publish(self) -> AbstractExchange:
+        if self._exchange is None:
+            assert self._publish_channel is not None, "connect() first"
+            self._exchange = await self._publish_channel.get_exchange(self.name(EXCHANGE))
+        return self._exchange
+
+    async def publish_many(self, items: Sequence[tuple[str, str, bytes]]) -> int:
+        """Publish `(message_id, routing_key, body)` in order; return how many were confirmed.
+
+        Confirmations are awaited together (one round trip for the batch), and the count is of
+        the unbroken confirmed prefix: the caller keeps everything after the first failure and
+        publishes it again, so per-stream order survives a lost connection.
+        """
+        if not items:
+            return 0
+        exchange = await self._exchange_for_publish()
+
+        async def one(message_id: str, routing_key: str, body: bytes) -> None:
+            message = aio_pika.Message(
+                body,
+                message_id=message_id,
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            )
+            await exchange.publish(
+                message, routing_key, mandatory=True, timeout=self.publish_timeout
+            )
+
+        results = await asyncio.gather(
+            *(asyncio.wait_for(one(*item), self.publish_timeout) for item in items),
+            return_exceptions=True,
+        )
+        confirmed = 0
+        for result in results:
+            if isinstance(result, BaseException):
+                log.warning("publish failed", error=repr(result))
+                self._exchange = None
+                break
+            confirmed += 1
+        return confirmed
+
+    async def publish(self, routing_key: str, envelope: Envelope) -> None:
+        done = await self.publish_many([(str(envelope.event_id), routing_key, envelope.to_bytes())])
+        if done != 1:
+            raise PublishFailed(routing_key)
+
+    async def consume(
+        self, subscription: Subscription, pool: asyncpg.Pool, handler: Handler | None = None
+    ) -> None:
+        """Handle the queue's messages one at a time, in order, each in one inbox-guarded transaction."""
+        assert self.connection is not None
+        handle = handler or subscription.handler
+        assert handle is not None, f"no handler for {subscription.queue}"
+        channel: AbstractRobustChannel = await self.connection.channel()  # type: ignore[assignment]
+        await channel.set_qos(prefetch_count=self.prefetch)
+        self._consumer_channels.append(channel)
+        queue = await channel.get_queue(self.name(subscription.queue))
+        consumer = InboxConsumer(subscription.queue, pool, handle)
+        await queue.consume(consumer.on_message)
+
+
+class InboxConsumer:
+    """Processes one message at a time (FIFO), acking only after the transaction committed."""
+
+    def __init__(self, name: str, pool: asyncpg.Pool, handler: Handler) -> None:
+        self.name = name
+        self.pool = pool
+        self.handler = handler
+        self._lock = asyncio.Lock()
+
+    async def handle(self, envelope: Envelope) -> bool:
+        """Run the handler once per event id; False when this event was handled before."""
+        set_metadata(
+            correlation_id=envelope.correlation_id or str(envelope.event_id),
+            causation_id=str(envelope.event_id),
+            actor_id=envelope.actor_id,
+        )
+        async with self.pool.acquire() as conn, conn.transaction():
+            fresh = await conn.fetchval(
+                "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2)"
+                " ON CONFLICT DO NOTHING RETURNING 1",
+                self.name,
+                envelope.event_id,
+            )
+            if not fresh:
+                return False
+            await self.handler(conn, envelope)
+            return True
+
+    async def on_message(self, message: AbstractIncomingMessage) -> None:
+        async with self._lock:
+            try:
+                envelope = Envelope.from_bytes(message.body)
+            except Exception:
+                log.error("unreadable message dead-lettered", consumer=self.name)
+                await message.reject(requeue=False)
+                return
+            bind_contextvars(
+                correlation_id=envelope.correlation_id, event_id=str(envelope.event_id)
+            )
+            try:
+                await self.handle(envelope)
+            except Exception:
+                deliveries = _delivery_count(message)
+                log.exception(
+                    "handler failed; message returned to the queue",
+                    consumer=self.name,
+                    event_type=envelope.type,
+                    deliveries=deliveries,
+                )
+                # Back off a little so a failing dependency is not hammered; the quorum queue
+                # counts the redelivery and dead-letters the message past its delivery limit.
+                await asyncio.sleep(min(0.05 * 2**deliveries, 2.0))
+                await _settle(message.nack(requeue=True))
+                return
+            await _settle(message.ack())
+
+
+async def _settle(op: Awaitable[Any]) -> None:
+    # After a reconnect the old channel is gone: the broker redelivers and the inbox skips it.
+    try:
+        await op
+    except Exception as exc:
+        log.warning("ack/nack on a closed channel", error=repr(exc))
+
+
+def _delivery_count(message: AbstractIncomingMessage) -> int:
+    value = (message.headers or {}).get("x-delivery-count", 0)
+    return int(value) if isinstance(value, int) else 0

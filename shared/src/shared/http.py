@@ -1,0 +1,280 @@
+"""The FastAPI app factory every service uses: lifespan, health, request ids, problem+json."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.auth import RevocationList, TokenVerifier, follow_revocations
+from shared.bus import Broker, Subscription
+from shared.context import set_metadata
+from shared.db import create_pool, ensure_database, migrate
+from shared.eventstore import EventStore, Projections
+from shared.logging import bind_contextvars, configure_logging, get_logger
+from shared.mailer import Mailer
+from shared.outbox import OutboxRelay
+from shared.problems import PROBLEM_JSON, Problem, problem_body
+from shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+Hook = Callable[[FastAPI], Awaitable[None]]
+
+
+class RequestIdMiddleware:
+    """Takes a sane `X-Request-ID` or makes one; binds it to logs, event metadata and the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
+        bind_contextvars(request_id=request_id, correlation_id=request_id, user_id=None)
+        set_metadata(correlation_id=request_id, causation_id=None, actor_id=None)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def problem_response(problem: Problem, request: Request | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.body(str(request.url.path) if request else None),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=problem.headers,
+    )
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts) or "request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _field_name(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return JSONResponse(
+            problem_body(
+                422, "validation_error", "Invalid input", detail, errors, str(request.url.path)
+            ),
+            status_code=422,
+            media_type=PROBLEM_JSON,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(
+            problem_body(
+                exc.status_code,
+                code,
+                str(exc.detail),
+                str(exc.detail),
+                instance=str(request.url.path),
+            ),
+            status_code=exc.status_code,
+            media_type=PROBLEM_JSON,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", path=request.url.path)
+        return JSONResponse(
+            problem_body(
+                500,
+                "internal_error",
+                "Something went wrong",
+                "An unexpected error occurred; it has been logged.",
+                instance=str(request.url.path),
+            ),
+            status_code=500,
+            media_type=PROBLEM_JSON,
+        )
+
+
+@dataclass
+class ServiceSpec:
+    """What a service is made of; `create_service_app` wires it up the same way everywhere."""
+
+    name: str
+    settings: ServiceSettings
+    routers: Sequence[APIRouter] = ()
+    migrations: Path | None = None
+    projections: Projections = field(default_factory=Projections)
+    subscriptions: Sequence[Subscription] = ()
+    verify_tokens: bool = True
+    on_start: Sequence[Hook] = ()
+    on_stop: Sequence[Hook] = ()
+    title: str | None = None
+    version: str = "0.1.0"
+
+
+class BusRuntime:
+    """Connects to the broker in the background and keeps retrying, so a service starts and
+    accepts writes (kept in its outbox) while the broker is down."""
+
+    def __init__(self, app: FastAPI, spec: ServiceSpec, broker: Broker) -> None:
+        self.app = app
+        self.spec = spec
+        self.broker = broker
+        self.ready = asyncio.Event()
+
+    async def run(self) -> None:
+        delay = 0.2
+        while True:
+            try:
+                await self.broker.connect()
+                await self.broker.declare_topology(self.spec.subscriptions)
+                for sub in self.spec.subscriptions:
+                    await self.broker.consume(sub, self.app.state.pool)
+                if self.spec.verify_tokens:
+                    await follow_revocations(self.broker, self.app.state.revocations)
+                self.ready.set()
+                log.info(
+                    "broker connected", subscriptions=[s.queue for s in self.spec.subscriptions]
+                )
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("broker not reachable yet; retrying", error=repr(exc))
+                with contextlib.suppress(Exception):
+                    await self.broker.close()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+
+def create_service_app(spec: ServiceSpec) -> FastAPI:
+    settings = spec.settings
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(spec.name, settings.log_level, settings.log_json)
+        if not settings.is_production:
+            await ensure_database(settings.database_url)
+        await migrate(settings.database_url, [spec.migrations] if spec.migrations else [])
+        pool = await create_pool(settings.database_url, settings.db_pool_min, settings.db_pool_max)
+        broker = Broker(
+            settings.amqp_url,
+            settings.bus_namespace,
+            publish_timeout=settings.publish_timeout_s,
+            prefetch=settings.consumer_prefetch,
+            delivery_limit=settings.delivery_limit,
+        )
+        revocations = RevocationList()
+        app.state.settings = settings
+        app.state.pool = pool
+        app.state.store = EventStore(spec.name, spec.projections)
+        app.state.broker = broker
+        app.state.revocations = revocations
+        app.state.verifier = TokenVerifier(
+            settings.jwks_url, settings.jwt_issuer, settings.jwt_audience, revocations
+        )
+        app.state.mailer = Mailer(settings.smtp_url, settings.mail_dir, settings.mail_from)
+        bus = BusRuntime(app, spec, broker)
+        app.state.bus = bus
+        relay = OutboxRelay(settings.database_url, broker, spec.name)
+        app.state.relay = relay
+
+        async def relay_when_connected() -> None:
+            await bus.ready.wait()
+            await relay.run()
+
+        tasks = [asyncio.create_task(bus.run()), asyncio.create_task(relay_when_connected())]
+        try:
+            for hook in spec.on_start:
+                await hook(app)
+            yield
+        finally:
+            for hook in spec.on_stop:
+                with contextlib.suppress(Exception):
+                    await hook(app)
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            with contextlib.suppress(Exception):
+                await broker.close()
+            await app.state.verifier.close()
+            await pool.close()
+
+    app = FastAPI(
+        title=spec.title or f"{spec.name} service",
+        version=spec.version,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    install_error_handlers(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        checks: dict[str, str] = {}
+        pool: asyncpg.Pool = request.app.state.pool
+        try:
+            async with pool.acquire(timeout=2) as conn:
+                await conn.fetchval("SELECT 1")
+            checks["database"] = "ok"
+        except Exception:
+            checks["database"] = "unreachable"
+        conn_ = request.app.state.broker.connection
+        checks["broker"] = "ok" if conn_ is not None and not conn_.is_closed else "unreachable"
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ok" if ok else "unavailable", "checks": checks},
+            status_code=200 if ok else 503,
+        )
+
+    for router in spec.routers:
+        app.include_router(router)
+    return app
+
+
+def get_pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.pool
+    return pool
+
+
+def get_store(request: Request) -> EventStore:
+    store: EventStore = request.app.state.store
+    return store

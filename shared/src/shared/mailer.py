@@ -1,0 +1,57 @@
+"""Product and security e-mail: SMTP when configured, else `.eml` files in a local folder."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import urlparse
+
+import aiosmtplib
+
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class Mailer:
+    def __init__(self, smtp_url: str, mail_dir: str, sender: str) -> None:
+        self.smtp_url = smtp_url
+        self.mail_dir = Path(mail_dir)
+        self.sender = sender
+
+    def compose(self, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"] = self.sender
+        msg["To"] = to
+        msg["Subject"] = subject
+        msg["Message-ID"] = f"<{uuid.uuid4()}@creator-platform>"
+        msg.set_content(text)
+        if html:
+            msg.add_alternative(html, subtype="html")
+        return msg
+
+    async def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
+        msg = self.compose(to, subject, text, html)
+        if self.smtp_url:
+            url = urlparse(self.smtp_url)
+            await aiosmtplib.send(
+                msg,
+                hostname=url.hostname or "localhost",
+                port=url.port or 25,
+                username=url.username,
+                password=url.password,
+                start_tls=url.scheme == "smtp+starttls",
+                use_tls=url.scheme == "smtps",
+                timeout=10,
+            )
+            log.info("mail sent", subject=subject)
+            return
+        path = self.mail_dir / f"{msg['Message-ID'].strip('<>').split('@')[0]}.eml"
+        await asyncio.to_thread(self._write, path, msg.as_bytes())
+        log.info("mail written (no SMTP_URL configured)", subject=subject, path=str(path))
+
+    def _write(self, path: Path, data: bytes) -> None:
+        self.mail_dir.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)

@@ -1,0 +1,110 @@
+"""The outbox relay: publishes committed outbox rows in `global_position` order, then deletes them.
+
+One relay is active per service: the replica that holds a session-level advisory lock. It wakes on
+LISTEN/NOTIFY and polls as a fallback. Rows are read fresh each round (never a cursor over
+`global_position`, since sequence order is not commit order) and only the confirmed prefix of a
+batch is deleted, so after a broker outage publishing resumes at the first unconfirmed row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+import asyncpg
+
+from shared.bus import Broker
+from shared.db import advisory_key, connect
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        dsn: str,
+        broker: Broker,
+        producer: str,
+        *,
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+        max_backoff: float = 5.0,
+    ) -> None:
+        self.dsn = dsn
+        self.broker = broker
+        self.producer = producer
+        self.channel = f"outbox_{producer}"
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.max_backoff = max_backoff
+        self.published = 0
+        self.is_leader = False
+        self._wake = asyncio.Event()
+
+    def _on_notify(self, *_: Any) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Run until cancelled: stand by until elected, then relay; survive database restarts."""
+        while True:
+            conn: asyncpg.Connection | None = None
+            try:
+                conn = await connect(self.dsn)
+                while not await conn.fetchval(
+                    "SELECT pg_try_advisory_lock($1)", advisory_key(f"outbox:{self.producer}")
+                ):
+                    await asyncio.sleep(self.poll_interval)
+                self.is_leader = True
+                log.info("outbox relay elected", producer=self.producer)
+                await conn.add_listener(self.channel, self._on_notify)
+                await self._relay(conn)
+            except asyncio.CancelledError:
+                raise
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("outbox relay lost its database connection", error=repr(exc))
+                await asyncio.sleep(self.poll_interval)
+            finally:
+                self.is_leader = False
+                if conn is not None:
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(conn.close(), 2)
+
+    async def _relay(self, conn: asyncpg.Connection) -> None:
+        backoff = 0.1
+        while True:
+            self._wake.clear()
+            rows = await conn.fetch(
+                "SELECT global_position, event_id, routing_key, body FROM outbox"
+                " ORDER BY global_position LIMIT $1",
+                self.batch_size,
+            )
+            if not rows:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                continue
+            try:
+                confirmed = await self.broker.publish_many(
+                    [(str(r["event_id"]), r["routing_key"], bytes(r["body"])) for r in rows]
+                )
+            except Exception as exc:  # a broker outage must never stop the relay
+                log.warning("outbox publish error", error=repr(exc))
+                confirmed = 0
+            if confirmed:
+                await conn.execute(
+                    "DELETE FROM outbox WHERE global_position = ANY($1::bigint[])",
+                    [r["global_position"] for r in rows[:confirmed]],
+                )
+                self.published += confirmed
+                backoff = 0.1
+            if confirmed < len(rows):
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+
+    async def pending(self) -> int:
+        conn = await connect(self.dsn)
+        try:
+            return int(await conn.fetchval("SELECT count(*) FROM outbox"))
+        finally:
+            await conn.close()

@@ -1,0 +1,74 @@
+"""Settings from the environment with safe development defaults.
+
+Each service subclasses `ServiceSettings` with its own env prefix (`CATALOG_DATABASE_URL`, ...).
+Fields every process shares (broker, environment, token audience) are read without a prefix, so
+one `AMQP_URL` serves the whole system.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_AMQP_URL = "amqp://guest:guest@localhost/"
+
+
+def shared_field(default: object, *names: str) -> object:
+    """A field read from an unprefixed environment variable (first name wins)."""
+    return Field(default=default, validation_alias=AliasChoices(*names))
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    service_name: str = "service"
+    env: Literal["development", "test", "production"] = shared_field("development", "APP_ENV")  # type: ignore[assignment]
+    log_level: str = shared_field("INFO", "LOG_LEVEL")  # type: ignore[assignment]
+    log_json: bool | None = shared_field(None, "LOG_JSON")  # type: ignore[assignment]
+
+    database_url: str = ""
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+
+    amqp_url: str = shared_field(DEV_AMQP_URL, "AMQP_URL")  # type: ignore[assignment]
+    # Prefix for the exchange and every queue name: empty in real deployments, unique per test.
+    bus_namespace: str = shared_field("", "BUS_NAMESPACE")  # type: ignore[assignment]
+    publish_timeout_s: float = 10.0
+    consumer_prefetch: int = 32
+    delivery_limit: int = 5
+
+    jwt_issuer: str = shared_field("creator-platform", "JWT_ISSUER")  # type: ignore[assignment]
+    jwt_audience: str = shared_field("creator-platform-api", "JWT_AUDIENCE")  # type: ignore[assignment]
+    jwks_url: str = shared_field("http://localhost:8001/.well-known/jwks.json", "JWKS_URL")  # type: ignore[assignment]
+
+    smtp_url: str = shared_field("", "SMTP_URL")  # type: ignore[assignment]
+    mail_dir: str = shared_field(".run/mail", "MAIL_DIR")  # type: ignore[assignment]
+    mail_from: str = shared_field("Creator Platform <no-reply@creator.local>", "MAIL_FROM")  # type: ignore[assignment]
+    public_url: str = shared_field("http://localhost:8000", "PUBLIC_URL")  # type: ignore[assignment]
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    def dev_defaults_in_use(self) -> list[str]:
+        """Names of settings still at a development default; services extend this."""
+        found = []
+        if self.amqp_url == DEV_AMQP_URL:
+            found.append("AMQP_URL")
+        if not self.database_url or "localhost" in self.database_url:
+            found.append("DATABASE_URL")
+        return found
+
+    @model_validator(mode="after")
+    def _refuse_dev_defaults_in_production(self) -> ServiceSettings:
+        if self.database_url == "":
+            self.database_url = f"postgresql://localhost/{self.service_name}"
+        if self.env == "production":
+            bad = self.dev_defaults_in_use()
+            if bad:
+                raise ValueError(
+                    "APP_ENV=production refuses development defaults for: " + ", ".join(bad)
+                )
+        return self

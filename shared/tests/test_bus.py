@@ -1,0 +1,199 @@
+"""Contract tests for the outbox relay, the broker topology and inbox-guarded consumers,
+on the real RabbitMQ and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+
+import asyncpg
+import pytest
+from shared.bus import Broker, Subscription
+from shared.db import create_pool, migrate
+from shared.dlq import list_dead_letters, replay_dead_letters
+from shared.events import Envelope, Event, now
+from shared.eventstore import EventStore
+from shared.outbox import OutboxRelay
+from shared.testing.servers import close_broker_connections
+
+
+class ThingHappened(Event):
+    n: int
+
+
+@pytest.fixture
+async def pool(database_url: str):
+    await migrate(database_url, [])
+    p = await create_pool(database_url, max_size=10)
+    await p.execute(
+        "CREATE TABLE seen (seq bigserial PRIMARY KEY, event_id uuid, stream_id text, version int)"
+    )
+    yield p
+    await p.close()
+
+
+@pytest.fixture
+async def broker(amqp_url: str, bus_namespace: str):
+    b = Broker(amqp_url, bus_namespace, delivery_limit=2, publish_timeout=5)
+    await b.connect()
+    yield b
+    with contextlib.suppress(Exception):
+        await b.close()
+
+
+async def record(conn: asyncpg.Connection, env: Envelope) -> None:
+    await conn.execute(
+        "INSERT INTO seen (event_id, stream_id, version) VALUES ($1, $2, $3)",
+        env.event_id,
+        env.stream_id,
+        env.version,
+    )
+
+
+async def wait_until(predicate, timeout: float = 60.0, interval: float = 0.1) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("condition not reached")
+        await asyncio.sleep(interval)
+
+
+def envelope(n: int = 1) -> Envelope:
+    return Envelope(
+        event_id=uuid.uuid4(),
+        type="ThingHappened",
+        producer="test",
+        stream_type="thing",
+        stream_id="s1",
+        version=n,
+        occurred_at=now(),
+        data={"n": n},
+    )
+
+
+async def test_the_same_message_delivered_twice_is_handled_once(pool, broker):
+    sub = Subscription("test", "things", ("test.ThingHappened",), record)
+    await broker.declare_topology([sub])
+    await broker.consume(sub, pool)
+    env = envelope()
+    await broker.publish("test.ThingHappened", env)
+    await broker.publish("test.ThingHappened", env)
+    other = envelope(2)
+    await broker.publish("test.ThingHappened", other)  # processed after both copies of `env`
+    await wait_until(lambda: pool.fetchval("SELECT count(*) = 2 FROM seen"), timeout=10)
+    await asyncio.sleep(0.3)
+    assert await pool.fetchval("SELECT count(*) FROM seen WHERE event_id = $1", env.event_id) == 1
+    assert await pool.fetchval("SELECT count(*) FROM inbox") == 2
+
+
+async def test_ten_thousand_events_survive_a_broker_outage_exactly_once_in_order(
+    pool, broker, database_url, bus_namespace
+):
+    sub = Subscription("test", "all-things", ("test.#",), record)
+    await broker.declare_topology([sub])
+    await broker.consume(sub, pool)
+    store = EventStore("test")
+    relay = OutboxRelay(database_url, broker, "test", poll_interval=0.2)
+    relay_task = asyncio.create_task(relay.run())
+    streams = [f"stream-{i}" for i in range(50)]
+    per_call = 10
+
+    async def produce() -> None:
+        for round_ in range(20):  # 50 streams x 20 rounds x 10 events = 10,000
+            for sid in streams:
+                async with pool.acquire() as c, c.transaction():
+                    await store.append(
+                        c,
+                        "thing",
+                        sid,
+                        round_ * per_call,
+                        [ThingHappened(n=i) for i in range(per_call)],
+                    )
+
+    try:
+        producer = asyncio.create_task(produce())
+
+        async def published_some() -> bool:
+            return relay.published >= 1000
+
+        await wait_until(published_some, timeout=60, interval=0.01)
+        assert not producer.done()
+        assert await close_broker_connections(bus_namespace) >= 1  # outage while appending
+        await producer
+        await wait_until(lambda: pool.fetchval("SELECT count(*) >= 5000 FROM seen"), timeout=120)
+        assert await close_broker_connections(bus_namespace) >= 1  # and while consuming
+        await wait_until(
+            lambda: pool.fetchval("SELECT count(*) >= 10000 FROM seen"), timeout=240, interval=0.5
+        )
+        await wait_until(lambda: pool.fetchval("SELECT count(*) = 0 FROM outbox"), timeout=30)
+    finally:
+        relay_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relay_task
+    await asyncio.sleep(0.5)  # anything duplicated would arrive now
+    assert await pool.fetchval("SELECT count(*) FROM seen") == 10_000
+    assert await pool.fetchval("SELECT count(DISTINCT event_id) FROM seen") == 10_000
+    out_of_order = await pool.fetchval(
+        "SELECT count(*) FROM (SELECT version, lag(version) OVER (PARTITION BY stream_id"
+        " ORDER BY seq) AS prev FROM seen) t WHERE prev IS NOT NULL AND version <> prev + 1"
+    )
+    assert out_of_order == 0
+    assert relay.published >= 10_000
+
+
+async def test_a_failing_handler_dead_letters_and_replay_brings_it_back(
+    pool, broker, amqp_url, bus_namespace
+):
+    healthy = asyncio.Event()
+
+    async def flaky(conn: asyncpg.Connection, env: Envelope) -> None:
+        if not healthy.is_set():
+            raise RuntimeError("downstream is broken")
+        await record(conn, env)
+
+    sub = Subscription("test", "fragile", ("test.ThingHappened",), flaky)
+    await broker.declare_topology([sub])
+    await broker.consume(sub, pool)
+    env = envelope()
+    await broker.publish("test.ThingHappened", env)
+    queue = f"{bus_namespace}test.fragile"
+
+    async def dead_lettered() -> bool:
+        return len(await list_dead_letters(amqp_url, queue)) == 1
+
+    await wait_until(dead_lettered, timeout=20, interval=0.3)
+    listed = await list_dead_letters(amqp_url, queue)
+    assert listed[0]["message_id"] == str(env.event_id)
+    assert listed[0]["type"] == "ThingHappened"
+    assert await pool.fetchval("SELECT count(*) FROM seen") == 0
+    assert await pool.fetchval("SELECT count(*) FROM inbox") == 0  # failures roll back
+
+    healthy.set()
+    assert await replay_dead_letters(amqp_url, queue) == 1
+    await wait_until(lambda: pool.fetchval("SELECT count(*) = 1 FROM seen"), timeout=10)
+    assert await list_dead_letters(amqp_url, queue) == []
+
+
+async def test_only_one_relay_is_active_per_service(pool, broker, database_url):
+    relays = [OutboxRelay(database_url, broker, "test", poll_interval=0.1) for _ in range(2)]
+    tasks = [asyncio.create_task(r.run()) for r in relays]
+    try:
+        await asyncio.sleep(0.5)
+        assert sorted(r.is_leader for r in relays) == [False, True]
+        leader = next(i for i, r in enumerate(relays) if r.is_leader)
+        tasks[leader].cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await tasks[leader]
+        standby = relays[1 - leader]
+        for _ in range(50):
+            if standby.is_leader:
+                break
+            await asyncio.sleep(0.1)
+        assert standby.is_leader  # the stand-by takes over when the leader goes away
+    finally:
+        for t in tasks:
+            t.cancel()
+        for t in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await t
