@@ -1,0 +1,88 @@
+"""Connect routes: accounts, account links, transfers and transfer reversals."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from . import connect
+from .api_common import Call, get_op, list_op, run
+from .errors import no_such
+from .lists import paginate
+from .params_schema import check_known
+from .store import Obj
+
+router = APIRouter()
+
+
+@router.post("/v1/accounts")
+async def create_account(request: Request) -> Response:
+    return await run(request, lambda c: connect.create_account(c.store, c.params))
+
+
+@router.get("/v1/accounts")
+async def list_accounts(request: Request) -> Response:
+    return await run(request, list_op("account", "/v1/accounts", "stripe.params.AccountListParams"))
+
+
+@router.get("/v1/accounts/{account}")
+async def retrieve_account(request: Request, account: str) -> Response:
+    return await run(request, get_op("account", account, "account"))
+
+
+@router.post("/v1/accounts/{account}")
+async def update_account(request: Request, account: str) -> Response:
+    return await run(request, lambda c: connect.update_account(c.store, account, c.params, c.req))
+
+
+@router.post("/v1/account_links")
+async def create_account_link(request: Request) -> Response:
+    return await run(request, lambda c: connect.create_account_link(c.store, c.settings, c.params))
+
+
+@router.post("/v1/transfers")
+async def create_transfer(request: Request) -> Response:
+    return await run(request, lambda c: connect.create_transfer(c.store, c.params, c.req))
+
+
+@router.get("/v1/transfers")
+async def list_transfers(request: Request) -> Response:
+    fields = {"destination": "destination", "transfer_group": "transfer_group"}
+    return await run(request, list_op("transfer", "/v1/transfers", "stripe.params.TransferListParams", fields))
+
+
+@router.get("/v1/transfers/{transfer}")
+async def retrieve_transfer(request: Request, transfer: str) -> Response:
+    return await run(request, get_op("transfer", transfer, "transfer"))
+
+
+@router.post("/v1/transfers/{transfer}")
+async def update_transfer(request: Request, transfer: str) -> Response:
+    return await run(request, lambda c: connect.update_transfer(c.store, transfer, c.params, c.req))
+
+
+@router.post("/v1/transfers/{transfer}/reversals")
+async def create_reversal(request: Request, transfer: str) -> Response:
+    return await run(request, lambda c: connect.create_reversal(c.store, transfer, c.params, c.req))
+
+
+@router.get("/v1/transfers/{transfer}/reversals")
+async def list_reversals(request: Request, transfer: str) -> Response:
+    def op(c: Call) -> Obj:
+        check_known(c.params, "stripe.params.TransferReversalListParams")
+        tr = c.store.get("transfer", transfer, "id")
+        return paginate(list(tr["reversals"]["data"]), c.params, f"/v1/transfers/{transfer}/reversals")
+
+    return await run(request, op)
+
+
+@router.get("/v1/transfers/{transfer}/reversals/{reversal}")
+async def retrieve_reversal(request: Request, transfer: str, reversal: str) -> Response:
+    def op(c: Call) -> Obj:
+        c.store.get("transfer", transfer, "transfer")
+        trr = c.store.get("transfer_reversal", reversal, "id")
+        if trr["transfer"] != transfer:
+            raise no_such("transfer_reversal", reversal)
+        return trr
+
+    return await run(request, op)
