@@ -16,6 +16,7 @@ from shared.testing.servers import (
     rabbitmq_server,
     smtp_sink,
 )
+from shared.testing.tokens import TokenIssuer, token_issuer
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +51,10 @@ async def bus_namespace(amqp_url: str) -> AsyncIterator[str]:
 def smtp_server() -> Iterator[SmtpSink]:
     with smtp_sink() as sink:
         yield sink
+
+
+@pytest.fixture
+async def tokens() -> AsyncIterator[TokenIssuer]:
+    """Mints RS256 access tokens like identity's; its JWKS URL is `tokens.jwks_url`."""
+    async with token_issuer() as issuer:
+        yield issuer

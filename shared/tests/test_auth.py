@@ -1,0 +1,134 @@
+"""The kernel's verifier against tokens minted like identity's, and the revocation stream."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import shared.contracts.identity as ids
+from jose import jwt
+from shared.auth import InvalidToken, RevocationList, TokenVerifier, follow_revocations
+from shared.bus import Broker
+from shared.events import Envelope, now
+
+
+def hs256_with_public_key(claims: dict, public_pem: bytes, kid: str) -> str:
+    """The classic key-confusion forgery: HMAC-signed with the RSA public key as the secret."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    signing_input = ".".join(
+        b64(json.dumps(part).encode())
+        for part in ({"alg": "HS256", "typ": "JWT", "kid": kid}, claims)
+    )
+    sig = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{b64(sig)}"
+
+
+async def test_verifier_accepts_good_tokens_and_refuses_forgeries(tokens):
+    verifier = TokenVerifier(tokens.jwks_url, tokens.issuer, tokens.audience)
+    good = tokens.mint("u1", roles=["user", "admin"])
+    principal = await verifier.verify(good)
+    assert principal.user_id == "u1" and principal.is_admin
+
+    public_pem = tokens.key.public_key().public_bytes(
+        encoding=__import__("cryptography").hazmat.primitives.serialization.Encoding.PEM,
+        format=__import__(
+            "cryptography"
+        ).hazmat.primitives.serialization.PublicFormat.SubjectPublicKeyInfo,
+    )
+    claims = jwt.get_unverified_claims(good)
+    header_b64 = jwt.get_unverified_header(good)
+    assert header_b64["alg"] == "RS256"
+    forged = [
+        hs256_with_public_key(claims, public_pem, tokens.kid),
+        tokens.mint("u1", ttl=-10),
+        tokens.mint("u1", aud="someone-else"),
+        tokens.mint("u1", iss="evil"),
+        good[:-4] + ("AAAA" if not good.endswith("AAAA") else "BBBB"),
+        "not-a-token",
+    ]
+    # alg none: header says none, no signature
+    import base64
+    import json
+
+    def b64(d: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(d).encode()).decode().rstrip("=")
+
+    forged.append(f"{b64({'alg': 'none', 'kid': tokens.kid})}.{b64(claims)}.")
+    # tampered payload keeps the signature of the original
+    h, _, s = good.split(".")
+    forged.append(f"{h}.{b64({**claims, 'roles': ['admin']})}.{s}")
+    for token in forged:
+        with pytest.raises(InvalidToken):
+            await verifier.verify(token)
+    await verifier.close()
+
+
+async def test_unknown_kid_is_refused_after_one_refresh(tokens):
+    from shared.testing.tokens import TokenIssuer
+
+    verifier = TokenVerifier(tokens.jwks_url, tokens.issuer, tokens.audience)
+    stranger = TokenIssuer()
+    with pytest.raises(InvalidToken):
+        await verifier.verify(stranger.mint("u1"))
+    await verifier.close()
+
+
+def test_revocation_list_by_session_and_by_user():
+    rl = RevocationList()
+    from shared.auth import Principal
+
+    p = Principal(
+        "u1", frozenset({"user"}), True, "j1", "s1", int(time.time()) - 5, int(time.time()) + 600
+    )
+    assert not rl.is_revoked(p)
+    rl.revoke_session("s1", time.time() + 600)
+    assert rl.is_revoked(p)
+    rl2 = RevocationList()
+    rl2.revoke_user("u1", time.time())
+    assert rl2.is_revoked(p)
+    rl2.prune(time.time() + 10_000)
+    assert not rl2.is_revoked(p)
+
+
+async def test_revocations_reach_a_verifier_through_the_stream(amqp_url, bus_namespace):
+    broker = Broker(amqp_url, bus_namespace)
+    await broker.connect()
+    await broker.declare_topology()
+    revocations = RevocationList()
+    session = str(uuid.uuid4())
+    event = ids.SessionRevoked(
+        user_id="u1",
+        session_id=session,
+        revoked_at=datetime.now(UTC),
+        expires_at=datetime.now(UTC) + timedelta(minutes=15),
+        reason="logout",
+    )
+    env = Envelope(
+        event_id=uuid.uuid4(),
+        type="SessionRevoked",
+        producer="identity",
+        stream_type="session",
+        stream_id=session,
+        version=1,
+        occurred_at=now(),
+        data=event.to_data(),
+    )
+    # published BEFORE the verifier starts: a process that starts later still learns it
+    await broker.publish("identity.SessionRevoked", env)
+    await follow_revocations(broker, revocations)
+    for _ in range(100):
+        if session in revocations.sessions:
+            break
+        await asyncio.sleep(0.05)
+    assert session in revocations.sessions
+    await broker.close()
