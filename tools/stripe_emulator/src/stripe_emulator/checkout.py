@@ -55,7 +55,7 @@ def _line_items(params: Params, rate_bps: int | None) -> list[Obj]:
             if decimal is None:
                 raise missing_param(f"line_items[{i}][price_data][unit_amount]")
             if not re.fullmatch(r"\d+", decimal):
-                raise unsupported(f"line_items[{i}][price_data][unit_amount_decimal] with fractions")
+                raise unsupported(f"line_items[{i}][price_data][unit_amount_decimal]", "fractional unit_amount_decimal")
             unit_amount = int(decimal)
         product = get_dict(pd, "product_data", pd_path)
         name = get_str(product, "name", [*pd_path, "product_data"], required=True)
@@ -83,7 +83,7 @@ def create_session(store: Store, settings: Settings, params: Params) -> Obj:
     if mode not in ("payment", "setup", "subscription"):
         raise invalid(f"Invalid mode: must be one of payment, setup, or subscription", param="mode")
     if mode != "payment":
-        raise unsupported(f"mode={mode}")
+        raise unsupported("mode", f"mode={mode}")
     if get_str(params, "ui_mode") not in (None, "hosted"):
         raise unsupported("ui_mode")
     for key in ("customer", "discounts", "shipping_options", "subscription_data", "setup_intent_data"):
@@ -94,7 +94,7 @@ def create_session(store: Store, settings: Settings, params: Params) -> Obj:
         if key in pi_data:
             raise unsupported(f"payment_intent_data[{key}]")
     if get_str(pi_data, "capture_method", ["payment_intent_data"]) == "manual":
-        raise unsupported("payment_intent_data[capture_method]=manual")
+        raise unsupported("payment_intent_data[capture_method]", "capture_method=manual")
 
     tax_enabled = bool(get_bool(get_dict(params, "automatic_tax"), "enabled", ["automatic_tax"]))
     items = _line_items(params, settings.tax_rate_bps if tax_enabled else None)

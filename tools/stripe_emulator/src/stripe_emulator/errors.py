@@ -70,11 +70,11 @@ def no_such(kind: str, object_id: str, param: str = "id") -> StripeError:
     )
 
 
-def unsupported(param: str) -> StripeError:
+def unsupported(param: str, what: str | None = None) -> StripeError:
     """A parameter Stripe accepts but this emulator does not model: fail loudly, never fake."""
     return StripeError(
         400,
-        f"The Stripe emulator does not support `{param}`. See tools/stripe_emulator/README.md.",
+        f"The Stripe emulator does not support `{what or param}`. See tools/stripe_emulator/README.md.",
         param=param,
         code="parameter_unsupported_by_emulator",
     )

@@ -32,7 +32,8 @@ API_KEY = "sk_test_emulator"
 
 class WebhookReceiver:
     """A tiny HTTP endpoint: verifies `Stripe-Signature` with `stripe.Webhook.construct_event`,
-    records verified events, and can be told to fail the next N requests with a 500."""
+    records verified events, and can be told to answer 500 instead: to the next N requests
+    (`fail_next`) or to the first N deliveries of every event (`fail_per_event`)."""
 
     def __init__(self, secret: str = WEBHOOK_SECRET) -> None:
         self.default_secret = secret
@@ -41,6 +42,8 @@ class WebhookReceiver:
         self.rejected: list[str] = []  # signature failures
         self.requests = 0
         self.fail_next = 0
+        self.fail_per_event = 0
+        self._seen: dict[str, int] = {}
         self._cond = threading.Condition()
         receiver = self
 
@@ -67,6 +70,15 @@ class WebhookReceiver:
                 self.fail_next -= 1
                 self._cond.notify_all()
                 return 500
+            if self.fail_per_event > 0:
+                try:
+                    event_id = str(json.loads(raw).get("id"))
+                except ValueError:
+                    event_id = ""
+                self._seen[event_id] = self._seen.get(event_id, 0) + 1
+                if self._seen[event_id] <= self.fail_per_event:
+                    self._cond.notify_all()
+                    return 500
             try:
                 event = stripe.Webhook.construct_event(raw, signature, self.secret)
             except stripe.SignatureVerificationError as exc:
@@ -83,6 +95,8 @@ class WebhookReceiver:
             self.rejected.clear()
             self.requests = 0
             self.fail_next = 0
+            self.fail_per_event = 0
+            self._seen.clear()
             self.secret = self.default_secret
 
     def types(self) -> list[str]:

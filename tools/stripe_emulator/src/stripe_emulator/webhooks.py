@@ -49,7 +49,7 @@ class WebhookDispatcher:
         self._queues: dict[str, asyncio.Queue[Delivery]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._retries: set[asyncio.Task[None]] = set()
-        self._in_flight = 0
+        self._sending: set[int] = set()
         self._resume = asyncio.Event()
         self.reset()
 
@@ -61,8 +61,9 @@ class WebhookDispatcher:
             task.cancel()
         self._workers.clear()
         self._queues.clear()
-        self._retries.clear()
-        self._in_flight = 0
+        self._retries = set()
+        # A fresh set: workers cancelled mid-send clean up the old one, not this one.
+        self._sending = set()
         self.urls: list[str] = list(self.settings.webhook_urls)
         self.secret: str = self.settings.webhook_secret
         self.duplicate = False
@@ -106,7 +107,7 @@ class WebhookDispatcher:
     def stats(self) -> Obj:
         return {
             "queued": sum(q.qsize() for q in self._queues.values()),
-            "in_flight": self._in_flight,
+            "in_flight": len(self._sending),
             "retrying": len(self._retries),
             "held": len(self.held),
         }
@@ -153,11 +154,12 @@ class WebhookDispatcher:
             delivery = await queue.get()
             try:
                 await self._resume.wait()
-                self._in_flight += 1
+                sending = self._sending
+                sending.add(id(delivery))
                 try:
                     await self._attempt(delivery)
                 finally:
-                    self._in_flight -= 1
+                    sending.discard(id(delivery))
             finally:
                 queue.task_done()
 
@@ -205,8 +207,9 @@ class WebhookDispatcher:
         delay = min(s.webhook_retry_max_delay, s.webhook_retry_base_delay * s.webhook_retry_factor ** (d.attempt - 1))
         retry = Delivery(d.event, d.url, d.attempt + 1, d.copy)
         task = asyncio.get_running_loop().create_task(self._retry_later(retry, delay))
-        self._retries.add(task)
-        task.add_done_callback(self._retries.discard)
+        retries = self._retries
+        retries.add(task)
+        task.add_done_callback(retries.discard)
 
     async def _retry_later(self, d: Delivery, delay: float) -> None:
         await asyncio.sleep(delay)
