@@ -1,0 +1,408 @@
+// The single HTTP layer of the app. Every endpoint call goes through
+// `request` (fetch) or `upload` (XMLHttpRequest, for upload progress):
+// both add the bearer token, refresh it once on a 401 and turn
+// problem+json answers into ApiError.
+
+import { buildQuery, type QueryInit } from "./query";
+import { tokenStore } from "./tokens";
+import type { FieldError, ProblemDetails, TokenPair } from "./types";
+
+export const API_BASE: string = (import.meta.env.VITE_API_BASE as string | undefined) ?? "";
+
+// ---------------------------------------------------------------- errors
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly title: string;
+  readonly detail: string | undefined;
+  readonly code: string | undefined;
+  readonly errors: FieldError[];
+  /** Seconds to wait, from Retry-After (429/503). */
+  readonly retryAfter: number | undefined;
+  readonly problem: ProblemDetails;
+
+  constructor(status: number, problem: ProblemDetails = {}, retryAfter?: number) {
+    const title = problem.title || defaultTitle(status);
+    super(problem.detail || title);
+    this.name = "ApiError";
+    this.status = status;
+    this.type = problem.type || "about:blank";
+    this.title = title;
+    this.detail = problem.detail;
+    this.code = problem.code;
+    this.errors = Array.isArray(problem.errors)
+      ? problem.errors
+          .filter((e): e is FieldError => !!e && typeof e === "object")
+          .map((e) => ({ field: String(e.field ?? ""), message: String(e.message ?? "") }))
+      : [];
+    this.retryAfter = retryAfter;
+    this.problem = problem;
+  }
+
+  /** Field errors keyed by field name (first message wins; "body.name" → "name"). */
+  get fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.errors) {
+      const key = normalizeField(e.field);
+      if (!(key in out)) out[key] = e.message;
+    }
+    return out;
+  }
+
+  /** A sentence to show a person. */
+  get userMessage(): string {
+    if (this.status === 0) return "Can't reach the server. Check your connection and try again.";
+    if (this.status === 429) {
+      return this.retryAfter
+        ? `Too many attempts. Please wait ${formatWait(this.retryAfter)} and try again.`
+        : "Too many attempts. Please wait a moment and try again.";
+    }
+    if (this.detail) return this.detail;
+    return this.title;
+  }
+}
+
+function formatWait(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} second${Math.round(seconds) === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minutes`;
+}
+
+/** Strip location prefixes FastAPI-style validators add ("body.price_cents", "body/tags/0"). */
+export function normalizeField(field: string): string {
+  const parts = field.split(/[./]/).filter(Boolean);
+  while (parts.length > 1 && (parts[0] === "body" || parts[0] === "query" || parts[0] === "form")) parts.shift();
+  // "tags.0" → "tags"; "usage_terms.personal" stays nested
+  while (parts.length > 1 && /^\d+$/.test(parts[parts.length - 1])) parts.pop();
+  return parts.join(".");
+}
+
+function defaultTitle(status: number): string {
+  switch (status) {
+    case 0:
+      return "Network error";
+    case 400:
+      return "Bad request";
+    case 401:
+      return "Please sign in";
+    case 403:
+      return "You don't have access to this";
+    case 404:
+      return "Not found";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "The upload is too large";
+    case 422:
+      return "Please check the highlighted fields";
+    case 429:
+      return "Too many requests";
+    default:
+      return status >= 500 ? "Something went wrong on our side" : `Request failed (${status})`;
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}
+
+/** Best human-readable message for any thrown value. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.userMessage;
+  if (e instanceof Error && e.name === "AbortError") return "The request was cancelled.";
+  if (e instanceof Error) return e.message;
+  return "Something went wrong.";
+}
+
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (Number.isFinite(n)) return Math.max(0, n);
+  const date = Date.parse(value);
+  if (!Number.isNaN(date)) return Math.max(0, Math.round((date - now) / 1000));
+  return undefined;
+}
+
+/** Turn a raw error body (any content type) into an ApiError. */
+export function problemToError(status: number, contentType: string | null, bodyText: string, retryAfter?: string | null): ApiError {
+  let problem: ProblemDetails = {};
+  if (bodyText) {
+    const looksJson = (contentType ?? "").includes("json") || /^\s*[{[]/.test(bodyText);
+    if (looksJson) {
+      try {
+        const parsed = JSON.parse(bodyText) as unknown;
+        if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+          problem = parsed as ProblemDetails;
+          // FastAPI's default 422 shape: {detail: [{loc, msg}]}
+          const d = (parsed as { detail?: unknown }).detail;
+          if (Array.isArray(d)) {
+            problem = {
+              ...problem,
+              detail: undefined,
+              errors: d.map((x: { loc?: unknown[]; msg?: string }) => ({
+                field: Array.isArray(x.loc) ? x.loc.join(".") : "",
+                message: x.msg ?? "Invalid value",
+              })),
+            };
+          } else if (d !== undefined && typeof d !== "string") {
+            problem = { ...problem, detail: undefined };
+          }
+        }
+      } catch {
+        /* not JSON after all */
+      }
+    } else if (bodyText.length < 300 && !/<html/i.test(bodyText)) {
+      problem = { detail: bodyText.trim() };
+    }
+  }
+  return new ApiError(status, problem, parseRetryAfter(retryAfter ?? null));
+}
+
+// ---------------------------------------------------------------- token refresh
+
+let refreshInFlight: Promise<boolean> | null = null;
+let onSessionExpired: (() => void) | null = null;
+
+/** The auth context registers this to react when a refresh fails. */
+export function setSessionExpiredHandler(handler: (() => void) | null) {
+  onSessionExpired = handler;
+}
+
+async function withCrossTabLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== "undefined" ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+  if (locks && typeof locks.request === "function") {
+    return locks.request("personas-token-refresh", fn) as Promise<T>;
+  }
+  return fn();
+}
+
+/**
+ * Exchange the stored refresh token for a new pair. Concurrent callers share
+ * one request; tabs are serialised with a Web Lock and always read the newest
+ * refresh token from storage (rotation makes an old one revoke the family).
+ * Resolves false when there is no session any more.
+ */
+export function refreshSession(): Promise<boolean> {
+  if (refreshInFlight) return refreshInFlight;
+  refreshInFlight = withCrossTabLock(async () => {
+    const refreshToken = tokenStore.getRefreshToken();
+    if (!refreshToken) return false;
+    let res: Response;
+    try {
+      res = await fetch(`${API_BASE}/api/auth/refresh`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ refresh_token: refreshToken }),
+        credentials: "same-origin",
+      });
+    } catch {
+      // Network trouble: keep the session, the caller will see its own error.
+      return false;
+    }
+    if (res.ok) {
+      const pair = (await res.json()) as TokenPair;
+      tokenStore.setTokens(pair);
+      return true;
+    }
+    if (res.status === 400 || res.status === 401 || res.status === 403) {
+      tokenStore.clear();
+      onSessionExpired?.();
+    }
+    return false;
+  }).finally(() => {
+    refreshInFlight = null;
+  });
+  return refreshInFlight;
+}
+
+// ---------------------------------------------------------------- fetch wrapper
+
+export type ResponseKind = "json" | "text" | "blob" | "none";
+
+export interface RequestOptions {
+  method?: string;
+  query?: QueryInit;
+  /** JSON-serialised unless it is FormData/Blob/URLSearchParams. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Send the bearer token (default true) and refresh on 401. */
+  auth?: boolean;
+  responseType?: ResponseKind;
+}
+
+export interface BlobResult {
+  blob: Blob;
+  filename: string | null;
+  contentType: string | null;
+}
+
+function isRawBody(body: unknown): body is BodyInit {
+  return (
+    (typeof FormData !== "undefined" && body instanceof FormData) ||
+    (typeof Blob !== "undefined" && body instanceof Blob) ||
+    (typeof URLSearchParams !== "undefined" && body instanceof URLSearchParams) ||
+    typeof body === "string"
+  );
+}
+
+export function url(path: string, query?: QueryInit): string {
+  return `${API_BASE}${path}${buildQuery(query)}`;
+}
+
+async function send(path: string, opts: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { Accept: "application/json, application/problem+json;q=0.9, */*;q=0.5", ...opts.headers };
+  let body: BodyInit | undefined;
+  if (opts.body !== undefined) {
+    if (isRawBody(opts.body)) {
+      body = opts.body;
+    } else {
+      body = JSON.stringify(opts.body);
+      headers["Content-Type"] = "application/json";
+    }
+  }
+  const token = opts.auth === false ? null : tokenStore.getAccessToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  try {
+    return await fetch(url(path, opts.query), {
+      method: opts.method ?? (opts.body !== undefined ? "POST" : "GET"),
+      headers,
+      body,
+      signal: opts.signal,
+      credentials: "same-origin",
+    });
+  } catch (e) {
+    if (e instanceof Error && e.name === "AbortError") throw e;
+    throw new ApiError(0, { detail: "Can't reach the server. Check your connection and try again." });
+  }
+}
+
+/** Whether a 401 on this request is worth one refresh-and-retry. */
+function canRetryWithRefresh(opts: RequestOptions): boolean {
+  return opts.auth !== false && tokenStore.getRefreshToken() !== null;
+}
+
+export async function request<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {
+  let res = await send(path, opts);
+  if (res.status === 401 && canRetryWithRefresh(opts)) {
+    const refreshed = await refreshSession();
+    if (refreshed) res = await send(path, opts);
+  }
+  if (!res.ok) {
+    const text = await res.text().catch(() => "");
+    throw problemToError(res.status, res.headers.get("Content-Type"), text, res.headers.get("Retry-After"));
+  }
+  return (await readBody(res, opts.responseType ?? "json")) as T;
+}
+
+async function readBody(res: Response, kind: ResponseKind): Promise<unknown> {
+  if (kind === "none" || res.status === 204) return undefined;
+  if (kind === "blob") {
+    const blob = await res.blob();
+    const result: BlobResult = {
+      blob,
+      filename: filenameFromDisposition(res.headers.get("Content-Disposition")),
+      contentType: res.headers.get("Content-Type"),
+    };
+    return result;
+  }
+  const text = await res.text();
+  if (kind === "text") return text;
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(res.status, { title: "Unexpected response from the server" });
+  }
+}
+
+export function filenameFromDisposition(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ""));
+    } catch {
+      /* fall through */
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/.exec(header);
+  if (plain) return (plain[2] ?? plain[1]).trim();
+  return null;
+}
+
+// ---------------------------------------------------------------- uploads (XHR)
+
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+  /** 0..1, or null when the total is unknown */
+  fraction: number | null;
+}
+
+export interface UploadOptions {
+  method?: "POST" | "PUT" | "PATCH";
+  onProgress?: (p: UploadProgress) => void;
+  signal?: AbortSignal;
+}
+
+interface XhrResult {
+  status: number;
+  text: string;
+  contentType: string | null;
+  retryAfter: string | null;
+}
+
+function xhrSend(path: string, form: FormData, opts: UploadOptions): Promise<XhrResult> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(opts.method ?? "POST", url(path));
+    xhr.setRequestHeader("Accept", "application/json");
+    const token = tokenStore.getAccessToken();
+    if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+    xhr.upload.onprogress = (ev) => {
+      opts.onProgress?.({
+        loaded: ev.loaded,
+        total: ev.total,
+        fraction: ev.lengthComputable && ev.total > 0 ? ev.loaded / ev.total : null,
+      });
+    };
+    xhr.onload = () =>
+      resolve({
+        status: xhr.status,
+        text: xhr.responseText,
+        contentType: xhr.getResponseHeader("Content-Type"),
+        retryAfter: xhr.getResponseHeader("Retry-After"),
+      });
+    xhr.onerror = () => reject(new ApiError(0, { detail: "The upload failed: can't reach the server." }));
+    xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+    if (opts.signal) {
+      if (opts.signal.aborted) {
+        xhr.abort();
+        return;
+      }
+      opts.signal.addEventListener("abort", () => xhr.abort(), { once: true });
+    }
+    xhr.send(form);
+  });
+}
+
+/** Multipart upload with progress events (fetch has no upload progress). */
+export async function upload<T = unknown>(path: string, form: FormData, opts: UploadOptions = {}): Promise<T> {
+  let res = await xhrSend(path, form, opts);
+  if (res.status === 401 && tokenStore.getRefreshToken() !== null) {
+    const refreshed = await refreshSession();
+    if (refreshed) res = await xhrSend(path, form, opts);
+  }
+  if (res.status < 200 || res.status >= 300) {
+    throw problemToError(res.status, res.contentType, res.text, res.retryAfter);
+  }
+  opts.onProgress?.({ loaded: 1, total: 1, fraction: 1 });
+  if (!res.text) return undefined as T;
+  try {
+    return JSON.parse(res.text) as T;
+  } catch {
+    throw new ApiError(res.status, { title: "Unexpected response from the server" });
+  }
+}

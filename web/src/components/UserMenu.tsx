@@ -1,0 +1,93 @@
+import { useEffect, useId, useRef, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { useAuth } from "../auth/AuthContext";
+import { Avatar } from "./Avatar";
+
+export function UserMenu() {
+  const { user, isAdmin, logout } = useAuth();
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const ref = useRef<HTMLDivElement>(null);
+  const navigate = useNavigate();
+
+  useEffect(() => {
+    if (!open) return;
+    const onDoc = (e: MouseEvent) => {
+      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") setOpen(false);
+    };
+    document.addEventListener("mousedown", onDoc);
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("mousedown", onDoc);
+      document.removeEventListener("keydown", onKey);
+    };
+  }, [open]);
+
+  if (!user) return null;
+  const close = () => setOpen(false);
+
+  return (
+    <div className="user-menu" ref={ref}>
+      <button
+        type="button"
+        className="user-menu-button"
+        aria-haspopup="true"
+        aria-expanded={open}
+        aria-controls={menuId}
+        aria-label={`Account menu for ${user.username}`}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <Avatar name={user.username} url={user.avatar_url} size={32} />
+        <span className="user-menu-name">{user.username}</span>
+        <span aria-hidden="true">▾</span>
+      </button>
+      {open ? (
+        <div className="user-menu-panel" id={menuId}>
+          <div className="user-menu-head">
+            <strong>{user.username}</strong>
+            <span className="muted">{user.email}</span>
+          </div>
+          <nav aria-label="Account">
+            <Link to="/dashboard" onClick={close}>
+              Dashboard
+            </Link>
+            <Link to="/dashboard/personas" onClick={close}>
+              My personas
+            </Link>
+            <Link to="/dashboard/purchases" onClick={close}>
+              Library
+            </Link>
+            <Link to="/dashboard/earnings" onClick={close}>
+              Earnings
+            </Link>
+            <Link to="/dashboard/profile" onClick={close}>
+              Profile settings
+            </Link>
+            <Link to={`/creators/${encodeURIComponent(user.username)}`} onClick={close}>
+              Public profile
+            </Link>
+            {isAdmin ? (
+              <Link to="/admin" onClick={close}>
+                Admin
+              </Link>
+            ) : null}
+          </nav>
+          <button
+            type="button"
+            className="btn btn-ghost user-menu-logout"
+            onClick={async () => {
+              close();
+              await logout();
+              navigate("/login", { replace: true });
+            }}
+          >
+            Log out
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

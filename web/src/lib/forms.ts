@@ -1,0 +1,18 @@
+import { isApiError } from "../api";
+
+/** Field errors of an API error, keyed by field name. */
+export function fieldErrorsOf(error: unknown): Record<string, string> {
+  return isApiError(error) ? error.fieldErrors : {};
+}
+
+/**
+ * The error to show at the top of a form: anything that isn't fully
+ * explained by field errors on fields the form actually shows.
+ */
+export function formLevelError(error: unknown, shownFields: readonly string[]): unknown {
+  if (!error) return null;
+  if (!isApiError(error) || error.errors.length === 0) return error;
+  const fe = error.fieldErrors;
+  const unexplained = Object.keys(fe).filter((f) => !shownFields.includes(f));
+  return unexplained.length ? error : null;
+}

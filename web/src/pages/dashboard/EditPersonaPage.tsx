@@ -1,0 +1,121 @@
+import { useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { deletePersona, errorMessage, getPersona, updatePersona, type Category, type Persona, type PersonaInput } from "../../api";
+import { qk } from "../../api/queryKeys";
+import { useAuth } from "../../auth/AuthContext";
+import { ConfirmDialog } from "../../components/Modal";
+import { PersonaForm, type FormIntent } from "../../components/PersonaForm";
+import { Alert, ErrorState, LoadingState } from "../../components/States";
+import { PersonaStatus } from "../../components/StatusBadge";
+import { useToast } from "../../components/Toast";
+import { useCategories } from "../../lib/useCatalog";
+import { useTitle } from "../../lib/useTitle";
+import { NewVersionForm } from "./NewVersionForm";
+
+function intentsFor(p: Persona): FormIntent[] {
+  switch (p.status) {
+    case "draft":
+    case "rejected":
+      return ["draft", "pending"];
+    default:
+      return ["save"];
+  }
+}
+
+export default function EditPersonaPage() {
+  const { id = "" } = useParams();
+  const { user } = useAuth();
+  const persona = useQuery({ queryKey: qk.persona(id), queryFn: () => getPersona(id) });
+  const categories = useCategories();
+  useTitle(persona.data ? `Edit ${persona.data.name}` : "Edit persona");
+
+  if (persona.isPending || categories.isPending) return <LoadingState label="Loading persona…" />;
+  if (persona.isError) return <ErrorState error={persona.error} onRetry={() => void persona.refetch()} />;
+  const p = persona.data;
+  if (user && p.creator?.id && p.creator.id !== user.id && !user.roles?.includes("admin")) {
+    return <ErrorState title="Not your persona" error={new Error("Only the creator can edit this persona.")} />;
+  }
+  return <EditPersona persona={p} categories={categories.data ?? []} />;
+}
+
+function EditPersona({ persona, categories }: { persona: Persona; categories: Category[] }) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const { notify } = useToast();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+
+  const save = useMutation({
+    mutationFn: ({ input, intent }: { input: PersonaInput; intent: FormIntent }) =>
+      updatePersona(persona.id, intent === "save" ? input : { ...input, status: intent }),
+    onSuccess: (updated, { intent }) => {
+      if (updated && typeof updated === "object" && "id" in updated) queryClient.setQueryData(qk.persona(persona.id), updated);
+      void queryClient.invalidateQueries({ queryKey: qk.persona(persona.id) });
+      void queryClient.invalidateQueries({ queryKey: qk.myPersonas });
+      notify(intent === "pending" ? "Submitted for review." : "Changes saved.");
+    },
+  });
+
+  const remove = useMutation({
+    mutationFn: () => deletePersona(persona.id),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: qk.myPersonas });
+      notify(`${persona.name} was deleted.`);
+      navigate("/dashboard/personas", { replace: true });
+    },
+    onError: (e) => notify(errorMessage(e), "error"),
+  });
+
+  return (
+    <div className="stack">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/dashboard/personas">My personas</Link>
+        <span aria-hidden="true"> / </span>
+        <span>{persona.name}</span>
+      </nav>
+      <div className="page-head">
+        <div>
+          <h1>Edit “{persona.name}”</h1>
+          <PersonaStatus status={persona.status} reason={persona.rejection_reason} />
+        </div>
+        {persona.status === "approved" ? (
+          <Link className="btn" to={`/marketplace/${encodeURIComponent(persona.id)}`}>
+            View in marketplace
+          </Link>
+        ) : null}
+      </div>
+      {persona.status === "pending" ? <Alert>This persona is waiting for review. You can still fix details while you wait.</Alert> : null}
+      {persona.status === "rejected" ? <Alert kind="warning">Fix what the moderator pointed out, then submit it for review again.</Alert> : null}
+      <div className="card">
+        <PersonaForm
+          key={persona.updated_at}
+          initial={persona}
+          categories={categories}
+          intents={intentsFor(persona)}
+          busy={save.isPending}
+          error={save.error}
+          onSubmit={(input, intent) => save.mutate({ input, intent })}
+        />
+      </div>
+      <NewVersionForm persona={persona} />
+      <section className="card danger-zone" aria-labelledby="danger-heading">
+        <h2 id="danger-heading">Delete persona</h2>
+        <p className="muted">It disappears from the marketplace. People who already own it keep access.</p>
+        <button type="button" className="btn btn-danger" onClick={() => setConfirmDelete(true)}>
+          Delete persona
+        </button>
+      </section>
+      {confirmDelete ? (
+        <ConfirmDialog
+          title={`Delete “${persona.name}”?`}
+          message="It will be removed from the marketplace. Buyers keep access to what they own. This can't be undone."
+          confirmLabel="Delete"
+          danger
+          busy={remove.isPending}
+          onConfirm={() => remove.mutate()}
+          onCancel={() => setConfirmDelete(false)}
+        />
+      ) : null}
+    </div>
+  );
+}

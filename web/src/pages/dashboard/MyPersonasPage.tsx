@@ -1,0 +1,133 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { deletePersona, errorMessage, listMyPersonas, type Persona, type PersonaStatus as Status } from "../../api";
+import { qk } from "../../api/queryKeys";
+import { ConfirmDialog } from "../../components/Modal";
+import { Stars } from "../../components/Stars";
+import { EmptyState, ErrorState, LoadingState } from "../../components/States";
+import { PersonaStatus, statusLabel } from "../../components/StatusBadge";
+import { useToast } from "../../components/Toast";
+import { formatCount, formatDate } from "../../lib/format";
+import { formatPrice } from "../../lib/money";
+import { useTitle } from "../../lib/useTitle";
+
+const STATUSES: Status[] = ["draft", "pending", "approved", "rejected", "suspended"];
+
+export default function MyPersonasPage() {
+  useTitle("My personas");
+  const queryClient = useQueryClient();
+  const { notify } = useToast();
+  const [statusFilter, setStatusFilter] = useState<Status | "">("");
+  const [toDelete, setToDelete] = useState<Persona | null>(null);
+  const query = useInfiniteQuery({
+    queryKey: qk.myPersonas,
+    queryFn: ({ pageParam }) => listMyPersonas({ limit: 50, cursor: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+  const remove = useMutation({
+    mutationFn: (p: Persona) => deletePersona(p.id),
+    onSuccess: (_d, p) => {
+      notify(`${p.name} was deleted.`);
+      setToDelete(null);
+      void queryClient.invalidateQueries({ queryKey: qk.myPersonas });
+    },
+    onError: (e) => notify(errorMessage(e), "error"),
+  });
+
+  const all = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = statusFilter ? all.filter((p) => p.status === statusFilter) : all;
+  const counts = STATUSES.map((s) => [s, all.filter((p) => p.status === s).length] as const);
+
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <h1>My personas</h1>
+        <Link to="/marketplace/submit" className="btn btn-primary">
+          New persona
+        </Link>
+      </div>
+      {query.isPending ? (
+        <LoadingState label="Loading your personas…" />
+      ) : query.isError ? (
+        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+      ) : all.length === 0 ? (
+        <EmptyState
+          title="You haven't created a persona yet"
+          action={
+            <Link to="/marketplace/submit" className="btn btn-primary">
+              Create your first persona
+            </Link>
+          }
+        >
+          Package your voice — prompts, style guide and examples — and sell it to other creators.
+        </EmptyState>
+      ) : (
+        <>
+          <div className="chips" role="group" aria-label="Filter by status">
+            <button type="button" className={`chip${statusFilter === "" ? " chip-on" : ""}`} aria-pressed={statusFilter === ""} onClick={() => setStatusFilter("")}>
+              All ({all.length})
+            </button>
+            {counts
+              .filter(([, n]) => n > 0)
+              .map(([s, n]) => (
+                <button key={s} type="button" className={`chip${statusFilter === s ? " chip-on" : ""}`} aria-pressed={statusFilter === s} onClick={() => setStatusFilter(s)}>
+                  {statusLabel(s)} ({n})
+                </button>
+              ))}
+          </div>
+          <ul className="row-list" aria-label="Your personas">
+            {items.map((p) => (
+              <li key={p.id} className="card row-item">
+                <div className="row-main">
+                  <h2 className="row-title">
+                    <Link to={`/dashboard/personas/${encodeURIComponent(p.id)}/edit`}>{p.name}</Link>
+                  </h2>
+                  <PersonaStatus status={p.status} reason={p.rejection_reason} />
+                  <div className="row-meta muted">
+                    <span>{formatPrice(p.price_cents, p.currency)}</span>
+                    <span>{formatCount(p.downloads)} downloads</span>
+                    <Stars value={p.rating_avg} count={p.rating_count} size="sm" />
+                    {p.latest_version ? <span>v{p.latest_version}</span> : null}
+                    <span>Updated {formatDate(p.updated_at)}</span>
+                  </div>
+                </div>
+                <div className="row-actions">
+                  <Link className="btn btn-small" to={`/dashboard/personas/${encodeURIComponent(p.id)}/edit`} aria-label={`Edit ${p.name}`}>
+                    Edit
+                  </Link>
+                  {p.status === "approved" ? (
+                    <Link className="btn btn-small btn-ghost" to={`/marketplace/${encodeURIComponent(p.id)}`} aria-label={`View ${p.name} in the marketplace`}>
+                      View
+                    </Link>
+                  ) : null}
+                  <button type="button" className="btn btn-small btn-ghost danger-text" onClick={() => setToDelete(p)} aria-label={`Delete ${p.name}`}>
+                    Delete
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+          {items.length === 0 ? <p className="muted">No personas with this status.</p> : null}
+          {query.hasNextPage ? (
+            <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+              {query.isFetchingNextPage ? "Loading…" : "Load more"}
+            </button>
+          ) : null}
+        </>
+      )}
+      {toDelete ? (
+        <ConfirmDialog
+          title={`Delete “${toDelete.name}”?`}
+          message="It will be removed from the marketplace. Buyers keep access to what they own. This can't be undone."
+          confirmLabel="Delete"
+          danger
+          busy={remove.isPending}
+          onConfirm={() => remove.mutate(toDelete)}
+          onCancel={() => setToDelete(null)}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+import { Link } from "react-router";
+import { useQuery } from "@tanstack/react-query";
+import { getEarnings, listMyPersonas, listMyPurchases } from "../../api";
+import { qk } from "../../api/queryKeys";
+import { useAuth } from "../../auth/AuthContext";
+import { ErrorState, LoadingState } from "../../components/States";
+import { PersonaStatus } from "../../components/StatusBadge";
+import { formatCount, formatRating } from "../../lib/format";
+import { formatMoney } from "../../lib/money";
+import { useTitle } from "../../lib/useTitle";
+
+export default function OverviewPage() {
+  useTitle("Dashboard");
+  const { user } = useAuth();
+  const personas = useQuery({ queryKey: [...qk.myPersonas, "overview"], queryFn: () => listMyPersonas({ limit: 100 }) });
+  const purchases = useQuery({ queryKey: [...qk.myPurchases, "overview"], queryFn: () => listMyPurchases({ limit: 100 }) });
+  const earnings = useQuery({ queryKey: qk.earnings, queryFn: getEarnings, retry: false });
+
+  const mine = personas.data?.items ?? [];
+  const more = personas.data?.next_cursor ? "+" : "";
+  const published = mine.filter((p) => p.status === "approved").length;
+  const downloads = mine.reduce((s, p) => s + (p.downloads ?? 0), 0);
+  const rated = mine.filter((p) => p.rating_count > 0 && p.rating_avg != null);
+  const ratingCount = rated.reduce((s, p) => s + p.rating_count, 0);
+  const avgRating = ratingCount ? rated.reduce((s, p) => s + (p.rating_avg ?? 0) * p.rating_count, 0) / ratingCount : null;
+  const attention = mine.filter((p) => p.status === "rejected" || p.status === "suspended");
+
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <div>
+          <h1>Hi {user?.username} 👋</h1>
+          <p className="muted">Here's how your personas are doing.</p>
+        </div>
+      </div>
+
+      {personas.isPending ? (
+        <LoadingState label="Loading your stats…" />
+      ) : personas.isError ? (
+        <ErrorState error={personas.error} onRetry={() => void personas.refetch()} />
+      ) : (
+        <div className="stats" role="list" aria-label="Your stats">
+          <Stat label="Personas" value={`${mine.length}${more}`} hint={`${published} published`} />
+          <Stat label="Downloads" value={formatCount(downloads)} hint="Across all your personas" />
+          <Stat label="Average rating" value={formatRating(avgRating)} hint={`${ratingCount} rating${ratingCount === 1 ? "" : "s"}`} />
+          <Stat
+            label="Available to pay out"
+            value={earnings.data ? formatMoney(earnings.data.available_cents, earnings.data.currency) : earnings.isPending ? "…" : "—"}
+            hint={earnings.data ? `${formatMoney(earnings.data.lifetime_cents, earnings.data.currency)} lifetime` : "Earnings unavailable"}
+          />
+          <Stat label="Library" value={purchases.data ? `${purchases.data.items.length}${purchases.data.next_cursor ? "+" : ""}` : "…"} hint="Personas you own" />
+        </div>
+      )}
+
+      <section className="card" aria-labelledby="quick-heading">
+        <h2 id="quick-heading">Quick actions</h2>
+        <div className="quick-actions">
+          <Link className="btn btn-primary" to="/marketplace/submit">
+            Create a persona
+          </Link>
+          <Link className="btn" to="/dashboard/earnings">
+            Request a payout
+          </Link>
+          <Link className="btn" to="/dashboard/purchases">
+            Open your library
+          </Link>
+          <Link className="btn" to="/dashboard/profile">
+            Edit your profile
+          </Link>
+          <Link className="btn btn-ghost" to="/marketplace">
+            Browse the marketplace
+          </Link>
+        </div>
+      </section>
+
+      {attention.length ? (
+        <section className="card" aria-labelledby="attention-heading">
+          <h2 id="attention-heading">Needs your attention</h2>
+          <ul className="plain-list">
+            {attention.map((p) => (
+              <li key={p.id}>
+                <Link to={`/dashboard/personas/${encodeURIComponent(p.id)}/edit`}>{p.name}</Link>
+                <PersonaStatus status={p.status} reason={p.rejection_reason} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {mine.length ? (
+        <section className="card" aria-labelledby="recent-heading">
+          <div className="section-head">
+            <h2 id="recent-heading">Your personas</h2>
+            <Link to="/dashboard/personas">Manage all</Link>
+          </div>
+          <ul className="plain-list">
+            {[...mine]
+              .sort((a, b) => (b.updated_at ?? "").localeCompare(a.updated_at ?? ""))
+              .slice(0, 5)
+              .map((p) => (
+                <li key={p.id} className="overview-row">
+                  <Link to={`/dashboard/personas/${encodeURIComponent(p.id)}/edit`}>{p.name}</Link>
+                  <span className="muted small">{formatCount(p.downloads)} downloads</span>
+                  <PersonaStatus status={p.status} />
+                </li>
+              ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  return (
+    <div className="card stat" role="listitem">
+      <div className="stat-label">{label}</div>
+      <div className="stat-value">{value}</div>
+      {hint ? <div className="stat-hint muted">{hint}</div> : null}
+    </div>
+  );
+}

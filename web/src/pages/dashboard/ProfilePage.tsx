@@ -1,0 +1,130 @@
+import { useState, type FormEvent } from "react";
+import { Link } from "react-router";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { updateProfile, type SocialLinks, type User } from "../../api";
+import { qk } from "../../api/queryKeys";
+import { useAuth } from "../../auth/AuthContext";
+import { Avatar } from "../../components/Avatar";
+import { TextArea, TextField } from "../../components/Field";
+import { Alert, FormError, LoadingState } from "../../components/States";
+import { useToast } from "../../components/Toast";
+import { fieldErrorsOf, formLevelError } from "../../lib/forms";
+import { useTitle } from "../../lib/useTitle";
+
+const NETWORKS = [
+  ["x", "X (Twitter)"],
+  ["instagram", "Instagram"],
+  ["tiktok", "TikTok"],
+  ["youtube", "YouTube"],
+] as const;
+
+export default function ProfilePage() {
+  useTitle("Profile");
+  const { user } = useAuth();
+  if (!user) return <LoadingState />;
+  return <ProfileForm user={user} key={user.id} />;
+}
+
+function isUrl(s: string) {
+  return /^https?:\/\/\S+\.\S+/.test(s);
+}
+
+function ProfileForm({ user }: { user: User }) {
+  const { setUser } = useAuth();
+  const queryClient = useQueryClient();
+  const { notify } = useToast();
+  const [username, setUsername] = useState(user.username);
+  const [email, setEmail] = useState(user.email);
+  const [bio, setBio] = useState(user.bio ?? "");
+  const [website, setWebsite] = useState(user.website ?? "");
+  const [avatarUrl, setAvatarUrl] = useState(user.avatar_url ?? "");
+  const [links, setLinks] = useState<SocialLinks>({ ...(user.social_links ?? {}) });
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+
+  const mutation = useMutation({
+    mutationFn: () => {
+      const social: SocialLinks = {};
+      for (const [k, v] of Object.entries(links)) if (v.trim()) social[k] = v.trim();
+      return updateProfile({
+        username: username.trim(),
+        email: email.trim(),
+        bio: bio.trim(),
+        website: website.trim(),
+        avatar_url: avatarUrl.trim(),
+        social_links: social,
+      });
+    },
+    onSuccess: (updated) => {
+      if (updated && typeof updated === "object" && "id" in updated) setUser(updated);
+      void queryClient.invalidateQueries({ queryKey: qk.profile(user.username) });
+      notify(email.trim() !== user.email ? "Profile saved. Check your inbox to verify your new e-mail address." : "Profile saved.");
+    },
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    if (!/^[A-Za-z0-9_.-]{3,32}$/.test(username.trim())) errs.username = "3–32 letters, numbers, dots, dashes or underscores.";
+    if (!/^\S+@\S+\.\S+$/.test(email.trim())) errs.email = "Enter a valid e-mail address.";
+    if (website.trim() && !isUrl(website.trim())) errs.website = "Enter a full address starting with https://";
+    if (avatarUrl.trim() && !isUrl(avatarUrl.trim())) errs.avatar_url = "Enter a full image address starting with https://";
+    for (const [k] of NETWORKS) if (links[k]?.trim() && !isUrl(links[k].trim())) errs[`social_links.${k}`] = "Enter a full address starting with https://";
+    setLocalErrors(errs);
+    if (!Object.keys(errs).length) mutation.mutate();
+  };
+
+  const fe = { ...fieldErrorsOf(mutation.error), ...localErrors };
+  const shown = ["username", "email", "bio", "website", "avatar_url", "social_links", ...NETWORKS.map(([k]) => `social_links.${k}`)];
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <h1>Profile</h1>
+        <Link className="btn" to={`/creators/${encodeURIComponent(user.username)}`}>
+          View public profile
+        </Link>
+      </div>
+      {!user.email_verified ? <Alert kind="warning">Your e-mail address isn't verified yet. Check your inbox for the verification link.</Alert> : null}
+      <form className="card" onSubmit={submit} noValidate>
+        <FormError error={formLevelError(mutation.error, shown)} />
+        <div className="profile-preview">
+          <Avatar name={username || user.username} url={avatarUrl || null} size={64} />
+          <div>
+            <strong>{username || user.username}</strong>
+            <div className="muted small">{bio ? bio.slice(0, 80) : "Add a short bio so buyers know who you are."}</div>
+          </div>
+        </div>
+        <div className="form-grid">
+          <TextField label="Username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} error={fe.username} />
+          <TextField label="E-mail" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fe.email} hint="Changing it means verifying the new address." />
+        </div>
+        <TextArea label="Bio" rows={4} maxLength={1000} value={bio} onChange={(e) => setBio(e.target.value)} error={fe.bio} hint="A few sentences about you and your style." />
+        <div className="form-grid">
+          <TextField label="Website" type="url" placeholder="https://" value={website} onChange={(e) => setWebsite(e.target.value)} error={fe.website} />
+          <TextField label="Avatar URL" type="url" placeholder="https://…/me.jpg" value={avatarUrl} onChange={(e) => setAvatarUrl(e.target.value)} error={fe.avatar_url} />
+        </div>
+        <fieldset>
+          <legend>Social links</legend>
+          <div className="form-grid">
+            {NETWORKS.map(([k, label]) => (
+              <TextField
+                key={k}
+                label={label}
+                type="url"
+                placeholder="https://"
+                value={links[k] ?? ""}
+                onChange={(e) => setLinks({ ...links, [k]: e.target.value })}
+                error={fe[`social_links.${k}`]}
+              />
+            ))}
+          </div>
+          {fe.social_links ? <div className="field-error">{fe.social_links}</div> : null}
+        </fieldset>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
+            {mutation.isPending ? "Saving…" : "Save profile"}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

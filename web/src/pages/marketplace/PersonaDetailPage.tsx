@@ -1,0 +1,109 @@
+import { Link, useParams } from "react-router";
+import { useQuery } from "@tanstack/react-query";
+import { getPersona, getPublicProfile } from "../../api";
+import { qk } from "../../api/queryKeys";
+import { useAuth } from "../../auth/AuthContext";
+import { Avatar } from "../../components/Avatar";
+import { FollowButton } from "../../components/FollowButton";
+import { Stars } from "../../components/Stars";
+import { ErrorState, LoadingState } from "../../components/States";
+import { PersonaStatus } from "../../components/StatusBadge";
+import { formatDate, pluralize } from "../../lib/format";
+import { useTitle } from "../../lib/useTitle";
+import { PersonaActions } from "./detail/PersonaActions";
+import { PreviewSection } from "./detail/PreviewSection";
+import { ReviewsSection } from "./detail/ReviewsSection";
+import { VersionsSection } from "./detail/VersionsSection";
+
+export default function PersonaDetailPage() {
+  const { id = "" } = useParams();
+  const { user, status } = useAuth();
+  // Wait for the session so `entitled` reflects the signed-in user.
+  const persona = useQuery({ queryKey: qk.persona(id), queryFn: () => getPersona(id), enabled: status !== "loading" && !!id });
+  useTitle(persona.data?.name ?? "Persona");
+
+  if (status === "loading" || persona.isPending) return <LoadingState label="Loading persona…" />;
+  if (persona.isError)
+    return (
+      <div className="page narrow">
+        <ErrorState error={persona.error} onRetry={() => void persona.refetch()} />
+        <p>
+          <Link to="/marketplace">← Back to the marketplace</Link>
+        </p>
+      </div>
+    );
+
+  const p = persona.data;
+  const isOwner = !!user && user.id === p.creator?.id;
+  return (
+    <div className="page">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/marketplace">Marketplace</Link>
+        <span aria-hidden="true"> / </span>
+        <Link to={`/marketplace?category=${encodeURIComponent(p.category)}`}>{p.category}</Link>
+      </nav>
+      <div className="detail-layout">
+        <div className="detail-main">
+          <header className="detail-head">
+            {p.status !== "approved" ? <PersonaStatus status={p.status} reason={p.rejection_reason} /> : null}
+            <h1>{p.name}</h1>
+            <p className="lead">{p.short_description}</p>
+            <div className="detail-meta">
+              <Stars value={p.rating_avg} count={p.rating_count} />
+              <span>{pluralize(p.downloads ?? 0, "download")}</span>
+              {p.latest_version ? <span>Version {p.latest_version}</span> : null}
+              <span>Updated {formatDate(p.updated_at)}</span>
+            </div>
+            {p.tags?.length ? (
+              <ul className="tags" aria-label="Tags">
+                {p.tags.map((t) => (
+                  <li key={t}>
+                    <Link className="tag" to={`/marketplace?tag=${encodeURIComponent(t)}`}>
+                      #{t}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </header>
+
+          <CreatorCard username={p.creator?.username} avatarUrl={p.creator?.avatar_url} />
+
+          <section className="section" aria-labelledby="about-heading">
+            <h2 id="about-heading">About this persona</h2>
+            <div className="prose">{p.description || <span className="muted">No description.</span>}</div>
+          </section>
+
+          <PreviewSection personaId={p.id} />
+          <VersionsSection persona={p} canDownload={p.entitled || isOwner} />
+          <ReviewsSection persona={p} />
+        </div>
+        <div className="detail-side">
+          <PersonaActions persona={p} />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function CreatorCard({ username, avatarUrl }: { username?: string; avatarUrl?: string | null }) {
+  const profile = useQuery({
+    queryKey: qk.profile(username ?? ""),
+    queryFn: () => getPublicProfile(username!),
+    enabled: !!username,
+  });
+  if (!username) return null;
+  return (
+    <div className="card creator-card">
+      <Avatar name={username} url={profile.data?.avatar_url ?? avatarUrl} size={48} />
+      <div className="creator-card-body">
+        <div className="muted small">Created by</div>
+        <Link to={`/creators/${encodeURIComponent(username)}`} className="creator-name">
+          {username}
+        </Link>
+        {profile.data ? <div className="muted small">{pluralize(profile.data.followers_count ?? 0, "follower")}</div> : null}
+      </div>
+      {profile.data ? <FollowButton username={username} following={!!profile.data.is_following} /> : null}
+    </div>
+  );
+}
