@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 import stripe
-
 from stripe_emulator.testing import EmulatorServer, WebhookReceiver
 
 API_KEY = "sk_test_emulator"
+
 
 @pytest.fixture(scope="session")
 def receiver() -> Iterator[WebhookReceiver]:
@@ -86,12 +86,16 @@ def new_session(client: stripe.StripeClient) -> Callable[..., Awaitable[Any]]:
 
 
 @pytest.fixture
-def pay(admin: httpx.AsyncClient, new_session: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[dict[str, Any]]]:
+def pay(
+    admin: httpx.AsyncClient, new_session: Callable[..., Awaitable[Any]]
+) -> Callable[..., Awaitable[dict[str, Any]]]:
     """Create a session and pay it via the test switch; returns {session, payment_intent, charge, redirect_url}."""
 
     async def run(card: str = "4242424242424242", **overrides: Any) -> dict[str, Any]:
         session = await new_session(**overrides)
-        resp = await admin.post(f"/_emulator/checkout/sessions/{session.id}/pay", json={"card": card})
+        resp = await admin.post(
+            f"/_emulator/checkout/sessions/{session.id}/pay", json={"card": card}
+        )
         assert resp.status_code == 200, resp.text
         result: dict[str, Any] = resp.json()
         return result

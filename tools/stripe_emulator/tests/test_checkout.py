@@ -19,11 +19,19 @@ async def test_create_session_has_stripe_shape(client: stripe.StripeClient, emul
             "mode": "payment",
             "line_items": [
                 {
-                    "price_data": {"currency": "usd", "unit_amount": 1999, "product_data": {"name": "Persona"}},
+                    "price_data": {
+                        "currency": "usd",
+                        "unit_amount": 1999,
+                        "product_data": {"name": "Persona"},
+                    },
                     "quantity": 1,
                 },
                 {
-                    "price_data": {"currency": "usd", "unit_amount": 500, "product_data": {"name": "Tip"}},
+                    "price_data": {
+                        "currency": "usd",
+                        "unit_amount": 500,
+                        "product_data": {"name": "Tip"},
+                    },
                     "quantity": 3,
                 },
             ],
@@ -49,9 +57,14 @@ async def test_create_session_has_stripe_shape(client: stripe.StripeClient, emul
     assert session.url == f"{emulator.url}/checkout/{session.id}"
     assert session.livemode is False
 
-    again = await client.v1.checkout.sessions.retrieve_async(session.id, params={"expand": ["line_items"]})
+    again = await client.v1.checkout.sessions.retrieve_async(
+        session.id, params={"expand": ["line_items"]}
+    )
     items = again.line_items.data
-    assert [(i.description, i.quantity, i.amount_total) for i in items] == [("Persona", 1, 1999), ("Tip", 3, 1500)]
+    assert [(i.description, i.quantity, i.amount_total) for i in items] == [
+        ("Persona", 1, 1999),
+        ("Tip", 3, 1500),
+    ]
     assert items[0].price.unit_amount == 1999 and items[0].price.currency == "usd"
 
     listed = await client.v1.checkout.sessions.line_items.list_async(session.id)
@@ -80,7 +93,9 @@ async def test_list_and_filter_sessions(client: stripe.StripeClient, new_session
     assert len(only_open.data) == 2
 
 
-async def test_expire_session_sends_event_and_blocks_payment(client, new_session, admin, receiver) -> None:
+async def test_expire_session_sends_event_and_blocks_payment(
+    client, new_session, admin, receiver
+) -> None:
     session = await new_session()
     expired = await client.v1.checkout.sessions.expire_async(session.id)
     assert expired.status == "expired" and expired.url is None
@@ -99,14 +114,21 @@ async def test_hosted_page_renders_labelled_form(client, new_session, admin) -> 
     page = await admin.get(session.url.replace(str(admin.base_url).rstrip("/"), ""))
     assert page.status_code == 200
     html = page.text
-    for field, label in [("email", "Email"), ("card_number", "Card number"), ("card_expiry", "Expiration date"), ("card_cvc", "CVC")]:
+    for field, label in [
+        ("email", "Email"),
+        ("card_number", "Card number"),
+        ("card_expiry", "Expiration date"),
+        ("card_cvc", "CVC"),
+    ]:
         assert f'<label for="{field}">{label}</label>' in html
         assert f'id="{field}"' in html
-    assert "Persona: Ada the tutor × 2" in html
+    assert "Persona: Ada the tutor &times; 2" in html
     assert "Pay $33.00" in html and "Tax" in html
 
 
-async def test_declined_card_on_hosted_page_keeps_session_open(client, new_session, admin, receiver) -> None:
+async def test_declined_card_on_hosted_page_keeps_session_open(
+    client, new_session, admin, receiver
+) -> None:
     session = await new_session()
     resp = await admin.post(f"/checkout/{session.id}", data=_form(card="4000 0000 0000 0002"))
     assert resp.status_code == 402
@@ -129,7 +151,9 @@ async def test_declined_card_on_hosted_page_keeps_session_open(client, new_sessi
     assert done.status == "complete" and done.payment_intent == pi.id
 
 
-async def test_invalid_card_number_is_rejected_before_any_charge(client, new_session, admin) -> None:
+async def test_invalid_card_number_is_rejected_before_any_charge(
+    client, new_session, admin
+) -> None:
     session = await new_session()
     resp = await admin.post(f"/checkout/{session.id}", data=_form(card="4242 4242 4242 4241"))
     assert resp.status_code == 402 and "Your card number is invalid." in resp.text
@@ -160,7 +184,9 @@ async def test_successful_payment_on_hosted_page(client, new_session, admin, rec
     txn = await client.v1.balance_transactions.retrieve_async(ch.balance_transaction)
     assert txn.amount == 3000 and txn.type == "charge" and txn.source == ch.id
 
-    await receiver.wait_types("checkout.session.completed", "payment_intent.succeeded", "charge.succeeded")
+    await receiver.wait_types(
+        "checkout.session.completed", "payment_intent.succeeded", "charge.succeeded"
+    )
     completed = receiver.of_type("checkout.session.completed")[0]
     obj = completed["data"]["object"]
     assert obj["id"] == session.id and obj["payment_status"] == "paid"
@@ -189,25 +215,36 @@ async def test_async_payment_succeeds_later(client, new_session, admin, receiver
     pi = await client.v1.payment_intents.retrieve_async(pending.payment_intent)
     assert pi.status == "processing"
     await receiver.wait_types("checkout.session.completed")
-    assert receiver.of_type("checkout.session.completed")[0]["data"]["object"]["payment_status"] == "unpaid"
+    assert (
+        receiver.of_type("checkout.session.completed")[0]["data"]["object"]["payment_status"]
+        == "unpaid"
+    )
     before = await client.v1.balance.retrieve_async()
     assert before.available[0].amount == 0
 
-    r = await admin.post(f"/_emulator/checkout/sessions/{session.id}/async_payment", json={"outcome": "succeeded"})
+    r = await admin.post(
+        f"/_emulator/checkout/sessions/{session.id}/async_payment", json={"outcome": "succeeded"}
+    )
     assert r.status_code == 200 and r.json()["payment_status"] == "paid"
     await receiver.wait_types("checkout.session.async_payment_succeeded")
     assert (await client.v1.payment_intents.retrieve_async(pi.id)).status == "succeeded"
     assert (await client.v1.balance.retrieve_async()).available[0].amount == 3000
-    again = await admin.post(f"/_emulator/checkout/sessions/{session.id}/async_payment", json={"outcome": "failed"})
+    again = await admin.post(
+        f"/_emulator/checkout/sessions/{session.id}/async_payment", json={"outcome": "failed"}
+    )
     assert again.status_code == 400
 
 
 async def test_async_payment_fails_later(client, pay, admin, receiver) -> None:
     result = await pay(card="4000000000000044")
     sid = result["session"]["id"]
-    r = await admin.post(f"/_emulator/checkout/sessions/{sid}/async_payment", json={"outcome": "failed"})
+    r = await admin.post(
+        f"/_emulator/checkout/sessions/{sid}/async_payment", json={"outcome": "failed"}
+    )
     assert r.status_code == 200
-    await receiver.wait_types("checkout.session.async_payment_failed", "payment_intent.payment_failed")
+    await receiver.wait_types(
+        "checkout.session.async_payment_failed", "payment_intent.payment_failed"
+    )
     session = await client.v1.checkout.sessions.retrieve_async(sid)
     assert session.payment_status == "unpaid"
     ch = await client.v1.charges.retrieve_async(result["charge"]["id"])
@@ -217,7 +254,9 @@ async def test_async_payment_fails_later(client, pay, admin, receiver) -> None:
 
 async def test_programmatic_pay_declines_with_card_error(new_session, admin) -> None:
     session = await new_session()
-    resp = await admin.post(f"/_emulator/checkout/sessions/{session.id}/pay", json={"card": "4000000000009995"})
+    resp = await admin.post(
+        f"/_emulator/checkout/sessions/{session.id}/pay", json={"card": "4000000000009995"}
+    )
     assert resp.status_code == 402
     err = resp.json()["error"]
     assert err["type"] == "card_error" and err["decline_code"] == "insufficient_funds"
@@ -231,7 +270,10 @@ async def test_validation_errors_look_like_stripe(client: stripe.StripeClient, e
 
     with pytest.raises(stripe.InvalidRequestError) as unknown:
         await client.v1.checkout.sessions.create_async(
-            params={"mode": "payment", "line_items": [{"price_data": {"currency": "usd", "unit_amont": 5}}]}  # type: ignore[typeddict-unknown-key]
+            params={
+                "mode": "payment",
+                "line_items": [{"price_data": {"currency": "usd", "unit_amont": 5}}],
+            }  # type: ignore[typeddict-unknown-key]
         )
     assert unknown.value.param == "line_items[0][price_data][unit_amont]"
     assert unknown.value.code == "parameter_unknown"
@@ -240,7 +282,16 @@ async def test_validation_errors_look_like_stripe(client: stripe.StripeClient, e
         await client.v1.checkout.sessions.create_async(
             params={
                 "mode": "payment",
-                "line_items": [{"price_data": {"currency": "usd", "unit_amount": 10, "product_data": {"name": "x"}}, "quantity": 1}],
+                "line_items": [
+                    {
+                        "price_data": {
+                            "currency": "usd",
+                            "unit_amount": 10,
+                            "product_data": {"name": "x"},
+                        },
+                        "quantity": 1,
+                    }
+                ],
             }
         )
     assert small.value.code == "amount_too_small"
@@ -260,10 +311,15 @@ async def test_api_key_is_required(emulator) -> None:
         no_key = await raw.get("/v1/checkout/sessions")
         assert no_key.status_code == 401
         assert no_key.json()["error"]["type"] == "invalid_request_error"
-        live = await raw.get("/v1/balance", headers={"Authorization": "Bearer sk_live_abcdefghijklmnop"})
+        live = await raw.get(
+            "/v1/balance", headers={"Authorization": "Bearer sk_live_abcdefghijklmnop"}
+        )
         assert live.status_code == 401
         unknown = await raw.get("/v1/customers", headers={"Authorization": "Bearer sk_test_x"})
-        assert unknown.status_code == 404 and "Unrecognized request URL" in unknown.json()["error"]["message"]
+        assert (
+            unknown.status_code == 404
+            and "Unrecognized request URL" in unknown.json()["error"]["message"]
+        )
     bad = stripe.StripeClient(
         "sk_live_nope", base_addresses={"api": emulator.url}, http_client=stripe.HTTPXClient()
     )

@@ -12,7 +12,10 @@ async def _account(client: stripe.StripeClient, **extra) -> stripe.Account:
             "type": "express",
             "email": "creator@example.com",
             "metadata": {"creator_id": "cr_1"},
-            "capabilities": {"transfers": {"requested": True}, "card_payments": {"requested": True}},
+            "capabilities": {
+                "transfers": {"requested": True},
+                "card_payments": {"requested": True},
+            },
             **extra,
         }
     )
@@ -20,9 +23,17 @@ async def _account(client: stripe.StripeClient, **extra) -> stripe.Account:
 
 async def test_account_and_onboarding_link(client: stripe.StripeClient, admin, receiver) -> None:
     acct = await _account(client)
-    assert acct.id.startswith("acct_") and acct.type == "express" and acct.email == "creator@example.com"
+    assert (
+        acct.id.startswith("acct_")
+        and acct.type == "express"
+        and acct.email == "creator@example.com"
+    )
     assert acct.metadata.to_dict() == {"creator_id": "cr_1"}
-    assert acct.charges_enabled is False and acct.payouts_enabled is False and acct.details_submitted is False
+    assert (
+        acct.charges_enabled is False
+        and acct.payouts_enabled is False
+        and acct.details_submitted is False
+    )
     assert acct.capabilities.transfers == "inactive"
     assert acct.requirements.currently_due
 
@@ -40,7 +51,9 @@ async def test_account_and_onboarding_link(client: stripe.StripeClient, admin, r
     assert page.status_code == 200 and "Complete onboarding" in page.text and acct.id in page.text
 
     done = await admin.post(path)
-    assert done.status_code == 303 and done.headers["location"] == "https://app.example/connect/return"
+    assert (
+        done.status_code == 303 and done.headers["location"] == "https://app.example/connect/return"
+    )
     enabled = await client.v1.accounts.retrieve_async(acct.id)
     assert enabled.charges_enabled and enabled.payouts_enabled and enabled.details_submitted
     assert enabled.capabilities.transfers == "active"
@@ -54,7 +67,10 @@ async def test_account_and_onboarding_link(client: stripe.StripeClient, admin, r
 
     # A used link sends the visitor to refresh_url, like an expired one.
     stale = await admin.get(path)
-    assert stale.status_code == 303 and stale.headers["location"] == "https://app.example/connect/refresh"
+    assert (
+        stale.status_code == 303
+        and stale.headers["location"] == "https://app.example/connect/refresh"
+    )
 
 
 async def test_account_validation(client: stripe.StripeClient, emulator) -> None:
@@ -63,7 +79,12 @@ async def test_account_validation(client: stripe.StripeClient, emulator) -> None
     assert no_caps.value.param == "capabilities"
     with pytest.raises(stripe.InvalidRequestError) as bad_link:
         await client.v1.account_links.create_async(
-            params={"account": "acct_nope", "refresh_url": "https://x", "return_url": "https://y", "type": "account_onboarding"}
+            params={
+                "account": "acct_nope",
+                "refresh_url": "https://x",
+                "return_url": "https://y",
+                "type": "account_onboarding",
+            }
         )
     assert bad_link.value.http_status == 404
     acct = await _account(client)
@@ -73,7 +94,9 @@ async def test_account_validation(client: stripe.StripeClient, emulator) -> None
     assert [a.id for a in listed.data] == [acct.id]
 
 
-async def test_transfer_to_onboarded_account(client: stripe.StripeClient, pay, admin, receiver) -> None:
+async def test_transfer_to_onboarded_account(
+    client: stripe.StripeClient, pay, admin, receiver
+) -> None:
     await pay()  # 3000 available
     acct = await _account(client)
     await admin.post(f"/_emulator/accounts/{acct.id}/onboard")
@@ -91,7 +114,9 @@ async def test_transfer_to_onboarded_account(client: stripe.StripeClient, pay, a
     assert tr.amount == 2100 and tr.destination == acct.id and tr.transfer_group == "ord_123"
     assert tr.amount_reversed == 0 and tr.reversed is False and tr.reversals.data == []
     assert tr.balance_transaction.startswith("txn_") and tr.destination_payment.startswith("py_")
-    assert (await client.v1.transfers.retrieve_async(tr.id)).metadata.to_dict() == {"payout_id": "po_1"}
+    assert (await client.v1.transfers.retrieve_async(tr.id)).metadata.to_dict() == {
+        "payout_id": "po_1"
+    }
     listed = await client.v1.transfers.list_async(params={"destination": acct.id})
     assert [t.id for t in listed.data] == [tr.id]
 
@@ -103,15 +128,21 @@ async def test_transfer_to_onboarded_account(client: stripe.StripeClient, pay, a
     assert receiver.of_type("transfer.created")[0]["data"]["object"]["id"] == tr.id
 
 
-async def test_transfer_to_account_without_onboarding_fails(client: stripe.StripeClient, pay) -> None:
+async def test_transfer_to_account_without_onboarding_fails(
+    client: stripe.StripeClient, pay
+) -> None:
     await pay()
     acct = await _account(client)
     with pytest.raises(stripe.InvalidRequestError) as exc:
-        await client.v1.transfers.create_async(params={"amount": 100, "currency": "usd", "destination": acct.id})
+        await client.v1.transfers.create_async(
+            params={"amount": 100, "currency": "usd", "destination": acct.id}
+        )
     assert exc.value.code == "insufficient_capabilities_for_transfer"
     assert exc.value.param == "destination" and exc.value.http_status == 400
     with pytest.raises(stripe.InvalidRequestError) as unknown:
-        await client.v1.transfers.create_async(params={"amount": 100, "currency": "usd", "destination": "acct_nope"})
+        await client.v1.transfers.create_async(
+            params={"amount": 100, "currency": "usd", "destination": "acct_nope"}
+        )
     assert unknown.value.param == "destination"
     assert (await client.v1.transfers.list_async()).data == []
 
@@ -120,11 +151,15 @@ async def test_transfer_needs_available_funds(client: stripe.StripeClient, admin
     acct = await _account(client)
     await admin.post(f"/_emulator/accounts/{acct.id}/onboard")
     with pytest.raises(stripe.InvalidRequestError) as exc:
-        await client.v1.transfers.create_async(params={"amount": 100, "currency": "usd", "destination": acct.id})
+        await client.v1.transfers.create_async(
+            params={"amount": 100, "currency": "usd", "destination": acct.id}
+        )
     assert exc.value.code == "balance_insufficient"
 
 
-async def test_forced_transfer_failure_hits_only_the_next_transfer(client: stripe.StripeClient, pay, admin) -> None:
+async def test_forced_transfer_failure_hits_only_the_next_transfer(
+    client: stripe.StripeClient, pay, admin
+) -> None:
     await pay()
     acct = await _account(client)
     other = await _account(client)
@@ -134,11 +169,17 @@ async def test_forced_transfer_failure_hits_only_the_next_transfer(client: strip
     assert r.status_code == 200 and len(r.json()["pending_failures"]) == 1
 
     # A transfer to another account is unaffected.
-    await client.v1.transfers.create_async(params={"amount": 100, "currency": "usd", "destination": other.id})
+    await client.v1.transfers.create_async(
+        params={"amount": 100, "currency": "usd", "destination": other.id}
+    )
     with pytest.raises(stripe.InvalidRequestError) as exc:
-        await client.v1.transfers.create_async(params={"amount": 100, "currency": "usd", "destination": acct.id})
+        await client.v1.transfers.create_async(
+            params={"amount": 100, "currency": "usd", "destination": acct.id}
+        )
     assert exc.value.code == "transfers_not_allowed"
-    ok = await client.v1.transfers.create_async(params={"amount": 100, "currency": "usd", "destination": acct.id})
+    ok = await client.v1.transfers.create_async(
+        params={"amount": 100, "currency": "usd", "destination": acct.id}
+    )
     assert ok.destination == acct.id
 
 
@@ -146,9 +187,13 @@ async def test_reversals(client: stripe.StripeClient, pay, admin, receiver) -> N
     await pay()
     acct = await _account(client)
     await admin.post(f"/_emulator/accounts/{acct.id}/onboard")
-    tr = await client.v1.transfers.create_async(params={"amount": 2000, "currency": "usd", "destination": acct.id})
+    tr = await client.v1.transfers.create_async(
+        params={"amount": 2000, "currency": "usd", "destination": acct.id}
+    )
 
-    partial = await client.v1.transfers.reversals.create_async(tr.id, params={"amount": 500, "metadata": {"k": "v"}})
+    partial = await client.v1.transfers.reversals.create_async(
+        tr.id, params={"amount": 500, "metadata": {"k": "v"}}
+    )
     assert partial.id.startswith("trr_") and partial.object == "transfer_reversal"
     assert partial.amount == 500 and partial.transfer == tr.id
     after = await client.v1.transfers.retrieve_async(tr.id)
@@ -173,11 +218,15 @@ async def test_reversals(client: stripe.StripeClient, pay, admin, receiver) -> N
     assert connected.available[0].amount == 0
 
 
-async def test_failed_transfer_returns_the_funds(client: stripe.StripeClient, pay, admin, receiver) -> None:
+async def test_failed_transfer_returns_the_funds(
+    client: stripe.StripeClient, pay, admin, receiver
+) -> None:
     await pay()
     acct = await _account(client)
     await admin.post(f"/_emulator/accounts/{acct.id}/onboard")
-    tr = await client.v1.transfers.create_async(params={"amount": 1000, "currency": "usd", "destination": acct.id})
+    tr = await client.v1.transfers.create_async(
+        params={"amount": 1000, "currency": "usd", "destination": acct.id}
+    )
     r = await admin.post(f"/_emulator/transfers/{tr.id}/fail", json={"code": "account_closed"})
     assert r.status_code == 200
     assert r.json()["metadata"]["emulator_failure_code"] == "account_closed"

@@ -5,14 +5,15 @@ from __future__ import annotations
 import time
 
 import stripe
-
 from stripe_emulator.webhooks import sign
 
 
 def test_signature_matches_stripe_sdk() -> None:
     payload = '{"id": "evt_1", "object": "event"}'
     header = sign(payload, "whsec_x", timestamp=1_700_000_000)
-    assert header == stripe.WebhookSignature.generate_signature_header(payload, "whsec_x", timestamp=1_700_000_000)
+    assert header == stripe.WebhookSignature.generate_signature_header(
+        payload, "whsec_x", timestamp=1_700_000_000
+    )
     t = int(time.time())
     event = stripe.Webhook.construct_event(payload, sign(payload, "whsec_x", t), "whsec_x")
     assert event.id == "evt_1"
@@ -48,7 +49,9 @@ async def test_retries_after_failures_until_delivered(pay, admin, receiver) -> N
 async def test_retries_are_bounded(client, pay, admin, receiver) -> None:
     receiver.fail_next = 1000
     await pay()
-    assert (await admin.post("/_emulator/webhooks/wait", json={"timeout": 5})).json()["idle"] is True
+    assert (await admin.post("/_emulator/webhooks/wait", json={"timeout": 5})).json()[
+        "idle"
+    ] is True
     attempts = await _attempts(admin)
     per_event: dict[str, int] = {}
     for a in attempts:
@@ -96,12 +99,32 @@ async def test_hold_and_release_in_reverse_order(client, pay, admin, receiver) -
     r = await admin.post("/_emulator/webhooks/release", json={"order": "reverse"})
     assert r.json() == {"released": 4}
     await receiver.wait_for(lambda rc: len(rc.events) == 4)
-    assert receiver.types() == ["checkout.session.completed", "payment_intent.succeeded", "charge.succeeded", "payment_intent.created"]
+    assert receiver.types() == [
+        "checkout.session.completed",
+        "payment_intent.succeeded",
+        "charge.succeeded",
+        "payment_intent.created",
+    ]
     # Later events flow normally again.
-    await client.v1.checkout.sessions.expire_async((await client.v1.checkout.sessions.create_async(params={
-        "mode": "payment",
-        "line_items": [{"price_data": {"currency": "usd", "unit_amount": 100, "product_data": {"name": "x"}}, "quantity": 1}],
-    })).id)
+    await client.v1.checkout.sessions.expire_async(
+        (
+            await client.v1.checkout.sessions.create_async(
+                params={
+                    "mode": "payment",
+                    "line_items": [
+                        {
+                            "price_data": {
+                                "currency": "usd",
+                                "unit_amount": 100,
+                                "product_data": {"name": "x"},
+                            },
+                            "quantity": 1,
+                        }
+                    ],
+                }
+            )
+        ).id
+    )
     await receiver.wait_types("checkout.session.expired")
 
 
@@ -109,18 +132,27 @@ async def test_pause_and_resume(pay, admin, receiver) -> None:
     paused = await admin.post("/_emulator/webhooks/pause")
     assert paused.json()["paused"] is True
     await pay()
-    assert (await admin.post("/_emulator/webhooks/wait", json={"timeout": 0.3})).json()["idle"] is False
+    assert (await admin.post("/_emulator/webhooks/wait", json={"timeout": 0.3})).json()[
+        "idle"
+    ] is False
     assert receiver.events == []
     await admin.post("/_emulator/webhooks/resume")
     await receiver.wait_for(lambda rc: len(rc.events) == 4)
-    assert receiver.types() == ["payment_intent.created", "charge.succeeded", "payment_intent.succeeded", "checkout.session.completed"]
+    assert receiver.types() == [
+        "payment_intent.created",
+        "charge.succeeded",
+        "payment_intent.succeeded",
+        "checkout.session.completed",
+    ]
 
 
 async def test_configure_urls_at_runtime(pay, admin, receiver, emulator) -> None:
     r = await admin.put("/_emulator/webhooks", json={"urls": []})
     assert r.json()["urls"] == []
     await pay()
-    assert (await admin.post("/_emulator/webhooks/wait", json={"timeout": 1})).json()["idle"] is True
+    assert (await admin.post("/_emulator/webhooks/wait", json={"timeout": 1})).json()[
+        "idle"
+    ] is True
     assert receiver.events == [] and await _attempts(admin) == []
     await admin.put("/_emulator/webhooks", json={"urls": [receiver.url]})
     await pay()
@@ -132,7 +164,9 @@ async def test_configure_urls_at_runtime(pay, admin, receiver, emulator) -> None
 
 
 async def test_unreachable_endpoint_is_recorded(pay, admin, receiver) -> None:
-    await admin.put("/_emulator/webhooks", json={"urls": ["http://127.0.0.1:9/nothing-here", receiver.url]})
+    await admin.put(
+        "/_emulator/webhooks", json={"urls": ["http://127.0.0.1:9/nothing-here", receiver.url]}
+    )
     await pay()
     await receiver.wait_types("checkout.session.completed")
     await admin.post("/_emulator/webhooks/wait", json={"timeout": 5})

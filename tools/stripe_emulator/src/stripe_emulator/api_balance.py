@@ -54,7 +54,9 @@ async def list_events(request: Request) -> Response:
         events = c.store.all("event")
         if c.account is not None:
             events = [e for e in events if e.get("account") == c.account]
-        patterns = [p for p in [get_str(c.params, "type"), *map(str, get_list(c.params, "types"))] if p]
+        patterns = [
+            p for p in [get_str(c.params, "type"), *map(str, get_list(c.params, "types"))] if p
+        ]
         if patterns:  # `type` accepts `*` wildcards, e.g. `charge.dispute.*`
             events = [e for e in events if any(fnmatchcase(e["type"], p) for p in patterns)]
         return paginate(filtered(events, c.params), c.params, "/v1/events")

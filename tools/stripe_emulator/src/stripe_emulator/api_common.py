@@ -81,7 +81,9 @@ def _api_key(request: Request) -> str:
     return key
 
 
-def list_op(kind: str, url: str, schema: str, fields: dict[str, str] | None = None) -> Callable[[Call], Obj]:
+def list_op(
+    kind: str, url: str, schema: str, fields: dict[str, str] | None = None
+) -> Callable[[Call], Obj]:
     """An operation listing `kind` newest first, filtered by equality on `fields`."""
 
     def op(c: Call) -> Obj:
@@ -99,7 +101,10 @@ async def run(request: Request, op: Callable[[Call], Obj]) -> Response:
     emu = emulator(request)
     store = emu.store
     request_id = new_id("req", 14)
-    base_headers = {"Request-Id": request_id, "Stripe-Version": request.headers.get("stripe-version", store.api_version)}
+    base_headers = {
+        "Request-Id": request_id,
+        "Stripe-Version": request.headers.get("stripe-version", store.api_version),
+    }
     method = request.method.upper()
     key: str | None = None
     try:
@@ -109,7 +114,9 @@ async def run(request: Request, op: Callable[[Call], Obj]) -> Response:
         key = request.headers.get("idempotency-key") if method == "POST" else None
         account = request.headers.get("stripe-account")
         async with store.lock:
-            return _execute(emu, op, params, method, request.url.path, key, account, request_id, base_headers)
+            return _execute(
+                emu, op, params, method, request.url.path, key, account, request_id, base_headers
+            )
     except StripeError as err:
         return error_response(err, **base_headers)
 
@@ -144,7 +151,11 @@ def _execute(
             return JSONResponse(
                 prior.body,
                 status_code=prior.status,
-                headers={**headers, "Idempotent-Replayed": "true", "Original-Request": prior.request_id},
+                headers={
+                    **headers,
+                    "Idempotent-Replayed": "true",
+                    "Original-Request": prior.request_id,
+                },
             )
     call = Call(store, emu.settings, params, RequestInfo(request_id, key), account)
     try:
@@ -153,8 +164,12 @@ def _execute(
         status = 200
     except StripeError as err:
         if key and err.replayable:
-            store.idempotency[slot] = IdempotentResult(method_path, fingerprint, err.status, err.body(), request_id)
+            store.idempotency[slot] = IdempotentResult(
+                method_path, fingerprint, err.status, err.body(), request_id
+            )
         raise
     if key:
-        store.idempotency[slot] = IdempotentResult(method_path, fingerprint, status, body, request_id)
+        store.idempotency[slot] = IdempotentResult(
+            method_path, fingerprint, status, body, request_id
+        )
     return JSONResponse(body, status_code=status, headers=headers)

@@ -48,7 +48,9 @@ async def create_transfer(request: Request) -> Response:
 @router.get("/v1/transfers")
 async def list_transfers(request: Request) -> Response:
     fields = {"destination": "destination", "transfer_group": "transfer_group"}
-    return await run(request, list_op("transfer", "/v1/transfers", "stripe.params.TransferListParams", fields))
+    return await run(
+        request, list_op("transfer", "/v1/transfers", "stripe.params.TransferListParams", fields)
+    )
 
 
 @router.get("/v1/transfers/{transfer}")
@@ -71,7 +73,9 @@ async def list_reversals(request: Request, transfer: str) -> Response:
     def op(c: Call) -> Obj:
         check_known(c.params, "stripe.params.TransferReversalListParams")
         tr = c.store.get("transfer", transfer, "id")
-        return paginate(list(tr["reversals"]["data"]), c.params, f"/v1/transfers/{transfer}/reversals")
+        return paginate(
+            list(tr["reversals"]["data"]), c.params, f"/v1/transfers/{transfer}/reversals"
+        )
 
     return await run(request, op)
 

@@ -87,7 +87,9 @@ async def get_webhooks(request: Request) -> Obj:
 async def configure_webhooks(request: Request) -> Response:
     def op(emu: Emulator, body: dict[str, Any]) -> Obj:
         urls = body.get("urls")
-        if urls is not None and not (isinstance(urls, list) and all(isinstance(u, str) for u in urls)):
+        if urls is not None and not (
+            isinstance(urls, list) and all(isinstance(u, str) for u in urls)
+        ):
             raise invalid("`urls` must be a list of strings", param="urls")
         emu.webhooks.configure(urls=urls, secret=body.get("secret"))
         return _webhook_config(emu)
@@ -126,12 +128,20 @@ async def release(request: Request) -> Response:
 
 @router.post("/webhooks/pause")
 async def pause(request: Request) -> Response:
-    return await _locked(request, lambda emu, _: (emu.webhooks.pause(), _webhook_config(emu))[1])
+    def op(emu: Emulator, _: dict[str, Any]) -> Obj:
+        emu.webhooks.pause()
+        return _webhook_config(emu)
+
+    return await _locked(request, op)
 
 
 @router.post("/webhooks/resume")
 async def resume(request: Request) -> Response:
-    return await _locked(request, lambda emu, _: (emu.webhooks.resume(), _webhook_config(emu))[1])
+    def op(emu: Emulator, _: dict[str, Any]) -> Obj:
+        emu.webhooks.resume()
+        return _webhook_config(emu)
+
+    return await _locked(request, op)
 
 
 @router.get("/webhooks/attempts")
@@ -189,7 +199,9 @@ async def pay(request: Request, session_id: str) -> Response:
 async def async_payment(request: Request, session_id: str) -> Response:
     return await _locked(
         request,
-        lambda emu, body: checkout.complete_async_payment(emu.store, session_id, str(body.get("outcome", ""))),
+        lambda emu, body: checkout.complete_async_payment(
+            emu.store, session_id, str(body.get("outcome", ""))
+        ),
     )
 
 
@@ -210,7 +222,10 @@ async def dispute(request: Request, charge_id: str) -> Response:
 @router.post("/disputes/{dispute_id}/close")
 async def close_dispute(request: Request, dispute_id: str) -> Response:
     return await _locked(
-        request, lambda emu, body: disputes.close_dispute(emu.store, dispute_id, str(body.get("outcome", "")))
+        request,
+        lambda emu, body: disputes.close_dispute(
+            emu.store, dispute_id, str(body.get("outcome", ""))
+        ),
     )
 
 
@@ -225,7 +240,9 @@ async def onboard(request: Request, account_id: str) -> Response:
 @router.post("/transfers/fail_next")
 async def fail_next_transfer(request: Request) -> Response:
     def op(emu: Emulator, body: dict[str, Any]) -> Obj:
-        connect.fail_next_transfer(emu.store, body.get("destination"), body.get("code"), body.get("message"))
+        connect.fail_next_transfer(
+            emu.store, body.get("destination"), body.get("code"), body.get("message")
+        )
         return {"pending_failures": [vars(r) for r in emu.store.transfer_fail_rules]}
 
     return await _locked(request, op)

@@ -15,7 +15,12 @@ router = APIRouter()
 async def list_payment_intents(request: Request) -> Response:
     return await run(
         request,
-        list_op("payment_intent", "/v1/payment_intents", "stripe.params.PaymentIntentListParams", {"customer": "customer"}),
+        list_op(
+            "payment_intent",
+            "/v1/payment_intents",
+            "stripe.params.PaymentIntentListParams",
+            {"customer": "customer"},
+        ),
     )
 
 
@@ -26,8 +31,14 @@ async def retrieve_payment_intent(request: Request, intent: str) -> Response:
 
 @router.get("/v1/charges")
 async def list_charges(request: Request) -> Response:
-    fields = {"payment_intent": "payment_intent", "transfer_group": "transfer_group", "customer": "customer"}
-    return await run(request, list_op("charge", "/v1/charges", "stripe.params.ChargeListParams", fields))
+    fields = {
+        "payment_intent": "payment_intent",
+        "transfer_group": "transfer_group",
+        "customer": "customer",
+    }
+    return await run(
+        request, list_op("charge", "/v1/charges", "stripe.params.ChargeListParams", fields)
+    )
 
 
 @router.get("/v1/charges/{charge}")
@@ -43,7 +54,9 @@ async def create_refund(request: Request) -> Response:
 @router.get("/v1/refunds")
 async def list_refunds(request: Request) -> Response:
     fields = {"charge": "charge", "payment_intent": "payment_intent"}
-    return await run(request, list_op("refund", "/v1/refunds", "stripe.params.RefundListParams", fields))
+    return await run(
+        request, list_op("refund", "/v1/refunds", "stripe.params.RefundListParams", fields)
+    )
 
 
 @router.get("/v1/refunds/{refund}")
@@ -59,7 +72,9 @@ async def update_refund(request: Request, refund: str) -> Response:
 @router.get("/v1/disputes")
 async def list_disputes(request: Request) -> Response:
     fields = {"charge": "charge", "payment_intent": "payment_intent"}
-    return await run(request, list_op("dispute", "/v1/disputes", "stripe.params.DisputeListParams", fields))
+    return await run(
+        request, list_op("dispute", "/v1/disputes", "stripe.params.DisputeListParams", fields)
+    )
 
 
 @router.get("/v1/disputes/{dispute}")

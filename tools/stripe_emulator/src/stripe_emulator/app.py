@@ -28,12 +28,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await webhooks.close()
 
-    app = FastAPI(title="Stripe emulator", lifespan=lifespan, docs_url="/_emulator/docs", redoc_url=None, openapi_url="/_emulator/openapi.json")
+    app = FastAPI(
+        title="Stripe emulator",
+        lifespan=lifespan,
+        docs_url="/_emulator/docs",
+        redoc_url=None,
+        openapi_url="/_emulator/openapi.json",
+    )
     app.state.emulator = Emulator(settings, store, webhooks)
     for module in (api_checkout, api_payments, api_connect, api_balance, api_emulator, pages):
         app.include_router(module.router)
 
-    @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "DELETE", "PUT", "PATCH"], include_in_schema=False)
+    @app.api_route(
+        "/v1/{rest:path}",
+        methods=["GET", "POST", "DELETE", "PUT", "PATCH"],
+        include_in_schema=False,
+    )
     async def unrecognized(request: Request, rest: str) -> Response:
         return error_response(
             StripeError(

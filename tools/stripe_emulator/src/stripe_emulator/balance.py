@@ -52,7 +52,7 @@ def balance(store: Store, account: str | None, default_currency: str = "usd") ->
         if t["_account"] == account:
             sums[t["currency"]][t["status"]] += t["net"]
     if not sums:
-        sums[default_currency]  # noqa: B018 - touching the defaultdict lists a zero balance
+        sums[default_currency]
 
     def entries(status: str) -> list[Obj]:
         return [

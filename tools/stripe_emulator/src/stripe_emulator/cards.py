@@ -76,9 +76,13 @@ def luhn_ok(number: str) -> bool:
     return total % 10 == 0
 
 
-def card_error(message: str, code: str, param: str | None = None, decline_code: str | None = None) -> StripeError:
+def card_error(
+    message: str, code: str, param: str | None = None, decline_code: str | None = None
+) -> StripeError:
     extra = {"decline_code": decline_code} if decline_code else {}
-    return StripeError(402, message, type="card_error", code=code, param=param, extra=extra, replayable=True)
+    return StripeError(
+        402, message, type="card_error", code=code, param=param, extra=extra, replayable=True
+    )
 
 
 def parse_card(number: str, expiry: str, cvc: str, today: date | None = None) -> CardInput:
@@ -90,15 +94,21 @@ def parse_card(number: str, expiry: str, cvc: str, today: date | None = None) ->
         raise card_error("Your card number is invalid.", "incorrect_number", "number")
     m = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*", expiry or "")
     if not m:
-        raise card_error("Your card's expiration date is incomplete.", "incomplete_expiry", "exp_month")
+        raise card_error(
+            "Your card's expiration date is incomplete.", "incomplete_expiry", "exp_month"
+        )
     month, year = int(m.group(1)), int(m.group(2))
     if year < 100:
         year += 2000
     if not 1 <= month <= 12:
-        raise card_error("Your card's expiration month is invalid.", "invalid_expiry_month", "exp_month")
+        raise card_error(
+            "Your card's expiration month is invalid.", "invalid_expiry_month", "exp_month"
+        )
     today = today or date.today()
     if (year, month) < (today.year, today.month):
-        raise card_error("Your card's expiration year is in the past.", "invalid_expiry_year", "exp_year")
+        raise card_error(
+            "Your card's expiration year is in the past.", "invalid_expiry_year", "exp_year"
+        )
     cvc = (cvc or "").strip()
     want = 4 if digits.startswith(("34", "37")) else 3
     if not cvc.isdigit() or len(cvc) != want:

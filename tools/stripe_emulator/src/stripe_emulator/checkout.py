@@ -9,7 +9,16 @@ from typing import Any
 from . import balance, objects
 from .cards import TestCard, behaviour, card_error, parse_card
 from .errors import StripeError, invalid, missing_param, unsupported
-from .forms import Params, get_bool, get_currency, get_dict, get_int, get_list, get_metadata, get_str
+from .forms import (
+    Params,
+    get_bool,
+    get_currency,
+    get_dict,
+    get_int,
+    get_list,
+    get_metadata,
+    get_str,
+)
 from .ids import new_id, now
 from .money import MINIMUM_CHARGE, fmt, tax_for
 from .params_schema import check_known
@@ -32,7 +41,11 @@ def _url(params: Params, key: str) -> str | None:
 def _line_items(params: Params, rate_bps: int | None) -> list[Obj]:
     raw = get_list(params, "line_items")
     if not raw:
-        raise invalid("`line_items` is required in `payment` mode.", param="line_items", code="parameter_missing")
+        raise invalid(
+            "`line_items` is required in `payment` mode.",
+            param="line_items",
+            code="parameter_missing",
+        )
     items: list[Obj] = []
     for i, item in enumerate(raw):
         path: list[str | int] = ["line_items", i]
@@ -55,7 +68,10 @@ def _line_items(params: Params, rate_bps: int | None) -> list[Obj]:
             if decimal is None:
                 raise missing_param(f"line_items[{i}][price_data][unit_amount]")
             if not re.fullmatch(r"\d+", decimal):
-                raise unsupported(f"line_items[{i}][price_data][unit_amount_decimal]", "fractional unit_amount_decimal")
+                raise unsupported(
+                    f"line_items[{i}][price_data][unit_amount_decimal]",
+                    "fractional unit_amount_decimal",
+                )
             unit_amount = int(decimal)
         product = get_dict(pd, "product_data", pd_path)
         name = get_str(product, "name", [*pd_path, "product_data"], required=True)
@@ -81,12 +97,18 @@ def create_session(store: Store, settings: Settings, params: Params) -> Obj:
     check_known(params, "stripe.params.checkout.SessionCreateParams")
     mode = get_str(params, "mode", required=True)
     if mode not in ("payment", "setup", "subscription"):
-        raise invalid(f"Invalid mode: must be one of payment, setup, or subscription", param="mode")
+        raise invalid("Invalid mode: must be one of payment, setup, or subscription", param="mode")
     if mode != "payment":
         raise unsupported("mode", f"mode={mode}")
     if get_str(params, "ui_mode") not in (None, "hosted"):
         raise unsupported("ui_mode")
-    for key in ("customer", "discounts", "shipping_options", "subscription_data", "setup_intent_data"):
+    for key in (
+        "customer",
+        "discounts",
+        "shipping_options",
+        "subscription_data",
+        "setup_intent_data",
+    ):
         if key in params and params[key] != "":
             raise unsupported(key)
     pi_data = get_dict(params, "payment_intent_data")
@@ -114,16 +136,22 @@ def create_session(store: Store, settings: Settings, params: Params) -> Obj:
 
     customer_email = get_str(params, "customer_email")
     if customer_email is not None and not _EMAIL.match(customer_email):
-        raise invalid("Invalid email address: " + customer_email, param="customer_email", code="email_invalid")
+        raise invalid(
+            "Invalid email address: " + customer_email, param="customer_email", code="email_invalid"
+        )
     client_reference_id = get_str(params, "client_reference_id")
     if client_reference_id is not None and len(client_reference_id) > 200:
-        raise invalid("client_reference_id must be at most 200 characters", param="client_reference_id")
+        raise invalid(
+            "client_reference_id must be at most 200 characters", param="client_reference_id"
+        )
     created = now()
     expires_at = get_int(params, "expires_at")
     if expires_at is None:
         expires_at = created + SESSION_TTL
     elif not created + 1800 <= expires_at <= created + SESSION_TTL:
-        raise invalid("`expires_at` must be between 30 minutes and 24 hours from now.", param="expires_at")
+        raise invalid(
+            "`expires_at` must be between 30 minutes and 24 hours from now.", param="expires_at"
+        )
 
     session_id = new_id("cs_test", 58)
     session = objects.checkout_session(
@@ -215,10 +243,14 @@ def pay_session(
     expire_due(store)
     session = store.get("checkout.session", session_id, "session")
     if session["status"] != "open":
-        raise StripeError(400, OPEN_SESSION_MESSAGE, param="session", code="checkout_session_not_open")
+        raise StripeError(
+            400, OPEN_SESSION_MESSAGE, param="session", code="checkout_session_not_open"
+        )
     email = session["customer_email"] or (email or "").strip()
     if not email or not _EMAIL.match(email):
-        raise StripeError(400, "Your email address is invalid.", param="email", code="email_invalid")
+        raise StripeError(
+            400, "Your email address is invalid.", param="email", code="email_invalid"
+        )
     card = parse_card(number, expiry, cvc)
     test_card = behaviour(card)
 
@@ -244,7 +276,9 @@ def pay_session(
         pi["last_payment_error"] = objects.payment_error(test_card, ch, payment_method)
         store.emit("charge.failed", ch)
         store.emit("payment_intent.payment_failed", pi)
-        err = card_error(test_card.message, test_card.error_code, decline_code=test_card.decline_code)
+        err = card_error(
+            test_card.message, test_card.error_code, decline_code=test_card.decline_code
+        )
         err.extra.update(charge=ch["id"], payment_intent=pi["id"])
         raise err
 
@@ -315,7 +349,9 @@ def _settle(store: Store, session: Obj, pi: Obj, ch: Obj) -> None:
         balance_transaction=txn["id"],
     )
     ch["outcome"]["seller_message"] = "Payment complete."
-    pi.update(status="succeeded", amount_received=pi["amount"], processing=None, last_payment_error=None)
+    pi.update(
+        status="succeeded", amount_received=pi["amount"], processing=None, last_payment_error=None
+    )
     session["payment_status"] = "paid"
 
 
@@ -331,7 +367,11 @@ def complete_async_payment(store: Store, session_id: str, outcome: str) -> Obj:
         store.emit("payment_intent.succeeded", pi)
         store.emit("checkout.session.async_payment_succeeded", session)
     elif outcome == "failed":
-        failure = TestCard("declined", decline_code="insufficient_funds", message="Your card has insufficient funds.")
+        failure = TestCard(
+            "declined",
+            decline_code="insufficient_funds",
+            message="Your card has insufficient funds.",
+        )
         ch.update(status="failed", failure_code="card_declined", failure_message=failure.message)
         ch["outcome"] = objects.charge_outcome("failed", failure)
         pi.update(

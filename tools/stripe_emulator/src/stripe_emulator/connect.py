@@ -14,7 +14,14 @@ from .settings import Settings
 from .store import AUTOMATIC, AccountLinkState, Obj, RequestInfo, Store, TransferFailRule
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_CURRENCY_BY_COUNTRY = {"US": "usd", "GB": "gbp", "CA": "cad", "AU": "aud", "CH": "chf", "JP": "jpy"}
+_CURRENCY_BY_COUNTRY = {
+    "US": "usd",
+    "GB": "gbp",
+    "CA": "cad",
+    "AU": "aud",
+    "CH": "chf",
+    "JP": "jpy",
+}
 _EURO = {"AT", "BE", "DE", "ES", "FI", "FR", "IE", "IT", "LU", "NL", "PT"}
 LINK_TTL = 300  # account links expire after five minutes, as on Stripe
 
@@ -113,7 +120,9 @@ def create_account_link(store: Store, settings: Settings, params: Params) -> Obj
     store.get("account", account_id, "account")
     link_type = get_str(params, "type", required=True)
     if link_type not in ("account_onboarding", "account_update"):
-        raise invalid("Invalid type: must be one of account_onboarding or account_update", param="type")
+        raise invalid(
+            "Invalid type: must be one of account_onboarding or account_update", param="type"
+        )
     refresh_url = get_str(params, "refresh_url", required=True)
     return_url = get_str(params, "return_url", required=True)
     assert refresh_url is not None and return_url is not None
@@ -145,14 +154,25 @@ def create_transfer(store: Store, params: Params, req: RequestInfo) -> Obj:
     assert amount is not None and currency is not None and destination is not None
     dest = store.find(destination)
     if dest is None or dest.get("object") != "account":
-        raise StripeError(400, f"No such destination: '{destination}'", param="destination", code="resource_missing")
+        raise StripeError(
+            400,
+            f"No such destination: '{destination}'",
+            param="destination",
+            code="resource_missing",
+        )
     source_transaction = get_str(params, "source_transaction")
     if source_transaction is not None:
         source = store.find(source_transaction)
         if source is None or source.get("object") != "charge":
-            raise invalid(f"No such charge: '{source_transaction}'", param="source_transaction", code="resource_missing")
+            raise invalid(
+                f"No such charge: '{source_transaction}'",
+                param="source_transaction",
+                code="resource_missing",
+            )
         if amount > source["amount"] - source["amount_refunded"]:
-            raise invalid("Transfer amount exceeds the source transaction's amount.", param="amount")
+            raise invalid(
+                "Transfer amount exceeds the source transaction's amount.", param="amount"
+            )
     if not transfers_enabled(dest):
         raise StripeError(
             400,
@@ -186,7 +206,12 @@ def create_transfer(store: Store, params: Params, req: RequestInfo) -> Obj:
     )
     store.add(tr)
     txn = balance.record(
-        store, amount=-amount, currency=currency, source=tr["id"], type="transfer", reporting_category="transfer"
+        store,
+        amount=-amount,
+        currency=currency,
+        source=tr["id"],
+        type="transfer",
+        reporting_category="transfer",
     )
     tr["balance_transaction"] = txn["id"]
     balance.record(
@@ -278,11 +303,14 @@ def create_reversal(store: Store, transfer_id: str, params: Params, req: Request
     )
 
 
-def fail_next_transfer(store: Store, destination: str | None, code: str | None, message: str | None) -> TransferFailRule:
+def fail_next_transfer(
+    store: Store, destination: str | None, code: str | None, message: str | None
+) -> TransferFailRule:
     rule = TransferFailRule(
         destination=destination,
         code=code or "transfers_not_allowed",
-        message=message or "The requested transfer cannot be created (failure forced by the emulator).",
+        message=message
+        or "The requested transfer cannot be created (failure forced by the emulator).",
     )
     store.transfer_fail_rules.append(rule)
     return rule

@@ -17,17 +17,23 @@ REASONS = (
 OPEN_STATUSES = ("warning_needs_response", "warning_under_review", "needs_response", "under_review")
 
 
-def open_dispute(store: Store, charge_id: str, reason: str = "fraudulent", amount: int | None = None) -> Obj:
+def open_dispute(
+    store: Store, charge_id: str, reason: str = "fraudulent", amount: int | None = None
+) -> Obj:
     ch = store.get("charge", charge_id, "charge")
     if ch["status"] != "succeeded":
-        raise invalid(f"Charge {charge_id} has not succeeded, so it cannot be disputed.", param="charge")
+        raise invalid(
+            f"Charge {charge_id} has not succeeded, so it cannot be disputed.", param="charge"
+        )
     if ch.get("_dispute"):
         raise invalid(f"Charge {charge_id} already has a dispute.", param="charge")
     if reason not in REASONS:
         raise invalid(f"Invalid reason: must be one of {', '.join(REASONS)}", param="reason")
     amount = ch["amount"] if amount is None else amount
     if not 0 < amount <= ch["amount"]:
-        raise invalid("Dispute amount must be positive and at most the charge amount.", param="amount")
+        raise invalid(
+            "Dispute amount must be positive and at most the charge amount.", param="amount"
+        )
     dp = store.add(objects.dispute(ch=ch, amount=amount, reason=reason))
     txn = balance.record(
         store,
@@ -77,7 +83,9 @@ def update_dispute(store: Store, dispute_id: str, params: Params, req: RequestIn
     check_known(params, "stripe.params.DisputeModifyParams")
     dp = store.get("dispute", dispute_id, "dispute")
     if dp["status"] not in OPEN_STATUSES:
-        raise invalid(f"Dispute {dispute_id} is closed and can no longer be updated.", param="dispute")
+        raise invalid(
+            f"Dispute {dispute_id} is closed and can no longer be updated.", param="dispute"
+        )
     previous: Obj = {}
     evidence = get_dict(params, "evidence")
     if evidence:

@@ -65,9 +65,7 @@ def unknown_param(param: str) -> StripeError:
 
 
 def no_such(kind: str, object_id: str, param: str = "id") -> StripeError:
-    return StripeError(
-        404, f"No such {kind}: '{object_id}'", param=param, code="resource_missing"
-    )
+    return StripeError(404, f"No such {kind}: '{object_id}'", param=param, code="resource_missing")
 
 
 def unsupported(param: str, what: str | None = None) -> StripeError:

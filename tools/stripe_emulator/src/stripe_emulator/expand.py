@@ -18,7 +18,9 @@ def _includable(store: Store, node: Obj, key: str) -> Any:
     if kind == "charge" and key == "refunds":
         charge = store.objects.get(node["id"], {})
         refunds = [public(store.objects[r]) for r in charge.get("_refunds", [])]
-        return list_object(refunds, f"/v1/charges/{node['id']}/refunds") | {"total_count": len(refunds)}
+        return list_object(refunds, f"/v1/charges/{node['id']}/refunds") | {
+            "total_count": len(refunds)
+        }
     return None
 
 

@@ -68,7 +68,9 @@ def param_name(path: list[str | int]) -> str:
 # Each takes the containing dict, the key and the full path prefix (for error `param`).
 
 
-def get_str(d: Params, key: str, path: list[str | int] | None = None, *, required: bool = False) -> str | None:
+def get_str(
+    d: Params, key: str, path: list[str | int] | None = None, *, required: bool = False
+) -> str | None:
     full = param_name([*(path or []), key])
     v = d.get(key)
     if v is None or v == "":
@@ -80,7 +82,14 @@ def get_str(d: Params, key: str, path: list[str | int] | None = None, *, require
     return v
 
 
-def get_int(d: Params, key: str, path: list[str | int] | None = None, *, required: bool = False, minimum: int | None = None) -> int | None:
+def get_int(
+    d: Params,
+    key: str,
+    path: list[str | int] | None = None,
+    *,
+    required: bool = False,
+    minimum: int | None = None,
+) -> int | None:
     full = param_name([*(path or []), key])
     v = d.get(key)
     if v is None or v == "":
@@ -134,7 +143,9 @@ def get_expand(d: Params) -> list[str]:
     return [str(x) for x in get_list(d, "expand")]
 
 
-def get_metadata(d: Params, key: str = "metadata", current: dict[str, str] | None = None) -> dict[str, str]:
+def get_metadata(
+    d: Params, key: str = "metadata", current: dict[str, str] | None = None
+) -> dict[str, str]:
     """Merge metadata like Stripe: keys set to "" are removed, `metadata=""` clears all."""
     raw = d.get(key)
     result = dict(current or {})
@@ -160,7 +171,9 @@ def get_metadata(d: Params, key: str = "metadata", current: dict[str, str] | Non
     return result
 
 
-def get_currency(d: Params, key: str, path: list[str | int] | None = None, *, required: bool = False) -> str | None:
+def get_currency(
+    d: Params, key: str, path: list[str | int] | None = None, *, required: bool = False
+) -> str | None:
     v = get_str(d, key, path, required=required)
     if v is None:
         return None

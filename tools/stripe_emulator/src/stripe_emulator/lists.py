@@ -23,7 +23,9 @@ def _created_ok(created: int, spec: Any) -> bool:
     return all(ops[k](created, int(v)) for k, v in spec.items() if k in ops)
 
 
-def filtered(items: Iterable[Obj], params: Params, fields: dict[str, str] | None = None) -> list[Obj]:
+def filtered(
+    items: Iterable[Obj], params: Params, fields: dict[str, str] | None = None
+) -> list[Obj]:
     """Keep items whose `field` equals the given param, for each param -> field pair."""
     out = list(items)
     for param, field in (fields or {}).items():
@@ -47,16 +49,24 @@ def paginate(items: list[Obj], params: Params, url: str) -> Obj:
     after = get_str(params, "starting_after")
     before = get_str(params, "ending_before")
     if after and before:
-        raise invalid("You may only specify one of these parameters: ending_before, starting_after.")
+        raise invalid(
+            "You may only specify one of these parameters: ending_before, starting_after."
+        )
     ids = [o["id"] for o in items]
     if after:
         if after not in ids:
-            raise invalid(f"No such object: '{after}'", param=param_name(["starting_after"]), code="resource_missing")
+            raise invalid(
+                f"No such object: '{after}'",
+                param=param_name(["starting_after"]),
+                code="resource_missing",
+            )
         start = ids.index(after) + 1
         window, has_more = items[start : start + limit], start + limit < len(items)
     elif before:
         if before not in ids:
-            raise invalid(f"No such object: '{before}'", param="ending_before", code="resource_missing")
+            raise invalid(
+                f"No such object: '{before}'", param="ending_before", code="resource_missing"
+            )
         end = ids.index(before)
         start = max(0, end - limit)
         window, has_more = items[start:end], start > 0

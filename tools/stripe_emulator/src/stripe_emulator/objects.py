@@ -19,9 +19,7 @@ def list_object(data: list[Obj], url: str, has_more: bool = False) -> Obj:
     return {"object": "list", "data": data, "has_more": has_more, "url": url}
 
 
-def line_item(
-    *, currency: str, unit_amount: int, quantity: int, name: str, tax: int
-) -> Obj:
+def line_item(*, currency: str, unit_amount: int, quantity: int, name: str, tax: int) -> Obj:
     subtotal = unit_amount * quantity
     product = new_id("prod", 14)
     return {
@@ -362,7 +360,11 @@ def refund(
         "currency": ch["currency"],
         "description": description,
         "destination_details": {
-            "card": {"reference_status": "pending", "reference_type": "acquirer_reference_number", "type": "refund"},
+            "card": {
+                "reference_status": "pending",
+                "reference_type": "acquirer_reference_number",
+                "type": "refund",
+            },
             "type": "card",
         },
         "metadata": metadata,
@@ -410,7 +412,11 @@ def dispute(*, ch: Obj, amount: int, reason: str) -> Obj:
         "network_reason_code": "10.4" if reason == "fraudulent" else "13.1",
         "payment_intent": ch["payment_intent"],
         "payment_method_details": {
-            "card": {"brand": ch["payment_method_details"]["card"]["brand"], "case_type": "chargeback", "network_reason_code": "10.4"},
+            "card": {
+                "brand": ch["payment_method_details"]["card"]["brand"],
+                "case_type": "chargeback",
+                "network_reason_code": "10.4",
+            },
             "type": "card",
         },
         "reason": reason,
@@ -535,7 +541,9 @@ def transfer(
     }
 
 
-def transfer_reversal(*, tr: Obj, amount: int, metadata: dict[str, str], destination_payment_refund: str) -> Obj:
+def transfer_reversal(
+    *, tr: Obj, amount: int, metadata: dict[str, str], destination_payment_refund: str
+) -> Obj:
     return {
         "id": new_id("trr"),
         "object": "transfer_reversal",

@@ -56,13 +56,15 @@ def _page(title: str, body: str, *, single: bool = False, status: int = 200) -> 
 def _summary(session: Obj, items: list[Obj]) -> str:
     cur = session["currency"]
     rows = "".join(
-        f"<tr><td>{escape(li['description'])} × {li['quantity']}</td>"
+        f"<tr><td>{escape(li['description'])} &times; {li['quantity']}</td>"
         f'<td class="amt">{fmt(li["amount_subtotal"], cur)}</td></tr>'
         for li in items
     )
     tax = session["total_details"]["amount_tax"]
     if session["automatic_tax"]["enabled"]:
-        rows += f'<tr><td>Subtotal</td><td class="amt">{fmt(session["amount_subtotal"], cur)}</td></tr>'
+        rows += (
+            f'<tr><td>Subtotal</td><td class="amt">{fmt(session["amount_subtotal"], cur)}</td></tr>'
+        )
         rows += f'<tr><td>Tax</td><td class="amt">{fmt(tax, cur)}</td></tr>'
     rows += f'<tr class="total"><td>Total due</td><td class="amt" id="total">{fmt(session["amount_total"], cur)}</td></tr>'
     return (
@@ -116,10 +118,20 @@ def _closed(session: Obj, settings: Settings) -> HTMLResponse:
             if target
             else ""
         )
-        note = "Your payment is processing." if session["payment_status"] == "unpaid" else "Thanks for your payment."
-        return _page("Payment complete", f'<section class="card"><h1>Payment complete</h1><p>{note}</p>{link}</section>', single=True)
+        note = (
+            "Your payment is processing."
+            if session["payment_status"] == "unpaid"
+            else "Thanks for your payment."
+        )
+        return _page(
+            "Payment complete",
+            f'<section class="card"><h1>Payment complete</h1><p>{note}</p>{link}</section>',
+            single=True,
+        )
     link = (
-        f'<a class="button" href="{escape(session["cancel_url"], quote=True)}">Return</a>' if session["cancel_url"] else ""
+        f'<a class="button" href="{escape(session["cancel_url"], quote=True)}">Return</a>'
+        if session["cancel_url"]
+        else ""
     )
     return _page(
         "Session expired",
@@ -129,7 +141,12 @@ def _closed(session: Obj, settings: Settings) -> HTMLResponse:
 
 
 def _not_found(what: str) -> HTMLResponse:
-    return _page("Not found", f'<section class="card"><h1>{escape(what)} not found</h1></section>', single=True, status=404)
+    return _page(
+        "Not found",
+        f'<section class="card"><h1>{escape(what)} not found</h1></section>',
+        single=True,
+        status=404,
+    )
 
 
 @router.get("/checkout/{session_id}", response_class=HTMLResponse)

@@ -50,7 +50,11 @@ def _resolve(tp: Any, module: str) -> Any:
     args = typing.get_args(tp)
     if origin in (list, typing.List):  # noqa: UP006
         return ("list", _resolve(args[0], module)) if args else _ANY
-    if args and origin is not None and getattr(origin, "__name__", "") in ("NotRequired", "Required"):
+    if (
+        args
+        and origin is not None
+        and getattr(origin, "__name__", "") in ("NotRequired", "Required")
+    ):
         return _resolve(args[0], module)
     if repr(origin) in ("typing_extensions.NotRequired", "typing.NotRequired", "typing.Required"):
         return _resolve(args[0], module)

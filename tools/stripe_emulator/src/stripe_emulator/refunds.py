@@ -38,7 +38,9 @@ def create_refund(store: Store, params: Params, req: RequestInfo) -> Obj:
     check_known(params, "stripe.params.RefundCreateParams")
     ch = _charge_for(store, params)
     if ch["status"] != "succeeded":
-        raise invalid(f"Charge {ch['id']} has not succeeded, so it cannot be refunded.", param="charge")
+        raise invalid(
+            f"Charge {ch['id']} has not succeeded, so it cannot be refunded.", param="charge"
+        )
     dispute = store.find(ch.get("_dispute") or "")
     if dispute is not None and dispute["status"] != "won":
         raise StripeError(

@@ -66,7 +66,9 @@ class Publisher(Protocol):
 def public(value: Any) -> Any:
     """A detached deep copy without the emulator's private (`_`-prefixed) keys."""
     if isinstance(value, dict):
-        return {k: public(v) for k, v in value.items() if not (isinstance(k, str) and k.startswith("_"))}
+        return {
+            k: public(v) for k, v in value.items() if not (isinstance(k, str) and k.startswith("_"))
+        }
     if isinstance(value, list):
         return [public(v) for v in value]
     return value

@@ -80,7 +80,7 @@ class WebhookReceiver:
                     self._cond.notify_all()
                     return 500
             try:
-                event = stripe.Webhook.construct_event(raw, signature, self.secret)
+                stripe.Webhook.construct_event(raw, signature, self.secret)
             except stripe.SignatureVerificationError as exc:
                 self.rejected.append(str(exc))
                 self._cond.notify_all()
@@ -111,13 +111,17 @@ class WebhookReceiver:
         with self._cond:
             return self._cond.wait_for(predicate, timeout)
 
-    async def wait_for(self, predicate: Callable[[WebhookReceiver], bool], timeout: float = 5.0) -> None:
+    async def wait_for(
+        self, predicate: Callable[[WebhookReceiver], bool], timeout: float = 5.0
+    ) -> None:
         ok = await asyncio.to_thread(self._wait, lambda: predicate(self), timeout)
         if not ok:
             raise TimeoutError(f"webhook condition not met in {timeout}s; got {self.types()}")
 
     async def wait_types(self, *types: str, timeout: float = 5.0) -> None:
-        await self.wait_for(lambda r: all(t in [e["type"] for e in r.events] for t in types), timeout)
+        await self.wait_for(
+            lambda r: all(t in [e["type"] for e in r.events] for t in types), timeout
+        )
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -127,7 +131,9 @@ class WebhookReceiver:
 class EmulatorServer:
     """The emulator on a free loopback port, with quick webhook retries for tests."""
 
-    def __init__(self, webhook_urls: list[str] | None = None, webhook_secret: str = WEBHOOK_SECRET) -> None:
+    def __init__(
+        self, webhook_urls: list[str] | None = None, webhook_secret: str = WEBHOOK_SECRET
+    ) -> None:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
@@ -145,7 +151,9 @@ class EmulatorServer:
         )
         config = uvicorn.Config(create_app(self.settings), log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
         self.thread.start()
         deadline = time.monotonic() + 10
         while not self.server.started:
@@ -156,5 +164,3 @@ class EmulatorServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=5)
-
-

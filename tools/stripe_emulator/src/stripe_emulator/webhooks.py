@@ -204,7 +204,10 @@ class WebhookDispatcher:
         if d.attempt >= self.settings.webhook_max_attempts:
             return
         s = self.settings
-        delay = min(s.webhook_retry_max_delay, s.webhook_retry_base_delay * s.webhook_retry_factor ** (d.attempt - 1))
+        delay = min(
+            s.webhook_retry_max_delay,
+            s.webhook_retry_base_delay * s.webhook_retry_factor ** (d.attempt - 1),
+        )
         retry = Delivery(d.event, d.url, d.attempt + 1, d.copy)
         task = asyncio.get_running_loop().create_task(self._retry_later(retry, delay))
         retries = self._retries
