@@ -1,0 +1,60 @@
+# Creator Platform — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON ?= python3.11
+UV ?= uv
+PY_SRC := shared/src gateway/src $(wildcard services/*/src) $(wildcard tools/*/src)
+
+.PHONY: setup run test test-py test-web lint fmt bench migrate admin rebuild-projections dlq-list dlq-replay clean
+
+setup: ## install everything the project needs (skipped when already done)
+	@bash scripts/setup.sh
+
+run: setup ## start PostgreSQL/RabbitMQ if needed, every service, the gateway, web UI and Stripe emulator
+	@bash scripts/services.sh
+	@$(UV) run --frozen python scripts/run.py
+
+test: setup ## lint, then the whole suite (Python on real PostgreSQL/RabbitMQ/SMTP, web unit tests, browser tests)
+	@bash scripts/services.sh
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory test-web
+	@$(MAKE) --no-print-directory test-py
+
+test-py:
+	$(UV) run --frozen pytest -q --durations=15
+
+test-web:
+	@if [ -f web/package.json ]; then cd web && npm test --silent; fi
+
+lint: ## ruff (lint + format check) and mypy
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy $(PY_SRC)
+	@if [ -f web/package.json ]; then cd web && npm run lint --silent; fi
+
+fmt:
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+bench: setup ## benchmarks; figures go to bench/results/
+	@bash scripts/services.sh
+	@for b in bench/*.py; do [ -f "$$b" ] && $(UV) run --frozen python "$$b" || exit 1; done
+
+migrate: setup ## apply every service's migrations
+	@for s in $(notdir $(wildcard services/*)); do $(UV) run --frozen python -m $$s migrate || exit 1; done
+
+admin: setup ## promote a registered user to admin: make admin EMAIL=someone@example.com
+	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=someone@example.com"; exit 2; }
+	$(UV) run --frozen python -m identity make-admin "$(EMAIL)"
+
+rebuild-projections: setup ## rebuild a service's read models: make rebuild-projections SERVICE=catalog
+	$(UV) run --frozen python -m $(SERVICE) rebuild-projections
+
+dlq-list: ## make dlq-list QUEUE=catalog.entitlements
+	$(UV) run --frozen python -m shared.dlq list $(QUEUE)
+
+dlq-replay: ## make dlq-replay QUEUE=catalog.entitlements
+	$(UV) run --frozen python -m shared.dlq replay $(QUEUE)
+
+clean:
+	rm -rf .run web/dist web/test-results
