@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from . import api_balance, api_checkout, api_connect, api_emulator, api_payments, pages
 from .api_common import Emulator, error_response
 from .errors import StripeError
+from .ids import new_id
 from .settings import Settings
 from .store import Store
 from .webhooks import WebhookDispatcher
@@ -50,7 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 404,
                 f"Unrecognized request URL ({request.method}: /v1/{rest}). The emulator covers "
                 "only part of the Stripe API; see tools/stripe_emulator/README.md.",
-            )
+            ),
+            new_id("req", 14),
         )
 
     return app

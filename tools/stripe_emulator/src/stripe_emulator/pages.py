@@ -24,7 +24,7 @@ router = APIRouter()
 
 _CSS = """
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;
-background:#f6f8fa;color:#1a1f36}main{max-width:920px;margin:40px auto;padding:0 20px;display:grid;
+background:#f6f8fa;color:#1a1f36}main{max-width:920px;margin:40px auto;padding:0 20px;display:grid;align-items:start;
 gap:32px;grid-template-columns:1fr 1fr}@media(max-width:760px){main{grid-template-columns:1fr}}
 .card{background:#fff;border-radius:12px;box-shadow:0 2px 8px rgba(26,31,54,.08);padding:28px}
 h1{font-size:1.35rem;margin:0 0 4px}h2{font-size:1rem;color:#697386;font-weight:500;margin:0 0 20px}
