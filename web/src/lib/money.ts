@@ -58,8 +58,9 @@ export function parseMoneyInput(input: string, currency: string = "USD"): number
     const sep = hasDot ? "." : ",";
     const parts = s.split(sep);
     const last = parts[parts.length - 1];
-    // one separator followed by anything but exactly three digits is a decimal point
-    if (parts.length === 2 && (last.length !== 3 || digits === 3)) decimalSep = sep;
+    // A single "." is a decimal point; a single "," is one too unless it is
+    // followed by exactly three digits ("1,234" reads as a thousands group).
+    if (parts.length === 2 && (sep === "." || last.length !== 3 || digits === 3)) decimalSep = sep;
   }
   let intPart = s;
   let fracPart = "";

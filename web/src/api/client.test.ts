@@ -1,0 +1,186 @@
+import { describe, expect, it, vi } from "vitest";
+import { ApiError, errorMessage, filenameFromDisposition, normalizeField, parseRetryAfter, request, setSessionExpiredHandler } from "./client";
+import { tokenStore } from "./tokens";
+import { mockFetch } from "../test/utils";
+
+const pair = (access: string, refresh: string) => ({ access_token: access, refresh_token: refresh, token_type: "Bearer", expires_in: 900 });
+
+describe("request: bearer token", () => {
+  it("adds the access token as a bearer header", async () => {
+    tokenStore.setTokens(pair("acc-1", "ref-1"));
+    const { calls } = mockFetch({ "GET /api/auth/me": { body: { id: "u1" } } });
+    await expect(request("/api/auth/me")).resolves.toEqual({ id: "u1" });
+    expect(calls[0].headers.get("Authorization")).toBe("Bearer acc-1");
+  });
+
+  it("sends no token when anonymous or when auth is false", async () => {
+    tokenStore.setTokens(pair("acc-1", "ref-1"));
+    const { calls } = mockFetch({ "POST /api/auth/login": { body: {} } });
+    await request("/api/auth/login", { method: "POST", body: { email: "a" }, auth: false });
+    expect(calls[0].headers.get("Authorization")).toBeNull();
+    expect(calls[0].headers.get("Content-Type")).toBe("application/json");
+    expect(calls[0].body).toEqual({ email: "a" });
+  });
+
+  it("builds the query string from options", async () => {
+    const { calls } = mockFetch({ "GET /api/personas": { body: { items: [], next_cursor: null } } });
+    await request("/api/personas", { query: { category: ["a", "b"], q: "", limit: 10, cursor: undefined } });
+    expect(calls[0].url.search).toBe("?category=a&category=b&limit=10");
+  });
+});
+
+describe("request: refresh on 401", () => {
+  it("refreshes once and retries with the new token", async () => {
+    tokenStore.setTokens(pair("old", "ref-1"));
+    const { calls } = mockFetch({
+      "GET /api/auth/me": ({ init }) =>
+        new Headers(init.headers).get("Authorization") === "Bearer new" ? { body: { id: "u1" } } : { status: 401, body: { title: "Expired" } },
+      "POST /api/auth/refresh": { body: pair("new", "ref-2") },
+    });
+    await expect(request("/api/auth/me")).resolves.toEqual({ id: "u1" });
+    expect(calls.map((c) => `${c.method} ${c.url.pathname}`)).toEqual(["GET /api/auth/me", "POST /api/auth/refresh", "GET /api/auth/me"]);
+    expect(calls[1].body).toEqual({ refresh_token: "ref-1" });
+    expect(tokenStore.getAccessToken()).toBe("new");
+    expect(tokenStore.getRefreshToken()).toBe("ref-2");
+  });
+
+  it("retries only once: a second 401 is thrown", async () => {
+    tokenStore.setTokens(pair("old", "ref-1"));
+    const { calls } = mockFetch({
+      "GET /api/personas/x": { status: 401, body: { title: "Nope", code: "unauthorized" } },
+      "POST /api/auth/refresh": { body: pair("new", "ref-2") },
+    });
+    const err = await request("/api/personas/x").catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(401);
+    expect(calls).toHaveLength(3);
+  });
+
+  it("ends the session when the refresh token is rejected", async () => {
+    tokenStore.setTokens(pair("old", "ref-1"));
+    const expired = vi.fn();
+    setSessionExpiredHandler(expired);
+    mockFetch({
+      "GET /api/auth/me": { status: 401, body: {} },
+      "POST /api/auth/refresh": { status: 401, body: { title: "Invalid refresh token" } },
+    });
+    await expect(request("/api/auth/me")).rejects.toMatchObject({ status: 401 });
+    expect(tokenStore.getRefreshToken()).toBeNull();
+    expect(tokenStore.getAccessToken()).toBeNull();
+    expect(expired).toHaveBeenCalledOnce();
+  });
+
+  it("does not try to refresh without a refresh token", async () => {
+    const { calls } = mockFetch({ "GET /api/auth/me": { status: 401, body: {} } });
+    await expect(request("/api/auth/me")).rejects.toMatchObject({ status: 401 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it("shares one refresh between concurrent requests", async () => {
+    tokenStore.setTokens(pair("old", "ref-1"));
+    const { calls } = mockFetch({
+      "GET /api/a": ({ init }) => (new Headers(init.headers).get("Authorization") === "Bearer new" ? { body: 1 } : { status: 401 }),
+      "GET /api/b": ({ init }) => (new Headers(init.headers).get("Authorization") === "Bearer new" ? { body: 2 } : { status: 401 }),
+      "POST /api/auth/refresh": { body: pair("new", "ref-2") },
+    });
+    await expect(Promise.all([request("/api/a"), request("/api/b")])).resolves.toEqual([1, 2]);
+    expect(calls.filter((c) => c.url.pathname === "/api/auth/refresh")).toHaveLength(1);
+  });
+});
+
+describe("request: errors", () => {
+  it("turns problem+json into an ApiError with field errors", async () => {
+    mockFetch({
+      "POST /api/auth/register": {
+        status: 422,
+        body: {
+          type: "https://errors.example/validation",
+          title: "Validation failed",
+          status: 422,
+          detail: "Some fields are invalid",
+          code: "validation_error",
+          errors: [
+            { field: "email", message: "Already registered" },
+            { field: "body.password", message: "Too common" },
+          ],
+        },
+      },
+    });
+    const err = (await request("/api/auth/register", { method: "POST", body: {} }).catch((e) => e)) as ApiError;
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(422);
+    expect(err.code).toBe("validation_error");
+    expect(err.title).toBe("Validation failed");
+    expect(err.type).toBe("https://errors.example/validation");
+    expect(err.errors).toHaveLength(2);
+    expect(err.fieldErrors).toEqual({ email: "Already registered", password: "Too common" });
+    expect(err.message).toBe("Some fields are invalid");
+  });
+
+  it("understands FastAPI's default validation shape", async () => {
+    mockFetch({
+      "POST /api/x": { status: 422, body: { detail: [{ loc: ["body", "price_cents"], msg: "must be >= 0" }] } },
+    });
+    const err = (await request("/api/x", { method: "POST", body: {} }).catch((e) => e)) as ApiError;
+    expect(err.fieldErrors).toEqual({ price_cents: "must be >= 0" });
+  });
+
+  it("reads Retry-After on 429", async () => {
+    mockFetch({ "POST /api/auth/login": { status: 429, body: { title: "Too many requests" }, headers: { "Retry-After": "30" } } });
+    const err = (await request("/api/auth/login", { method: "POST", body: {}, auth: false }).catch((e) => e)) as ApiError;
+    expect(err.status).toBe(429);
+    expect(err.retryAfter).toBe(30);
+    expect(err.userMessage).toMatch(/wait 30 seconds/);
+  });
+
+  it("copes with non-JSON error bodies", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => new Response("<html>Bad gateway</html>", { status: 502, headers: { "Content-Type": "text/html" } })));
+    const err = (await request("/api/x").catch((e) => e)) as ApiError;
+    expect(err.status).toBe(502);
+    expect(err.title).toMatch(/our side/);
+    expect(err.errors).toEqual([]);
+  });
+
+  it("reports network failures as status 0", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    const err = (await request("/api/x").catch((e) => e)) as ApiError;
+    expect(err.status).toBe(0);
+    expect(errorMessage(err)).toMatch(/reach the server/);
+  });
+
+  it("returns undefined for 204", async () => {
+    mockFetch({ "DELETE /api/personas/p1": { status: 204 } });
+    await expect(request("/api/personas/p1", { method: "DELETE" })).resolves.toBeUndefined();
+  });
+});
+
+describe("helpers", () => {
+  it("normalizes field locations", () => {
+    expect(normalizeField("body.name")).toBe("name");
+    expect(normalizeField("body/tags/0")).toBe("tags");
+    expect(normalizeField("usage_terms.personal")).toBe("usage_terms.personal");
+    expect(normalizeField("email")).toBe("email");
+  });
+
+  it("parses Retry-After seconds and dates", () => {
+    expect(parseRetryAfter("12")).toBe(12);
+    expect(parseRetryAfter(new Date(10_000 + 5_000).toUTCString(), 10_000)).toBe(5);
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+
+  it("reads filenames from Content-Disposition", () => {
+    expect(filenameFromDisposition('attachment; filename="coach-1.0.0.zip"')).toBe("coach-1.0.0.zip");
+    expect(filenameFromDisposition("attachment; filename*=UTF-8''caf%C3%A9.zip")).toBe("café.zip");
+    expect(filenameFromDisposition(null)).toBeNull();
+  });
+
+  it("returns blobs with their filename", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response(new Uint8Array([80, 75]), { status: 200, headers: { "Content-Type": "application/zip", "Content-Disposition": 'attachment; filename="a.zip"' } })),
+    );
+    const res = await request<{ blob: Blob; filename: string }>("/api/personas/p1/download", { responseType: "blob" });
+    expect(res.filename).toBe("a.zip");
+    expect(res.blob.size).toBe(2);
+  });
+});
