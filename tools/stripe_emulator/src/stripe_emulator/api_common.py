@@ -109,7 +109,11 @@ async def run(request: Request, op: Callable[[Call], Obj]) -> Response:
     key: str | None = None
     try:
         _api_key(request)
-        raw = (await request.body()).decode() if method == "POST" else request.url.query
+        raw = (
+            (await request.body()).decode(errors="replace")
+            if method == "POST"
+            else request.url.query
+        )
         params = decode(raw)
         key = request.headers.get("idempotency-key") if method == "POST" else None
         account = request.headers.get("stripe-account")
