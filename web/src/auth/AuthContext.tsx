@@ -10,6 +10,8 @@ export interface AuthContextValue {
   status: AuthStatus;
   user: User | null;
   isAdmin: boolean;
+  /** True after the user logged out on purpose (protected pages then go home, not to /login). */
+  signedOut: boolean;
   login(email: string, password: string): Promise<User>;
   logout(): Promise<void>;
   /** Re-read /auth/me (after a profile change or e-mail verification). */
@@ -25,6 +27,7 @@ const REFRESH_MARGIN_MS = 60_000;
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [user, setUserState] = useState<User | null>(null);
+  const [signedOut, setSignedOut] = useState(false);
   const [status, setStatus] = useState<AuthStatus>(() => (tokenStore.getRefreshToken() ? "loading" : "anonymous"));
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -111,6 +114,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       const pair = await api.login({ email, password });
       tokenStore.setTokens(pair);
       queryClient.removeQueries({ queryKey: ["me"] });
+      setSignedOut(false);
       return loadUser();
     },
     [loadUser, queryClient],
@@ -123,6 +127,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     } catch {
       /* the local session ends regardless */
     }
+    setSignedOut(true);
     tokenStore.clear();
     becomeAnonymous();
     queryClient.clear();
@@ -138,12 +143,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       status,
       user,
       isAdmin: !!user?.roles?.includes("admin"),
+      signedOut,
       login,
       logout,
       reloadUser,
       setUser: setUserState,
     }),
-    [status, user, login, logout, reloadUser],
+    [status, user, signedOut, login, logout, reloadUser],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

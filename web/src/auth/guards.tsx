@@ -5,18 +5,18 @@ import { loginPath, useAuth } from "./AuthContext";
 
 /** Sends anonymous visitors to /login?next=<here>. */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { status } = useAuth();
+  const { status, signedOut } = useAuth();
   const location = useLocation();
   if (status === "loading") return <LoadingState label="Checking your session…" />;
-  if (status === "anonymous") return <Navigate to={loginPath(location)} replace />;
+  if (status === "anonymous") return <Navigate to={signedOut ? "/" : loginPath(location)} replace />;
   return <>{children}</>;
 }
 
 export function RequireAdmin({ children }: { children: ReactNode }) {
-  const { status, isAdmin } = useAuth();
+  const { status, isAdmin, signedOut } = useAuth();
   const location = useLocation();
   if (status === "loading") return <LoadingState label="Checking your session…" />;
-  if (status === "anonymous") return <Navigate to={loginPath(location)} replace />;
+  if (status === "anonymous") return <Navigate to={signedOut ? "/" : loginPath(location)} replace />;
   if (!isAdmin) {
     return (
       <div className="page narrow">

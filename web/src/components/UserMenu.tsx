@@ -1,14 +1,15 @@
 import { useEffect, useId, useRef, useState } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link } from "react-router";
 import { useAuth } from "../auth/AuthContext";
 import { Avatar } from "./Avatar";
+import { useToast } from "./Toast";
 
 export function UserMenu() {
   const { user, isAdmin, logout } = useAuth();
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const ref = useRef<HTMLDivElement>(null);
-  const navigate = useNavigate();
+  const { notify } = useToast();
 
   useEffect(() => {
     if (!open) return;
@@ -78,10 +79,9 @@ export function UserMenu() {
           <button
             type="button"
             className="btn btn-ghost user-menu-logout"
-            onClick={async () => {
+            onClick={() => {
               close();
-              await logout();
-              navigate("/login", { replace: true });
+              void logout().then(() => notify("You're logged out."));
             }}
           >
             Log out

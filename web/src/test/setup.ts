@@ -10,3 +10,6 @@ afterEach(() => {
   setSessionExpiredHandler(null);
   window.localStorage.clear();
 });
+
+// jsdom has no layout: make scrolling a no-op instead of a console error.
+window.scrollTo = (() => undefined) as typeof window.scrollTo;

@@ -1,0 +1,176 @@
+import { describe, expect, it, vi } from "vitest";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { MemoryRouter } from "react-router";
+import { AppRoutes, Providers } from "../App";
+import { tokenStore } from "../api";
+import { browser } from "../lib/browser";
+import { LocationDisplay, mockFetch, samplePersona, sampleUser, testQueryClient } from "./utils";
+
+function renderRoutes(route: string) {
+  render(
+    <MemoryRouter initialEntries={[route]}>
+      <Providers client={testQueryClient()}>
+        <AppRoutes />
+        <LocationDisplay />
+      </Providers>
+    </MemoryRouter>,
+  );
+}
+
+function signedIn() {
+  window.localStorage.setItem(tokenStore.REFRESH_KEY, "stored-ref");
+  return {
+    "POST /api/auth/refresh": { body: { access_token: "acc", refresh_token: "ref2", token_type: "Bearer", expires_in: 900 } },
+    "GET /api/auth/me": { body: sampleUser },
+  };
+}
+
+const personaMocks = (over = {}) => ({
+  "GET /api/personas/p1": { body: samplePersona(over) },
+  "GET /api/personas/p1/versions": { body: { items: [{ version: "1.0.0", changelog: "First release", created_at: "2024-02-01T00:00:00Z" }], next_cursor: null } },
+  "GET /api/personas/p1/preview": { body: { files: [{ path: "style.md", content: "Be upbeat!" }] } },
+  "GET /api/personas/p1/reviews": {
+    body: {
+      items: [
+        {
+          id: "r1",
+          persona_id: "p1",
+          author: { id: "u9", username: "bea" },
+          rating: 5,
+          body: "Love it",
+          verified_purchase: true,
+          helpful_count: 2,
+          response: { body: "Thanks Bea!", created_at: "2024-03-01T00:00:00Z" },
+          created_at: "2024-02-10T00:00:00Z",
+        },
+      ],
+      next_cursor: null,
+    },
+  },
+  "GET /api/users/coachcarla": { body: { id: "c1", username: "coachcarla", bio: null, website: null, avatar_url: null, social_links: null, followers_count: 10, following_count: 0, created_at: "2024-01-01T00:00:00Z", is_following: false } },
+});
+
+describe("marketplace", () => {
+  it("lists personas with filters from the URL and loads more", async () => {
+    const { calls } = mockFetch({
+      "GET /api/categories": { body: [{ slug: "fitness", name: "Fitness" }] },
+      "GET /api/tags": { body: [] },
+      "GET /api/personas": ({ url }) =>
+        url.searchParams.get("cursor")
+          ? { body: { items: [samplePersona({ id: "p2", name: "Second" })], next_cursor: null } }
+          : { body: { items: [samplePersona()], next_cursor: "next1" } },
+    });
+    renderRoutes("/marketplace?category=fitness&sort=rating");
+    expect(await screen.findByRole("link", { name: "Cheerful coach" })).toBeInTheDocument();
+    const first = calls.find((c) => c.url.pathname === "/api/personas")!;
+    expect(first.url.searchParams.getAll("category")).toEqual(["fitness"]);
+    expect(first.url.searchParams.get("sort")).toBe("rating");
+    const card = screen.getByRole("link", { name: "Cheerful coach" }).closest("article")!;
+    expect(within(card).getByText("$9.99")).toBeInTheDocument();
+    await userEvent.setup().click(screen.getByRole("button", { name: "Load more" }));
+    expect(await screen.findByRole("link", { name: "Second" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Load more" })).not.toBeInTheDocument();
+  });
+
+  it("shows an empty state", async () => {
+    mockFetch({
+      "GET /api/categories": { body: [] },
+      "GET /api/tags": { body: [] },
+      "GET /api/personas": { body: { items: [], next_cursor: null } },
+    });
+    renderRoutes("/marketplace?q=zzz");
+    expect(await screen.findByText("No personas match your filters")).toBeInTheDocument();
+  });
+
+  it("shows an error state with retry", async () => {
+    mockFetch({
+      "GET /api/categories": { body: [] },
+      "GET /api/tags": { body: [] },
+      "GET /api/personas": { status: 500, body: { title: "Internal error" } },
+    });
+    renderRoutes("/marketplace");
+    expect(await screen.findByRole("button", { name: "Try again" })).toBeInTheDocument();
+  });
+});
+
+describe("persona page", () => {
+  it("sends buyers to Stripe Checkout", async () => {
+    const assign = vi.spyOn(browser, "assign").mockImplementation(() => undefined);
+    const { calls } = mockFetch({
+      ...signedIn(),
+      ...personaMocks(),
+      "POST /api/payments/create-checkout": { body: { checkout_url: "https://checkout.example/s/cs_1", session_id: "cs_1" } },
+    });
+    renderRoutes("/marketplace/p1");
+    const buy = await screen.findByRole("button", { name: "Buy for $9.99" });
+    expect(await screen.findByText("✓ Verified purchase")).toBeInTheDocument();
+    expect(screen.getByText("Thanks Bea!")).toBeInTheDocument();
+    expect(await screen.findByText("Be upbeat!")).toBeInTheDocument();
+    expect(screen.getByText("First release")).toBeInTheDocument();
+    await userEvent.setup().click(buy);
+    await waitFor(() => expect(assign).toHaveBeenCalledWith("https://checkout.example/s/cs_1"));
+    expect(calls.find((c) => c.url.pathname === "/api/payments/create-checkout")?.body).toEqual({ persona_id: "p1" });
+  });
+
+  it("offers Download and a review form to entitled users", async () => {
+    const { calls } = mockFetch({
+      ...signedIn(),
+      ...personaMocks({ entitled: true }),
+      "POST /api/personas/p1/reviews": { status: 201, body: { id: "r2" } },
+    });
+    renderRoutes("/marketplace/p1");
+    expect(await screen.findByRole("button", { name: "Download" })).toBeInTheDocument();
+    const user = userEvent.setup();
+    await user.click(screen.getByRole("radio", { name: "4 stars" }));
+    await user.type(screen.getByLabelText(/Your review/), "Solid");
+    await user.click(screen.getByRole("button", { name: "Post review" }));
+    await waitFor(() => expect(calls.find((c) => c.method === "POST" && c.url.pathname === "/api/personas/p1/reviews")?.body).toEqual({ rating: 4, body: "Solid" }));
+  });
+
+  it("lets free personas be acquired", async () => {
+    const { calls } = mockFetch({
+      ...signedIn(),
+      ...personaMocks({ price_cents: 0 }),
+      "GET /api/personas/p1": [{ body: samplePersona({ price_cents: 0 }) }, { body: samplePersona({ price_cents: 0, entitled: true }) }],
+      "POST /api/personas/p1/acquire": { body: { entitled: true } },
+    });
+    renderRoutes("/marketplace/p1");
+    await userEvent.setup().click(await screen.findByRole("button", { name: "Get it free" }));
+    expect(await screen.findByRole("button", { name: "Download" })).toBeInTheDocument();
+    expect(calls.some((c) => c.method === "POST" && c.url.pathname === "/api/personas/p1/acquire")).toBe(true);
+  });
+});
+
+describe("earnings", () => {
+  it("explains the minimum, lists blockers and disables payouts", async () => {
+    mockFetch({
+      ...signedIn(),
+      "GET /api/earnings": {
+        body: {
+          currency: "USD",
+          pending_cents: 1200,
+          available_cents: 900,
+          paid_cents: 0,
+          lifetime_cents: 2100,
+          by_month: [
+            { month: "2024-01", amount_cents: 900, currency: "USD" },
+            { month: "2024-02", amount_cents: 1200, currency: "USD" },
+          ],
+          payout_blockers: [{ code: "not_onboarded", message: "Connect a Stripe account to receive payouts." }],
+        },
+      },
+      "GET /api/earnings/transactions": { body: { items: [], next_cursor: null } },
+      "GET /api/payouts": {
+        body: { items: [{ id: "po1", amount_cents: 3000, currency: "USD", status: "failed", reason: "Bank account closed", created_at: "2024-01-05T00:00:00Z" }], next_cursor: null },
+      },
+    });
+    renderRoutes("/dashboard/earnings");
+    expect(await screen.findByText("Connect a Stripe account to receive payouts.")).toBeInTheDocument();
+    expect(screen.getByText("$25.00")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Request payout" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Set up payouts with Stripe" })).toBeEnabled();
+    expect(screen.getByRole("img", { name: /Earnings by month/ })).toBeInTheDocument();
+    expect(await screen.findByText("Bank account closed")).toBeInTheDocument();
+  });
+});
