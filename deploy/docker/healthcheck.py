@@ -1,0 +1,27 @@
+#!/usr/bin/env python3
+"""`healthcheck URL`: exit 0 when URL answers 2xx within a few seconds, else 1.
+
+The slim image has no curl; compose health checks call this instead.
+"""
+
+from __future__ import annotations
+
+import sys
+import urllib.error
+import urllib.request
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or not argv[1].startswith(("http://", "https://")):
+        print("usage: healthcheck http://127.0.0.1:PORT/readyz", file=sys.stderr)
+        return 2
+    try:
+        with urllib.request.urlopen(argv[1], timeout=4) as response:  # noqa: S310 (scheme checked)
+            return 0 if 200 <= response.status < 300 else 1
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"unhealthy: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
