@@ -1,0 +1,1 @@
+"""Billing: Stripe Checkout, the transaction ledger of every sale, refunds and disputes."""

@@ -1,0 +1,138 @@
+"""Read-side SQL over billing's own tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from billing.domain import OWNING_STATUSES, Status
+
+Row = dict[str, Any]
+
+
+async def persona(conn: asyncpg.Connection, persona_id: str) -> Row | None:
+    row = await conn.fetchrow("SELECT * FROM personas WHERE persona_id = $1", persona_id)
+    return dict(row) if row else None
+
+
+async def owns(conn: asyncpg.Connection, user_id: str, persona_id: str) -> bool:
+    return bool(
+        await conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM transactions WHERE buyer_id = $1 AND persona_id = $2"
+            "   AND status = ANY($3::text[]))"
+            " OR EXISTS (SELECT 1 FROM acquisitions WHERE user_id = $1 AND persona_id = $2)",
+            user_id,
+            persona_id,
+            [s.value for s in OWNING_STATUSES],
+        )
+    )
+
+
+async def payment_in_progress(conn: asyncpg.Connection, user_id: str, persona_id: str) -> bool:
+    return bool(
+        await conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM transactions WHERE buyer_id = $1 AND persona_id = $2"
+            " AND status = $3)",
+            user_id,
+            persona_id,
+            Status.PROCESSING.value,
+        )
+    )
+
+
+async def open_checkout(
+    conn: asyncpg.Connection,
+    user_id: str,
+    persona_id: str,
+    amount: int,
+    currency: str,
+    payable_until: datetime,
+) -> Row | None:
+    """A pending checkout for the same sale that stays payable long enough to hand out again."""
+    row = await conn.fetchrow(
+        "SELECT id, session_id, checkout_url FROM transactions"
+        " WHERE buyer_id = $1 AND persona_id = $2 AND status = $3 AND amount = $4"
+        " AND currency = $5 AND checkout_url IS NOT NULL AND expires_at > $6"
+        " ORDER BY created_at DESC LIMIT 1",
+        user_id,
+        persona_id,
+        Status.PENDING.value,
+        amount,
+        currency,
+        payable_until,
+    )
+    return dict(row) if row else None
+
+
+async def transaction(conn: asyncpg.Connection, transaction_id: str) -> Row | None:
+    row = await conn.fetchrow("SELECT * FROM transactions WHERE id = $1", transaction_id)
+    return dict(row) if row else None
+
+
+async def transaction_by_session(conn: asyncpg.Connection, session_id: str) -> Row | None:
+    row = await conn.fetchrow("SELECT * FROM transactions WHERE session_id = $1", session_id)
+    return dict(row) if row else None
+
+
+async def transaction_id_by_payment_intent(
+    conn: asyncpg.Connection, payment_intent: str
+) -> str | None:
+    value = await conn.fetchval(
+        "SELECT id FROM transactions WHERE payment_intent = $1 LIMIT 1", payment_intent
+    )
+    return str(value) if value else None
+
+
+# Pending and expired checkouts are abandoned carts, not purchases.
+HISTORY_HIDDEN = [Status.PENDING.value, Status.EXPIRED.value]
+
+
+async def purchase_history(
+    conn: asyncpg.Connection, buyer_id: str, limit: int, after: tuple[datetime, str] | None
+) -> list[Row]:
+    args: list[Any] = [buyer_id, HISTORY_HIDDEN, limit + 1]
+    keyset = ""
+    if after is not None:
+        keyset = " AND (created_at, id) < ($4, $5)"
+        args += list(after)
+    rows = await conn.fetch(
+        "SELECT * FROM transactions WHERE buyer_id = $1 AND NOT (status = ANY($2::text[]))"
+        f"{keyset} ORDER BY created_at DESC, id DESC LIMIT $3",
+        *args,
+    )
+    return [dict(r) for r in rows]
+
+
+async def admin_transactions(
+    conn: asyncpg.Connection,
+    limit: int,
+    after: tuple[datetime, str] | None,
+    *,
+    status: str | None = None,
+    buyer_id: str | None = None,
+    persona_id: str | None = None,
+    creator_id: str | None = None,
+) -> list[Row]:
+    clauses: list[str] = []
+    args: list[Any] = []
+    for column, value in (
+        ("status", status),
+        ("buyer_id", buyer_id),
+        ("persona_id", persona_id),
+        ("creator_id", creator_id),
+    ):
+        if value is not None:
+            args.append(value)
+            clauses.append(f"{column} = ${len(args)}")
+    if after is not None:
+        args += list(after)
+        clauses.append(f"(created_at, id) < (${len(args) - 1}, ${len(args)})")
+    args.append(limit + 1)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = await conn.fetch(
+        f"SELECT * FROM transactions {where} ORDER BY created_at DESC, id DESC LIMIT ${len(args)}",
+        *args,
+    )
+    return [dict(r) for r in rows]
