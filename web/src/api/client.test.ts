@@ -50,7 +50,7 @@ describe("request: refresh on 401", () => {
       "GET /api/personas/x": { status: 401, body: { title: "Nope", code: "unauthorized" } },
       "POST /api/auth/refresh": { body: pair("new", "ref-2") },
     });
-    const err = await request("/api/personas/x").catch((e) => e);
+    const err = (await request("/api/personas/x").catch((e) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(401);
     expect(calls).toHaveLength(3);

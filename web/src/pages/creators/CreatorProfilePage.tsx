@@ -53,7 +53,7 @@ export default function CreatorProfilePage() {
                 </li>
               ) : null}
               {links.map(([k, v]) => (
-                <li key={k}>
+                <li key={k} className="social">
                   <a href={v} target="_blank" rel="noopener noreferrer nofollow">
                     {k}
                   </a>

@@ -29,7 +29,7 @@ export default function OverviewPage() {
     <div className="stack">
       <div className="page-head">
         <div>
-          <h1>Hi {user?.username} 👋</h1>
+          <h1>Hi {user?.username}</h1>
           <p className="muted">Here's how your personas are doing.</p>
         </div>
       </div>

@@ -10,6 +10,7 @@ import { ErrorState, LoadingState } from "../../components/States";
 import { PersonaStatus } from "../../components/StatusBadge";
 import { formatDate, pluralize } from "../../lib/format";
 import { useTitle } from "../../lib/useTitle";
+import { useCategories } from "../../lib/useCatalog";
 import { PersonaActions } from "./detail/PersonaActions";
 import { PreviewSection } from "./detail/PreviewSection";
 import { ReviewsSection } from "./detail/ReviewsSection";
@@ -18,6 +19,7 @@ import { VersionsSection } from "./detail/VersionsSection";
 export default function PersonaDetailPage() {
   const { id = "" } = useParams();
   const { user, status } = useAuth();
+  const categories = useCategories();
   // Wait for the session so `entitled` reflects the signed-in user.
   const persona = useQuery({ queryKey: qk.persona(id), queryFn: () => getPersona(id), enabled: status !== "loading" && !!id });
   useTitle(persona.data?.name ?? "Persona");
@@ -40,7 +42,9 @@ export default function PersonaDetailPage() {
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link to="/marketplace">Marketplace</Link>
         <span aria-hidden="true"> / </span>
-        <Link to={`/marketplace?category=${encodeURIComponent(p.category)}`}>{p.category}</Link>
+        <Link to={`/marketplace?category=${encodeURIComponent(p.category)}`}>
+          {categories.data?.find((c) => c.slug === p.category)?.name ?? p.category}
+        </Link>
       </nav>
       <div className="detail-layout">
         <div className="detail-main">

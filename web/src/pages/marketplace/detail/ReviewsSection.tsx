@@ -248,7 +248,7 @@ function ReviewItem({ review, persona, isCreator }: { review: Review; persona: P
             onClick={() => (status === "authenticated" ? helpful.mutate() : undefined)}
             title={status === "authenticated" ? undefined : "Log in to vote"}
           >
-            👍 Helpful{helpfulCount ? ` (${helpfulCount})` : ""}
+            Helpful{helpfulCount ? ` (${helpfulCount})` : ""}
           </button>
         ) : helpfulCount ? (
           <span className="muted">{helpfulCount} found this helpful</span>
