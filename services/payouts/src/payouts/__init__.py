@@ -1,0 +1,1 @@
+"""Payouts: the creator ledger, Stripe Connect onboarding, payouts, earnings and statements."""

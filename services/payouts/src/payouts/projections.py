@@ -1,0 +1,219 @@
+"""Read models, updated in the same transaction as each append (rebuildable from `events`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from shared.contracts.payouts import (
+    CreatorEarningRecorded,
+    EarningReinstated,
+    EarningReversed,
+    PayoutAccountCreated,
+    PayoutAccountUpdated,
+    PayoutFailed,
+    PayoutPaid,
+    PayoutRequested,
+    PayoutReversed,
+)
+from shared.events import Envelope
+from shared.eventstore import Projections
+
+projections = Projections()
+projections.owns("payout_accounts", "earning_txns", "ledger_entries", "payouts")
+
+
+async def _entry(conn: asyncpg.Connection, env: Envelope, kind: str, **cols: Any) -> None:
+    data = env.data
+    row: dict[str, Any] = {
+        "position": env.global_position,
+        "creator_id": data["creator_id"],
+        "currency": data["currency"],
+        "kind": kind,
+        "transaction_id": data.get("transaction_id"),
+        "payout_id": data.get("payout_id"),
+        "occurred_at": env.occurred_at,
+        **cols,
+    }
+    names = ", ".join(row)
+    params = ", ".join(f"${i}" for i in range(1, len(row) + 1))
+    await conn.execute(
+        f"INSERT INTO ledger_entries ({names}) VALUES ({params}) ON CONFLICT DO NOTHING",
+        *row.values(),
+    )
+
+
+def _refund_split(e: EarningReversed | EarningReinstated) -> tuple[int, int]:
+    """(buyer money concerned, platform fee part of it); gross unknown -> the share alone."""
+    gross = e.gross_amount or e.amount
+    return gross, max(0, gross - e.amount)
+
+
+@projections.on(CreatorEarningRecorded)
+async def _earning(conn: asyncpg.Connection, env: Envelope) -> None:
+    e = CreatorEarningRecorded.model_validate(env.data)
+    await conn.execute(
+        "INSERT INTO earning_txns (creator_id, transaction_id, currency, persona_id, gross, fee,"
+        " earned, available_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " ON CONFLICT (creator_id, transaction_id) DO UPDATE SET"
+        " persona_id = excluded.persona_id, gross = excluded.gross, fee = excluded.fee,"
+        " earned = earning_txns.earned + excluded.earned, available_at = excluded.available_at",
+        e.creator_id,
+        e.transaction_id,
+        e.currency,
+        e.persona_id,
+        e.gross_amount,
+        e.platform_fee,
+        e.amount,
+        e.available_at,
+    )
+    await _entry(
+        conn,
+        env,
+        "sale",
+        persona_id=e.persona_id,
+        gross=e.gross_amount,
+        fee=e.platform_fee,
+        amount=e.amount,
+        available_at=e.available_at,
+    )
+
+
+async def _adjust_reversed(
+    conn: asyncpg.Connection, creator_id: str, transaction_id: str, currency: str, delta: int
+) -> None:
+    await conn.execute(
+        "INSERT INTO earning_txns (creator_id, transaction_id, currency, reversed)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (creator_id, transaction_id) DO UPDATE SET"
+        " reversed = earning_txns.reversed + excluded.reversed",
+        creator_id,
+        transaction_id,
+        currency,
+        delta,
+    )
+
+
+@projections.on(EarningReversed)
+async def _reversed(conn: asyncpg.Connection, env: Envelope) -> None:
+    e = EarningReversed.model_validate(env.data)
+    await _adjust_reversed(conn, e.creator_id, e.transaction_id, e.currency, e.amount)
+    gross, fee = _refund_split(e)
+    persona = await conn.fetchval(
+        "SELECT persona_id FROM earning_txns WHERE creator_id = $1 AND transaction_id = $2",
+        e.creator_id,
+        e.transaction_id,
+    )
+    await _entry(
+        conn,
+        env,
+        e.reason,
+        reference=e.reference,
+        persona_id=persona,
+        gross=gross,
+        fee=fee,
+        amount=-e.amount,
+    )
+
+
+@projections.on(EarningReinstated)
+async def _reinstated(conn: asyncpg.Connection, env: Envelope) -> None:
+    e = EarningReinstated.model_validate(env.data)
+    await _adjust_reversed(conn, e.creator_id, e.transaction_id, e.currency, -e.amount)
+    gross, fee = _refund_split(e)
+    persona = await conn.fetchval(
+        "SELECT persona_id FROM earning_txns WHERE creator_id = $1 AND transaction_id = $2",
+        e.creator_id,
+        e.transaction_id,
+    )
+    await _entry(
+        conn,
+        env,
+        "dispute_won",
+        reference=e.reference,
+        persona_id=persona,
+        gross=gross,
+        fee=fee,
+        amount=e.amount,
+    )
+
+
+@projections.on(PayoutRequested)
+async def _requested(conn: asyncpg.Connection, env: Envelope) -> None:
+    e = PayoutRequested.model_validate(env.data)
+    await conn.execute(
+        "INSERT INTO payouts (payout_id, creator_id, amount, currency, status, destination,"
+        " created_at) VALUES ($1, $2, $3, $4, 'requested', $5, $6) ON CONFLICT DO NOTHING",
+        e.payout_id,
+        e.creator_id,
+        e.amount,
+        e.currency,
+        e.destination,
+        env.occurred_at,
+    )
+    await _entry(conn, env, "payout", amount=-e.amount)
+
+
+@projections.on(PayoutPaid)
+async def _paid(conn: asyncpg.Connection, env: Envelope) -> None:
+    e = PayoutPaid.model_validate(env.data)
+    await conn.execute(
+        "UPDATE payouts SET status = 'paid', stripe_transfer = $2, settled_at = $3"
+        " WHERE payout_id = $1",
+        e.payout_id,
+        e.stripe_transfer,
+        env.occurred_at,
+    )
+
+
+@projections.on(PayoutFailed)
+async def _failed(conn: asyncpg.Connection, env: Envelope) -> None:
+    e = PayoutFailed.model_validate(env.data)
+    await conn.execute(
+        "UPDATE payouts SET status = 'failed', reason = $2, failure_code = $3, settled_at = $4"
+        " WHERE payout_id = $1",
+        e.payout_id,
+        e.reason,
+        e.code,
+        env.occurred_at,
+    )
+    await _entry(conn, env, "payout_returned", amount=e.amount, reason=e.reason)
+
+
+@projections.on(PayoutReversed)
+async def _payout_reversed(conn: asyncpg.Connection, env: Envelope) -> None:
+    e = PayoutReversed.model_validate(env.data)
+    await conn.execute(
+        "UPDATE payouts SET reversed_amount = reversed_amount + $2,"
+        " status = CASE WHEN reversed_amount + $2 >= amount THEN 'failed' ELSE status END,"
+        " reason = $3 WHERE payout_id = $1",
+        e.payout_id,
+        e.amount,
+        e.reason,
+    )
+    await _entry(conn, env, "payout_reversed", amount=e.amount, reason=e.reason)
+
+
+@projections.on(PayoutAccountCreated)
+async def _account_created(conn: asyncpg.Connection, env: Envelope) -> None:
+    e = PayoutAccountCreated.model_validate(env.data)
+    await conn.execute(
+        "INSERT INTO payout_accounts (creator_id, stripe_account, created_at, updated_at)"
+        " VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING",
+        e.creator_id,
+        e.stripe_account,
+        env.occurred_at,
+    )
+
+
+@projections.on(PayoutAccountUpdated)
+async def _account_updated(conn: asyncpg.Connection, env: Envelope) -> None:
+    e = PayoutAccountUpdated.model_validate(env.data)
+    await conn.execute(
+        "UPDATE payout_accounts SET details_submitted = $2, payouts_enabled = $3,"
+        " transfers_active = $4, updated_at = $5 WHERE creator_id = $1",
+        e.creator_id,
+        e.details_submitted,
+        e.payouts_enabled,
+        e.transfers_active,
+        env.occurred_at,
+    )
