@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import { useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 interface BaseProps {
   label: ReactNode;
@@ -122,6 +122,21 @@ export function CheckboxField({ label, hint, error, className, id, ...input }: B
           </div>
         ) : null}
       </div>
+    </div>
+  );
+}
+
+/** Password input with a Show/Hide toggle button (not a label, so getByLabel("Password") stays unique). */
+export function PasswordField(props: BaseProps & Omit<InputHTMLAttributes<HTMLInputElement>, "type">) {
+  const [visible, setVisible] = useState(false);
+  const auto = useId();
+  const id = props.id ?? auto;
+  return (
+    <div className="password-field">
+      <TextField {...props} id={id} type={visible ? "text" : "password"} />
+      <button type="button" className="btn btn-ghost btn-small password-toggle" aria-controls={id} aria-pressed={visible} onClick={() => setVisible((v) => !v)}>
+        {visible ? "Hide" : "Show"}
+      </button>
     </div>
   );
 }

@@ -89,7 +89,7 @@ export function FilterBar({ categories, tags = [] }: Props) {
   const active = countActiveFilters(filters);
 
   return (
-    <form className="filter-bar" role="search" aria-label="Search personas" onSubmit={onSubmit}>
+    <form className="filter-bar" role="search" aria-label="Marketplace filters" onSubmit={onSubmit}>
       <div className="search-row">
         <label htmlFor="marketplace-q" className="sr-only">
           Search personas

@@ -51,7 +51,7 @@ describe("PersonaForm", () => {
     const user = userEvent.setup();
     render(<PersonaForm categories={categories} withFiles intents={["draft", "pending"]} onSubmit={onSubmit} />);
     await user.type(screen.getByLabelText(/^Name/), "Gym buddy");
-    await user.type(screen.getByLabelText(/^Short description/), "Motivating and short");
+    await user.type(screen.getByLabelText(/^Summary/), "Motivating and short");
     await user.type(screen.getByLabelText("Description"), "Long text");
     await user.selectOptions(screen.getByLabelText(/^Category/), "fitness");
     await user.type(screen.getByLabelText("Tags"), "Gym, #motivation, gym");

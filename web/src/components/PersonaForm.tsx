@@ -112,12 +112,12 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
       <div className="form-grid">
         <TextField label="Name" required value={name} onChange={(e) => setName(e.target.value)} error={fe.name} maxLength={120} placeholder="e.g. Cheerful fitness coach" />
         <TextField
-          label="Short description"
+          label="Summary"
           required
           value={shortDescription}
           onChange={(e) => setShortDescription(e.target.value)}
           error={fe.short_description}
-          hint={`${shortDescription.length}/160 — shown on cards in the marketplace.`}
+          hint={`${shortDescription.length}/160 — one line, shown on cards in the marketplace.`}
           maxLength={200}
         />
       </div>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { safeNext, useAuth } from "../../auth/AuthContext";
-import { TextField } from "../../components/Field";
+import { PasswordField, TextField } from "../../components/Field";
 import { FormError } from "../../components/States";
 import { fieldErrorsOf, formLevelError } from "../../lib/forms";
 import { useTitle } from "../../lib/useTitle";
@@ -41,9 +41,8 @@ export default function LoginPage() {
         <form onSubmit={onSubmit} noValidate>
           <FormError error={formLevelError(error, ["email", "password"])} />
           <TextField label="E-mail" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fe.email} />
-          <TextField
+          <PasswordField
             label="Password"
-            type="password"
             autoComplete="current-password"
             required
             value={password}

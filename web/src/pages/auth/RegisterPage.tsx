@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { register } from "../../api";
 import { safeNext, useAuth } from "../../auth/AuthContext";
-import { CheckboxField, TextField } from "../../components/Field";
+import { PasswordField, TextField } from "../../components/Field";
 import { FormError } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { fieldErrorsOf, formLevelError } from "../../lib/forms";
@@ -18,7 +18,6 @@ export default function RegisterPage() {
   const [email, setEmail] = useState("");
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const [show, setShow] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -74,9 +73,8 @@ export default function RegisterPage() {
             error={fe.username}
             hint="Shown on your public creator page."
           />
-          <TextField
+          <PasswordField
             label="Password"
-            type={show ? "text" : "password"}
             autoComplete="new-password"
             required
             value={password}
@@ -84,7 +82,6 @@ export default function RegisterPage() {
             error={fe.password}
             hint="At least 8 characters. A short sentence works well."
           />
-          <CheckboxField label="Show password" checked={show} onChange={(e) => setShow(e.target.checked)} />
           <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
             {busy ? "Creating account…" : "Create account"}
           </button>

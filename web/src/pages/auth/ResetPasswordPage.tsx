@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { confirmPasswordReset, requestPasswordReset } from "../../api";
-import { CheckboxField, TextField } from "../../components/Field";
+import { PasswordField, TextField } from "../../components/Field";
 import { FormError } from "../../components/States";
 import { fieldErrorsOf, formLevelError } from "../../lib/forms";
 import { useTitle } from "../../lib/useTitle";
@@ -63,7 +63,6 @@ function RequestForm() {
 
 function ConfirmForm({ token }: { token: string }) {
   const [password, setPassword] = useState("");
-  const [show, setShow] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [localError, setLocalError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -102,9 +101,8 @@ function ConfirmForm({ token }: { token: string }) {
       ) : (
         <form onSubmit={onSubmit} noValidate>
           <FormError error={formLevelError(error, ["password"])} />
-          <TextField
+          <PasswordField
             label="New password"
-            type={show ? "text" : "password"}
             autoComplete="new-password"
             required
             value={password}
@@ -112,7 +110,6 @@ function ConfirmForm({ token }: { token: string }) {
             error={localError ?? fe.password}
             hint="At least 8 characters."
           />
-          <CheckboxField label="Show password" checked={show} onChange={(e) => setShow(e.target.checked)} />
           <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
             {busy ? "Saving…" : "Set new password"}
           </button>

@@ -57,7 +57,7 @@ export function NewVersionForm({ persona }: { persona: Persona }) {
       <FormError error={formLevelError(mutation.error, ["version", "changelog", "files"])} />
       <TextField label="Version" value={version} onChange={(e) => setVersion(e.target.value)} error={fe.version} hint="Semantic version: major.minor.patch" />
       <TextArea label="Changelog" rows={4} value={changelog} onChange={(e) => setChangelog(e.target.value)} error={fe.changelog} />
-      <FileDropZone label="Version files" files={files} onChange={setFiles} error={fe.files} disabled={mutation.isPending} />
+      <FileDropZone label="Files" files={files} onChange={setFiles} error={fe.files} disabled={mutation.isPending} />
       {mutation.isPending ? <ProgressBar value={progress} label="Uploading" /> : null}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
