@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`healthcheck URL`: exit 0 when URL answers 2xx within a few seconds, else 1.
 
-The slim image has no curl; compose health checks call this instead.
+The slim image has no curl; compose health checks (and operators, with `exec`) call this. On
+failure it prints the status and the start of the body (`/readyz` names the failing check).
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ def main(argv: list[str]) -> int:
     try:
         with urllib.request.urlopen(argv[1], timeout=4) as response:  # noqa: S310 (scheme checked)
             return 0 if 200 <= response.status < 300 else 1
+    except urllib.error.HTTPError as exc:
+        body = exc.read(500).decode("utf-8", "replace")
+        print(f"unhealthy: HTTP {exc.code} {body}", file=sys.stderr)
+        return 1
     except (urllib.error.URLError, OSError) as exc:
         print(f"unhealthy: {exc}", file=sys.stderr)
         return 1
