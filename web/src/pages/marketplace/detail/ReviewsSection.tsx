@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { Link, useLocation } from "react-router";
+import { Link, useLocation, useNavigate } from "react-router";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import {
   errorMessage,
@@ -183,6 +183,7 @@ function ReviewForm({ persona, existing }: { persona: Persona; existing?: Review
 function ReviewItem({ review, persona, isCreator }: { review: Review; persona: Persona; isCreator: boolean }) {
   const { status, user } = useAuth();
   const location = useLocation();
+  const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { notify } = useToast();
   const [reporting, setReporting] = useState(false);
@@ -245,8 +246,7 @@ function ReviewItem({ review, persona, isCreator }: { review: Review; persona: P
             className="btn btn-small btn-ghost"
             aria-pressed={voted}
             disabled={voted || helpful.isPending}
-            onClick={() => (status === "authenticated" ? helpful.mutate() : undefined)}
-            title={status === "authenticated" ? undefined : "Log in to vote"}
+            onClick={() => (status === "authenticated" ? helpful.mutate() : navigate(loginPath(location)))}
           >
             Helpful{helpfulCount ? ` (${helpfulCount})` : ""}
           </button>
