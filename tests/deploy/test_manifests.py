@@ -927,3 +927,76 @@ def test_healthcheck_script_reports_readiness() -> None:
         server.shutdown()
         server.server_close()
     assert run(f"{base}/healthz").returncode == 1  # nothing listens any more
+
+
+# --- the dev overlay's secret generator --------------------------------------------------------
+
+# A stand-in for kubectl that keeps Secrets as JSON files, so create-secrets.sh can run here.
+FAKE_KUBECTL = r"""#!/usr/bin/env python3
+import base64, json, os, sys
+store = os.environ["FAKE_KUBECTL_STORE"]
+args = sys.argv[1:]
+if args[:1] == ["-n"]:
+    args = args[2:]
+def path(name): return os.path.join(store, name + ".json")
+if args[:2] == ["get", "namespace"] or args[:2] in (["create", "namespace"], ["label", "--overwrite"]):
+    sys.exit(0)
+if args[:2] == ["get", "secret"]:
+    if not os.path.exists(path(args[2])):
+        sys.exit(1)
+    data = json.load(open(path(args[2])))
+    for a in args[3:]:
+        if a.startswith("jsonpath={.data."):
+            key = a[len("jsonpath={.data."):-1]
+            sys.stdout.write(base64.b64encode(data[key].encode()).decode())
+    sys.exit(0)
+if args[:3] == ["create", "secret", "generic"]:
+    data = {}
+    for a in args[4:]:
+        kind, _, rest = a.partition("=")
+        key, _, value = rest.partition("=")
+        data[key] = open(value).read() if kind == "--from-file" else value
+    json.dump(data, open(path(args[3]), "w"))
+    sys.exit(0)
+sys.exit("fake kubectl: unexpected " + " ".join(sys.argv[1:]))
+"""
+
+
+def test_dev_secret_script_creates_every_secret_the_dev_overlay_needs(tmp_path: Path) -> None:
+    if not shutil.which("openssl"):
+        pytest.fail("openssl is needed by deploy/k8s/overlays/dev/create-secrets.sh")
+    bin_dir, store = tmp_path / "bin", tmp_path / "store"
+    bin_dir.mkdir()
+    store.mkdir()
+    fake = bin_dir / "kubectl"
+    fake.write_text(FAKE_KUBECTL)
+    fake.chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "FAKE_KUBECTL_STORE": str(store),
+    }
+    script = K8S / "overlays" / "dev" / "create-secrets.sh"
+
+    def run() -> dict[str, dict[str, str]]:
+        result = subprocess.run(
+            ["bash", str(script)], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        return {p.stem: yaml.safe_load(p.read_text()) for p in store.glob("*.json")}
+
+    first = run()
+    assert set(first) >= referenced_secrets(docs_of("dev"))
+    password = first["postgres-credentials"]["POSTGRES_PASSWORD"]
+    for service in ("identity", "catalog", "billing", "payouts"):
+        url = first[f"{service}-secrets"][f"{service.upper()}_DATABASE_URL"]
+        assert url == f"postgresql://postgres:{password}@postgres:5432/{service}"
+    assert "BEGIN PRIVATE KEY" in first["identity-secrets"]["IDENTITY_JWT_PRIVATE_KEY"]
+    mq = first["rabbitmq-credentials"]
+    assert f"default_pass = {mq['password']}" in mq["30-credentials.conf"]
+    assert (
+        first["platform-secrets"]["AMQP_URL"] == f"amqp://platform:{mq['password']}@rabbitmq:5672/"
+    )
+    webhook = first["stripe-emulator-secrets"]["STRIPE_EMULATOR_WEBHOOK_SECRET"]
+    assert first["billing-secrets"]["STRIPE_WEBHOOK_SECRET"] == webhook
+    assert run() == first, "a second run must keep every existing Secret"
