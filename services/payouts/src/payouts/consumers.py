@@ -57,6 +57,7 @@ def ledger_handler(store: EventStore, holding_days: int) -> Handler:
                 gross_amount=event.amount,
                 platform_fee=event.platform_fee,
                 persona_id=event.persona_id,
+                effective_at=envelope.occurred_at,
             )
         elif isinstance(event, PurchaseRefunded):
             ledger.record_refund(
@@ -65,6 +66,7 @@ def ledger_handler(store: EventStore, holding_days: int) -> Handler:
                 amount=event.creator_amount,
                 currency=event.currency,
                 gross_amount=event.amount,
+                effective_at=envelope.occurred_at,
             )
         elif isinstance(event, DisputeOpened):
             ledger.record_dispute_opened(
@@ -73,6 +75,7 @@ def ledger_handler(store: EventStore, holding_days: int) -> Handler:
                 amount=event.creator_amount,
                 currency=event.currency,
                 gross_amount=event.amount,
+                effective_at=envelope.occurred_at,
             )
         elif isinstance(event, DisputeClosed):
             ledger.record_dispute_closed(
@@ -82,6 +85,7 @@ def ledger_handler(store: EventStore, holding_days: int) -> Handler:
                 amount=event.creator_amount,
                 currency=event.currency,
                 gross_amount=event.amount,
+                effective_at=envelope.occurred_at,
             )
         await uow.save(ledger)
 

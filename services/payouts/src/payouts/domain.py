@@ -333,6 +333,7 @@ class CreatorLedger(Aggregate):
         gross_amount: int = 0,
         platform_fee: int = 0,
         persona_id: str | None = None,
+        effective_at: datetime | None = None,
     ) -> bool:
         if amount < 0:
             raise ValueError("an earning cannot be negative")
@@ -349,6 +350,7 @@ class CreatorLedger(Aggregate):
                 gross_amount=gross_amount,
                 platform_fee=platform_fee,
                 persona_id=persona_id,
+                effective_at=effective_at,
             )
         )
         return True
@@ -361,6 +363,7 @@ class CreatorLedger(Aggregate):
         amount: int,
         currency: str,
         gross_amount: int = 0,
+        effective_at: datetime | None = None,
     ) -> bool:
         if refund_id in self.refunds or amount < 0:
             return False
@@ -373,6 +376,7 @@ class CreatorLedger(Aggregate):
                 reason="refund",
                 reference=refund_id,
                 gross_amount=gross_amount,
+                effective_at=effective_at,
             )
         )
         return True
@@ -385,6 +389,7 @@ class CreatorLedger(Aggregate):
         amount: int,
         currency: str,
         gross_amount: int = 0,
+        effective_at: datetime | None = None,
     ) -> bool:
         if dispute_id in self.disputes or amount < 0:
             return False
@@ -397,6 +402,7 @@ class CreatorLedger(Aggregate):
                 reason="dispute",
                 reference=dispute_id,
                 gross_amount=gross_amount,
+                effective_at=effective_at,
             )
         )
         return True
@@ -410,6 +416,7 @@ class CreatorLedger(Aggregate):
         amount: int,
         currency: str,
         gross_amount: int = 0,
+        effective_at: datetime | None = None,
     ) -> bool:
         state = self.disputes.get(dispute_id)
         if status == "won":
@@ -423,6 +430,7 @@ class CreatorLedger(Aggregate):
                     currency=currency.lower(),
                     reference=dispute_id,
                     gross_amount=gross_amount,
+                    effective_at=effective_at,
                 )
             )
             return True
@@ -434,6 +442,7 @@ class CreatorLedger(Aggregate):
                 amount=amount,
                 currency=currency,
                 gross_amount=gross_amount,
+                effective_at=effective_at,
             )
         return False
 

@@ -24,7 +24,9 @@ projections.owns("payout_accounts", "earning_txns", "ledger_entries", "payouts")
 
 
 async def _entry(conn: asyncpg.Connection, env: Envelope, kind: str, **cols: Any) -> None:
+    """A ledger line, dated when the money moved (a sale: when billing completed it)."""
     data = env.data
+    when = cols.pop("effective_at", None) or env.occurred_at
     row: dict[str, Any] = {
         "position": env.global_position,
         "creator_id": data["creator_id"],
@@ -32,7 +34,7 @@ async def _entry(conn: asyncpg.Connection, env: Envelope, kind: str, **cols: Any
         "kind": kind,
         "transaction_id": data.get("transaction_id"),
         "payout_id": data.get("payout_id"),
-        "occurred_at": env.occurred_at,
+        "occurred_at": when,
         **cols,
     }
     names = ", ".join(row)
@@ -76,6 +78,7 @@ async def _earning(conn: asyncpg.Connection, env: Envelope) -> None:
         fee=e.platform_fee,
         amount=e.amount,
         available_at=e.available_at,
+        effective_at=e.effective_at,
     )
 
 
@@ -112,6 +115,7 @@ async def _reversed(conn: asyncpg.Connection, env: Envelope) -> None:
         gross=gross,
         fee=fee,
         amount=-e.amount,
+        effective_at=e.effective_at,
     )
 
 
@@ -134,6 +138,7 @@ async def _reinstated(conn: asyncpg.Connection, env: Envelope) -> None:
         gross=gross,
         fee=fee,
         amount=e.amount,
+        effective_at=e.effective_at,
     )
 
 

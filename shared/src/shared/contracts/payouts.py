@@ -23,6 +23,7 @@ class CreatorEarningRecorded(Event):
     gross_amount: int = 0  # what the buyer paid (pre-tax)
     platform_fee: int = 0
     persona_id: str | None = None
+    effective_at: datetime | None = None  # when billing completed the sale
 
 
 class EarningReversed(Event):
@@ -35,6 +36,7 @@ class EarningReversed(Event):
     reason: str  # refund | dispute
     reference: str | None = None  # refund or dispute id
     gross_amount: int = 0  # of the buyer's payment
+    effective_at: datetime | None = None  # when billing refunded or the dispute opened
 
 
 class EarningReinstated(Event):
@@ -46,6 +48,7 @@ class EarningReinstated(Event):
     currency: str
     reference: str  # dispute id
     gross_amount: int = 0
+    effective_at: datetime | None = None
 
 
 class PayoutRequested(Event):
