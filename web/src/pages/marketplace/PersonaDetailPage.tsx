@@ -47,7 +47,6 @@ export default function PersonaDetailPage() {
         </Link>
       </nav>
       <div className="detail-layout">
-        <div className="detail-main">
           <header className="detail-head">
             {p.status !== "approved" ? <PersonaStatus status={p.status} reason={p.rejection_reason} /> : null}
             <h1>{p.name}</h1>
@@ -70,7 +69,10 @@ export default function PersonaDetailPage() {
               </ul>
             ) : null}
           </header>
-
+        <div className="detail-side">
+          <PersonaActions persona={p} />
+        </div>
+        <div className="detail-main">
           <CreatorCard username={p.creator?.username} avatarUrl={p.creator?.avatar_url} />
 
           <section className="section" aria-labelledby="about-heading">
@@ -81,9 +83,6 @@ export default function PersonaDetailPage() {
           <PreviewSection personaId={p.id} />
           <VersionsSection persona={p} canDownload={p.entitled || isOwner} />
           <ReviewsSection persona={p} />
-        </div>
-        <div className="detail-side">
-          <PersonaActions persona={p} />
         </div>
       </div>
     </div>
