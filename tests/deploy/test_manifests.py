@@ -447,6 +447,7 @@ def test_every_document_matches_the_kubernetes_schema(overlay: str, version: str
         reference_problems,
         network_problems,
     ],
+    ids=lambda check: check.__name__,
 )
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_overlay_follows_the_rules(overlay: str, check: Callable[[list[Doc]], list[str]]) -> None:
