@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.events import Event
+
+
+class PersonaCreated(Event):
+    """A creator saved a new persona (as a draft; `PersonaSubmitted` may follow at once)."""
+
+    persona_id: str
+    creator_id: str
+    name: str
+    short_description: str
+    description: str
+    category: str
+    tags: list[str]
+    price_cents: int
+    currency: str
+    usage_terms: dict[str, bool]  # personal, commercial, derivatives
 
 
 class PersonaSubmitted(Event):
@@ -34,7 +51,10 @@ class PersonaSuspended(Event):
 
 
 class PersonaUpdated(Event):
-    """Metadata changed; price fields present so billing's price projection stays current."""
+    """Metadata changed; price fields present so billing's price projection stays current.
+
+    Catalog sends the whole metadata after the change; the optional fields are None only in
+    events written before they were added."""
 
     persona_id: str
     creator_id: str
@@ -42,6 +62,11 @@ class PersonaUpdated(Event):
     price_cents: int
     currency: str
     status: str
+    short_description: str | None = None
+    description: str | None = None
+    category: str | None = None
+    tags: list[str] | None = None
+    usage_terms: dict[str, bool] | None = None
 
 
 class PersonaVersionPublished(Event):
@@ -49,6 +74,8 @@ class PersonaVersionPublished(Event):
     creator_id: str
     version: str
     changelog: str
+    # [{path, sha256, size, content_type}]: the version's files, content-addressed in the blob store.
+    files: list[dict[str, Any]] = []
 
 
 class PersonaDeleted(Event):
@@ -64,13 +91,28 @@ class PersonaAcquired(Event):
     creator_id: str
     source: str  # free | purchase
     transaction_id: str | None = None
+    amount: int = 0  # what was paid, in minor units (0 for a free acquisition)
+    currency: str | None = None
+
+
+class EntitlementRevoked(Event):
+    """A user lost the access one purchase gave (full refund)."""
+
+    persona_id: str
+    user_id: str
+    creator_id: str
+    transaction_id: str
+    reason: str  # refund
 
 
 class PersonaDownloaded(Event):
+    """A counted download: at most one per user, persona version and UTC day."""
+
     persona_id: str
     user_id: str
     creator_id: str
     version: str
+    day: str | None = None  # ISO date (UTC) the download was counted for
 
 
 class ReviewPosted(Event):
@@ -80,6 +122,40 @@ class ReviewPosted(Event):
     creator_id: str
     rating: int
     verified_purchase: bool
+    body: str = ""
+
+
+class ReviewEdited(Event):
+    review_id: str
+    persona_id: str
+    user_id: str
+    creator_id: str
+    rating: int
+    body: str
+    verified_purchase: bool
+
+
+class ReviewDeleted(Event):
+    review_id: str
+    persona_id: str
+    user_id: str
+    creator_id: str
+    by: str  # author | moderator
+
+
+class ReviewVotedHelpful(Event):
+    review_id: str
+    persona_id: str
+    user_id: str
+
+
+class ReviewResponded(Event):
+    """The persona's creator answered a review (once)."""
+
+    review_id: str
+    persona_id: str
+    creator_id: str
+    body: str
 
 
 class ContentReported(Event):
@@ -88,3 +164,23 @@ class ContentReported(Event):
     target_id: str
     reporter_id: str
     reason: str
+    details: str | None = None
+    persona_id: str | None = None  # the persona the target belongs to
+
+
+class ReportResolved(Event):
+    report_id: str
+    target_type: str
+    target_id: str
+    action: str  # dismiss | take_down
+    resolver_id: str
+    note: str | None = None
+
+
+class CollectionSaved(Event):
+    """An admin created or changed a curated collection (the whole collection after the change)."""
+
+    slug: str
+    title: str
+    description: str
+    persona_ids: list[str]

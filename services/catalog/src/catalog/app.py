@@ -1,0 +1,50 @@
+"""Composition root: settings, event store, projections, consumers, blob store, routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from shared.eventstore import EventStore
+from shared.http import ServiceSpec, create_service_app
+
+from catalog.api import routers
+from catalog.blobs import LocalBlobStore
+from catalog.commands import Catalog
+from catalog.consumers import subscriptions
+from catalog.projections import projections
+from catalog.settings import CatalogSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build_spec(settings: CatalogSettings | None = None) -> ServiceSpec:
+    settings = settings or CatalogSettings()
+    # Consumers append to the same store the app uses (same producer, same projections).
+    store = EventStore("catalog", projections)
+
+    async def start(app: FastAPI) -> None:
+        blobs = LocalBlobStore(settings.blob_dir)
+        blobs.root.mkdir(parents=True, exist_ok=True)
+        app.state.blobs = blobs
+        app.state.catalog = Catalog(
+            pool=app.state.pool,
+            store=app.state.store,
+            blobs=blobs,
+            currencies=[c.lower() for c in settings.currencies],
+        )
+
+    return ServiceSpec(
+        name="catalog",
+        settings=settings,
+        routers=routers,
+        migrations=MIGRATIONS,
+        projections=projections,
+        subscriptions=subscriptions(store),
+        on_start=[start],
+        title="Catalog service",
+    )
+
+
+def create_app(settings: CatalogSettings | None = None) -> FastAPI:
+    return create_service_app(build_spec(settings))

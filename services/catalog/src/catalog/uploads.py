@@ -1,0 +1,350 @@
+"""Streaming multipart uploads: each file goes to a staging file while it is hashed and checked.
+
+Nothing is held whole in memory and nothing reaches the blob store until the caller accepts the
+request. Limits are enforced while the body streams in, so an oversized upload is refused as
+soon as it crosses a limit (413), a forbidden type as soon as its name or first bytes are seen
+(415), a dangerous name before a single byte is written (422).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+from fastapi import Request
+from python_multipart.multipart import MultipartParser, parse_options_header
+from shared.problems import Problem, Unprocessable
+
+from catalog.blobs import BlobStore
+
+TEXT_TYPES = {
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".json": "application/json",
+    ".yaml": "application/yaml",
+    ".yml": "application/yaml",
+    ".csv": "text/csv",
+}
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
+ALLOWED_TYPES = {**TEXT_TYPES, **IMAGE_TYPES}
+_RESERVED = set('<>:"|?*\\')
+MAX_NAME = 200
+MAX_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_version_bytes: int = 50 * 1024 * 1024
+    max_files: int = 20
+    max_field_bytes: int = 64 * 1024
+    max_fields: int = 64
+
+
+def too_large(detail: str, code: str) -> Problem:
+    return Problem(detail, status=413, code=code, title="Upload too large")
+
+
+def unsupported(detail: str) -> Problem:
+    return Problem(detail, status=415, code="unsupported_file_type", title="File type not allowed")
+
+
+def bad_name(name: str, why: str) -> Unprocessable:
+    shown = name.encode("unicode_escape").decode()[:80]
+    return Unprocessable(
+        f"The file name '{shown}' is not allowed: {why}.",
+        code="invalid_file_name",
+        errors=[{"field": "files", "message": f"{shown}: {why}"}],
+    )
+
+
+def sanitize_path(raw: str) -> str:
+    """A safe relative POSIX path for a file inside a persona, or a 422 explaining why not.
+
+    Names are refused, not silently rewritten: a traversal attempt is a client bug or an attack,
+    and either way the creator should see what was wrong.
+    """
+    name = unicodedata.normalize("NFC", raw).strip()
+    if not name:
+        raise bad_name(raw, "it is empty")
+    if len(name) > MAX_NAME:
+        raise bad_name(raw, f"it is longer than {MAX_NAME} characters")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        raise bad_name(raw, "it contains control characters")
+    if name.startswith("/") or name.startswith("~"):
+        raise bad_name(raw, "absolute paths are not allowed")
+    if any(ch in _RESERVED for ch in name):
+        raise bad_name(raw, 'it contains one of < > : " | ? * \\')
+    parts = name.split("/")
+    if len(parts) > MAX_DEPTH:
+        raise bad_name(raw, f"folders may nest at most {MAX_DEPTH - 1} deep")
+    for part in parts:
+        if part in ("", ".", ".."):
+            raise bad_name(raw, "'..', '.' and empty path segments are not allowed")
+        if part.startswith(".") or part != part.strip():
+            raise bad_name(raw, "hidden names and names padded with spaces are not allowed")
+    return str(PurePosixPath(*parts))
+
+
+def content_type_for(path: str) -> str:
+    suffix = PurePosixPath(path).suffix.lower()
+    if suffix not in ALLOWED_TYPES:
+        allowed = ", ".join(sorted(ALLOWED_TYPES))
+        raise unsupported(f"'{path}' is not an allowed file type (allowed: {allowed}).")
+    return ALLOWED_TYPES[suffix]
+
+
+def _image_signature_ok(content_type: str, head: bytes) -> bool:
+    if content_type == "image/png":
+        return head.startswith(b"\x89PNG\r\n\x1a\n")
+    if content_type == "image/jpeg":
+        return head.startswith(b"\xff\xd8\xff")
+    if content_type == "image/webp":
+        return len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    return False
+
+
+@dataclass
+class StagedFile:
+    path: str
+    content_type: str
+    staged: Path
+    sha256: str = ""
+    size: int = 0
+
+
+class _FileSink:
+    """Writes one part to a staging file, hashing and sniffing its content on the way."""
+
+    def __init__(self, path: str, content_type: str, handle: BinaryIO, staged: Path) -> None:
+        self.file = StagedFile(path, content_type, staged)
+        self.handle = handle
+        self.hasher = hashlib.sha256()
+        self.is_text = content_type in TEXT_TYPES.values()
+        self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self.head = b""
+
+    def write(self, data: bytes) -> None:
+        if self.is_text:
+            if b"\x00" in data:
+                raise unsupported(f"'{self.file.path}' is named as text but contains binary data.")
+            try:
+                self.decoder.decode(data)
+            except UnicodeDecodeError as exc:
+                raise unsupported(f"'{self.file.path}' is named as text but is not UTF-8.") from exc
+        elif len(self.head) < 16:
+            self.head += data[: 16 - len(self.head)]
+        self.hasher.update(data)
+        self.handle.write(data)
+        self.file.size += len(data)
+
+    def finish(self) -> StagedFile:
+        self.handle.close()
+        if self.file.size == 0:
+            raise Unprocessable(
+                f"'{self.file.path}' is empty.",
+                code="empty_file",
+                errors=[{"field": "files", "message": f"{self.file.path} is empty"}],
+            )
+        if self.is_text:
+            try:
+                self.decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                raise unsupported(f"'{self.file.path}' is named as text but is not UTF-8.") from exc
+        elif not _image_signature_ok(self.file.content_type, self.head):
+            raise unsupported(
+                f"'{self.file.path}' does not contain a {self.file.content_type} image."
+            )
+        self.file.sha256 = self.hasher.hexdigest()
+        return self.file
+
+
+@dataclass
+class UploadedForm:
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    files: list[StagedFile] = field(default_factory=list)
+
+    def get(self, name: str) -> str | None:
+        values = self.fields.get(name)
+        return values[-1] if values else None
+
+    def get_all(self, name: str) -> list[str]:
+        return list(self.fields.get(name, []))
+
+    def discard(self) -> None:
+        for f in self.files:
+            with contextlib.suppress(FileNotFoundError):
+                f.staged.unlink()
+
+
+class _FormReader:
+    def __init__(self, blobs: BlobStore, limits: UploadLimits) -> None:
+        self.blobs = blobs
+        self.limits = limits
+        self.form = UploadedForm()
+        self.total = 0
+        self.field_count = 0
+        self._headers: dict[str, str] = {}
+        self._header_name = b""
+        self._header_value = b""
+        self._field_name: str | None = None
+        self._field_value = bytearray()
+        self._sink: _FileSink | None = None
+        self._open: list[Path] = []  # staging files not yet finished (for clean-up)
+
+    # python-multipart callbacks; exceptions raised here abort the parse.
+
+    def on_part_begin(self) -> None:
+        self._headers = {}
+        self._field_name = None
+        self._field_value = bytearray()
+        self._sink = None
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_name += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def on_header_end(self) -> None:
+        self._headers[self._header_name.decode("latin-1").lower()] = self._header_value.decode(
+            "utf-8", "replace"
+        )
+        self._header_name = b""
+        self._header_value = b""
+
+    def on_headers_finished(self) -> None:
+        _, options = parse_options_header(self._headers.get("content-disposition", ""))
+        name = options.get(b"name", b"").decode("utf-8", "replace")
+        filename = options.get(b"filename")
+        if filename is None:
+            self.field_count += 1
+            if self.field_count > self.limits.max_fields:
+                raise Unprocessable("Too many form fields.", code="too_many_fields")
+            self._field_name = name
+            return
+        raw = filename.decode("utf-8", "replace")
+        if raw == "":
+            return  # an empty file input: browsers send a nameless, empty part
+        if name != "files":
+            raise Unprocessable(
+                f"Files must be sent in 'files' parts (got '{name}').", code="unexpected_file"
+            )
+        if len(self.form.files) >= self.limits.max_files:
+            raise Unprocessable(
+                f"A version may hold at most {self.limits.max_files} files.",
+                code="too_many_files",
+                errors=[{"field": "files", "message": f"at most {self.limits.max_files} files"}],
+            )
+        path = sanitize_path(raw)
+        if any(f.path == path for f in self.form.files):
+            raise bad_name(raw, "two files have this name")
+        content_type = content_type_for(path)
+        handle, staged = self.blobs.staging_file()
+        self._open.append(staged)
+        self._sink = _FileSink(path, content_type, handle, staged)
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        chunk = data[start:end]
+        if self._sink is not None:
+            if self._sink.file.size + len(chunk) > self.limits.max_file_bytes:
+                raise too_large(
+                    f"'{self._sink.file.path}' is larger than the"
+                    f" {_mb(self.limits.max_file_bytes)} allowed per file.",
+                    "file_too_large",
+                )
+            self.total += len(chunk)
+            if self.total > self.limits.max_version_bytes:
+                raise too_large(
+                    f"The files are larger than the {_mb(self.limits.max_version_bytes)}"
+                    " allowed per version.",
+                    "version_too_large",
+                )
+            self._sink.write(chunk)
+        elif self._field_name is not None:
+            if len(self._field_value) + len(chunk) > self.limits.max_field_bytes:
+                raise too_large(f"The field '{self._field_name}' is too long.", "field_too_large")
+            self._field_value += chunk
+
+    def on_part_end(self) -> None:
+        if self._sink is not None:
+            staged = self._sink.finish()
+            self.form.files.append(staged)
+            self._sink = None
+        elif self._field_name is not None:
+            try:
+                value = self._field_value.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise Unprocessable(
+                    f"The field '{self._field_name}' is not UTF-8.", code="validation_error"
+                ) from exc
+            self.form.fields.setdefault(self._field_name, []).append(value)
+            self._field_name = None
+
+    def callbacks(self) -> Any:
+        return {
+            "on_part_begin": self.on_part_begin,
+            "on_header_field": self.on_header_field,
+            "on_header_value": self.on_header_value,
+            "on_header_end": self.on_header_end,
+            "on_headers_finished": self.on_headers_finished,
+            "on_part_data": self.on_part_data,
+            "on_part_end": self.on_part_end,
+        }
+
+    def abort(self) -> None:
+        if self._sink is not None:
+            with contextlib.suppress(Exception):
+                self._sink.handle.close()
+        for staged in self._open:
+            with contextlib.suppress(FileNotFoundError):
+                staged.unlink()
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+
+
+async def read_upload(request: Request, blobs: BlobStore, limits: UploadLimits) -> UploadedForm:
+    """Parse a multipart/form-data body; staged files are the caller's to place or discard."""
+    content_type, options = parse_options_header(request.headers.get("content-type", ""))
+    if content_type != b"multipart/form-data" or b"boundary" not in options:
+        raise Problem(
+            "Send the persona as multipart/form-data.",
+            status=415,
+            code="unsupported_media_type",
+            title="Unsupported media type",
+        )
+    declared = request.headers.get("content-length")
+    ceiling = limits.max_version_bytes + limits.max_fields * limits.max_field_bytes + 256 * 1024
+    if declared is not None and declared.isdigit() and int(declared) > ceiling:
+        raise too_large(
+            f"The upload is larger than the {_mb(limits.max_version_bytes)} allowed per version.",
+            "version_too_large",
+        )
+    reader = _FormReader(blobs, limits)
+    parser = MultipartParser(options[b"boundary"], reader.callbacks())
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+        parser.finalize()
+    except Problem:
+        reader.abort()
+        raise
+    except Exception as exc:
+        reader.abort()
+        raise Problem("The multipart body could not be read.", code="malformed_multipart") from exc
+    if reader._sink is not None:  # the body ended inside a file part
+        reader.abort()
+        raise Problem("The multipart body ended early.", code="malformed_multipart")
+    return reader.form

@@ -1,0 +1,230 @@
+"""Fixtures for catalog's integration tests: the real service on real PostgreSQL and RabbitMQ.
+
+`catalog` serves `create_app(settings)` over HTTP with a fresh database, a private bus
+namespace and a temporary blob directory. Access tokens come from the kernel's `tokens` fixture
+(an RS256 issuer whose JWKS is served over HTTP), so no identity service is needed:
+
+    env.headers(user_id)                      # a verified user
+    env.headers(user_id, email_verified=False)
+    env.headers(admin_id, admin=True)
+
+Other services' events (identity's UserRegistered, billing's PurchaseCompleted...) are published
+on the real broker with `await env.publish("billing.PurchaseCompleted", event)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import uuid
+import zipfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from catalog.app import create_app
+from catalog.blobs import LocalBlobStore
+from catalog.settings import CatalogSettings
+from fastapi import FastAPI
+from shared.bus import Broker
+from shared.contracts.identity import UserRegistered
+from shared.events import Envelope, Event, now
+from shared.testing.servers import serve_app
+from shared.testing.tokens import TokenIssuer
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+LIMITS = {"max_file_bytes": 64 * 1024, "max_version_bytes": 160 * 1024, "max_files": 6}
+
+
+def persona_fields(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "name": "Sarcastic Chef",
+        "short_description": "A chef who roasts your recipes.",
+        "description": "Writes cooking posts with a sharp tongue and a warm heart.",
+        "category": "food",
+        "tags": ["recipes", "humor"],
+        "price_cents": 0,
+        "currency": "usd",
+        "usage_terms": {"personal": True, "commercial": True, "derivatives": False},
+    }
+    fields.update(overrides)
+    return fields
+
+
+def default_files() -> list[tuple[str, bytes]]:
+    return [
+        ("prompt.md", b"# Prompt\nYou are a sarcastic chef.\n"),
+        ("samples/roast.txt", "Is that a soufflé or a pancake with ambition? \u00e9".encode()),
+        ("cover.png", PNG),
+    ]
+
+
+def multipart(
+    fields: dict[str, Any], files: list[tuple[str, bytes]] | None = None
+) -> dict[str, Any]:
+    """httpx keyword arguments for a multipart persona upload."""
+    data: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "usage_terms":
+            import json
+
+            data[key] = json.dumps(value)
+        elif isinstance(value, list):
+            data[key] = value
+        else:
+            data[key] = str(value)
+    parts = [
+        ("files", (name, content, "application/octet-stream")) for name, content in files or []
+    ]
+    return {"data": data, "files": parts} if parts else {"data": data, "files": {"_": ("", b"")}}
+
+
+@dataclass
+class CatalogEnv:
+    http: httpx.AsyncClient
+    app: FastAPI
+    tokens: TokenIssuer
+    broker: Broker
+    database_url: str
+    blob_dir: Path
+    admin_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    # Helpers, reachable from test modules through the fixture.
+    multipart = staticmethod(multipart)
+    fields = staticmethod(persona_fields)
+    default_files = staticmethod(default_files)
+    wait_until = staticmethod(lambda *a, **kw: wait_until(*a, **kw))
+    unzip = staticmethod(lambda content: unzip(content))
+    png = PNG
+
+    @property
+    def blobs(self) -> LocalBlobStore:
+        return LocalBlobStore(self.blob_dir)
+
+    def headers(
+        self, user_id: str, *, admin: bool = False, email_verified: bool = True
+    ) -> dict[str, str]:
+        roles = ["user", "admin"] if admin else ["user"]
+        return self.tokens.headers(user_id, roles=roles, email_verified=email_verified)
+
+    @property
+    def admin(self) -> dict[str, str]:
+        return self.headers(self.admin_id, admin=True)
+
+    async def db(self) -> asyncpg.Connection:
+        return await asyncpg.connect(self.database_url)
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        conn = await self.db()
+        try:
+            return await conn.fetchval(sql, *args)
+        finally:
+            await conn.close()
+
+    async def publish(
+        self, routing_key: str, event: Event, stream_id: str | None = None
+    ) -> Envelope:
+        envelope = Envelope(
+            event_id=uuid.uuid4(),
+            type=event.type_name(),
+            producer=routing_key.split(".")[0],
+            stream_type="test",
+            stream_id=stream_id or str(uuid.uuid4()),
+            version=1,
+            occurred_at=now(),
+            data=event.to_data(),
+        )
+        await self.broker.publish(routing_key, envelope)
+        return envelope
+
+    async def republish(self, routing_key: str, envelope: Envelope) -> None:
+        await self.broker.publish(routing_key, envelope)
+
+    async def user(self, username: str) -> str:
+        """A registered user (identity's event consumed), returns their id."""
+        user_id = str(uuid.uuid4())
+        await self.publish(
+            "identity.UserRegistered",
+            UserRegistered(user_id=user_id, email=f"{username}@example.com", username=username),
+        )
+        await wait_until(
+            lambda: self.fetchval("SELECT count(*) = 1 FROM users WHERE id = $1", user_id)
+        )
+        return user_id
+
+    async def create(
+        self,
+        creator_id: str,
+        files: list[tuple[str, bytes]] | None = None,
+        *,
+        submit: bool = False,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        body = persona_fields(**fields)
+        if submit:
+            body["submit"] = "true"
+        r = await self.http.post(
+            "/api/personas",
+            headers=self.headers(creator_id),
+            **multipart(body, default_files() if files is None else files),
+        )
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+    async def approved(self, creator_id: str, **fields: Any) -> dict[str, Any]:
+        """A persona on the market."""
+        persona = await self.create(creator_id, submit=True, **fields)
+        r = await self.http.post(f"/api/admin/personas/{persona['id']}/approve", headers=self.admin)
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    async def events(self, type_name: str) -> int:
+        return int(await self.fetchval("SELECT count(*) FROM events WHERE type = $1", type_name))
+
+
+async def wait_until(predicate: Callable[[], Awaitable[Any]], timeout: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("condition not reached")
+        await asyncio.sleep(0.05)
+
+
+def unzip(content: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def catalog_settings(
+    database_url: str, amqp_url: str, namespace: str, jwks_url: str, blob_dir: Path, **kw: Any
+) -> CatalogSettings:
+    return CatalogSettings(
+        database_url=database_url,
+        amqp_url=amqp_url,
+        bus_namespace=namespace,
+        jwks_url=jwks_url,
+        blob_dir=str(blob_dir),
+        **{**LIMITS, **kw},
+    )
+
+
+@pytest.fixture
+async def catalog(
+    database_url: str, amqp_url: str, bus_namespace: str, tokens: TokenIssuer, tmp_path: Path
+) -> AsyncIterator[CatalogEnv]:
+    blob_dir = tmp_path / "blobs"
+    app = create_app(
+        catalog_settings(database_url, amqp_url, bus_namespace, tokens.jwks_url, blob_dir)
+    )
+    async with serve_app(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
+        await asyncio.wait_for(app.state.bus.ready.wait(), 30)
+        broker = Broker(amqp_url, bus_namespace)
+        await broker.connect()
+        try:
+            yield CatalogEnv(http, app, tokens, broker, database_url, blob_dir)
+        finally:
+            await broker.close()
