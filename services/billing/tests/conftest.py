@@ -274,17 +274,17 @@ class Billing:
 def billing_settings(
     database_url: str, amqp_url: str, ns: str, jwks_url: str, stripe_url: str, **kw: Any
 ) -> BillingSettings:
-    return BillingSettings(
-        database_url=database_url,
-        amqp_url=amqp_url,
-        bus_namespace=ns,
-        jwks_url=jwks_url,
-        stripe_api_key=API_KEY,
-        stripe_webhook_secret=WEBHOOK_SECRET,
-        stripe_api_base=stripe_url,
-        public_url="http://localhost:8000",
-        **kw,
-    )
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "amqp_url": amqp_url,
+        "bus_namespace": ns,
+        "jwks_url": jwks_url,
+        "stripe_api_key": API_KEY,
+        "stripe_webhook_secret": WEBHOOK_SECRET,
+        "stripe_api_base": stripe_url,
+        "public_url": "http://localhost:8000",
+    }
+    return BillingSettings(**{**values, **kw})
 
 
 @contextlib.asynccontextmanager

@@ -149,11 +149,15 @@ async def test_checkout_refuses_what_cannot_be_bought(billing) -> None:
         owned["persona_id"],
     )
 
-    async def refused() -> bool:
-        r = await billing.checkout(buyer, owned["persona_id"])
-        return r.status_code == 409 and r.json()["code"] == "already_owned"
-
-    await billing.eventually(refused)
+    await billing.eventually(
+        lambda: billing.pool.fetchval(
+            "SELECT 1 FROM acquisitions WHERE user_id = $1 AND persona_id = $2",
+            buyer,
+            owned["persona_id"],
+        )
+    )
+    r = await billing.checkout(buyer, owned["persona_id"])
+    assert r.status_code == 409 and r.json()["code"] == "already_owned"
     # Nothing above started a checkout.
     assert await billing.pool.fetchval("SELECT count(*) FROM transactions") == 0
     listed = await billing.stripe.v1.checkout.sessions.list_async()
@@ -218,3 +222,14 @@ async def test_the_price_follows_catalog_and_is_snapshotted_at_checkout(billing)
     await billing.pay(early["session_id"])
     [completed] = await billing.bus.wait_for("PurchaseCompleted", early["transaction_id"])
     assert completed.data["amount"] == 999 and completed.data["creator_revenue"] == 699
+
+
+async def test_stripe_unreachable_means_a_clear_502_and_no_transaction(start_billing) -> None:
+    from shared.testing.servers import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    async with start_billing(stripe_api_base=dead, stripe_max_network_retries=0) as billing:
+        persona = await billing.approve(price=999)
+        r = await billing.checkout("buyer-z", persona["persona_id"])
+        assert r.status_code == 502 and r.json()["code"] == "payment_provider_unavailable"
+        assert await billing.pool.fetchval("SELECT count(*) FROM events") == 0

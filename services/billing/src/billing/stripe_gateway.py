@@ -130,11 +130,13 @@ class StripeGateway:
             "client_reference_id": buyer_id,
             "metadata": metadata,
             # The charge inherits these, so refunds and disputes find their way back to us.
-            "payment_intent_data": {"metadata": metadata, "description": persona_name[:200]},
+            "payment_intent_data": {"metadata": metadata},
             "success_url": success_url,
             "cancel_url": cancel_url,
             "expires_at": expires_at,
         }
+        if persona_name:
+            params["payment_intent_data"]["description"] = persona_name[:200]
         if self.settings.tax_enabled:
             params["automatic_tax"] = {"enabled": True}
             price_data["tax_behavior"] = "exclusive"
