@@ -137,7 +137,7 @@ describe("request: errors", () => {
     vi.stubGlobal("fetch", vi.fn(async () => new Response("<html>Bad gateway</html>", { status: 502, headers: { "Content-Type": "text/html" } })));
     const err = (await request("/api/x").catch((e) => e)) as ApiError;
     expect(err.status).toBe(502);
-    expect(err.title).toMatch(/our side/);
+    expect(err.title).toMatch(/temporarily unavailable/);
     expect(err.errors).toEqual([]);
   });
 

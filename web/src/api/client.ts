@@ -98,8 +98,12 @@ function defaultTitle(status: number): string {
       return "Please check the highlighted fields";
     case 429:
       return "Too many requests";
+    case 502:
+    case 503:
+    case 504:
+      return "The service is temporarily unavailable. Please try again in a moment.";
     default:
-      return status >= 500 ? "Something went wrong on our side" : `Request failed (${status})`;
+      return status >= 500 ? "Something went wrong on our side. Please try again." : `Request failed (${status})`;
   }
 }
 

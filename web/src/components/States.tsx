@@ -31,7 +31,7 @@ export function ErrorState({ error, onRetry, title }: { error: unknown; onRetry?
   const notFound = isApiError(error) && error.status === 404;
   return (
     <div className="state state-error" role="alert">
-      <h2>{title ?? (notFound ? "Not found" : "Something went wrong")}</h2>
+      <h2>{title ?? (notFound ? "Not found" : "We couldn't load this")}</h2>
       <p>{notFound ? "It may have been removed, or the link is wrong." : errorMessage(error)}</p>
       {onRetry && !notFound ? (
         <button type="button" className="btn" onClick={onRetry}>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { listPaymentHistory } from "../../api";
+import { errorMessage, listPaymentHistory } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { LoadingState } from "../../components/States";
 import { formatMoney } from "../../lib/money";
@@ -69,6 +69,11 @@ export default function CheckoutSuccessPage() {
           </div>
         ) : payment && payment.status !== "pending" ? (
           <p role="alert">The payment is marked “{payment.status}”. If you were charged, contact support with reference {sessionId}.</p>
+        ) : history.isError && !history.data ? (
+          <p role="alert">
+            We couldn't check your payment just now ({errorMessage(history.error)}). If you completed the payment, the persona will appear in your library shortly — no need to pay
+            again.
+          </p>
         ) : gaveUp ? (
           <p role="status">We're still confirming your payment with Stripe. It will appear in your library within a few minutes — no need to pay again.</p>
         ) : (

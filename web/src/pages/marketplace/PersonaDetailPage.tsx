@@ -27,7 +27,7 @@ export default function PersonaDetailPage() {
   if (status === "loading" || persona.isPending) return <LoadingState label="Loading persona…" />;
   if (persona.isError)
     return (
-      <div className="page narrow">
+      <div className="page narrow stack">
         <ErrorState error={persona.error} onRetry={() => void persona.refetch()} />
         <p>
           <Link to="/marketplace">← Back to the marketplace</Link>
