@@ -239,6 +239,13 @@ class Billing:
         )
         return [r["type"] for r in rows]
 
+    async def webhook_statuses(self) -> list[tuple[str, int | None]]:
+        """(event type, HTTP status) of every delivery attempt the emulator made to billing."""
+        r = await self.stripe_admin.get(
+            "/_emulator/webhooks/attempts", params={"url": self.webhook_url}
+        )
+        return [(a["event_type"], a["status_code"]) for a in r.json()["data"]]
+
     async def webhooks_idle(self) -> None:
         r = await self.stripe_admin.post("/_emulator/webhooks/wait", json={"timeout": 20})
         assert r.json()["idle"], r.text

@@ -77,6 +77,7 @@ async def test_admin_refunds_in_part_then_in_full_idempotently(billing) -> None:
         (699, 489, True),
     ]
     assert "charge.refunded" in await billing.processed_types(tx_id)
+    assert {status for _, status in await billing.webhook_statuses()} == {200}
     published = await billing.bus.wait_for("PurchaseRefunded", tx_id, count=2)
     assert sum(e.data["creator_amount"] for e in published) == 699
 
