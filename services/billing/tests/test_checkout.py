@@ -158,6 +158,11 @@ async def test_checkout_refuses_what_cannot_be_bought(billing) -> None:
     )
     r = await billing.checkout(buyer, owned["persona_id"])
     assert r.status_code == 409 and r.json()["code"] == "already_owned"
+    # Below what a card can be charged: Stripe refuses, the buyer gets a clear answer.
+    tiny = await billing.approve(price=10)
+    r = await billing.checkout(buyer, tiny["persona_id"])
+    assert r.status_code == 409 and r.json()["code"] == "price_below_minimum"
+
     # Nothing above started a checkout.
     assert await billing.pool.fetchval("SELECT count(*) FROM transactions") == 0
     listed = await billing.stripe.v1.checkout.sessions.list_async()

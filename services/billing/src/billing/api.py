@@ -326,11 +326,13 @@ async def purchase_for_session(session_id: str, user: CurrentUser, pool: Pool) -
 )
 async def stripe_webhook(request: Request, service: Service) -> JSONResponse:
     settings: BillingSettings = request.app.state.settings
-    if int(request.headers.get("content-length") or 0) > MAX_WEBHOOK_BYTES:
-        raise Problem("Payload too large.", status=413, code="payload_too_large")
-    raw = await request.body()
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_WEBHOOK_BYTES:
+            raise Problem("Payload too large.", status=413, code="payload_too_large")
     try:
-        payload = raw.decode("utf-8")
+        payload = bytes(raw).decode("utf-8")
         stripe.WebhookSignature.verify_header(
             payload,
             request.headers.get("stripe-signature"),
