@@ -203,6 +203,7 @@ class Harness:
         assert page.status_code == 303
         assert page.headers["location"] == "http://app.test/dashboard/earnings?onboarding=done"
         account: str = link["stripe_account"]
+        assert (await self.earnings(creator))["onboarded"] is True
         return account
 
     async def transfers(self, destination: str) -> list[Any]:

@@ -139,27 +139,30 @@ async def refresh_account(svc: Payouts, creator_id: str) -> AccountStatus:
     except stripe.StripeError as exc:
         log.warning("account refresh failed", error=repr(exc))
         return status
-    if await apply_account_snapshot(svc, creator_id, snap):
-        return await queries.account_status(svc.pool, creator_id)
-    return status
+    await apply_account_snapshot(svc, creator_id, snap)
+    # Read again even if this call changed nothing: a webhook may have just applied the same.
+    return await queries.account_status(svc.pool, creator_id)
 
 
 # -- payouts ----------------------------------------------------------------------------------------
 
 
-async def request_payout(
+async def reserve_payout(
     svc: Payouts,
     creator_id: str,
     *,
     payout_id: str,
     currency: str,
     amount: int | None = None,
-) -> tuple[dict[str, Any], bool]:
-    """Reserve, transfer, settle. Returns the payout and whether this call created it.
+    account: AccountStatus | None = None,
+) -> tuple[PayoutState, bool]:
+    """Append `PayoutRequested` (the money leaves the available balance) or refuse.
 
-    Raises `domain.PayoutRefused` (nothing written) when the payout cannot go ahead.
+    Returns the payout and whether this call created it; raises `domain.PayoutRefused` with
+    nothing written when the payout cannot go ahead.
     """
-    account = await refresh_account(svc, creator_id)
+    if account is None:
+        account = await queries.account_status(svc.pool, creator_id)
     created = False
 
     async def reserve(uow: UnitOfWork) -> PayoutState:
@@ -181,6 +184,22 @@ async def request_payout(
         return payout
 
     payout = await run_command(svc.pool, svc.store, reserve)
+    return payout, created
+
+
+async def request_payout(
+    svc: Payouts,
+    creator_id: str,
+    *,
+    payout_id: str,
+    currency: str,
+    amount: int | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Reserve, transfer (after the reservation committed), settle."""
+    account = await refresh_account(svc, creator_id)
+    payout, created = await reserve_payout(
+        svc, creator_id, payout_id=payout_id, currency=currency, amount=amount, account=account
+    )
     if payout.status == REQUESTED:
         await make_transfer(svc, creator_id, payout)
     item = await queries.payout(svc.pool, creator_id, payout_id)
