@@ -217,8 +217,9 @@ class _FormReader:
         self._header_value += data[start:end]
 
     def on_header_end(self) -> None:
+        # Latin-1 round-trips the raw bytes: the file name's UTF-8 is decoded further down.
         self._headers[self._header_name.decode("latin-1").lower()] = self._header_value.decode(
-            "utf-8", "replace"
+            "latin-1"
         )
         self._header_name = b""
         self._header_value = b""

@@ -1,0 +1,113 @@
+"""Who may do what: strangers get 403 on someone's market persona and 404 on hidden ones."""
+
+from __future__ import annotations
+
+
+async def test_another_user_cannot_edit_delete_or_version_someones_persona(catalog):
+    env = catalog
+    owner = await env.user("owner")
+    intruder = await env.user("intruder")
+    persona = await env.approved(owner, name="Owned Persona")
+    pid = persona["id"]
+    h = env.headers(intruder)
+
+    r = await env.http.patch(f"/api/personas/{pid}", headers=h, json={"name": "Stolen"})
+    assert r.status_code == 403 and r.json()["code"] == "not_creator"
+    r = await env.http.delete(f"/api/personas/{pid}", headers=h)
+    assert r.status_code == 403
+    r = await env.http.post(
+        f"/api/personas/{pid}/versions",
+        headers=h,
+        **env.multipart({"version": "2.0.0", "changelog": "mine now"}, [("evil.md", b"x\n")]),
+    )
+    assert r.status_code == 403
+    r = await env.http.post(f"/api/personas/{pid}/submit", headers=h)
+    assert r.status_code == 403
+    assert env.blobs.staged_count() == 0
+    # Nothing changed.
+    detail = (await env.http.get(f"/api/personas/{pid}")).json()
+    assert detail["name"] == "Owned Persona" and detail["latest_version"] == "1.0.0"
+    assert await env.events("PersonaUpdated") == 0
+    assert await env.events("PersonaDeleted") == 0
+    # Admins moderate but do not edit.
+    r = await env.http.patch(f"/api/personas/{pid}", headers=env.admin, json={"name": "Admin edit"})
+    assert r.status_code == 403
+    # Without a token: 401.
+    r = await env.http.patch(f"/api/personas/{pid}", json={"name": "Anonymous"})
+    assert r.status_code == 401
+
+
+async def test_nobody_else_sees_drafts_pending_rejected_or_suspended_personas(catalog):
+    env = catalog
+    owner = await env.user("hider")
+    other = await env.user("peeker")
+    draft = await env.create(owner, name="Draft One")
+    pending = await env.create(owner, name="Pending One", submit=True)
+    rejected = await env.create(owner, name="Rejected One", submit=True)
+    await env.http.post(
+        f"/api/admin/personas/{rejected['id']}/reject", headers=env.admin, json={"reason": "No."}
+    )
+    suspended = await env.approved(owner, name="Suspended One")
+    await env.http.post(
+        f"/api/admin/personas/{suspended['id']}/suspend", headers=env.admin, json={"reason": "Bad."}
+    )
+
+    for persona in (draft, pending, rejected, suspended):
+        pid = persona["id"]
+        for headers in (env.headers(other), {}):
+            for path in ("", "/versions", "/preview", "/reviews"):
+                r = await env.http.get(f"/api/personas/{pid}{path}", headers=headers)
+                assert r.status_code == 404, (persona["name"], path, r.status_code)
+            r = await env.http.patch(
+                f"/api/personas/{pid}", headers=env.headers(other), json={"name": "x"}
+            )
+            assert r.status_code == 404
+            r = await env.http.post(f"/api/personas/{pid}/acquire", headers=env.headers(other))
+            assert r.status_code == 404
+            r = await env.http.get(f"/api/personas/{pid}/download", headers=env.headers(other))
+            assert r.status_code == 404
+            r = await env.http.post(
+                f"/api/personas/{pid}/report", headers=env.headers(other), json={"reason": "spam"}
+            )
+            assert r.status_code == 404
+        assert (
+            await env.http.get(f"/api/personas/{pid}", headers=env.headers(owner))
+        ).status_code == 200
+        assert (await env.http.get(f"/api/personas/{pid}", headers=env.admin)).status_code == 200
+
+    market = (await env.http.get("/api/personas", params={"creator": "hider"})).json()
+    assert market["items"] == []
+    assert (await env.http.get("/api/users/hider/personas")).json()["items"] == []
+    mine = (await env.http.get("/api/users/me/personas", headers=env.headers(owner))).json()
+    assert {p["status"] for p in mine["items"]} == {"draft", "pending", "rejected", "suspended"}
+    only = (
+        await env.http.get(
+            "/api/users/me/personas", params={"status": "draft"}, headers=env.headers(owner)
+        )
+    ).json()
+    assert [p["name"] for p in only["items"]] == ["Draft One"]
+    # The owner can download their own unpublished work; it does not count.
+    r = await env.http.get(f"/api/personas/{draft['id']}/download", headers=env.headers(owner))
+    assert r.status_code == 200
+    assert await env.events("PersonaDownloaded") == 0
+    assert (await env.http.get("/api/personas/not-a-uuid")).status_code == 404
+
+
+async def test_admin_routes_need_the_admin_role(catalog):
+    env = catalog
+    user = await env.user("regular")
+    persona = await env.create(user, submit=True)
+    h = env.headers(user)
+    for method, path, body in (
+        ("GET", "/api/admin/moderation", None),
+        ("POST", f"/api/admin/personas/{persona['id']}/approve", None),
+        ("POST", f"/api/admin/personas/{persona['id']}/reject", {"reason": "nope nope"}),
+        ("POST", f"/api/admin/personas/{persona['id']}/suspend", {"reason": "nope nope"}),
+        ("GET", "/api/admin/reports", None),
+        ("POST", "/api/admin/collections", {"slug": "mine", "title": "Mine"}),
+    ):
+        r = await env.http.request(method, path, headers=h, json=body)
+        assert r.status_code == 403, (method, path)
+        assert r.json()["code"] == "role_required"
+    detail = (await env.http.get(f"/api/personas/{persona['id']}", headers=h)).json()
+    assert detail["status"] == "pending"

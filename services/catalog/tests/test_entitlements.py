@@ -1,0 +1,163 @@
+"""Paid personas: access comes from billing's PurchaseCompleted and goes with a full refund,
+delivered through the real broker to catalog's inbox-guarded consumer."""
+
+from __future__ import annotations
+
+import uuid
+
+from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
+
+
+def purchase(persona: dict, buyer: str, transaction_id: str) -> PurchaseCompleted:
+    return PurchaseCompleted(
+        transaction_id=transaction_id,
+        buyer_id=buyer,
+        persona_id=persona["id"],
+        creator_id=persona["creator"]["id"],
+        amount=persona["price_cents"],
+        currency="usd",
+        platform_fee=300,
+        creator_revenue=persona["price_cents"] - 300,
+        fee_rate_bps=3000,
+    )
+
+
+def refund(persona: dict, buyer: str, transaction_id: str, *, full: bool) -> PurchaseRefunded:
+    return PurchaseRefunded(
+        transaction_id=transaction_id,
+        refund_id=f"re_{uuid.uuid4().hex[:8]}",
+        buyer_id=buyer,
+        persona_id=persona["id"],
+        creator_id=persona["creator"]["id"],
+        amount=persona["price_cents"],
+        creator_amount=persona["price_cents"] - 300,
+        currency="usd",
+        full=full,
+    )
+
+
+async def test_paid_persona_is_downloadable_only_after_purchase_completed(catalog):
+    env = catalog
+    creator = await env.user("seller")
+    buyer = await env.user("payer")
+    persona = await env.approved(creator, name="Premium Copywriter", price_cents=999)
+    pid = persona["id"]
+
+    r = await env.http.get(f"/api/personas/{pid}/download", headers=env.headers(buyer))
+    assert r.status_code == 403 and r.json()["code"] == "purchase_required"
+    r = await env.http.post(f"/api/personas/{pid}/acquire", headers=env.headers(buyer))
+    assert r.status_code == 402 and r.json()["code"] == "payment_required"
+    assert (await env.http.get(f"/api/personas/{pid}", headers=env.headers(buyer))).json()[
+        "entitled"
+    ] is False
+
+    tx = f"tx_{uuid.uuid4().hex[:8]}"
+    await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
+
+    async def entitled() -> bool:
+        r = await env.http.get(f"/api/personas/{pid}", headers=env.headers(buyer))
+        return bool(r.json()["entitled"])
+
+    await env.wait_until(entitled)
+    r = await env.http.get(f"/api/personas/{pid}/download", headers=env.headers(buyer))
+    assert r.status_code == 200
+    assert "prompt.md" in env.unzip(r.content)
+    library = (await env.http.get("/api/users/me/purchases", headers=env.headers(buyer))).json()
+    item = library["items"][0]
+    assert (item["persona"]["id"], item["source"], item["transaction_id"], item["price_cents"]) == (
+        pid,
+        "purchase",
+        tx,
+        999,
+    )
+    # A paid review is a verified purchase.
+    r = await env.http.post(
+        f"/api/personas/{pid}/reviews", headers=env.headers(buyer), json={"rating": 5}
+    )
+    assert r.json()["verified_purchase"] is True
+    stranger = await env.user("window-shopper")
+    r = await env.http.post(
+        f"/api/personas/{pid}/reviews", headers=env.headers(stranger), json={"rating": 2}
+    )
+    assert r.json()["verified_purchase"] is False
+
+
+async def test_the_same_purchase_delivered_twice_grants_once(catalog):
+    env = catalog
+    creator = await env.user("seller2")
+    buyer = await env.user("payer2")
+    persona = await env.approved(creator, price_cents=499)
+    tx = f"tx_{uuid.uuid4().hex[:8]}"
+    envelope = await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
+    await env.republish("billing.PurchaseCompleted", envelope)  # the broker redelivers it
+    # The same transaction in a fresh envelope (e.g. billing re-published it) changes nothing.
+    await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
+
+    async def handled() -> bool:
+        n = await env.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'catalog.entitlements'")
+        return bool(n == 2)
+
+    await env.wait_until(handled)  # both distinct deliveries handled (the copy was skipped)
+    assert await env.events("PersonaAcquired") == 1
+    detail = (
+        await env.http.get(f"/api/personas/{persona['id']}", headers=env.headers(creator))
+    ).json()
+    assert detail["acquisitions"] == 1
+    library = (await env.http.get("/api/users/me/purchases", headers=env.headers(buyer))).json()
+    assert len(library["items"]) == 1
+
+
+async def test_a_full_refund_takes_access_away_and_a_partial_one_does_not(catalog):
+    env = catalog
+    creator = await env.user("seller3")
+    buyer = await env.user("payer3")
+    persona = await env.approved(creator, price_cents=1999)
+    pid = persona["id"]
+    tx = f"tx_{uuid.uuid4().hex[:8]}"
+    await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
+
+    async def status() -> int:
+        r = await env.http.get(f"/api/personas/{pid}/download", headers=env.headers(buyer))
+        return r.status_code
+
+    async def can_download() -> bool:
+        return await status() == 200
+
+    await env.wait_until(can_download)
+    await env.publish("billing.PurchaseRefunded", refund(persona, buyer, tx, full=False))
+    await env.wait_until(
+        lambda: env.fetchval(
+            "SELECT count(*) = 2 FROM inbox WHERE consumer = 'catalog.entitlements'"
+        )
+    )
+    assert await status() == 200
+
+    await env.publish("billing.PurchaseRefunded", refund(persona, buyer, tx, full=True))
+
+    async def refused() -> bool:
+        return await status() == 403
+
+    await env.wait_until(refused)
+    library = (await env.http.get("/api/users/me/purchases", headers=env.headers(buyer))).json()
+    assert library["items"] == []
+    detail = (await env.http.get(f"/api/personas/{pid}", headers=env.headers(buyer))).json()
+    assert detail["entitled"] is False and detail["acquisitions"] == 0
+    assert await env.events("EntitlementRevoked") == 1
+
+
+async def test_a_refund_seen_before_its_purchase_still_ends_with_no_access(catalog):
+    env = catalog
+    creator = await env.user("seller4")
+    buyer = await env.user("payer4")
+    persona = await env.approved(creator, price_cents=299)
+    tx = f"tx_{uuid.uuid4().hex[:8]}"
+    await env.publish("billing.PurchaseRefunded", refund(persona, buyer, tx, full=True))
+    await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
+    await env.wait_until(
+        lambda: env.fetchval(
+            "SELECT count(*) = 2 FROM inbox WHERE consumer = 'catalog.entitlements'"
+        )
+    )
+    r = await env.http.get(f"/api/personas/{persona['id']}/download", headers=env.headers(buyer))
+    assert r.status_code == 403
+    assert await env.events("PersonaAcquired") == 0
