@@ -1,0 +1,153 @@
+"""The whole platform on real ports for cross-service and browser tests.
+
+`stack` starts the Stripe emulator, every service that exists (each with its own fresh
+database), and the gateway, all sharing one private broker namespace and a real SMTP server.
+Everything is reached through the gateway, as a browser would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from shared.testing.servers import (
+    SmtpSink,
+    create_database,
+    drop_database,
+    free_port,
+    message_text,
+    serve_app,
+)
+
+SERVICES = ("identity", "catalog", "billing", "payouts")
+WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
+WEBHOOK_SECRET = "whsec_e2e_secret"
+STRIPE_KEY = "sk_test_emulator"
+
+
+def _available(name: str) -> bool:
+    try:
+        importlib.import_module(f"{name}.app")
+        return True
+    except ImportError:
+        return False
+
+
+@dataclass
+class Stack:
+    url: str
+    emulator_url: str
+    smtp: SmtpSink
+    service_urls: dict[str, str]
+    database_urls: dict[str, str]
+    http: httpx.AsyncClient
+    emulator: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    async def register(
+        self, email: str, username: str, password: str = "blue-river-42-Piano"
+    ) -> dict:
+        r = await self.http.post(
+            "/api/auth/register", json={"email": email, "username": username, "password": password}
+        )
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    async def login(self, email: str, password: str = "blue-river-42-Piano") -> dict[str, str]:
+        r = await self.http.post("/api/auth/login", json={"email": email, "password": password})
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    async def verify_email(self, email: str) -> None:
+        messages = await self.smtp.wait_for(email)
+        token = re.search(r"verify-email\?token=([\w\-]+)", message_text(messages[-1]))
+        assert token, "no verification link in the e-mail"
+        r = await self.http.post("/api/auth/verify-email", json={"token": token.group(1)})
+        assert r.status_code in (200, 204), r.text
+
+    async def user(self, name: str, *, admin: bool = False) -> dict[str, str]:
+        """A registered, verified user (promoted to admin if asked); returns auth headers."""
+        email = f"{name}@example.com"
+        await self.register(email, name)
+        await self.verify_email(email)
+        if admin:
+            from identity.admin import make_admin  # type: ignore[import-not-found]
+
+            await make_admin(self.database_urls["identity"], email)
+        return await self.login(email)
+
+
+def _settings(name: str, **kw: Any) -> Any:
+    module = importlib.import_module(f"{name}.settings")
+    cls = getattr(module, f"{name.capitalize()}Settings")
+    return cls(**kw)
+
+
+@pytest.fixture
+async def stack(
+    postgres_url: str, amqp_url: str, bus_namespace: str, smtp_server: SmtpSink, tmp_path
+) -> AsyncIterator[Stack]:
+    from stripe_emulator.testing import EmulatorServer
+
+    names = [n for n in SERVICES if _available(n)]
+    ports = {n: free_port() for n in names}
+    gateway_port = free_port()
+    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    emulator = EmulatorServer(
+        webhook_urls=[f"{gateway_url}/api/payments/webhook", f"{gateway_url}/api/payouts/webhook"],
+        webhook_secret=WEBHOOK_SECRET,
+    )
+    databases = {n: await create_database(postgres_url, n[:4]) for n in names}
+    common: dict[str, Any] = {
+        "amqp_url": amqp_url,
+        "bus_namespace": bus_namespace,
+        "jwks_url": f"http://127.0.0.1:{ports.get('identity', 9)}/.well-known/jwks.json",
+        "smtp_url": smtp_server.url,
+        "public_url": gateway_url,
+        "env": "test",
+    }
+    stripe_env = {
+        "stripe_api_key": STRIPE_KEY,
+        "stripe_webhook_secret": WEBHOOK_SECRET,
+        "stripe_api_base": emulator.url,
+    }
+    per_service: dict[str, dict[str, Any]] = {
+        "identity": {},
+        "catalog": {"blob_dir": str(tmp_path / "blobs")},
+        "billing": stripe_env,
+        "payouts": stripe_env,
+    }
+    async with contextlib.AsyncExitStack() as stack_cm:
+        service_urls = {}
+        for n in names:
+            settings = _settings(n, database_url=databases[n], **common, **per_service[n])
+            app = importlib.import_module(f"{n}.app").create_app(settings)
+            service_urls[n] = await stack_cm.enter_async_context(serve_app(app, ports[n]))
+        from gateway.app import create_app as gateway_app
+        from gateway.settings import GatewaySettings
+
+        gw = GatewaySettings(
+            **common, **{f"{n}_url": u for n, u in service_urls.items()}, web_dist=WEB_DIST
+        )
+        await stack_cm.enter_async_context(serve_app(gateway_app(gw), gateway_port))
+        async with httpx.AsyncClient(base_url=gateway_url, timeout=30) as http:
+            yield Stack(
+                url=gateway_url,
+                emulator_url=emulator.url,
+                smtp=smtp_server,
+                service_urls=service_urls,
+                database_urls=databases,
+                http=http,
+                emulator=emulator,
+            )
+    emulator.stop()
+    for dsn in databases.values():
+        with contextlib.suppress(Exception):
+            await drop_database(dsn)
