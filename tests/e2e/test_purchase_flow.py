@@ -1,0 +1,107 @@
+"""Money end to end, through the gateway, every service real: a creator's paid persona is bought
+through Stripe Checkout (the emulator), the signed webhook completes the purchase, catalog grants
+the download, and the creator's ledger is credited 70%."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import zipfile
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.1)
+
+
+async def publish_paid_persona(
+    stack: Any, creator: dict[str, str], admin: dict[str, str], price_cents: int
+) -> str:
+    r = await stack.http.post(
+        "/api/personas",
+        headers=creator,
+        data={
+            "name": "Witty Travel Vlogger",
+            "short_description": "Upbeat travel captions",
+            "description": "A persona for short travel videos with a dry sense of humour.",
+            "category": "travel",
+            "tags": "travel,humour",
+            "price_cents": str(price_cents),
+            "currency": "usd",
+            "submit": "true",
+        },
+        files=[("files", ("prompt.md", b"# Voice\nDry, warm, curious.\n", "text/markdown"))],
+    )
+    assert r.status_code == 201, r.text
+    persona = r.json()
+    assert persona["status"] == "pending"
+    r = await stack.http.post(f"/api/admin/personas/{persona['id']}/approve", headers=admin)
+    assert r.status_code == 200, r.text
+    return str(persona["id"])
+
+
+async def test_buying_a_paid_persona_grants_the_download_and_credits_the_creator(stack: Any):
+    creator = await stack.user("creator")
+    admin = await stack.user("moderator", admin=True)
+    buyer = await stack.user("buyer")
+    persona_id = await publish_paid_persona(stack, creator, admin, 999)
+
+    # Before paying: no download.
+    r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
+    assert r.status_code in (402, 403), r.text
+
+    # Billing learns the price from catalog's events; checkout is refused until then.
+    async def checkout() -> httpx.Response:
+        return await stack.http.post(
+            "/api/payments/create-checkout", headers=buyer, json={"persona_id": persona_id}
+        )
+
+    r = await checkout()
+    for _ in range(100):
+        if r.status_code != 404 and r.status_code != 409:
+            break
+        await asyncio.sleep(0.1)
+        r = await checkout()
+    assert r.status_code in (200, 201), r.text
+    session = r.json()
+    assert session["checkout_url"].startswith(stack.emulator_url)
+
+    # The buyer pays on the hosted page (test card); Stripe sends the signed webhook.
+    async with httpx.AsyncClient() as emu:
+        paid = await emu.post(
+            f"{stack.emulator_url}/_emulator/checkout/sessions/{session['session_id']}/pay",
+            json={"card": "4242424242424242"},
+        )
+        assert paid.status_code == 200, paid.text
+
+    async def downloadable() -> bool:
+        r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
+        return r.status_code == 200
+
+    await eventually(downloadable)
+    r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
+    names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
+    assert any(n.endswith("prompt.md") for n in names)
+
+    history = (await stack.http.get("/api/payments/history", headers=buyer)).json()["items"]
+    assert [(h["persona_id"], h["amount"], h["status"]) for h in history] == [
+        (persona_id, 999, "completed")
+    ]
+
+    async def credited() -> bool:
+        r = await stack.http.get("/api/earnings", headers=creator)
+        return r.status_code == 200 and r.json()["pending"] == 699
+
+    await eventually(credited)
+    earnings = (await stack.http.get("/api/earnings", headers=creator)).json()
+    assert earnings["available"] == 0  # still in the holding period
+    assert earnings["lifetime"] == 699
+
+    library = (await stack.http.get("/api/users/me/purchases", headers=buyer)).json()["items"]
+    assert persona_id in [str(item.get("persona_id") or item["persona"]["id"]) for item in library]
