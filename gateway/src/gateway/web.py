@@ -59,9 +59,10 @@ class WebUI:
             raise MethodNotAllowed(f"{request.method} is not allowed here.")
         if not self.available:
             raise NotFound("The web UI is not built here (no index.html in the web dist folder).")
-        file = self._file(request.url.path)
+        path = request.url.path
+        file = self._file(path)
         if file is not None:
             return self._send(file)
-        if "text/html" in request.headers.get("accept", ""):
+        if path == "/" or "text/html" in request.headers.get("accept", ""):
             return self._send(self.dist / "index.html")
-        raise NotFound(f"Nothing at {request.url.path}.")
+        raise NotFound(f"Nothing at {path}.")

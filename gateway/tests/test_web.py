@@ -1,0 +1,85 @@
+"""The built web UI at `/`: files with the right cache headers, the SPA fallback for HTML
+navigations, and nothing outside the dist folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+INDEX = "<!doctype html><title>Creator Platform</title><div id=root></div>"
+
+
+@pytest.fixture
+def dist(tmp_path: Path) -> Path:
+    root = tmp_path / "dist"
+    (root / "assets").mkdir(parents=True)
+    (root / "index.html").write_text(INDEX)
+    (root / "assets" / "index-B4xk2Ld9.js").write_text("console.log('app')")
+    (root / "assets" / "index-Cq1Zz0aA.css").write_text("body{}")
+    (root / "favicon.svg").write_text("<svg/>")
+    (tmp_path / "secret.txt").write_text("not for the web")
+    return root
+
+
+async def test_index_and_hashed_assets(gateway, dist):
+    async with gateway(web_dist=dist) as gw:
+        resp = await gw.client.get("/")
+        assert resp.status_code == 200
+        assert resp.text == INDEX
+        assert resp.headers["content-type"].startswith("text/html")
+        assert resp.headers["cache-control"] == "no-cache"
+
+        resp = await gw.client.get("/assets/index-B4xk2Ld9.js")
+        assert resp.status_code == 200
+        assert resp.text == "console.log('app')"
+        assert "javascript" in resp.headers["content-type"]
+        assert resp.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert resp.headers["x-content-type-options"] == "nosniff"
+
+        resp = await gw.client.get("/favicon.svg")
+        assert resp.status_code == 200
+        assert "immutable" not in resp.headers["cache-control"]
+
+        resp = await gw.client.head("/assets/index-Cq1Zz0aA.css")
+        assert resp.status_code == 200
+        assert resp.content == b""
+        # the service never sees UI traffic
+        assert gw.echo.seen == []
+
+
+async def test_client_side_routes_fall_back_to_index_for_html_navigations(gateway, dist):
+    async with gateway(web_dist=dist) as gw:
+        for path in ("/personas/7", "/dashboard/earnings", "/login?next=/x"):
+            resp = await gw.client.get(path, headers={"Accept": "text/html,application/xhtml+xml"})
+            assert resp.status_code == 200, path
+            assert resp.text == INDEX
+            assert resp.headers["cache-control"] == "no-cache"
+        # a missing script is a 404, not an HTML page the browser would try to run
+        resp = await gw.client.get("/assets/missing-AAAAAAAA.js", headers={"Accept": "*/*"})
+        assert resp.status_code == 404
+        assert resp.headers["content-type"] == "application/problem+json"
+        # API paths never fall back to the UI
+        resp = await gw.client.get("/api/nothing", headers={"Accept": "text/html"})
+        assert resp.status_code == 404
+        assert resp.headers["content-type"] == "application/problem+json"
+        # only reads
+        resp = await gw.client.post("/personas/7", headers={"Accept": "text/html"})
+        assert resp.status_code == 405
+
+
+async def test_nothing_outside_the_dist_folder_is_served(gateway, dist):
+    async with gateway(web_dist=dist) as gw:
+        for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/assets/%2e%2e/%2e%2e/secret.txt"):
+            resp = await gw.client.get(path, headers={"Accept": "*/*"})
+            assert resp.status_code == 404, path
+            assert "not for the web" not in resp.text
+
+
+async def test_without_a_built_ui_the_root_says_so(gateway, tmp_path):
+    async with gateway(web_dist=tmp_path / "missing") as gw:
+        resp = await gw.client.get("/", headers={"Accept": "text/html"})
+        assert resp.status_code == 404
+        assert "not built" in resp.json()["detail"]
+        # the API still works
+        assert (await gw.client.get("/api/personas")).status_code == 200
