@@ -1,0 +1,93 @@
+"""Settings, the OpenAPI document, and read models rebuilt from the event store."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from payouts import queries
+from payouts.domain import CreatorLedger, ledger_stream
+from payouts.settings import PayoutsSettings
+from shared.contracts.billing import PurchaseRefunded
+from shared.uow import UnitOfWork
+
+
+def test_settings_read_the_environment_and_production_refuses_dev_defaults(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PAYOUTS_MINIMUM_CENTS", "1000")
+    monkeypatch.setenv("PAYOUTS_HOLDING_DAYS", "14")
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_billing_and_payouts")
+    s = PayoutsSettings()
+    assert (s.minimum_cents, s.holding_days) == (1000, 14)
+    assert s.connect_webhook_secret == "whsec_billing_and_payouts"
+    monkeypatch.setenv("STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_connect")
+    assert PayoutsSettings().connect_webhook_secret == "whsec_connect"
+    assert PayoutsSettings().database_url == "postgresql://localhost/payouts"
+
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("AMQP_URL", "amqp://u:p@mq/")
+    monkeypatch.setenv("PAYOUTS_DATABASE_URL", "postgresql://db/payouts")
+    with pytest.raises(ValueError, match=r"STRIPE_API_KEY.*STRIPE_API_BASE"):
+        PayoutsSettings()
+    monkeypatch.setenv("STRIPE_API_KEY", "sk_live_x")
+    monkeypatch.setenv("STRIPE_API_BASE", "https://api.stripe.com")
+    assert PayoutsSettings().is_production
+
+
+async def test_openapi_lists_the_public_routes(harness: Any) -> None:
+    doc = (await harness.http.get("/openapi.json")).json()
+    assert {
+        "/api/payouts/onboarding",
+        "/api/earnings",
+        "/api/earnings/transactions",
+        "/api/payouts",
+        "/api/earnings/statements/{year}",
+        "/api/payouts/webhook",
+    } <= set(doc["paths"])
+
+
+async def test_read_models_rebuild_to_the_same_figures_and_agree_with_the_ledger(
+    harness: Any,
+) -> None:
+    creator = str(uuid.uuid4())
+    await harness.fund_platform()
+    await harness.onboard(creator)
+    first = await harness.sale(creator, 10_000, days_ago=10)
+    await harness.sale(creator, 2000, days_ago=1)
+    refund = PurchaseRefunded(
+        transaction_id=first.data["transaction_id"],
+        refund_id="re_1",
+        buyer_id="b",
+        persona_id="persona-1",
+        creator_id=creator,
+        amount=1000,
+        creator_amount=700,
+        currency="usd",
+        full=False,
+    )
+    await harness.processed(await harness.publish(refund))
+    assert (await harness.post("/api/payouts", creator, json={"amount": 3000})).status_code == 201
+
+    async def snapshot() -> tuple[Any, ...]:
+        return (
+            await harness.earnings(creator),
+            (await harness.get("/api/earnings/transactions", creator)).json(),
+            (await harness.get("/api/payouts", creator)).json(),
+        )
+
+    before = await snapshot()
+    assert (before[0]["available"], before[0]["pending"], before[0]["paid"]) == (3300, 1400, 3000)
+    count = await harness.svc.store.rebuild_projections(harness.svc.pool)
+    assert count >= 6
+    assert await snapshot() == before
+
+    now = harness.svc.now()
+    async with harness.svc.pool.acquire() as conn:
+        ledger = await UnitOfWork(conn, harness.svc.store).load(
+            CreatorLedger, ledger_stream(creator)
+        )
+    assert ledger.balance("usd", now) == await queries.balance(
+        harness.svc.pool, creator, "usd", now
+    )
