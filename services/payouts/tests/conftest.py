@@ -170,7 +170,7 @@ class Harness:
 
     # Stripe's side --------------------------------------------------------------------
 
-    async def fund_platform(self, amount: int = 500_000) -> None:
+    async def fund_platform(self, amount: int = 500_000, currency: str = "usd") -> None:
         """Take a card payment so the platform's Stripe balance can pay transfers."""
         session = await self.stripe.v1.checkout.sessions.create_async(
             params={
@@ -178,7 +178,7 @@ class Harness:
                 "line_items": [
                     {
                         "price_data": {
-                            "currency": "usd",
+                            "currency": currency,
                             "unit_amount": amount,
                             "product_data": {"name": "Float"},
                         },

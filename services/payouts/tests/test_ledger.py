@@ -133,3 +133,22 @@ async def test_every_route_needs_a_valid_token(harness: Any) -> None:
         assert r.status_code == 401, path
         r = await harness.http.request(method, path, headers={"Authorization": "Bearer x.y.z"})
         assert r.status_code == 401, path
+
+
+async def test_a_creator_earning_in_euros_is_shown_and_paid_in_euros(harness: Any) -> None:
+    creator = str(uuid.uuid4())
+    await harness.processed(await harness.sale(creator, 4000, currency="eur"))
+    e = await harness.earnings(creator)
+    assert (e["currency"], e["available"], e["currencies"]) == ("eur", 2800, ["eur"])
+    usd = await harness.get("/api/earnings", creator, params={"currency": "USD"})
+    assert usd.json()["available"] == 0 and usd.json()["currencies"] == ["eur", "usd"]
+    bad = await harness.get("/api/earnings", creator, params={"currency": "euro"})
+    assert bad.status_code == 422
+
+    await harness.fund_platform(currency="eur")
+    account = await harness.onboard(creator)
+    r = await harness.post("/api/payouts", creator, json={})
+    assert r.status_code == 201
+    assert (r.json()["amount"], r.json()["currency"], r.json()["status"]) == (2800, "eur", "paid")
+    [transfer] = await harness.transfers(account)
+    assert (transfer.amount, transfer.currency) == (2800, "eur")

@@ -228,7 +228,10 @@ async def request_payout(
     payout back with status `failed` and its reason; the money is back in the balance.
     """
     body = body or PayoutIn()
-    currency = (body.currency or svc.settings.default_currency).lower()
+    currency = (
+        body.currency
+        or await queries.main_currency(svc.pool, user.user_id, svc.settings.default_currency)
+    ).lower()
     payout_id = commands.payout_id_for(user.user_id, idempotency_key)
     try:
         item, created = await commands.request_payout(
