@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from jose import jwt
 from shared.bus import Broker
 from shared.events import Envelope, now
+from shared.testing.servers import close_broker_connections
 from shared.testing.tokens import TokenIssuer
 
 
@@ -178,6 +179,37 @@ async def test_revocations_published_by_identity_reach_the_gateway(
         forwarded = len(gw.echo.seen)
         assert (await gw.client.get("/api/personas", headers=auth)).status_code == 401
         assert len(gw.echo.seen) == forwarded
+
+
+async def test_revocations_still_arrive_after_the_broker_connection_drops(
+    gateway, tokens, amqp_url, bus_namespace, wait_until
+):
+    async with gateway() as gw:
+        await wait_until(lambda: _ready(gw.client))
+        assert await close_broker_connections(bus_namespace) >= 1
+        session = str(uuid.uuid4())
+        auth = {"Authorization": f"Bearer {tokens.mint('user-3', session_id=session)}"}
+        at = datetime.now(UTC)
+        event = ids.SessionRevoked(
+            user_id="user-3",
+            session_id=session,
+            revoked_at=at,
+            expires_at=at + timedelta(minutes=15),
+            reason="logout",
+        )
+        broker = Broker(amqp_url, bus_namespace, connection_label="test-publisher")
+        await broker.connect()
+        try:
+            await broker.publish("identity.SessionRevoked", _envelope(event, session))
+        finally:
+            await broker.close()
+
+        async def refused() -> bool:
+            return (await gw.client.get("/api/personas", headers=auth)).status_code == 401
+
+        # the robust connection comes back and re-reads the stream
+        await wait_until(refused, timeout=20)
+        await wait_until(lambda: _ready(gw.client))
 
 
 async def _ready(client) -> bool:
