@@ -255,3 +255,26 @@ def test_format_money():
     assert format_money(-123456, "USD") == "-$1,234.56"
     assert format_money(500, "jpy") == "500 JPY"
     assert format_money(5, "chf") == "0.05 CHF"
+
+
+def test_refunds_are_counted_before_tax_like_the_sale():
+    led = ledger()
+    led.record_sale(
+        transaction_id="tx1",
+        amount=699,
+        currency="usd",
+        available_at=NOW,
+        gross_amount=999,
+        platform_fee=300,
+        tax=100,
+    )
+    # Billing refunds what the buyer paid, tax included: 10.99, of which 6.99 was the creator's.
+    led.record_refund(
+        transaction_id="tx1", refund_id="re1", amount=699, currency="usd", gross_amount=1099
+    )
+    reversed_ = led.pending[-1]
+    assert isinstance(reversed_, EarningReversed) and reversed_.gross_amount == 999
+    led.record_refund(
+        transaction_id="unknown", refund_id="re2", amount=10, currency="usd", gross_amount=15
+    )
+    assert led.pending[-1].gross_amount == 15  # type: ignore[attr-defined]

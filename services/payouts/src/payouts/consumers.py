@@ -56,6 +56,7 @@ def ledger_handler(store: EventStore, holding_days: int) -> Handler:
                 available_at=envelope.occurred_at + holding,
                 gross_amount=event.amount,
                 platform_fee=event.platform_fee,
+                tax=event.tax,
                 persona_id=event.persona_id,
                 effective_at=envelope.occurred_at,
             )

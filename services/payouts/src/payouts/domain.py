@@ -78,6 +78,15 @@ class TxnEarning:
     # Unknown until the sale itself is seen; a reversal that arrives first counts at once.
     available_at: datetime | None = None
     sale_seen: bool = False
+    gross: int = 0  # pre-tax price
+    tax: int = 0
+
+    def pre_tax(self, buyer_money: int) -> int:
+        """The pre-tax part of an amount refunded or disputed (billing includes tax pro rata)."""
+        total = self.gross + self.tax
+        if not self.sale_seen or self.tax <= 0 or total <= 0:
+            return buyer_money
+        return (buyer_money * self.gross + total // 2) // total
 
     @property
     def net(self) -> int:
@@ -332,6 +341,7 @@ class CreatorLedger(Aggregate):
         available_at: datetime,
         gross_amount: int = 0,
         platform_fee: int = 0,
+        tax: int = 0,
         persona_id: str | None = None,
         effective_at: datetime | None = None,
     ) -> bool:
@@ -349,6 +359,7 @@ class CreatorLedger(Aggregate):
                 available_at=available_at,
                 gross_amount=gross_amount,
                 platform_fee=platform_fee,
+                tax=tax,
                 persona_id=persona_id,
                 effective_at=effective_at,
             )
@@ -375,7 +386,7 @@ class CreatorLedger(Aggregate):
                 currency=currency.lower(),
                 reason="refund",
                 reference=refund_id,
-                gross_amount=gross_amount,
+                gross_amount=self._pre_tax(transaction_id, gross_amount),
                 effective_at=effective_at,
             )
         )
@@ -401,7 +412,7 @@ class CreatorLedger(Aggregate):
                 currency=currency.lower(),
                 reason="dispute",
                 reference=dispute_id,
-                gross_amount=gross_amount,
+                gross_amount=self._pre_tax(transaction_id, gross_amount),
                 effective_at=effective_at,
             )
         )
@@ -429,7 +440,7 @@ class CreatorLedger(Aggregate):
                     amount=amount,
                     currency=currency.lower(),
                     reference=dispute_id,
-                    gross_amount=gross_amount,
+                    gross_amount=self._pre_tax(transaction_id, gross_amount),
                     effective_at=effective_at,
                 )
             )
@@ -563,6 +574,10 @@ class CreatorLedger(Aggregate):
         )
         return True
 
+    def _pre_tax(self, transaction_id: str, buyer_money: int) -> int:
+        txn = self.txns.get(transaction_id)
+        return txn.pre_tax(buyer_money) if txn is not None else buyer_money
+
     # folds
 
     def _txn(self, transaction_id: str, currency: str) -> TxnEarning:
@@ -573,6 +588,8 @@ class CreatorLedger(Aggregate):
         t.earned += e.amount
         t.available_at = e.available_at
         t.sale_seen = True
+        t.gross = e.gross_amount
+        t.tax = e.tax
 
     def when_EarningReversed(self, e: EarningReversed) -> None:
         self._txn(e.transaction_id, e.currency).reversed += e.amount

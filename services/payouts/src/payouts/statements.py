@@ -20,8 +20,8 @@ TAX_NOTE = (
 )
 DEFINITIONS = (
     "Gross sales: what buyers paid (before tax). Fees: the platform's share, less the part "
-    "returned with refunds. Refunds: buyer money refunded or lost to disputes (less disputes "
-    "won). Net earnings = gross sales - fees - refunds. Payouts: transfers to your Stripe "
+    "returned with refunds. Refunds: buyer money refunded or lost to disputes, before tax (less "
+    "disputes won). Net earnings = gross sales - fees - refunds. Payouts: transfers to your Stripe "
     "account, less any that failed or were reversed. Months are calendar months in UTC."
 )
 

@@ -20,8 +20,9 @@ class CreatorEarningRecorded(Event):
     amount: int
     currency: str
     available_at: datetime
-    gross_amount: int = 0  # what the buyer paid (pre-tax)
+    gross_amount: int = 0  # the price the split was made on (pre-tax)
     platform_fee: int = 0
+    tax: int = 0  # collected on top of the price
     persona_id: str | None = None
     effective_at: datetime | None = None  # when billing completed the sale
 
@@ -35,7 +36,7 @@ class EarningReversed(Event):
     currency: str
     reason: str  # refund | dispute
     reference: str | None = None  # refund or dispute id
-    gross_amount: int = 0  # of the buyer's payment
+    gross_amount: int = 0  # the pre-tax part of the buyer money refunded or disputed
     effective_at: datetime | None = None  # when billing refunded or the dispute opened
 
 
