@@ -1,0 +1,1 @@
+"""Identity service: users, credentials, tokens, JWKS, profiles, follows, roles."""

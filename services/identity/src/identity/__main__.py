@@ -1,0 +1,66 @@
+"""`python -m identity serve|migrate|rebuild-projections|make-admin EMAIL|rotate-keys`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from shared.cli import run_cli
+from shared.db import create_pool, migrate
+
+from identity.admin import UnknownEmail, make_admin
+from identity.app import MIGRATIONS, build_spec
+from identity.keys import KeyConfigError, rotate
+from identity.settings import IdentitySettings
+
+OWN_COMMANDS = ("make-admin", "rotate-keys")
+
+
+async def _make_admin(settings: IdentitySettings, email: str) -> int:
+    await migrate(settings.database_url, [MIGRATIONS])
+    try:
+        await make_admin(settings.database_url, email)
+    except UnknownEmail as exc:
+        print(f"identity: {exc} Register first, then run this again.", file=sys.stderr)
+        return 1
+    print(f"identity: {email} is now an admin (effective at their next sign-in or refresh).")
+    return 0
+
+
+async def _rotate_keys(settings: IdentitySettings) -> int:
+    await migrate(settings.database_url, [MIGRATIONS])
+    pool = await create_pool(settings.database_url, 1, 2)
+    try:
+        key = await rotate(pool, settings)
+    except KeyConfigError as exc:
+        print(f"identity: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await pool.close()
+    print(
+        f"identity: new signing key {key.kid} published; it signs from"
+        f" {key.activates_at.isoformat()}. Previous keys stay in the JWKS for"
+        f" {settings.key_publish_after_retire_s} s after that."
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in OWN_COMMANDS:
+        return run_cli(build_spec, default_port=8001)
+    parser = argparse.ArgumentParser(prog="python -m identity")
+    sub = parser.add_subparsers(dest="command", required=True)
+    admin = sub.add_parser("make-admin", help="give an existing account the admin role")
+    admin.add_argument("email")
+    sub.add_parser("rotate-keys", help="add a new signing key; previous ones stay published")
+    args = parser.parse_args(argv)
+    settings = IdentitySettings()
+    if args.command == "make-admin":
+        return asyncio.run(_make_admin(settings, args.email))
+    return asyncio.run(_rotate_keys(settings))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,144 @@
+"""HTTP routes: thin; validate shapes, say who asks, call commands or queries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field
+from shared.auth import CurrentUser
+from shared.context import set_metadata
+from shared.problems import NotFound, TooManyRequests
+
+from identity import queries
+from identity.commands import Identity, TokenPair
+from identity.hashing import HashingBusy
+
+auth_router = APIRouter(tags=["auth"])
+jwks_router = APIRouter(tags=["keys"])
+
+
+def get_identity(request: Request) -> Identity:
+    svc: Identity = request.app.state.identity
+    return svc
+
+
+Svc = Annotated[Identity, Depends(get_identity)]
+
+# Generous upper bounds: the rules with friendly messages are checked in the domain; these only
+# stop absurd payloads before any work is done.
+Password = Annotated[str, Field(max_length=1024)]
+Token = Annotated[str, Field(min_length=1, max_length=512)]
+
+
+class RegisterIn(BaseModel):
+    email: str = Field(max_length=320)
+    username: str = Field(max_length=64)
+    password: Password
+
+
+class LoginIn(BaseModel):
+    email: str = Field(max_length=320)
+    password: Password
+
+
+class RefreshIn(BaseModel):
+    refresh_token: Token
+
+
+class TokensOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    username: str
+    roles: list[str]
+    email_verified: bool
+    created_at: datetime
+
+
+class MeOut(UserOut):
+    bio: str | None
+    website: str | None
+    avatar_url: str | None
+    social_links: dict[str, str]
+    followers_count: int
+    following_count: int
+
+
+def busy(exc: HashingBusy) -> TooManyRequests:
+    return TooManyRequests(
+        "The service is busy; try again in a moment.",
+        retry_after=exc.retry_after,
+        code="busy",
+    )
+
+
+def _tokens(pair: TokenPair) -> TokensOut:
+    return TokensOut(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        token_type=pair.token_type,
+        expires_in=pair.expires_in,
+    )
+
+
+async def _me(svc: Identity, user_id: str) -> dict[str, Any]:
+    row = await queries.me(svc.pool, user_id)
+    if row is None:
+        raise NotFound("No such user.", code="user_not_found")
+    return row
+
+
+@auth_router.post("/api/auth/register", status_code=201, response_model=UserOut)
+async def register(body: RegisterIn, svc: Svc) -> dict[str, Any]:
+    """Create an account. The password is 8..128 characters, not a common one, and not the
+    e-mail address or username; a verification e-mail is sent."""
+    try:
+        user_id = await svc.register(body.email, body.username, body.password)
+    except HashingBusy as exc:
+        raise busy(exc) from exc
+    return await _me(svc, user_id)
+
+
+@auth_router.post("/api/auth/login", response_model=TokensOut)
+async def login(body: LoginIn, svc: Svc) -> TokensOut:
+    """Exchange e-mail and password for an access token (15 min) and a refresh token."""
+    try:
+        return _tokens(await svc.login(body.email, body.password))
+    except HashingBusy as exc:
+        raise busy(exc) from exc
+
+
+@auth_router.post("/api/auth/refresh", response_model=TokensOut)
+async def refresh(body: RefreshIn, svc: Svc) -> TokensOut:
+    """Exchange a refresh token for a new pair; the presented token is used up. Presenting a
+    used one again ends the whole session."""
+    return _tokens(await svc.refresh(body.refresh_token))
+
+
+@auth_router.post("/api/auth/logout", status_code=204)
+async def logout(body: RefreshIn, svc: Svc) -> Response:
+    """End the session of this refresh token; its access tokens stop working at once."""
+    await svc.logout(body.refresh_token)
+    return Response(status_code=204)
+
+
+@auth_router.get("/api/auth/me", response_model=MeOut)
+async def me(user: CurrentUser, svc: Svc) -> dict[str, Any]:
+    set_metadata(actor_id=user.user_id)
+    return await _me(svc, user.user_id)
+
+
+@jwks_router.get("/.well-known/jwks.json")
+async def jwks(request: Request, response: Response, svc: Svc) -> dict[str, Any]:
+    """The public keys access tokens are signed with (more than one around a rotation)."""
+    await svc.keys.reload_if_stale(svc.pool)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return svc.keys.jwks()

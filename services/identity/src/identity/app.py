@@ -1,0 +1,86 @@
+"""Composition root: settings, signing keys, password hashing, verifier and routes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+from fastapi import FastAPI
+from shared.events import now as utc_now
+from shared.http import ServiceSpec, create_service_app
+from shared.logging import get_logger
+
+from identity import api
+from identity.commands import Clock, Identity
+from identity.hashing import PasswordHashing
+from identity.keys import KeyRing, ensure_key
+from identity.projections import projections
+from identity.settings import IdentitySettings
+from identity.verifier import KeyRingVerifier
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+log = get_logger(__name__)
+
+
+async def _refresh_keys(verifier: KeyRingVerifier, interval: float) -> None:
+    """Pick up keys rotated by another process (`rotate-keys`, another replica)."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await verifier.reload()
+        except Exception as exc:
+            log.warning("signing keys not reloaded", error=repr(exc))
+
+
+def build_spec(
+    settings: IdentitySettings | None = None, *, clock: Clock | None = None
+) -> ServiceSpec:
+    settings = settings or IdentitySettings()
+
+    async def start(app: FastAPI) -> None:
+        pool = app.state.pool
+        await ensure_key(pool, settings)
+        ring = KeyRing(settings)
+        verifier = KeyRingVerifier(ring, pool, settings, app.state.revocations)
+        await verifier.reload()
+        await app.state.verifier.close()
+        app.state.verifier = verifier
+        hashing = PasswordHashing(settings)
+        await hashing.start()
+        app.state.identity = Identity(
+            pool=pool,
+            store=app.state.store,
+            settings=settings,
+            hashing=hashing,
+            keys=ring,
+            revocations=app.state.revocations,
+            clock=clock or utc_now,
+        )
+        app.state.key_refresher = asyncio.create_task(
+            _refresh_keys(verifier, settings.key_refresh_interval_s)
+        )
+        if not settings.smtp_url:
+            log.warning("SMTP_URL is not set: security e-mail goes to files in MAIL_DIR")
+
+    async def stop(app: FastAPI) -> None:
+        task: asyncio.Task[None] = app.state.key_refresher
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        app.state.identity.hashing.close()
+
+    return ServiceSpec(
+        name=settings.service_name,
+        settings=settings,
+        routers=[api.auth_router, api.jwks_router],
+        migrations=MIGRATIONS,
+        projections=projections,
+        on_start=[start],
+        on_stop=[stop],
+        title="Identity service",
+    )
+
+
+def create_app(settings: IdentitySettings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    return create_service_app(build_spec(settings, clock=clock))

@@ -1,0 +1,270 @@
+"""Users and follows: pure aggregates and input rules, no I/O.
+
+One `user-<id>` stream per user (registration, verification, profile, roles, suspension) and one
+`follow-<follower>:<followee>` stream per pair, so following never bloats the user's stream and
+two clicks on "follow" produce one `UserFollowed`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from shared.aggregate import Aggregate
+from shared.contracts.identity import (
+    EmailVerified,
+    ProfileUpdated,
+    UserFollowed,
+    UserRegistered,
+    UserRoleChanged,
+    UserSuspended,
+    UserUnfollowed,
+)
+
+USER_PREFIX = "user-"
+FOLLOW_PREFIX = "follow-"
+
+ROLES = ("user", "admin")
+USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
+# Path words a username must not take, so `/api/users/{username}` never shadows a real route.
+RESERVED_USERNAMES = frozenset(
+    {"me", "admin", "admins", "api", "root", "system", "support", "settings", "null", "undefined"}
+)
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_EMAIL = 254
+MAX_BIO = 500
+MAX_URL = 2048
+MAX_SOCIAL_LINKS = 10
+SOCIAL_NETWORK_RE = re.compile(r"^[a-z0-9_.-]{1,30}$")
+PROFILE_FIELDS = ("username", "email", "bio", "website", "avatar_url", "social_links")
+
+
+class DomainError(Exception):
+    """A rule was broken; `field` names the input at fault (for 422 `errors`)."""
+
+    def __init__(self, field: str, message: str, code: str = "validation_error") -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.code = code
+
+
+def user_stream(user_id: str) -> str:
+    return f"{USER_PREFIX}{user_id}"
+
+
+def follow_stream(follower_id: str, followee_id: str) -> str:
+    return f"{FOLLOW_PREFIX}{follower_id}:{followee_id}"
+
+
+# -- input rules ------------------------------------------------------------------------------
+
+
+def normalize_email(value: str) -> str:
+    email = value.strip().lower()
+    if len(email) > MAX_EMAIL or not EMAIL_RE.match(email):
+        raise DomainError("email", "Enter a valid e-mail address.")
+    return email
+
+
+def normalize_username(value: str) -> str:
+    username = value.strip().lower()
+    if not USERNAME_RE.match(username):
+        raise DomainError(
+            "username",
+            "Username must be 3 to 30 characters: lower-case letters, digits and underscores.",
+        )
+    if username in RESERVED_USERNAMES:
+        raise DomainError("username", f"The username '{username}' is reserved.")
+    return username
+
+
+def normalize_url(field: str, value: str | None) -> str | None:
+    """An absolute http(s) URL, or None for an empty value (clears the field)."""
+    if value is None or not value.strip():
+        return None
+    url = value.strip()
+    parts = urlsplit(url)
+    if (
+        len(url) > MAX_URL
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(c.isspace() for c in url)
+    ):
+        raise DomainError(field, "Enter a full http:// or https:// address.")
+    return url
+
+
+def normalize_bio(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    bio = value.strip()
+    if len(bio) > MAX_BIO:
+        raise DomainError("bio", f"Bio must be at most {MAX_BIO} characters.")
+    return bio
+
+
+def normalize_social_links(value: dict[str, str] | None) -> dict[str, str]:
+    links: dict[str, str] = {}
+    for network, url in (value or {}).items():
+        key = network.strip().lower()
+        if not SOCIAL_NETWORK_RE.match(key):
+            raise DomainError(
+                "social_links", f"'{network}' is not a valid network name (a-z, 0-9, _ . -)."
+            )
+        normalized = normalize_url(f"social_links.{key}", url)
+        if normalized is not None:
+            links[key] = normalized
+    if len(links) > MAX_SOCIAL_LINKS:
+        raise DomainError("social_links", f"At most {MAX_SOCIAL_LINKS} social links.")
+    return dict(sorted(links.items()))
+
+
+def normalize_profile(raw: dict[str, Any]) -> dict[str, Any]:
+    """Validate the fields present in a profile update (absent = unchanged)."""
+    out: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name == "username":
+            out[name] = normalize_username(value or "")
+        elif name == "email":
+            out[name] = normalize_email(value or "")
+        elif name == "bio":
+            out[name] = normalize_bio(value)
+        elif name in ("website", "avatar_url"):
+            out[name] = normalize_url(name, value)
+        elif name == "social_links":
+            out[name] = normalize_social_links(value)
+    return out
+
+
+def normalize_roles(roles: list[str]) -> list[str]:
+    wanted = {r.strip().lower() for r in roles}
+    unknown = sorted(wanted - set(ROLES))
+    if unknown:
+        raise DomainError("roles", f"Unknown role(s): {', '.join(unknown)}. Known: user, admin.")
+    wanted.add("user")  # everyone is a user
+    return [r for r in ROLES if r in wanted]
+
+
+# -- aggregates -------------------------------------------------------------------------------
+
+
+class User(Aggregate):
+    stream_type = "user"
+
+    def __init__(self, stream_id: str) -> None:
+        super().__init__(stream_id)
+        self.user_id = stream_id.removeprefix(USER_PREFIX)
+        self.email = ""
+        self.username = ""
+        self.roles: list[str] = ["user"]
+        self.email_verified = False
+        self.profile: dict[str, Any] = {
+            "bio": None,
+            "website": None,
+            "avatar_url": None,
+            "social_links": {},
+        }
+        self.suspended_at: datetime | None = None
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    # decisions
+
+    def register(self, email: str, username: str) -> None:
+        if self.exists:
+            raise DomainError("email", "This account already exists.", "conflict")
+        self._record(UserRegistered(user_id=self.user_id, email=email, username=username))
+
+    def verify_email(self, email: str) -> bool:
+        """Mark `email` verified if it is still the account's address; False if nothing to do."""
+        if email != self.email:
+            raise DomainError("token", "This link was for a previous e-mail address.")
+        if self.email_verified:
+            return False
+        self._record(EmailVerified(user_id=self.user_id, email=email))
+        return True
+
+    def update_profile(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """Record the fields that actually change (already normalized); return them."""
+        current = {"email": self.email, "username": self.username, **self.profile}
+        changed = {k: v for k, v in changes.items() if k in PROFILE_FIELDS and current[k] != v}
+        if changed:
+            self._record(ProfileUpdated(user_id=self.user_id, changes=changed))
+        return changed
+
+    def set_roles(self, roles: list[str]) -> bool:
+        wanted = normalize_roles(roles)
+        if wanted == self.roles:
+            return False
+        self._record(UserRoleChanged(user_id=self.user_id, roles=wanted))
+        return True
+
+    def suspend(self, reason: str, at: datetime) -> bool:
+        if self.suspended:
+            return False
+        self._record(UserSuspended(user_id=self.user_id, suspended_at=at, reason=reason))
+        return True
+
+    # folds
+
+    def when_UserRegistered(self, e: UserRegistered) -> None:
+        self.email = e.email
+        self.username = e.username
+
+    def when_EmailVerified(self, e: EmailVerified) -> None:
+        if e.email == self.email:
+            self.email_verified = True
+
+    def when_ProfileUpdated(self, e: ProfileUpdated) -> None:
+        for name, value in e.changes.items():
+            if name == "email":
+                self.email = str(value)
+                self.email_verified = False
+            elif name == "username":
+                self.username = str(value)
+            elif name in self.profile:
+                self.profile[name] = value
+
+    def when_UserRoleChanged(self, e: UserRoleChanged) -> None:
+        self.roles = list(e.roles)
+
+    def when_UserSuspended(self, e: UserSuspended) -> None:
+        self.suspended_at = e.suspended_at
+
+
+class Follow(Aggregate):
+    """Whether one user follows another."""
+
+    stream_type = "follow"
+
+    def __init__(self, stream_id: str) -> None:
+        super().__init__(stream_id)
+        follower, _, followee = stream_id.removeprefix(FOLLOW_PREFIX).partition(":")
+        self.follower_id = follower
+        self.followee_id = followee
+        self.following = False
+
+    def follow(self) -> bool:
+        if self.follower_id == self.followee_id:
+            raise DomainError("username", "You cannot follow yourself.", "cannot_follow_self")
+        if self.following:
+            return False
+        self._record(UserFollowed(follower_id=self.follower_id, followee_id=self.followee_id))
+        return True
+
+    def unfollow(self) -> bool:
+        if not self.following:
+            return False
+        self._record(UserUnfollowed(follower_id=self.follower_id, followee_id=self.followee_id))
+        return True
+
+    def when_UserFollowed(self, _: UserFollowed) -> None:
+        self.following = True
+
+    def when_UserUnfollowed(self, _: UserUnfollowed) -> None:
+        self.following = False
