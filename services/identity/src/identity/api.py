@@ -136,6 +136,59 @@ async def me(user: CurrentUser, svc: Svc) -> dict[str, Any]:
     return await _me(svc, user.user_id)
 
 
+class TokenIn(BaseModel):
+    token: Token
+
+
+class EmailIn(BaseModel):
+    email: str = Field(max_length=320)
+
+
+class ResetConfirmIn(BaseModel):
+    token: Token
+    password: Password
+
+
+class Accepted(BaseModel):
+    detail: str
+
+
+RESET_REQUESTED = "If an account uses this address, we have sent it a link to reset the password."
+
+
+@auth_router.post("/api/auth/verify-email", status_code=204)
+async def verify_email(body: TokenIn, svc: Svc) -> Response:
+    """Confirm an e-mail address with the token from the link (single use, 48 hours)."""
+    await svc.verify_email(body.token)
+    return Response(status_code=204)
+
+
+@auth_router.post("/api/auth/verify-email/resend", status_code=202, response_model=Accepted)
+async def resend_verification(user: CurrentUser, svc: Svc) -> Accepted:
+    """Send the confirmation e-mail again (at most once a minute)."""
+    set_metadata(actor_id=user.user_id)
+    await svc.resend_verification(user.user_id)
+    return Accepted(detail="We have sent you a new confirmation e-mail.")
+
+
+@auth_router.post("/api/auth/password-reset/request", status_code=202, response_model=Accepted)
+async def request_password_reset(body: EmailIn, svc: Svc) -> Accepted:
+    """Mail a reset link (valid 1 hour). The answer is the same whether or not the address
+    has an account."""
+    await svc.request_password_reset(body.email)
+    return Accepted(detail=RESET_REQUESTED)
+
+
+@auth_router.post("/api/auth/password-reset/confirm", status_code=204)
+async def confirm_password_reset(body: ResetConfirmIn, svc: Svc) -> Response:
+    """Choose a new password with the token from the link; signs the account out everywhere."""
+    try:
+        await svc.confirm_password_reset(body.token, body.password)
+    except HashingBusy as exc:
+        raise busy(exc) from exc
+    return Response(status_code=204)
+
+
 @jwks_router.get("/.well-known/jwks.json")
 async def jwks(request: Request, response: Response, svc: Svc) -> dict[str, Any]:
     """The public keys access tokens are signed with (more than one around a rotation)."""

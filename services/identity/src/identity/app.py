@@ -13,6 +13,7 @@ from shared.logging import get_logger
 
 from identity import api
 from identity.commands import Clock, Identity
+from identity.emails import SecurityMail
 from identity.hashing import PasswordHashing
 from identity.keys import KeyRing, ensure_key
 from identity.projections import projections
@@ -55,6 +56,7 @@ def build_spec(
             hashing=hashing,
             keys=ring,
             revocations=app.state.revocations,
+            mail=SecurityMail(app.state.mailer, settings.public_url),
             clock=clock or utc_now,
         )
         app.state.key_refresher = asyncio.create_task(
@@ -68,7 +70,9 @@ def build_spec(
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        app.state.identity.hashing.close()
+        identity: Identity = app.state.identity
+        await identity.mail.drain()
+        identity.hashing.close()
 
     return ServiceSpec(
         name=settings.service_name,

@@ -19,11 +19,20 @@ from shared.contracts.identity import SessionRevoked
 from shared.events import now
 from shared.eventstore import EventStore
 from shared.logging import get_logger
-from shared.problems import Conflict, Forbidden, NotFound, Unauthorized, field_error
+from shared.problems import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Problem,
+    TooManyRequests,
+    Unauthorized,
+    field_error,
+)
 from shared.uow import UnitOfWork, run_command
 
-from identity import sessions
+from identity import one_time_tokens, sessions
 from identity.domain import DomainError, User, normalize_email, normalize_username, user_stream
+from identity.emails import SecurityMail
 from identity.hashing import PasswordHashing
 from identity.keys import KeyRing
 from identity.passwords import PasswordRejected, check_password
@@ -50,6 +59,10 @@ def invalid_refresh_token() -> Unauthorized:
     return Unauthorized(
         "This session has ended; sign in again.", code="invalid_refresh_token", headers={}
     )
+
+
+def invalid_link(detail: str = "This link is invalid, already used or expired.") -> Problem:
+    return Problem(detail, code="invalid_token", errors=[{"field": "token", "message": detail}])
 
 
 def account_suspended() -> Forbidden:
@@ -94,8 +107,10 @@ class Identity:
         hashing: PasswordHashing,
         keys: KeyRing,
         revocations: RevocationList,
+        mail: SecurityMail,
         clock: Clock = now,
     ) -> None:
+        self.mail = mail
         self.pool = pool
         self.store = store
         self.settings = settings
@@ -129,7 +144,8 @@ class Identity:
         password_hash = await self.hashing.hash(password)
         user_id = str(uuid.uuid4())
 
-        async def fn(uow: UnitOfWork) -> None:
+        async def fn(uow: UnitOfWork) -> str:
+            at = self.clock()
             user = await uow.load(User, user_stream(user_id))
             user.register(email, username)
             await uow.save(user)
@@ -137,16 +153,26 @@ class Identity:
                 "INSERT INTO credentials (user_id, password_hash, updated_at) VALUES ($1, $2, $3)",
                 user_id,
                 password_hash,
-                self.clock(),
+                at,
             )
-            await self.after_register(uow.conn, user_id, email)
+            return await self._verification_token(uow.conn, user_id, email, at)
 
-        await self._run(fn)
+        token: str = await self._run(fn)
+        self.mail.verification(email, username, token, self.settings.email_verification_ttl_s)
         log.info("user registered", user_id=user_id)
         return user_id
 
-    async def after_register(self, conn: asyncpg.Connection, user_id: str, email: str) -> None:
-        """Hook for what accompanies a registration in its transaction (verification mail)."""
+    async def _verification_token(
+        self, conn: asyncpg.Connection | asyncpg.Pool, user_id: str, email: str, at: datetime
+    ) -> str:
+        return await one_time_tokens.issue(
+            conn,
+            user_id,
+            one_time_tokens.VERIFY_EMAIL,
+            email,
+            at,
+            self.settings.email_verification_ttl_s,
+        )
 
     async def _run(self, fn: Callable[[UnitOfWork], Any]) -> Any:
         try:
@@ -255,6 +281,111 @@ class Identity:
             presented = await sessions.lock_presented(conn, token)
             if presented is not None:
                 await self._revoke_family(conn, presented.family.id, self.clock(), "logout")
+
+    # -- e-mail verification and password reset -----------------------------------------------
+
+    async def verify_email(self, token: str) -> None:
+        async def fn(uow: UnitOfWork) -> None:
+            redeemed = await one_time_tokens.redeem(
+                uow.conn, token, one_time_tokens.VERIFY_EMAIL, self.clock()
+            )
+            if redeemed is None:
+                raise invalid_link()
+            user = await uow.load(User, user_stream(redeemed.user_id))
+            try:
+                user.verify_email(redeemed.email)
+            except DomainError as exc:
+                raise invalid_link(exc.message) from exc
+            await uow.save(user)
+
+        await run_command(self.pool, self.store, fn)
+
+    async def resend_verification(self, user_id: str) -> None:
+        row = await self.pool.fetchrow(
+            "SELECT email, username, email_verified FROM users WHERE id = $1", user_id
+        )
+        if row is None:
+            raise NotFound("No such user.", code="user_not_found")
+        if row["email_verified"]:
+            raise Conflict("Your e-mail address is already confirmed.", code="already_verified")
+        at = self.clock()
+        last = await one_time_tokens.last_issued(self.pool, user_id, one_time_tokens.VERIFY_EMAIL)
+        cooldown = self.settings.verification_resend_cooldown_s
+        if last is not None and (at - last).total_seconds() < cooldown:
+            wait = cooldown - int((at - last).total_seconds())
+            raise TooManyRequests(
+                "A confirmation e-mail was sent a moment ago; check your inbox.",
+                retry_after=wait,
+                code="verification_recently_sent",
+            )
+        token = await self._verification_token(self.pool, user_id, row["email"], at)
+        self.mail.verification(
+            row["email"], row["username"], token, self.settings.email_verification_ttl_s
+        )
+
+    async def request_password_reset(self, email: str) -> None:
+        """Mail a reset link if an active account has this address; silent either way."""
+        row = await self.pool.fetchrow(
+            "SELECT id, email, username FROM users WHERE email = $1 AND suspended_at IS NULL",
+            email.strip().lower(),
+        )
+        if row is None:
+            return
+        token = await one_time_tokens.issue(
+            self.pool,
+            row["id"],
+            one_time_tokens.RESET_PASSWORD,
+            row["email"],
+            self.clock(),
+            self.settings.password_reset_ttl_s,
+        )
+        self.mail.password_reset(
+            row["email"], row["username"], token, self.settings.password_reset_ttl_s
+        )
+
+    async def confirm_password_reset(self, token: str, password: str) -> None:
+        """Set a new password from a reset link; every session of the account ends."""
+        holder = await one_time_tokens.peek(
+            self.pool, token, one_time_tokens.RESET_PASSWORD, self.clock()
+        )
+        if holder is None:
+            raise invalid_link()
+        names = await self.pool.fetchrow(
+            "SELECT email, username FROM users WHERE id = $1", holder.user_id
+        )
+        if names is None:
+            raise invalid_link()
+        try:
+            check_password(password, email=names["email"], username=names["username"])
+        except PasswordRejected as exc:
+            raise password_problem(exc) from exc
+        password_hash = await self.hashing.hash(password)
+
+        async def fn(uow: UnitOfWork) -> None:
+            at = self.clock()
+            redeemed = await one_time_tokens.redeem(
+                uow.conn, token, one_time_tokens.RESET_PASSWORD, at
+            )
+            if redeemed is None:
+                raise invalid_link()
+            await uow.conn.execute(
+                "UPDATE credentials SET password_hash = $2, updated_at = $3 WHERE user_id = $1",
+                redeemed.user_id,
+                password_hash,
+                at,
+            )
+            await one_time_tokens.invalidate(
+                uow.conn, redeemed.user_id, one_time_tokens.RESET_PASSWORD, at
+            )
+            # The link reached this inbox, which proves the address as well as a verification.
+            user = await uow.load(User, user_stream(redeemed.user_id))
+            if user.email == redeemed.email and not user.email_verified:
+                user.verify_email(redeemed.email)
+                await uow.save(user)
+            await self.end_all_sessions(uow.conn, redeemed.user_id, "password_reset")
+
+        await run_command(self.pool, self.store, fn)
+        log.info("password reset", user_id=holder.user_id)
 
     # -- revocation -----------------------------------------------------------------------------
 
