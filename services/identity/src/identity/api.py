@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
-from shared.auth import CurrentUser
+from shared.auth import AdminUser, CurrentUser, OptionalUser
 from shared.context import set_metadata
-from shared.problems import NotFound, TooManyRequests
+from shared.pagination import Page, limit_param
+from shared.problems import NotFound, TooManyRequests, Unauthorized
 
 from identity import queries
 from identity.commands import Identity, TokenPair
 from identity.hashing import HashingBusy
 
 auth_router = APIRouter(tags=["auth"])
+users_router = APIRouter(tags=["users"])
+admin_router = APIRouter(tags=["admin"])
 jwks_router = APIRouter(tags=["keys"])
 
 
@@ -195,3 +198,151 @@ async def jwks(request: Request, response: Response, svc: Svc) -> dict[str, Any]
     await svc.keys.reload_if_stale(svc.pool)
     response.headers["Cache-Control"] = "public, max-age=300"
     return svc.keys.jwks()
+
+
+# -- users ----------------------------------------------------------------------------------
+
+
+class ProfileIn(BaseModel):
+    """Only the fields sent change; an empty value or null clears bio, website and avatar."""
+
+    username: str | None = Field(default=None, max_length=64)
+    email: str | None = Field(default=None, max_length=320)
+    bio: str | None = Field(default=None, max_length=10_000)
+    website: str | None = Field(default=None, max_length=4096)
+    avatar_url: str | None = Field(default=None, max_length=4096)
+    social_links: dict[str, str | None] | None = None
+
+
+class PublicProfileOut(BaseModel):
+    id: str
+    username: str
+    roles: list[str]
+    bio: str | None
+    website: str | None
+    avatar_url: str | None
+    social_links: dict[str, str]
+    followers_count: int
+    following_count: int
+    created_at: datetime
+    is_following: bool | None = None  # null when nobody is signed in
+
+
+class FollowEntry(BaseModel):
+    id: str
+    username: str
+    avatar_url: str | None
+    followed_at: datetime
+
+
+Username = Annotated[str, Path(max_length=64)]
+Limit = Annotated[int, Depends(limit_param)]
+
+
+@users_router.put("/api/users/me/profile", response_model=MeOut)
+async def update_profile(body: ProfileIn, user: CurrentUser, svc: Svc) -> dict[str, Any]:
+    """Change username, e-mail (to be confirmed again: a link goes to the new address), bio
+    (<= 500 characters), website, avatar URL or social links (network -> https URL)."""
+    set_metadata(actor_id=user.user_id)
+    await svc.update_profile(user.user_id, body.model_dump(exclude_unset=True))
+    return await _me(svc, user.user_id)
+
+
+async def _profile(svc: Svc, username: str, viewer: OptionalUser) -> dict[str, Any]:
+    if username == "me":
+        if viewer is None:
+            raise Unauthorized("Sign in to see your profile.", code="not_authenticated")
+        row = await queries.me(svc.pool, viewer.user_id)
+        username = row["username"] if row else ""
+    profile = await queries.active_user_by_username(svc.pool, username)
+    if profile is None:
+        raise NotFound("No such user.", code="user_not_found")
+    return profile
+
+
+@users_router.get("/api/users/{username}", response_model=PublicProfileOut)
+async def public_profile(username: Username, viewer: OptionalUser, svc: Svc) -> dict[str, Any]:
+    """A creator's public profile with follower counts (their personas are served by catalog
+    at `/api/users/{username}/personas`)."""
+    profile = await _profile(svc, username, viewer)
+    if viewer is not None:
+        profile["is_following"] = await queries.is_following(
+            svc.pool, viewer.user_id, profile["id"]
+        )
+    return profile
+
+
+@users_router.post("/api/users/{username}/follow", status_code=204)
+async def follow(username: Username, user: CurrentUser, svc: Svc) -> Response:
+    """Follow a user (following twice is the same as once)."""
+    set_metadata(actor_id=user.user_id)
+    await svc.follow(user.user_id, username)
+    return Response(status_code=204)
+
+
+@users_router.delete("/api/users/{username}/follow", status_code=204)
+async def unfollow(username: Username, user: CurrentUser, svc: Svc) -> Response:
+    """Stop following a user (a no-op if you did not)."""
+    set_metadata(actor_id=user.user_id)
+    await svc.unfollow(user.user_id, username)
+    return Response(status_code=204)
+
+
+@users_router.get("/api/users/{username}/followers", response_model=Page[FollowEntry])
+async def followers(
+    username: Username, viewer: OptionalUser, svc: Svc, limit: Limit, cursor: str | None = None
+) -> Page[dict[str, Any]]:
+    """Who follows this user, most recent first."""
+    profile = await _profile(svc, username, viewer)
+    return await queries.follow_list(svc.pool, profile["id"], "followers", limit, cursor)
+
+
+@users_router.get("/api/users/{username}/following", response_model=Page[FollowEntry])
+async def following(
+    username: Username, viewer: OptionalUser, svc: Svc, limit: Limit, cursor: str | None = None
+) -> Page[dict[str, Any]]:
+    """Whom this user follows, most recent first."""
+    profile = await _profile(svc, username, viewer)
+    return await queries.follow_list(svc.pool, profile["id"], "following", limit, cursor)
+
+
+# -- administration -------------------------------------------------------------------------
+
+
+class SuspendIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class RolesIn(BaseModel):
+    roles: list[str] = Field(max_length=10)
+
+
+class AdminUserOut(UserOut):
+    suspended_at: datetime | None
+    suspend_reason: str | None
+
+
+async def _admin_view(svc: Identity, user_id: str) -> dict[str, Any]:
+    row = await queries.admin_view(svc.pool, user_id)
+    if row is None:
+        raise NotFound("No such user.", code="user_not_found")
+    return row
+
+
+UserId = Annotated[str, Path(max_length=64)]
+
+
+@admin_router.post("/api/admin/users/{user_id}/suspend", response_model=AdminUserOut)
+async def suspend(user_id: UserId, body: SuspendIn, admin: AdminUser, svc: Svc) -> dict[str, Any]:
+    """Suspend an account: it cannot sign in or refresh, and its access tokens stop at once."""
+    set_metadata(actor_id=admin.user_id)
+    await svc.suspend(admin.user_id, user_id, body.reason)
+    return await _admin_view(svc, user_id)
+
+
+@admin_router.post("/api/admin/users/{user_id}/roles", response_model=AdminUserOut)
+async def set_roles(user_id: UserId, body: RolesIn, admin: AdminUser, svc: Svc) -> dict[str, Any]:
+    """Set an account's roles (`user` is always kept). Taking a role away ends its sessions."""
+    set_metadata(actor_id=admin.user_id)
+    await svc.set_roles(admin.user_id, user_id, body.roles)
+    return await _admin_view(svc, user_id)

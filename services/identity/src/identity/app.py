@@ -77,7 +77,7 @@ def build_spec(
     return ServiceSpec(
         name=settings.service_name,
         settings=settings,
-        routers=[api.auth_router, api.jwks_router],
+        routers=[api.auth_router, api.users_router, api.admin_router, api.jwks_router],
         migrations=MIGRATIONS,
         projections=projections,
         on_start=[start],

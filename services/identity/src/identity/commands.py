@@ -30,8 +30,17 @@ from shared.problems import (
 )
 from shared.uow import UnitOfWork, run_command
 
-from identity import one_time_tokens, sessions
-from identity.domain import DomainError, User, normalize_email, normalize_username, user_stream
+from identity import one_time_tokens, queries, sessions
+from identity.domain import (
+    DomainError,
+    Follow,
+    User,
+    follow_stream,
+    normalize_email,
+    normalize_profile,
+    normalize_username,
+    user_stream,
+)
 from identity.emails import SecurityMail
 from identity.hashing import PasswordHashing
 from identity.keys import KeyRing
@@ -386,6 +395,101 @@ class Identity:
 
         await run_command(self.pool, self.store, fn)
         log.info("password reset", user_id=holder.user_id)
+
+    # -- profile and follows -------------------------------------------------------------------
+
+    async def update_profile(self, user_id: str, raw: dict[str, Any]) -> None:
+        """Apply the fields present in `raw`; a new e-mail address must be confirmed again."""
+        try:
+            changes = normalize_profile(raw)
+        except DomainError as exc:
+            raise domain_problem(exc) from exc
+
+        async def fn(uow: UnitOfWork) -> tuple[dict[str, Any], str, str, str | None]:
+            user = await uow.load(User, user_stream(user_id))
+            if not user.exists:
+                raise NotFound("No such user.", code="user_not_found")
+            old_email = user.email
+            changed = user.update_profile(changes)
+            await uow.save(user)
+            token = None
+            if "email" in changed:
+                token = await self._verification_token(uow.conn, user_id, user.email, self.clock())
+            return changed, old_email, user.username, token
+
+        changed, old_email, username, token = await self._run(fn)
+        if token is not None:
+            self.mail.verification(
+                changed["email"], username, token, self.settings.email_verification_ttl_s
+            )
+            self.mail.email_changed(old_email, changed["email"], username)
+
+    async def _followee(self, follower_id: str, username: str) -> str:
+        target = await queries.active_user_by_username(self.pool, username)
+        if target is None:
+            raise NotFound("No such user.", code="user_not_found")
+        followee_id: str = target["id"]
+        if followee_id == follower_id:
+            raise field_error("username", "You cannot follow yourself.", "cannot_follow_self")
+        return followee_id
+
+    async def follow(self, follower_id: str, username: str) -> None:
+        followee_id = await self._followee(follower_id, username)
+
+        async def fn(uow: UnitOfWork) -> None:
+            pair = await uow.load(Follow, follow_stream(follower_id, followee_id))
+            pair.follow()
+            await uow.save(pair)
+
+        await run_command(self.pool, self.store, fn)
+
+    async def unfollow(self, follower_id: str, username: str) -> None:
+        followee_id = await self._followee(follower_id, username)
+
+        async def fn(uow: UnitOfWork) -> None:
+            pair = await uow.load(Follow, follow_stream(follower_id, followee_id))
+            pair.unfollow()
+            await uow.save(pair)
+
+        await run_command(self.pool, self.store, fn)
+
+    # -- administration ------------------------------------------------------------------------
+
+    async def suspend(self, admin_id: str, user_id: str, reason: str) -> None:
+        """Suspend an account: no sign-in, no refresh, and its access tokens stop at once."""
+        if admin_id == user_id:
+            raise field_error("id", "You cannot suspend your own account.", "cannot_suspend_self")
+        reason = reason.strip()
+        if not reason:
+            raise field_error("reason", "Give a reason for the suspension.")
+
+        async def fn(uow: UnitOfWork) -> datetime | None:
+            at = self.clock()
+            user = await uow.load(User, user_stream(user_id))
+            if not user.exists:
+                raise NotFound("No such user.", code="user_not_found")
+            if not user.suspend(reason, at):
+                return None
+            await uow.save(user)
+            # `UserSuspended` already stops every token issued so far; the families end too
+            # so nothing can be refreshed if the account is ever reinstated.
+            await sessions.revoke_all(uow.conn, user_id, at, "suspended")
+            return at
+
+        at = await run_command(self.pool, self.store, fn)
+        if at is not None:
+            self.revocations.revoke_user(user_id, at.timestamp())
+            log.info("user suspended", user_id=user_id)
+
+    async def set_roles(self, admin_id: str, user_id: str, roles: list[str]) -> None:
+        if admin_id == user_id and "admin" not in {r.strip().lower() for r in roles}:
+            raise field_error(
+                "roles", "You cannot remove your own admin role.", "cannot_demote_self"
+            )
+        for family in await change_roles(
+            self.pool, self.store, user_id, lambda _: roles, self.clock
+        ):
+            self._forget(family)
 
     # -- revocation -----------------------------------------------------------------------------
 
