@@ -64,7 +64,7 @@ const personas = names.map(([name, category, price, short], i) => ({
   category,
   tags: ["creator", category, i % 2 ? "short-form" : "long-form"],
   price_cents: price,
-  currency: "USD",
+  currency: "usd",
   usage_terms: { personal: true, commercial: i % 2 === 0, derivatives: i % 3 === 0 },
   status: "approved",
   rejection_reason: null,
@@ -93,9 +93,20 @@ const reviews = new Map(personas.map((p) => [p.id, [
   { id: randomUUID(), persona_id: p.id, author: { id: admin.id, username: "admin" }, rating: 4, body: "Good, a little repetitive after a while.", verified_purchase: false, helpful_count: 1, response: null, created_at: daysAgo(20) },
 ]]));
 const reports = [{ id: "rep1", target_type: "persona", target_id: "p3", reason: "misleading", details: "Description promises 50 examples, there are 20.", reporter: { id: demo.id, username: "demo" }, status: "open", created_at: daysAgo(1) }];
+function purchase(id, personaId) {
+  const p = personas.find((x) => x.id === personaId) ?? personas[0];
+  return {
+    id, persona_id: p.id, persona_name: p.name, amount: p.price_cents, currency: p.currency, tax: 0, total: p.price_cents, status: "completed",
+    created_at: daysAgo(7), completed_at: daysAgo(7), refunded_amount: 0,
+    receipt: { number: `CP-MOCK-${String(id).slice(0, 8).toUpperCase()}`, paid_at: daysAgo(7), description: p.name, subtotal: p.price_cents, tax: 0, total: p.price_cents, currency: p.currency, payment_method: "visa •••• 4242", refunded_amount: 0, refunds: [], stripe_receipt_url: null },
+  };
+}
+const adminPayments = [
+  { ...purchase("pay_1", "p6"), buyer_id: "u-demo", creator_id: "u-carla", fee_rate_bps: 3000, platform_fee: 240, creator_revenue: 559, creator_refunded: 0, refundable: 799, refunds: [], dispute: null, failure_reason: null, stripe_session_id: "cs_old", stripe_payment_intent: "pi_1", stripe_charge: "ch_1", updated_at: daysAgo(7) },
+];
 const payouts = [
-  { id: "po1", amount_cents: 4200, currency: "USD", status: "paid", reason: null, created_at: daysAgo(60), paid_at: daysAgo(58) },
-  { id: "po2", amount_cents: 3000, currency: "USD", status: "failed", reason: "The bank account was closed.", created_at: daysAgo(20) },
+  { id: "po1", amount: 4200, currency: "usd", status: "paid", reason: null, failure_code: null, reversed_amount: 0, stripe_transfer: "tr_1", created_at: daysAgo(60), settled_at: daysAgo(58) },
+  { id: "po2", amount: 3000, currency: "usd", status: "failed", reason: "The bank account was closed.", failure_code: "account_closed", reversed_amount: 3000, stripe_transfer: null, created_at: daysAgo(20), settled_at: daysAgo(19) },
 ];
 
 const sessions = new Map(); // token -> user id
@@ -202,12 +213,12 @@ const server = http.createServer(async (req, res) => {
     const u = [...users.values()].find((x) => x.username === decodeURIComponent(mm[1]));
     if (!u) return problem(res, 404, "Not found");
     const { email: _e, roles: _r, email_verified: _v, ...pub } = u;
-    return send(res, 200, { ...pub, is_following: follows.has(`${uid}:${u.username}`), personas: personas.filter((p) => p.creator.id === u.id && p.status === "approved").map((p) => withUser(p, uid)) });
+    return send(res, 200, { ...pub, is_following: follows.has(`${uid}:${u.username}`) });
   }
 
   // catalog
-  if (path === "/api/categories") return send(res, 200, categories);
-  if (path === "/api/tags") return send(res, 200, [...new Set(personas.flatMap((p) => p.tags))].map((name) => ({ name })));
+  if (path === "/api/categories") return send(res, 200, page(categories.map((c) => ({ ...c, count: personas.filter((p) => p.category === c.slug && p.status === "approved").length })), url));
+  if (path === "/api/tags") return send(res, 200, page([...new Set(personas.flatMap((p) => p.tags))].map((name) => ({ name, count: personas.filter((p) => p.tags.includes(name)).length })), url));
   if (req.method === "GET" && path === "/api/personas") {
     const sp = url.searchParams;
     let list = personas.filter((p) => p.status === "approved");
@@ -215,6 +226,7 @@ const server = http.createServer(async (req, res) => {
     if (q) list = list.filter((p) => `${p.name} ${p.short_description} ${p.tags.join(" ")}`.toLowerCase().includes(q));
     const cats = sp.getAll("category");
     if (cats.length) list = list.filter((p) => cats.includes(p.category));
+    if (sp.get("creator")) list = list.filter((p) => p.creator.username === sp.get("creator") || p.creator.id === sp.get("creator"));
     if (sp.get("tag")) list = list.filter((p) => p.tags.includes(sp.get("tag")));
     if (sp.get("price") === "free") list = list.filter((p) => p.price_cents === 0);
     if (sp.get("price") === "paid") list = list.filter((p) => p.price_cents > 0);
@@ -222,7 +234,7 @@ const server = http.createServer(async (req, res) => {
     if (sp.get("min_downloads")) list = list.filter((p) => p.downloads >= Number(sp.get("min_downloads")));
     if (sp.get("max_downloads")) list = list.filter((p) => p.downloads <= Number(sp.get("max_downloads")));
     const sort = sp.get("sort");
-    const by = { downloads: (a, b) => b.downloads - a.downloads, rating: (a, b) => (b.rating_avg ?? 0) - (a.rating_avg ?? 0), newest: (a, b) => b.created_at.localeCompare(a.created_at), price: (a, b) => a.price_cents - b.price_cents, trending: (a, b) => b.downloads - a.downloads };
+    const by = { downloads: (a, b) => b.downloads - a.downloads, rating: (a, b) => (b.rating_avg ?? 0) - (a.rating_avg ?? 0), newest: (a, b) => b.created_at.localeCompare(a.created_at), price: (a, b) => a.price_cents - b.price_cents, price_desc: (a, b) => b.price_cents - a.price_cents, trending: (a, b) => b.downloads - a.downloads };
     if (by[sort]) list = [...list].sort(by[sort]);
     return send(res, 200, page(list.map((p) => withUser(p, uid)), url));
   }
@@ -243,11 +255,16 @@ const server = http.createServer(async (req, res) => {
       return send(res, 200, withUser(p, uid));
     }
     if (!sub && req.method === "DELETE") return (personas.splice(personas.indexOf(p), 1), send(res, 204));
-    if (sub === "versions" && req.method === "GET") return send(res, 200, versions.get(p.id) ?? []);
+    if (sub === "submit" && req.method === "POST") {
+      if (needAuth()) return;
+      Object.assign(p, { status: "pending", submitted_at: new Date().toISOString(), updated_at: new Date().toISOString() });
+      return send(res, 200, withUser(p, uid));
+    }
+    if (sub === "versions" && req.method === "GET") return send(res, 200, page(versions.get(p.id) ?? [], url));
     if (sub === "versions" && req.method === "POST") return send(res, 201, { version: "9.9.9", changelog: "", created_at: new Date().toISOString() });
-    if (sub === "preview") return send(res, 200, { files: [
-      { path: "style-guide.md", content: `# ${p.name}\n\nTone: warm, direct, a little playful.\nAlways end with a question to invite replies.` },
-      { path: "examples/post-01.txt", content: "Monday check-in! What's one small win you're proud of this week? 💪" },
+    if (sub === "preview") return send(res, 200, { version: p.latest_version, files: [
+      { path: "samples/style-guide.md", content_type: "text/markdown", size: 120, truncated: false, content: `# ${p.name}\n\nTone: warm, direct, a little playful.\nAlways end with a question to invite replies.` },
+      { path: "examples/post-01.txt", content_type: "text/plain", size: 70, truncated: false, content: "Monday check-in! What's one small win you're proud of this week? 💪" },
     ] });
     if (sub === "reviews" && req.method === "GET") return send(res, 200, page(reviews.get(p.id) ?? [], url));
     if (sub === "reviews" && req.method === "POST") {
@@ -258,7 +275,7 @@ const server = http.createServer(async (req, res) => {
       list.unshift(r);
       return send(res, 201, r);
     }
-    if (sub === "acquire") return needAuth() || (entitlements.add(`${uid}:${p.id}`), send(res, 200, { entitled: true }));
+    if (sub === "acquire") return needAuth() || (entitlements.add(`${uid}:${p.id}`), send(res, 200, { persona_id: p.id, entitled: true, source: "free" }));
     if (sub === "download") {
       if (needAuth()) return;
       res.writeHead(200, { "Content-Type": "application/zip", "Content-Disposition": `attachment; filename="${p.id}.zip"` });
@@ -291,50 +308,73 @@ const server = http.createServer(async (req, res) => {
       if (r) r.status = "resolved";
       return send(res, 204);
     }
-    if (m(/^\/api\/admin\/payments\/([^/]+)\/refund$/)) return send(res, 200, { status: "refunded" });
+    if ((mm = m(/^\/api\/admin\/payments\/([^/]+)\/refund$/))) {
+      const t = adminPayments.find((x) => x.id === mm[1]);
+      if (!t) return problem(res, 404, "Not found");
+      t.refunded_amount = t.total;
+      t.refundable = 0;
+      t.status = "refunded";
+      return send(res, 200, t);
+    }
+    if (path === "/api/admin/payments") return send(res, 200, page(adminPayments, url));
   }
 
   // payments and payouts
-  if (path === "/api/payments/create-checkout") return needAuth() || send(res, 200, { checkout_url: `/checkout/success?session_id=cs_mock_${body.persona_id}`, session_id: `cs_mock_${body.persona_id}` });
+  if (path === "/api/payments/create-checkout") return needAuth() || send(res, 200, { checkout_url: `/checkout/success?session_id=cs_mock_${body.persona_id}`, session_id: `cs_mock_${body.persona_id}`, transaction_id: randomUUID() });
   if (path === "/api/payments/history") {
     if (needAuth()) return;
-    return send(res, 200, page([{ id: "pay_1", persona_id: "p6", persona_name: personas[5].name, amount_cents: 799, currency: "USD", status: "completed", created_at: daysAgo(7), receipt_url: null, session_id: "cs_old" }], url));
+    return send(res, 200, page([purchase("pay_1", "p6")], url));
+  }
+  if ((mm = m(/^\/api\/payments\/sessions\/cs_mock_(.+)$/))) {
+    if (needAuth()) return;
+    return send(res, 200, purchase(randomUUID(), mm[1]));
   }
   if (path === "/api/earnings") {
     if (needAuth()) return;
     return send(res, 200, {
-      currency: "USD",
-      pending_cents: 1540,
-      available_cents: 3190,
-      paid_cents: 4200,
-      lifetime_cents: 8930,
-      minimum_payout_cents: 2500,
-      holding_days: 7,
+      currency: "usd",
+      pending: 1540,
+      available: 3190,
+      paid: 4200,
+      lifetime: 8930,
+      balance: 4730,
+      in_flight: 0,
       by_month: Array.from({ length: 6 }, (_, i) => {
         const d = new Date(now);
         d.setUTCDate(1);
         d.setUTCMonth(d.getUTCMonth() - (5 - i));
-        return { month: d.toISOString().slice(0, 7), amount_cents: [800, 1500, 900, 2100, 1830, 1800][i], currency: "USD" };
+        const net = [800, 1500, 900, 2100, 1830, 1800][i];
+        const gross = Math.round(net / 0.7);
+        return { month: d.toISOString().slice(0, 7), gross, fees: gross - net, refunds: 0, net };
       }),
       payout_blockers: [],
+      can_request_payout: true,
+      onboarded: true,
+      minimum_payout: 2500,
+      holding_days: 7,
+      next_available_at: daysAgo(-5),
+      currencies: ["usd"],
     });
   }
   if (path === "/api/earnings/transactions") {
     if (needAuth()) return;
+    const line = (id, type, description, personaId, gross, fee, amount, status, created, available) => ({
+      id, type, description, transaction_id: randomUUID(), payout_id: null, reference: null, persona_id: personaId, gross, fee, amount, currency: "usd", status, reason: null, available_at: available, created_at: created,
+    });
     return send(res, 200, page([
-      { id: "t1", type: "sale", persona_name: personas[0].name, gross_cents: 999, fee_cents: 300, amount_cents: 699, currency: "USD", created_at: daysAgo(2), available_at: daysAgo(-5) },
-      { id: "t2", type: "sale", persona_name: personas[2].name, gross_cents: 1499, fee_cents: 450, amount_cents: 1049, currency: "USD", created_at: daysAgo(12), available_at: daysAgo(5) },
-      { id: "t3", type: "refund", persona_name: personas[0].name, gross_cents: -999, fee_cents: -300, amount_cents: -699, currency: "USD", created_at: daysAgo(15), available_at: null },
+      line("3", "sale", "Sale", personas[0].id, 999, 300, 699, "pending", daysAgo(2), daysAgo(-5)),
+      line("2", "sale", "Sale", personas[2].id, 1499, 450, 1049, "available", daysAgo(12), daysAgo(5)),
+      line("1", "refund", "Refund", personas[0].id, -999, -300, -699, "settled", daysAgo(15), null),
     ], url));
   }
   if (path === "/api/payouts" && req.method === "GET") return needAuth() || send(res, 200, page(payouts, url));
   if (path === "/api/payouts" && req.method === "POST") {
     if (needAuth()) return;
-    const p = { id: randomUUID(), amount_cents: body.amount ?? 3190, currency: "USD", status: "requested", reason: null, created_at: new Date().toISOString() };
+    const p = { id: randomUUID(), amount: body.amount ?? 3190, currency: "usd", status: "requested", reason: "The transfer to your Stripe account is being made.", failure_code: null, reversed_amount: 0, stripe_transfer: null, created_at: new Date().toISOString(), settled_at: null };
     payouts.unshift(p);
     return send(res, 201, p);
   }
-  if (path === "/api/payouts/onboarding") return needAuth() || send(res, 200, { url: "/dashboard/earnings?onboarded=1" });
+  if (path === "/api/payouts/onboarding") return needAuth() || send(res, 200, { url: "/dashboard/earnings?onboarded=1", expires_at: 0, stripe_account: "acct_mock", onboarded: true });
   if ((mm = m(/^\/api\/earnings\/statements\/(\d{4})$/))) {
     if (needAuth()) return;
     res.writeHead(200, { "Content-Type": "text/csv", "Content-Disposition": `attachment; filename="statement-${mm[1]}.csv"` });

@@ -56,6 +56,26 @@ describe("request: refresh on 401", () => {
     expect(calls).toHaveLength(3);
   });
 
+  it("gets a fresh token once when a 403 says the e-mail is not verified (stale claim)", async () => {
+    tokenStore.setTokens(pair("old", "ref-1"));
+    const { calls } = mockFetch({
+      "POST /api/personas/p1/submit": [
+        { status: 403, body: { title: "Forbidden", code: "email_not_verified", detail: "Verify your e-mail address first." } },
+        { body: { id: "p1", status: "pending" } },
+      ],
+      "POST /api/auth/refresh": { body: pair("new", "ref-2") },
+    });
+    await expect(request("/api/personas/p1/submit", { method: "POST" })).resolves.toEqual({ id: "p1", status: "pending" });
+    expect(calls.map((c) => c.headers.get("Authorization"))).toEqual(["Bearer old", null, "Bearer new"]);
+  });
+
+  it("does not refresh on other 403s", async () => {
+    tokenStore.setTokens(pair("old", "ref-1"));
+    const { calls } = mockFetch({ "POST /api/admin/personas/p1/approve": { status: 403, body: { code: "forbidden" } } });
+    await expect(request("/api/admin/personas/p1/approve", { method: "POST" })).rejects.toMatchObject({ status: 403 });
+    expect(calls).toHaveLength(1);
+  });
+
   it("ends the session when the refresh token is rejected", async () => {
     tokenStore.setTokens(pair("old", "ref-1"));
     const expired = vi.fn();

@@ -287,9 +287,29 @@ function canRetryWithRefresh(opts: RequestOptions): boolean {
   return opts.auth !== false && tokenStore.getRefreshToken() !== null;
 }
 
+/**
+ * Services trust the access token's claims. A 403 `email_not_verified` can
+ * come from a token minted before the user clicked the link (in another tab,
+ * say): a fresh token settles it, so it is worth one refresh-and-retry.
+ */
+const STALE_CLAIM_CODES = new Set(["email_not_verified"]);
+
+function staleClaims(status: number, text: string): boolean {
+  if (status !== 403 || !text) return false;
+  try {
+    const code = (JSON.parse(text) as { code?: unknown }).code;
+    return typeof code === "string" && STALE_CLAIM_CODES.has(code);
+  } catch {
+    return false;
+  }
+}
+
 export async function request<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {
   let res = await send(path, opts);
   if (res.status === 401 && canRetryWithRefresh(opts)) {
+    const refreshed = await refreshSession();
+    if (refreshed) res = await send(path, opts);
+  } else if (res.status === 403 && canRetryWithRefresh(opts) && staleClaims(403, await res.clone().text().catch(() => ""))) {
     const refreshed = await refreshSession();
     if (refreshed) res = await send(path, opts);
   }
@@ -395,7 +415,7 @@ function xhrSend(path: string, form: FormData, opts: UploadOptions): Promise<Xhr
 /** Multipart upload with progress events (fetch has no upload progress). */
 export async function upload<T = unknown>(path: string, form: FormData, opts: UploadOptions = {}): Promise<T> {
   let res = await xhrSend(path, form, opts);
-  if (res.status === 401 && tokenStore.getRefreshToken() !== null) {
+  if ((res.status === 401 || staleClaims(res.status, res.text)) && tokenStore.getRefreshToken() !== null) {
     const refreshed = await refreshSession();
     if (refreshed) res = await xhrSend(path, form, opts);
   }

@@ -4,9 +4,10 @@ import {
   asPage,
   getEarnings,
   listCategories,
+  listCreatorPersonas,
   listMyPurchases,
   listPersonas,
-  normalizeEarnings,
+  listTags,
   personaFormData,
   requestPayout,
   createCheckout,
@@ -64,60 +65,58 @@ describe("response shape tolerance", () => {
     expect(asPage(null)).toEqual({ items: [], next_cursor: null });
   });
 
-  it("normalizes categories given as strings or objects", async () => {
-    mockFetch({ "GET /api/categories": { body: ["fitness", { slug: "humor", name: "Humor & comedy", count: 3 }, { id: "tech", name: "Tech" }] } });
-    await expect(listCategories()).resolves.toEqual([
-      { slug: "fitness", name: "Fitness" },
-      { slug: "humor", name: "Humor & comedy", count: 3 },
-      { slug: "tech", name: "Tech", count: undefined },
-    ]);
+  it("reads categories and tags as catalog sends them", async () => {
+    const { calls } = mockFetch({
+      "GET /api/categories": { body: { items: [{ slug: "humor", name: "Humor & comedy", count: 3 }], next_cursor: null } },
+      "GET /api/tags": { body: { items: [{ name: "upbeat", count: 2 }], next_cursor: null } },
+    });
+    await expect(listCategories()).resolves.toEqual([{ slug: "humor", name: "Humor & comedy", count: 3 }]);
+    await expect(listTags("up")).resolves.toEqual([{ name: "upbeat", count: 2 }]);
+    expect(calls[1].url.search).toBe("?q=up&limit=30");
   });
 
-  it("wraps bare personas in the purchases list", async () => {
+  it("reads the library as catalog sends it", async () => {
     mockFetch({
       "GET /api/users/me/purchases": {
-        body: { items: [{ persona: { id: "p1", price_cents: 500, currency: "USD" }, acquired_at: "2024-01-01" }, { id: "p2", price_cents: 0, currency: "EUR", created_at: "x" }], next_cursor: null },
-      },
-    });
-    const page = await listMyPurchases();
-    expect(page.items[0]).toMatchObject({ persona: { id: "p1" }, acquired_at: "2024-01-01", price_cents: 500 });
-    expect(page.items[1]).toMatchObject({ persona: { id: "p2" }, price_cents: 0, currency: "EUR" });
-  });
-
-  it("normalizes earnings given as *_cents fields", () => {
-    const e = normalizeEarnings({
-      currency: "USD",
-      pending_cents: 100,
-      available_cents: 2600,
-      paid_cents: 5000,
-      lifetime_cents: 7700,
-      by_month: [{ month: "2024-01", amount_cents: 700, currency: "USD" }],
-      payout_blockers: ["not_onboarded"],
-      minimum_payout_cents: 2500,
-    });
-    expect(e).toMatchObject({ pending_cents: 100, available_cents: 2600, paid_cents: 5000, lifetime_cents: 7700, minimum_payout_cents: 2500 });
-    expect(e.by_month).toEqual([{ month: "2024-01", amount_cents: 700, currency: "USD" }]);
-    expect(e.payout_blockers[0]).toEqual({ code: "not_onboarded", message: expect.stringMatching(/Stripe/) });
-  });
-
-  it("normalizes earnings given as money objects", async () => {
-    mockFetch({
-      "GET /api/earnings": {
         body: {
-          pending: { amount_cents: 1, currency: "EUR" },
-          available: { amount_cents: 2, currency: "EUR" },
-          paid: { amount_cents: 3, currency: "EUR" },
-          lifetime: { amount_cents: 6, currency: "EUR" },
-          by_month: [{ month: "2024-02", cents: 6 }],
-          payout_blockers: [{ code: "below_minimum", message: "Below the minimum" }],
+          items: [{ persona: { id: "p1", price_cents: 500, currency: "usd" }, acquired_at: "2024-01-01", source: "purchase", transaction_id: "t1", price_cents: 500, currency: "usd" }],
+          next_cursor: null,
         },
       },
     });
-    const e = await getEarnings();
-    expect(e).toMatchObject({ currency: "EUR", pending_cents: 1, available_cents: 2, paid_cents: 3, lifetime_cents: 6 });
-    expect(e.by_month[0]).toEqual({ month: "2024-02", amount_cents: 6, currency: "EUR" });
-    expect(e.payout_blockers).toEqual([{ code: "below_minimum", message: "Below the minimum" }]);
-    expect(e.minimum_payout_cents).toBeUndefined();
+    const page = await listMyPurchases();
+    expect(page.items[0]).toMatchObject({ persona: { id: "p1" }, acquired_at: "2024-01-01", price_cents: 500, transaction_id: "t1" });
+  });
+
+  it("lists a creator's personas through the market search", async () => {
+    const { calls } = mockFetch({ "GET /api/personas": { body: { items: [], next_cursor: null } } });
+    await listCreatorPersonas("ada", { limit: 24 });
+    expect(Object.fromEntries(calls[0].url.searchParams)).toEqual({ creator: "ada", sort: "newest", limit: "24" });
+  });
+
+  it("reads earnings in minor units, with an optional currency", async () => {
+    const body = {
+      currency: "usd",
+      pending: 699,
+      available: 0,
+      paid: 0,
+      lifetime: 699,
+      balance: 699,
+      in_flight: 0,
+      by_month: [{ month: "2024-02", gross: 999, fees: 300, refunds: 0, net: 699 }],
+      payout_blockers: [{ code: "not_onboarded", message: "Connect a Stripe account to receive payouts." }],
+      can_request_payout: false,
+      onboarded: false,
+      minimum_payout: 2500,
+      holding_days: 7,
+      next_available_at: "2024-02-08T00:00:00Z",
+      currencies: ["usd"],
+    };
+    const { calls } = mockFetch({ "GET /api/earnings": { body } });
+    await expect(getEarnings()).resolves.toEqual(body);
+    await getEarnings("eur");
+    expect(calls[0].url.search).toBe("");
+    expect(calls[1].url.search).toBe("?currency=eur");
   });
 });
 
@@ -132,7 +131,7 @@ describe("request bodies", () => {
         category: "fitness",
         tags: ["a", "b"],
         price_cents: 999,
-        currency: "USD",
+        currency: "usd",
         usage_terms: { personal: true, commercial: false, derivatives: true },
       },
       "pending",
@@ -142,21 +141,23 @@ describe("request bodies", () => {
     expect(fd.getAll("tags")).toEqual(["a", "b"]);
     expect(fd.get("price_cents")).toBe("999");
     expect(JSON.parse(String(fd.get("usage_terms")))).toEqual({ personal: true, commercial: false, derivatives: true });
-    expect(fd.get("status")).toBe("pending");
+    expect(fd.get("submit")).toBe("true");
+    expect(fd.get("status")).toBeNull();
     expect((fd.get("files") as File).name).toBe("prompt.md");
   });
 
   it("posts checkout and payout requests", async () => {
     const { calls } = mockFetch({
       "POST /api/payments/create-checkout": { body: { checkout_url: "https://pay.example/s/1", session_id: "s1" } },
-      "POST /api/payouts": { status: 201, body: { id: "po1", amount_cents: 3000, currency: "USD", status: "requested", reason: null, created_at: "x" } },
+      "POST /api/payouts": { status: 201, body: { id: "po1", amount: 3000, currency: "usd", status: "requested", reason: null, created_at: "x" } },
     });
-    await expect(createCheckout("p1")).resolves.toEqual({ checkout_url: "https://pay.example/s/1", session_id: "s1" });
+    await createCheckout("p1");
     await requestPayout();
-    await requestPayout(3000);
+    await requestPayout(3000, "usd", "key-1");
     expect(calls[0].body).toEqual({ persona_id: "p1" });
     expect(calls[1].body).toEqual({});
-    expect(calls[2].body).toEqual({ amount: 3000 });
+    expect(calls[2].body).toEqual({ amount: 3000, currency: "usd" });
+    expect(calls[2].headers.get("Idempotency-Key")).toBe("key-1");
   });
 
   it("asks for statements in the chosen format", async () => {

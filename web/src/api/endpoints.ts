@@ -5,21 +5,21 @@ import { request, upload, type BlobResult, type UploadOptions } from "./client";
 import type { QueryInit } from "./query";
 import type {
   AcquireResult,
+  AdminTransaction,
   Category,
   CheckoutSession,
   Collection,
   Earnings,
   EarningTransaction,
+  HelpfulResult,
   ListParams,
   LoginInput,
   ModerationItem,
-  MonthEarnings,
   NewVersionInput,
   OnboardingLink,
   Page,
   Payment,
   Payout,
-  PayoutBlocker,
   Persona,
   PersonaFilters,
   PersonaInput,
@@ -28,9 +28,12 @@ import type {
   ProfileInput,
   PublicProfile,
   Purchase,
+  RefundInput,
+  RegisteredUser,
   RegisterInput,
   Report,
   ReportInput,
+  ReportReceipt,
   ResolveReportInput,
   Review,
   ReviewInput,
@@ -65,8 +68,8 @@ async function getPage<T>(path: string, query?: QueryInit): Promise<Page<T>> {
 
 // ---------------------------------------------------------------- auth
 
-export function register(input: RegisterInput): Promise<User> {
-  return request<User>("/api/auth/register", { method: "POST", body: input, auth: false });
+export function register(input: RegisterInput): Promise<RegisteredUser> {
+  return request<RegisteredUser>("/api/auth/register", { method: "POST", body: input, auth: false });
 }
 
 export function login(input: LoginInput): Promise<TokenPair> {
@@ -117,9 +120,9 @@ export function getPublicProfile(username: string): Promise<PublicProfile> {
   return request<PublicProfile>(`/api/users/${enc(username)}`);
 }
 
-/** Personas of a public profile, whichever shape the API sent. */
-export function profilePersonas(profile: PublicProfile): Persona[] {
-  return profile.personas ? asPage<Persona>(profile.personas).items : [];
+/** A creator's personas on the market (approved only), by username or id. */
+export function listCreatorPersonas(creator: string, params?: ListParams): Promise<Page<Persona>> {
+  return getPage<Persona>("/api/personas", listQuery(params, { creator, sort: "newest" }));
 }
 
 export function followUser(username: string): Promise<void> {
@@ -134,35 +137,9 @@ export function listMyPersonas(params?: ListParams & { status?: string }): Promi
   return getPage<Persona>("/api/users/me/personas", listQuery(params, { status: params?.status }));
 }
 
-/**
- * The buyer's library. Accepts items that are either `{persona, acquired_at, ...}`
- * or bare personas (then wrapped).
- */
-export async function listMyPurchases(params?: ListParams): Promise<Page<Purchase>> {
-  const page = await getPage<unknown>("/api/users/me/purchases", listQuery(params));
-  return { ...page, items: page.items.map(normalizePurchase) };
-}
-
-export function normalizePurchase(raw: unknown): Purchase {
-  const r = raw as Record<string, unknown>;
-  if (r && typeof r === "object" && r.persona && typeof r.persona === "object") {
-    const persona = r.persona as Persona;
-    return {
-      persona,
-      acquired_at: String(r.acquired_at ?? r.purchased_at ?? r.created_at ?? persona.created_at ?? ""),
-      price_cents: Number(r.price_cents ?? r.amount_cents ?? persona.price_cents ?? 0),
-      currency: String(r.currency ?? persona.currency ?? "USD"),
-      payment_id: (r.payment_id as string | undefined) ?? null,
-    };
-  }
-  const persona = r as unknown as Persona;
-  return {
-    persona,
-    acquired_at: String(r.acquired_at ?? r.purchased_at ?? persona.created_at ?? ""),
-    price_cents: Number(persona.price_cents ?? 0),
-    currency: String(persona.currency ?? "USD"),
-    payment_id: (r.payment_id as string | undefined) ?? null,
-  };
+/** The buyer's library: purchases and free acquisitions still held, newest first. */
+export function listMyPurchases(params?: ListParams): Promise<Page<Purchase>> {
+  return getPage<Purchase>("/api/users/me/purchases", listQuery(params));
 }
 
 // ---------------------------------------------------------------- personas
@@ -192,9 +169,10 @@ export function getPersona(id: string): Promise<Persona> {
 }
 
 /**
- * Multipart encoding of persona metadata (guess, one place to change):
- * plain fields as text, `tags` repeated, `usage_terms` as a JSON string,
- * `status` = "draft" | "pending", each file as a `files` part.
+ * Multipart encoding catalog reads (POST /api/personas): plain fields as
+ * text, `tags` repeated, `usage_terms` as a JSON string, `submit=true` to
+ * send it for review at once, each file as a `files` part (they become
+ * version 1.0.0).
  */
 export function personaFormData(input: PersonaInput, intent: SubmitIntent, files: File[]): FormData {
   const fd = new FormData();
@@ -206,7 +184,7 @@ export function personaFormData(input: PersonaInput, intent: SubmitIntent, files
   fd.append("price_cents", String(input.price_cents));
   fd.append("currency", input.currency);
   fd.append("usage_terms", JSON.stringify(input.usage_terms));
-  fd.append("status", intent);
+  if (intent === "pending") fd.append("submit", "true");
   for (const f of files) fd.append("files", f, f.name);
   return fd;
 }
@@ -220,9 +198,14 @@ export function createPersona(
   return upload<Persona>("/api/personas", personaFormData(input, intent, files), opts);
 }
 
-/** PATCH with JSON; `status: "pending"` submits a draft or rejected persona for review (guess). */
+/** PATCH with JSON; `status: "pending"` also submits it for review, in the same step. */
 export function updatePersona(id: string, patch: Partial<PersonaInput> & { status?: SubmitIntent }): Promise<Persona> {
   return request<Persona>(`/api/personas/${enc(id)}`, { method: "PATCH", body: patch });
+}
+
+/** Send a draft, rejected or suspended persona to the moderation queue. */
+export function submitPersona(id: string): Promise<Persona> {
+  return request<Persona>(`/api/personas/${enc(id)}/submit`, { method: "POST" });
 }
 
 export function deletePersona(id: string): Promise<void> {
@@ -241,15 +224,13 @@ export async function listVersions(id: string): Promise<PersonaVersion[]> {
   return asPage<PersonaVersion>(await request<unknown>(`/api/personas/${enc(id)}/versions`)).items;
 }
 
-/** Accepts `{files: [...]}`, `{items: [...]}` or a bare array. */
-export async function getPreview(id: string): Promise<PersonaPreview> {
-  const data = await request<unknown>(`/api/personas/${enc(id)}/preview`);
-  if (data && typeof data === "object" && Array.isArray((data as PersonaPreview).files)) return data as PersonaPreview;
-  return { files: asPage<PersonaPreview["files"][number]>(data).items };
+export function getPreview(id: string): Promise<PersonaPreview> {
+  return request<PersonaPreview>(`/api/personas/${enc(id)}/preview`);
 }
 
-export function acquirePersona(id: string): Promise<AcquireResult | undefined> {
-  return request<AcquireResult | undefined>(`/api/personas/${enc(id)}/acquire`, { method: "POST" });
+/** Add a free persona to the library (idempotent; a paid one answers 402). */
+export function acquirePersona(id: string): Promise<AcquireResult> {
+  return request<AcquireResult>(`/api/personas/${enc(id)}/acquire`, { method: "POST" });
 }
 
 /** The zip, as a blob (the endpoint needs the bearer token, so no plain link). */
@@ -261,24 +242,14 @@ export function downloadPersona(id: string, version?: string): Promise<BlobResul
   });
 }
 
-/** Accepts strings, `{slug, name}` or `{id, name}` objects, as an array or page. */
+/** Every category with its number of personas on the market. */
 export async function listCategories(): Promise<Category[]> {
-  const items = asPage<unknown>(await request<unknown>("/api/categories", { auth: false })).items;
-  return items.map((c) => {
-    if (typeof c === "string") return { slug: c, name: humanize(c) };
-    const o = c as Record<string, unknown>;
-    const slug = String(o.slug ?? o.id ?? o.name ?? "");
-    return { slug, name: String(o.name ?? humanize(slug)), count: typeof o.count === "number" ? o.count : undefined };
-  });
+  return asPage<Category>(await request<unknown>("/api/categories", { auth: false })).items;
 }
 
-export async function listTags(): Promise<Tag[]> {
-  const items = asPage<unknown>(await request<unknown>("/api/tags", { auth: false })).items;
-  return items.map((t) => {
-    if (typeof t === "string") return { name: t };
-    const o = t as Record<string, unknown>;
-    return { name: String(o.name ?? o.slug ?? ""), count: typeof o.count === "number" ? o.count : undefined };
-  });
+/** The most used tags on the market (`q` filters by prefix). */
+export async function listTags(q?: string, limit = 30): Promise<Tag[]> {
+  return asPage<Tag>(await request<unknown>("/api/tags", { auth: false, query: { q, limit } })).items;
 }
 
 export async function listCollections(): Promise<Collection[]> {
@@ -287,11 +258,6 @@ export async function listCollections(): Promise<Collection[]> {
 
 export function getCollection(slug: string): Promise<Collection> {
   return request<Collection>(`/api/collections/${enc(slug)}`);
-}
-
-function humanize(slug: string): string {
-  const s = slug.replace(/[-_]+/g, " ").trim();
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 // ---------------------------------------------------------------- reviews
@@ -305,20 +271,20 @@ export function postReview(personaId: string, input: ReviewInput): Promise<Revie
   return request<Review>(`/api/personas/${enc(personaId)}/reviews`, { method: "POST", body: input });
 }
 
-export function markReviewHelpful(reviewId: string): Promise<void> {
-  return request<void>(`/api/reviews/${enc(reviewId)}/helpful`, { method: "POST", responseType: "none" });
+export function markReviewHelpful(reviewId: string): Promise<HelpfulResult> {
+  return request<HelpfulResult>(`/api/reviews/${enc(reviewId)}/helpful`, { method: "POST" });
 }
 
 export function respondToReview(reviewId: string, body: string): Promise<Review> {
   return request<Review>(`/api/reviews/${enc(reviewId)}/response`, { method: "POST", body: { body } });
 }
 
-export function reportReview(reviewId: string, input: ReportInput): Promise<void> {
-  return request<void>(`/api/reviews/${enc(reviewId)}/report`, { method: "POST", body: input, responseType: "none" });
+export function reportReview(reviewId: string, input: ReportInput): Promise<ReportReceipt> {
+  return request<ReportReceipt>(`/api/reviews/${enc(reviewId)}/report`, { method: "POST", body: input });
 }
 
-export function reportPersona(personaId: string, input: ReportInput): Promise<void> {
-  return request<void>(`/api/personas/${enc(personaId)}/report`, { method: "POST", body: input, responseType: "none" });
+export function reportPersona(personaId: string, input: ReportInput): Promise<ReportReceipt> {
+  return request<ReportReceipt>(`/api/personas/${enc(personaId)}/report`, { method: "POST", body: input });
 }
 
 // ---------------------------------------------------------------- admin
@@ -327,24 +293,48 @@ export function getModerationQueue(params?: ListParams): Promise<Page<Moderation
   return getPage<ModerationItem>("/api/admin/moderation", listQuery(params));
 }
 
-export function approvePersona(id: string): Promise<void> {
-  return request<void>(`/api/admin/personas/${enc(id)}/approve`, { method: "POST", responseType: "none" });
+export function approvePersona(id: string): Promise<Persona> {
+  return request<Persona>(`/api/admin/personas/${enc(id)}/approve`, { method: "POST" });
 }
 
-export function rejectPersona(id: string, reason: string): Promise<void> {
-  return request<void>(`/api/admin/personas/${enc(id)}/reject`, { method: "POST", body: { reason }, responseType: "none" });
+/** `reason` (3..2000 characters) is shown to the creator. */
+export function rejectPersona(id: string, reason: string): Promise<Persona> {
+  return request<Persona>(`/api/admin/personas/${enc(id)}/reject`, { method: "POST", body: { reason } });
 }
 
-export function listReports(params?: ListParams & { status?: string }): Promise<Page<Report>> {
+/** Take an approved persona off the market (the creator can fix it and resubmit). */
+export function suspendPersona(id: string, reason: string): Promise<Persona> {
+  return request<Persona>(`/api/admin/personas/${enc(id)}/suspend`, { method: "POST", body: { reason } });
+}
+
+export function listReports(params?: ListParams & { status?: "open" | "resolved" }): Promise<Page<Report>> {
   return getPage<Report>("/api/admin/reports", listQuery(params, { status: params?.status }));
 }
 
-export function resolveReport(id: string, input: ResolveReportInput = {}): Promise<void> {
+export function resolveReport(id: string, input: ResolveReportInput): Promise<void> {
   return request<void>(`/api/admin/reports/${enc(id)}/resolve`, { method: "POST", body: input, responseType: "none" });
 }
 
-export function refundPayment(paymentId: string): Promise<unknown> {
-  return request<unknown>(`/api/admin/payments/${enc(paymentId)}/refund`, { method: "POST" });
+export function listAdminPayments(
+  params?: ListParams & { status?: string; persona_id?: string; buyer_id?: string; creator_id?: string },
+): Promise<Page<AdminTransaction>> {
+  return getPage<AdminTransaction>(
+    "/api/admin/payments",
+    listQuery(params, { status: params?.status, persona_id: params?.persona_id, buyer_id: params?.buyer_id, creator_id: params?.creator_id }),
+  );
+}
+
+export function getAdminPayment(id: string): Promise<AdminTransaction> {
+  return request<AdminTransaction>(`/api/admin/payments/${enc(id)}`);
+}
+
+/** Refund in full (no amount) or in part; the idempotency key makes a retried click harmless. */
+export function refundPayment(id: string, input: RefundInput = {}, idempotencyKey?: string): Promise<AdminTransaction> {
+  return request<AdminTransaction>(`/api/admin/payments/${enc(id)}/refund`, {
+    method: "POST",
+    body: input,
+    headers: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : undefined,
+  });
 }
 
 // ---------------------------------------------------------------- payments
@@ -357,91 +347,37 @@ export function listPaymentHistory(params?: ListParams): Promise<Page<Payment>> 
   return getPage<Payment>("/api/payments/history", listQuery(params));
 }
 
+/** The purchase behind a Checkout Session (the success page polls it until the webhook lands). */
+export function getCheckoutPayment(sessionId: string): Promise<Payment> {
+  return request<Payment>(`/api/payments/sessions/${enc(sessionId)}`);
+}
+
 // ---------------------------------------------------------------- payouts
 
 export function startOnboarding(): Promise<OnboardingLink> {
   return request<OnboardingLink>("/api/payouts/onboarding", { method: "POST" });
 }
 
-export async function getEarnings(): Promise<Earnings> {
-  return normalizeEarnings(await request<unknown>("/api/earnings"));
-}
-
-type MoneyLike = number | { amount_cents?: number; cents?: number; amount?: number; currency?: string } | null | undefined;
-
-function centsOf(v: MoneyLike): number {
-  if (typeof v === "number") return v;
-  if (v && typeof v === "object") return Number(v.amount_cents ?? v.cents ?? v.amount ?? 0);
-  return 0;
-}
-
-function currencyOf(v: MoneyLike): string | undefined {
-  return v && typeof v === "object" ? v.currency : undefined;
-}
-
-/**
- * The contract says "pending, available, paid, lifetime, by_month[], each in
- * cents + currency". Accept `pending_cents` numbers, `pending: {amount_cents,
- * currency}` objects or bare cent numbers, and blockers as strings or objects.
- */
-export function normalizeEarnings(raw: unknown): Earnings {
-  const r = (raw ?? {}) as Record<string, unknown>;
-  const pick = (name: string): MoneyLike => (r[`${name}_cents`] as MoneyLike) ?? (r[name] as MoneyLike);
-  const currency = String(
-    r.currency ?? currencyOf(pick("available")) ?? currencyOf(pick("pending")) ?? currencyOf(pick("lifetime")) ?? "USD",
-  );
-  const byMonthRaw = Array.isArray(r.by_month) ? (r.by_month as Record<string, unknown>[]) : [];
-  const by_month: MonthEarnings[] = byMonthRaw.map((m) => ({
-    month: String(m.month ?? m.period ?? ""),
-    amount_cents: centsOf((m.amount_cents as MoneyLike) ?? (m.cents as MoneyLike) ?? (m.amount as MoneyLike) ?? (m.total as MoneyLike)),
-    currency: String(m.currency ?? currency),
-  }));
-  const blockersRaw = Array.isArray(r.payout_blockers) ? (r.payout_blockers as unknown[]) : [];
-  const payout_blockers: PayoutBlocker[] = blockersRaw.map((b) =>
-    typeof b === "string"
-      ? { code: b, message: blockerMessage(b) }
-      : {
-          code: String((b as PayoutBlocker).code ?? ""),
-          message: String((b as PayoutBlocker).message ?? blockerMessage(String((b as PayoutBlocker).code ?? ""))),
-        },
-  );
-  const minimum = pick("minimum_payout") ?? (r.min_payout_cents as MoneyLike);
-  return {
-    currency,
-    pending_cents: centsOf(pick("pending")),
-    available_cents: centsOf(pick("available")),
-    paid_cents: centsOf(pick("paid")),
-    lifetime_cents: centsOf(pick("lifetime")),
-    by_month,
-    minimum_payout_cents: minimum === undefined || minimum === null ? undefined : centsOf(minimum),
-    holding_days: typeof r.holding_days === "number" ? r.holding_days : undefined,
-    payouts_enabled: typeof r.payouts_enabled === "boolean" ? r.payouts_enabled : undefined,
-    payout_blockers,
-  };
-}
-
-const BLOCKER_TEXT: Record<string, string> = {
-  not_onboarded: "Connect a Stripe account to receive payouts.",
-  onboarding_incomplete: "Finish setting up your Stripe account.",
-  below_minimum: "Your available balance is below the minimum payout.",
-  payouts_disabled: "Stripe has paused payouts on your account. Check your Stripe dashboard.",
-  payout_in_progress: "A payout is already on its way.",
-  email_not_verified: "Verify your e-mail address first.",
-};
-
-function blockerMessage(code: string): string {
-  return BLOCKER_TEXT[code] ?? humanize(code);
+export function getEarnings(currency?: string): Promise<Earnings> {
+  return request<Earnings>("/api/earnings", { query: { currency } });
 }
 
 export function listEarningTransactions(params?: ListParams): Promise<Page<EarningTransaction>> {
   return getPage<EarningTransaction>("/api/earnings/transactions", listQuery(params));
 }
 
-/** Without an amount the whole available balance is paid out. */
-export function requestPayout(amountCents?: number): Promise<Payout> {
+/**
+ * Without an amount the whole available balance is paid out. The key makes a
+ * double click (or a retry after a lost answer) one payout, not two.
+ */
+export function requestPayout(amountCents?: number, currency?: string, idempotencyKey?: string): Promise<Payout> {
+  const body: { amount?: number; currency?: string } = {};
+  if (amountCents !== undefined) body.amount = amountCents;
+  if (currency) body.currency = currency;
   return request<Payout>("/api/payouts", {
     method: "POST",
-    body: amountCents === undefined ? {} : { amount: amountCents },
+    body,
+    headers: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : undefined,
   });
 }
 

@@ -19,4 +19,5 @@ export const qk = {
   payouts: ["me", "payouts"] as const,
   moderation: ["admin", "moderation"] as const,
   reports: ["admin", "reports"] as const,
+  adminPayments: ["admin", "payments"] as const,
 };

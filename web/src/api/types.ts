@@ -1,6 +1,6 @@
-// TypeScript shapes of the public API (see shared/DESIGN.md §5).
-// Anything marked "guess" is not pinned by the contract yet; adjust here
-// when the backend settles it.
+// TypeScript shapes of the public API, as the services send them
+// (services/*/src/*/api*.py and their schemas). Anything marked "guess" is
+// not served by the backend yet; adjust here when it lands.
 
 export type Id = string;
 export type IsoDateTime = string;
@@ -63,6 +63,9 @@ export interface User {
   created_at: IsoDateTime;
 }
 
+/** What POST /api/auth/register answers: the account without profile fields. */
+export type RegisteredUser = Pick<User, "id" | "email" | "username" | "roles" | "email_verified" | "created_at">;
+
 export interface RegisterInput {
   email: string;
   username: string;
@@ -83,7 +86,10 @@ export interface ProfileInput {
   social_links?: SocialLinks;
 }
 
-/** Public creator profile (guess: user fields minus e-mail, plus personas and follow state). */
+/**
+ * Public creator profile, GET /api/users/{username} (guess: identity does not
+ * serve it yet). The creator's personas come from GET /api/personas?creator=.
+ */
 export interface PublicProfile {
   id: Id;
   username: string;
@@ -96,8 +102,6 @@ export interface PublicProfile {
   created_at: IsoDateTime;
   /** guess: whether the signed-in viewer follows this creator. */
   is_following?: boolean;
-  /** Approved personas of the creator: either a plain array or a page. */
-  personas?: Persona[] | Page<Persona>;
 }
 
 // ---------------------------------------------------------------- personas
@@ -112,11 +116,26 @@ export interface UsageTerms {
 
 export interface CreatorRef {
   id: Id;
-  username: string;
-  avatar_url?: string | null;
+  /** null until catalog has heard of the user's registration */
+  username: string | null;
 }
 
 export type RatingDistribution = Partial<Record<"1" | "2" | "3" | "4" | "5", number>>;
+
+export interface PersonaFile {
+  path: string;
+  size: number;
+  content_type: string;
+  sha256: string;
+}
+
+export interface PersonaVersion {
+  version: string;
+  changelog: string;
+  created_at: IsoDateTime;
+  downloads: number;
+  files: PersonaFile[];
+}
 
 export interface Persona {
   id: Id;
@@ -126,22 +145,31 @@ export interface Persona {
   category: string;
   tags: string[];
   price_cents: number;
+  /** lower-case ISO 4217 ("usd") */
   currency: string;
   usage_terms: UsageTerms;
   status: PersonaStatus;
   rejection_reason: string | null;
+  /** only shown to the creator and admins */
+  suspension_reason?: string | null;
   creator: CreatorRef;
   rating_avg: number | null;
   rating_count: number;
   rating_distribution: RatingDistribution;
   downloads: number;
+  acquisitions: number;
   latest_version: string | null;
+  /** every version, newest first (on GET /api/personas/{id} and writes only) */
+  versions?: PersonaVersion[] | null;
   created_at: IsoDateTime;
   updated_at: IsoDateTime;
+  submitted_at?: IsoDateTime | null;
+  deleted_at?: IsoDateTime | null;
+  /** the viewer holds it (bought or acquired for free) */
   entitled: boolean;
 }
 
-export type PersonaSort = "downloads" | "rating" | "newest" | "price" | "trending";
+export type PersonaSort = "downloads" | "rating" | "newest" | "price" | "price_desc" | "trending" | "relevance";
 export type PriceFilter = "free" | "paid";
 
 export interface PersonaFilters {
@@ -156,6 +184,7 @@ export interface PersonaFilters {
   /** yyyy-mm-dd */
   created_before?: string;
   price?: PriceFilter;
+  /** a username or user id */
   creator?: string;
   sort?: PersonaSort;
 }
@@ -175,42 +204,27 @@ export interface PersonaInput {
 /** "draft" keeps it private; "pending" submits it for review. */
 export type SubmitIntent = "draft" | "pending";
 
-export interface PersonaFile {
-  /** guess */
-  path: string;
-  size?: number;
-  content_type?: string;
-  sha256?: string;
-}
-
-export interface PersonaVersion {
-  id?: Id;
-  version: string;
-  changelog: string;
-  created_at: IsoDateTime;
-  /** guess */
-  files?: PersonaFile[];
-}
-
 export interface NewVersionInput {
   version: string;
   changelog: string;
   files: File[];
 }
 
-/** guess: sample files the creator marked as public, with (truncated) text content. */
+/** Sample files of the latest version (samples/, examples/, sample*, example*, preview*, README*). */
 export interface PreviewFile {
   path: string;
-  content: string;
-  content_type?: string;
-  truncated?: boolean;
+  content_type: string;
+  size: number;
+  /** null for images (listed, not shown) */
+  content: string | null;
+  truncated: boolean;
 }
 
 export interface PersonaPreview {
+  version: string | null;
   files: PreviewFile[];
 }
 
-/** Category as returned by GET /api/categories (guess: slug + display name). */
 export interface Category {
   slug: string;
   name: string;
@@ -225,13 +239,17 @@ export interface Tag {
 export interface Collection {
   slug: string;
   title: string;
-  description?: string | null;
-  personas?: Persona[];
+  description: string;
+  persona_count: number;
+  personas?: Persona[] | null;
+  created_at: IsoDateTime;
+  updated_at: IsoDateTime;
 }
 
 export interface AcquireResult {
-  entitled?: boolean;
-  [extra: string]: unknown;
+  persona_id: Id;
+  entitled: boolean;
+  source: string;
 }
 
 // ---------------------------------------------------------------- reviews
@@ -244,16 +262,22 @@ export interface ReviewResponse {
 export interface Review {
   id: Id;
   persona_id: Id;
-  author: { id: Id; username: string; avatar_url?: string | null };
+  author: CreatorRef;
   rating: number;
   body: string;
   verified_purchase: boolean;
   helpful_count: number;
-  /** guess: whether the current user already voted helpful. */
-  voted_helpful?: boolean;
+  /** whether the signed-in viewer already voted helpful */
+  voted_helpful: boolean;
   response: ReviewResponse | null;
   created_at: IsoDateTime;
-  updated_at?: IsoDateTime;
+  updated_at: IsoDateTime;
+}
+
+export interface HelpfulResult {
+  review_id: Id;
+  helpful_count: number;
+  voted_helpful: boolean;
 }
 
 export interface ReviewInput {
@@ -262,35 +286,88 @@ export interface ReviewInput {
 }
 
 export interface ReportInput {
+  /** 1..200 characters */
   reason: string;
   details?: string;
 }
 
-// ---------------------------------------------------------------- admin
-
-export interface ModerationItem extends Persona {
-  submitted_at?: IsoDateTime;
+export interface ReportReceipt {
+  id: Id;
+  status: "open" | "resolved";
 }
 
+// ---------------------------------------------------------------- admin
+
+export type ModerationItem = Persona;
+
 export type ReportTarget = "persona" | "review";
+export type ReportAction = "dismiss" | "take_down";
 
 export interface Report {
   id: Id;
   target_type: ReportTarget;
   target_id: Id;
+  /** the persona the target belongs to (the reviewed persona for a review) */
+  persona_id: Id | null;
   reason: string;
-  details?: string | null;
-  reporter?: { id: Id; username: string } | null;
+  details: string | null;
+  reporter: CreatorRef;
   status: "open" | "resolved";
+  action: ReportAction | null;
+  note: string | null;
   created_at: IsoDateTime;
-  /** guess: persona the target belongs to, to link to it. */
-  persona_id?: Id | null;
+  resolved_at: IsoDateTime | null;
 }
 
 export interface ResolveReportInput {
-  /** guess: what was done ("dismiss", "remove", "suspend"). */
-  action?: string;
+  /** `take_down` suspends the persona or removes the review, closing every open report on it. */
+  action: ReportAction;
   note?: string;
+}
+
+export interface AdminRefund {
+  id: Id;
+  amount: number;
+  creator_amount: number;
+  reason?: string | null;
+  requested_by?: string | null;
+  created_at: IsoDateTime;
+}
+
+/** A billing transaction as admins see it (GET /api/admin/payments). */
+export interface AdminTransaction {
+  id: Id;
+  status: PaymentStatus;
+  buyer_id: Id;
+  persona_id: Id;
+  persona_name: string;
+  creator_id: Id;
+  amount: number;
+  currency: string;
+  tax: number;
+  total: number;
+  fee_rate_bps: number;
+  platform_fee: number;
+  creator_revenue: number;
+  refunded_amount: number;
+  creator_refunded: number;
+  /** what can still be refunded (0 when unpaid or disputed) */
+  refundable: number;
+  refunds: AdminRefund[];
+  dispute: { id: string; status: string; amount: number; creator_amount: number } | null;
+  failure_reason: string | null;
+  stripe_session_id: string;
+  stripe_payment_intent: string | null;
+  stripe_charge: string | null;
+  created_at: IsoDateTime;
+  completed_at: IsoDateTime | null;
+  updated_at: IsoDateTime;
+}
+
+export interface RefundInput {
+  /** minor units; omitted: everything still refundable */
+  amount?: number;
+  reason?: "requested_by_customer" | "duplicate" | "fraudulent";
 }
 
 // ---------------------------------------------------------------- payments
@@ -298,96 +375,143 @@ export interface ResolveReportInput {
 export interface CheckoutSession {
   checkout_url: string;
   session_id: string;
+  transaction_id: string;
 }
 
-export type PaymentStatus = "pending" | "completed" | "refunded" | "failed" | "disputed" | (string & {});
+export type PaymentStatus =
+  | "pending"
+  | "processing"
+  | "completed"
+  | "partially_refunded"
+  | "refunded"
+  | "disputed"
+  | "charged_back"
+  | "failed"
+  | "expired"
+  | (string & {});
 
+export interface Receipt {
+  number: string;
+  paid_at: IsoDateTime | null;
+  description: string;
+  subtotal: number;
+  tax: number;
+  total: number;
+  currency: string;
+  /** e.g. "visa •••• 4242" */
+  payment_method: string | null;
+  refunded_amount: number;
+  refunds: { id: string; amount: number; created_at: IsoDateTime }[];
+  stripe_receipt_url: string | null;
+}
+
+/** A purchase in GET /api/payments/history and GET /api/payments/sessions/{id}. Money in minor units. */
 export interface Payment {
   id: Id;
   persona_id: Id;
-  persona_name?: string;
-  amount_cents: number;
+  persona_name: string;
+  /** the price, without tax */
+  amount: number;
   currency: string;
+  tax: number;
+  /** what the buyer paid: amount + tax */
+  total: number;
   status: PaymentStatus;
   created_at: IsoDateTime;
-  /** guess: Stripe receipt or our own receipt page. */
-  receipt_url?: string | null;
-  session_id?: string | null;
+  completed_at: IsoDateTime | null;
+  refunded_amount: number;
+  receipt: Receipt | null;
 }
 
 /** An item of the buyer's library (GET /api/users/me/purchases). */
 export interface Purchase {
-  /** guess: the persona the buyer owns, as a persona summary. */
   persona: Persona;
   acquired_at: IsoDateTime;
+  /** how it was acquired ("purchase", "free", ...) */
+  source: string;
+  transaction_id: Id | null;
   price_cents: number;
-  currency: string;
-  payment_id?: Id | null;
+  currency: string | null;
 }
 
 // ---------------------------------------------------------------- payouts
 
-export interface MoneyAmount {
-  amount_cents: number;
-  currency: string;
-}
-
+/** One month of GET /api/earnings (all minor units). */
 export interface MonthEarnings {
   /** "YYYY-MM" */
   month: string;
-  amount_cents: number;
-  currency: string;
+  gross: number;
+  fees: number;
+  refunds: number;
+  net: number;
 }
 
 export interface PayoutBlocker {
   code: string;
   message: string;
+  [extra: string]: unknown;
 }
 
+/** GET /api/earnings: the creator's balances in one currency (minor units). */
 export interface Earnings {
   currency: string;
-  pending_cents: number;
-  available_cents: number;
-  paid_cents: number;
-  lifetime_cents: number;
+  pending: number;
+  available: number;
+  paid: number;
+  lifetime: number;
+  /** available + pending - in flight; negative = owed */
+  balance: number;
+  in_flight: number;
   by_month: MonthEarnings[];
-  /** Minimum payout amount (guess: sent by the API; default 25.00 USD). */
-  minimum_payout_cents?: number;
-  /** Days before earnings become available (guess). */
-  holding_days?: number;
-  /** Stripe Connect state (guess). */
-  payouts_enabled?: boolean;
   payout_blockers: PayoutBlocker[];
+  can_request_payout: boolean;
+  /** Stripe Connect account ready for transfers */
+  onboarded: boolean;
+  minimum_payout: number;
+  holding_days: number;
+  next_available_at: IsoDateTime | null;
+  currencies: string[];
 }
 
 export interface EarningTransaction {
   id: Id;
   type: "sale" | "refund" | "payout" | "dispute" | "adjustment" | (string & {});
-  persona_id?: Id | null;
-  persona_name?: string | null;
-  gross_cents?: number | null;
-  fee_cents?: number | null;
-  amount_cents: number;
+  description: string;
+  transaction_id: Id | null;
+  payout_id: Id | null;
+  reference: string | null;
+  persona_id: Id | null;
+  gross: number;
+  fee: number;
+  /** signed effect on the balance */
+  amount: number;
   currency: string;
-  status?: string;
-  available_at?: IsoDateTime | null;
+  status: string | null;
+  reason: string | null;
+  available_at: IsoDateTime | null;
   created_at: IsoDateTime;
 }
 
-export type PayoutStatus = "requested" | "pending" | "in_transit" | "paid" | "failed" | "canceled" | (string & {});
+export type PayoutStatus = "requested" | "paid" | "failed" | (string & {});
 
 export interface Payout {
   id: Id;
-  amount_cents: number;
+  amount: number;
   currency: string;
   status: PayoutStatus;
   reason: string | null;
+  failure_code: string | null;
+  reversed_amount: number;
+  stripe_transfer: string | null;
   created_at: IsoDateTime;
-  paid_at?: IsoDateTime | null;
+  settled_at: IsoDateTime | null;
 }
 
 export interface OnboardingLink {
   url: string;
+  expires_at: number;
+  stripe_account: string;
+  onboarded: boolean;
 }
 
 export type StatementFormat = "csv" | "pdf";

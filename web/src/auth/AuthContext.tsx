@@ -14,8 +14,12 @@ export interface AuthContextValue {
   signedOut: boolean;
   login(email: string, password: string): Promise<User>;
   logout(): Promise<void>;
-  /** Re-read /auth/me (after a profile change or e-mail verification). */
-  reloadUser(): Promise<void>;
+  /**
+   * Re-read /auth/me (after a profile change). With `newToken`, first trade the
+   * refresh token for a new access token, whose claims (email_verified, roles)
+   * the other services trust: needed after an e-mail verification.
+   */
+  reloadUser(opts?: { newToken?: boolean }): Promise<void>;
   setUser(user: User): void;
 }
 
@@ -133,10 +137,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     queryClient.clear();
   }, [becomeAnonymous, queryClient]);
 
-  const reloadUser = useCallback(async () => {
-    if (status === "anonymous") return;
-    await loadUser();
-  }, [loadUser, status]);
+  const reloadUser = useCallback(
+    async (opts?: { newToken?: boolean }) => {
+      if (status === "anonymous") return;
+      if (opts?.newToken) await refreshSession();
+      await loadUser();
+    },
+    [loadUser, status],
+  );
 
   const value = useMemo<AuthContextValue>(
     () => ({

@@ -30,12 +30,15 @@ function toNumber(s: string): number | undefined {
   return Number.isFinite(n) && n >= 0 ? Math.floor(n) : undefined;
 }
 
-const SORT_LABELS: Record<PersonaSort, string> = {
-  trending: "Trending",
+// "Best match" (no sort) ranks by relevance with a search and by downloads
+// without. "trending" is left out until analytics gives it its own signal
+// (catalog sorts it by downloads for now).
+const SORT_LABELS: Partial<Record<PersonaSort, string>> = {
   downloads: "Most downloaded",
   rating: "Highest rated",
   newest: "Newest",
   price: "Price: low to high",
+  price_desc: "Price: high to low",
 };
 
 /**

@@ -71,7 +71,7 @@ describe("PersonaForm", () => {
       category: "fitness",
       tags: ["gym", "motivation"],
       price_cents: 499,
-      currency: "USD",
+      currency: "usd",
       usage_terms: { personal: true, commercial: true, derivatives: false },
     });
     expect(files.map((f: File) => f.name)).toEqual(["prompt.md"]);

@@ -35,7 +35,7 @@ export function parseTags(s: string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const raw of s.split(/[,\n]/)) {
-    const t = raw.trim().replace(/^#/, "").toLowerCase();
+    const t = raw.trim().replace(/^#/, "").toLowerCase().replace(/\s+/g, "-");
     if (t && !seen.has(t)) {
       seen.add(t);
       out.push(t);
@@ -50,7 +50,7 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
   const [description, setDescription] = useState(initial?.description ?? "");
   const [category, setCategory] = useState(initial?.category ?? "");
   const [tags, setTags] = useState((initial?.tags ?? []).join(", "));
-  const [currency, setCurrency] = useState(initial?.currency ?? "USD");
+  const [currency, setCurrency] = useState((initial?.currency ?? "USD").toUpperCase());
   const [price, setPrice] = useState(initial ? centsToInput(initial.price_cents, initial.currency) : "0");
   const [terms, setTerms] = useState(initial?.usage_terms ?? { personal: true, commercial: false, derivatives: false });
   const [files, setFiles] = useState<File[]>([]);
@@ -71,11 +71,17 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
   const submit = (intent: FormIntent) => {
     const errs: Record<string, string> = {};
     if (!name.trim()) errs.name = "Give your persona a name.";
+    else if (name.trim().length < 3) errs.name = "Use at least 3 characters for the name.";
     else if (name.trim().length > 80) errs.name = "Keep the name under 80 characters.";
     if (!shortDescription.trim()) errs.short_description = "Add a one-line summary.";
     else if (shortDescription.trim().length > 160) errs.short_description = "Keep the summary under 160 characters.";
     if (!category) errs.category = "Pick a category.";
+    const tagList = parseTags(tags);
+    const badTag = tagList.find((t) => !/^[a-z0-9][a-z0-9-]{0,29}$/.test(t));
+    if (badTag) errs.tags = `“${badTag}” isn't a valid tag: use letters, digits and dashes, up to 30 characters.`;
+    else if (tagList.length > 10) errs.tags = "Use at most 10 tags.";
     if (priceCents === null) errs.price = "Enter a price like 9.99, or 0 for free.";
+    else if (priceCents > 0 && priceCents < 50) errs.price = `A paid persona costs at least ${formatMoney(50, currency)}; use 0 to give it away.`;
     if (intent === "pending" && withFiles && files.length === 0) errs.files = "Add at least one file before submitting for review.";
     if (intent === "pending" && !description.trim()) errs.description = "Describe what buyers get before submitting for review.";
     setLocalErrors(errs);
@@ -93,7 +99,7 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
         category,
         tags: parseTags(tags),
         price_cents: priceCents ?? 0,
-        currency,
+        currency: currency.toLowerCase(),
         usage_terms: terms,
       },
       intent,

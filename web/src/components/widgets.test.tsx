@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useState } from "react";
-import { BarChart } from "./BarChart";
+import { BarChart, netByMonth } from "./BarChart";
 import { FileDropZone } from "./FileDropZone";
 import { ConfirmDialog } from "./Modal";
 import { Stars } from "./Stars";
@@ -33,11 +33,11 @@ describe("BarChart", () => {
     const { container } = render(
       <BarChart
         currency="USD"
-        data={[
-          { month: "2024-02", amount_cents: 500, currency: "USD" },
-          { month: "2024-01", amount_cents: 1000, currency: "USD" },
-          { month: "2024-03", amount_cents: 0, currency: "USD" },
-        ]}
+        data={netByMonth([
+          { month: "2024-02", gross: 800, fees: 240, refunds: 60, net: 500 },
+          { month: "2024-01", gross: 1500, fees: 500, refunds: 0, net: 1000 },
+          { month: "2024-03", gross: 0, fees: 0, refunds: 0, net: 0 },
+        ])}
       />,
     );
     const bars = container.querySelectorAll("rect.chart-bar");

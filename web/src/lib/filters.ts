@@ -1,6 +1,6 @@
 import type { PersonaFilters, PersonaSort, PriceFilter } from "../api/types";
 
-const SORTS: PersonaSort[] = ["downloads", "rating", "newest", "price", "trending"];
+const SORTS: PersonaSort[] = ["downloads", "rating", "newest", "price", "price_desc", "trending", "relevance"];
 const PRICES: PriceFilter[] = ["free", "paid"];
 
 function num(v: string | null): number | undefined {

@@ -89,4 +89,5 @@ export function centsToInput(cents: number, currency: string = "USD"): string {
   return `${neg ? "-" : ""}${str.slice(0, -digits)}.${str.slice(-digits)}`;
 }
 
-export const CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "JPY"] as const;
+/** The currencies catalog accepts for a price (its `currencies` setting). */
+export const CURRENCIES = ["USD", "EUR", "GBP"] as const;

@@ -7,5 +7,5 @@ export function useCategories() {
 }
 
 export function useTags() {
-  return useQuery({ queryKey: qk.tags, queryFn: listTags, staleTime: 10 * 60_000 });
+  return useQuery({ queryKey: qk.tags, queryFn: () => listTags(), staleTime: 10 * 60_000 });
 }

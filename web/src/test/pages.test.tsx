@@ -28,8 +28,15 @@ function signedIn() {
 
 const personaMocks = (over = {}) => ({
   "GET /api/personas/p1": { body: samplePersona(over) },
-  "GET /api/personas/p1/versions": { body: { items: [{ version: "1.0.0", changelog: "First release", created_at: "2024-02-01T00:00:00Z" }], next_cursor: null } },
-  "GET /api/personas/p1/preview": { body: { files: [{ path: "style.md", content: "Be upbeat!" }] } },
+  "GET /api/personas/p1/versions": {
+    body: {
+      items: [{ version: "1.0.0", changelog: "First release", created_at: "2024-02-01T00:00:00Z", downloads: 3, files: [{ path: "prompt.md", size: 12, content_type: "text/markdown", sha256: "ab" }] }],
+      next_cursor: null,
+    },
+  },
+  "GET /api/personas/p1/preview": {
+    body: { version: "1.0.0", files: [{ path: "samples/style.md", content_type: "text/markdown", size: 10, content: "Be upbeat!", truncated: false }] },
+  },
   "GET /api/personas/p1/reviews": {
     body: {
       items: [
@@ -41,8 +48,10 @@ const personaMocks = (over = {}) => ({
           body: "Love it",
           verified_purchase: true,
           helpful_count: 2,
+          voted_helpful: false,
           response: { body: "Thanks Bea!", created_at: "2024-03-01T00:00:00Z" },
           created_at: "2024-02-10T00:00:00Z",
+          updated_at: "2024-02-10T00:00:00Z",
         },
       ],
       next_cursor: null,
@@ -148,21 +157,69 @@ describe("earnings", () => {
       ...signedIn(),
       "GET /api/earnings": {
         body: {
-          currency: "USD",
-          pending_cents: 1200,
-          available_cents: 900,
-          paid_cents: 0,
-          lifetime_cents: 2100,
+          currency: "usd",
+          pending: 1200,
+          available: 900,
+          paid: 0,
+          lifetime: 2100,
+          balance: 2100,
+          in_flight: 0,
           by_month: [
-            { month: "2024-01", amount_cents: 900, currency: "USD" },
-            { month: "2024-02", amount_cents: 1200, currency: "USD" },
+            { month: "2024-01", gross: 1286, fees: 386, refunds: 0, net: 900 },
+            { month: "2024-02", gross: 1714, fees: 514, refunds: 0, net: 1200 },
           ],
           payout_blockers: [{ code: "not_onboarded", message: "Connect a Stripe account to receive payouts." }],
+          can_request_payout: false,
+          onboarded: false,
+          minimum_payout: 2500,
+          holding_days: 7,
+          next_available_at: null,
+          currencies: ["usd"],
         },
       },
-      "GET /api/earnings/transactions": { body: { items: [], next_cursor: null } },
+      "GET /api/earnings/transactions": {
+        body: {
+          items: [
+            {
+              id: "7",
+              type: "sale",
+              description: "Sale",
+              transaction_id: "t1",
+              payout_id: null,
+              reference: null,
+              persona_id: "p1",
+              gross: 999,
+              fee: 300,
+              amount: 699,
+              currency: "usd",
+              status: "pending",
+              reason: null,
+              available_at: "2099-01-08T00:00:00Z",
+              created_at: "2099-01-01T00:00:00Z",
+            },
+          ],
+          next_cursor: null,
+        },
+      },
+      "GET /api/users/me/personas": { body: { items: [samplePersona()], next_cursor: null } },
       "GET /api/payouts": {
-        body: { items: [{ id: "po1", amount_cents: 3000, currency: "USD", status: "failed", reason: "Bank account closed", created_at: "2024-01-05T00:00:00Z" }], next_cursor: null },
+        body: {
+          items: [
+            {
+              id: "po1",
+              amount: 3000,
+              currency: "usd",
+              status: "failed",
+              reason: "Bank account closed",
+              failure_code: "account_closed",
+              reversed_amount: 3000,
+              stripe_transfer: null,
+              created_at: "2024-01-05T00:00:00Z",
+              settled_at: "2024-01-06T00:00:00Z",
+            },
+          ],
+          next_cursor: null,
+        },
       },
     });
     renderRoutes("/dashboard/earnings");
@@ -170,7 +227,107 @@ describe("earnings", () => {
     expect(screen.getByText("$25.00")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Request payout" })).toBeDisabled();
     expect(screen.getByRole("button", { name: "Set up payouts with Stripe" })).toBeEnabled();
-    expect(screen.getByRole("img", { name: /Earnings by month/ })).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: /Net earnings by month/ })).toBeInTheDocument();
     expect(await screen.findByText("Bank account closed")).toBeInTheDocument();
+    // The ledger line names the persona (from the creator's own list) and shows the 70% share.
+    expect(await screen.findByRole("link", { name: "Cheerful coach" })).toBeInTheDocument();
+    expect(screen.getByText("$6.99")).toBeInTheDocument();
+    expect(screen.getByText("-$3.00")).toBeInTheDocument();
+  });
+});
+
+describe("checkout success", () => {
+  it("polls the session's purchase until the webhook completes it", async () => {
+    const payment = (status: string) => ({
+      id: "t1",
+      persona_id: "p1",
+      persona_name: "Cheerful coach",
+      amount: 999,
+      currency: "usd",
+      tax: 0,
+      total: 999,
+      status,
+      created_at: "2024-02-01T00:00:00Z",
+      completed_at: status === "completed" ? "2024-02-01T00:01:00Z" : null,
+      refunded_amount: 0,
+      receipt:
+        status === "completed"
+          ? {
+              number: "CP-20240201-T1",
+              paid_at: "2024-02-01T00:01:00Z",
+              description: "Cheerful coach",
+              subtotal: 999,
+              tax: 0,
+              total: 999,
+              currency: "usd",
+              payment_method: "visa •••• 4242",
+              refunded_amount: 0,
+              refunds: [],
+              stripe_receipt_url: null,
+            }
+          : null,
+    });
+    const { calls } = mockFetch({
+      ...signedIn(),
+      "GET /api/payments/sessions/cs_1": [{ body: payment("pending") }, { body: payment("completed") }],
+    });
+    renderRoutes("/checkout/success?session_id=cs_1");
+    expect(await screen.findByText("Confirming your payment…")).toBeInTheDocument();
+    const link = await screen.findByRole("link", { name: "Go to the persona and download" }, { timeout: 5000 });
+    expect(link).toHaveAttribute("href", "/marketplace/p1");
+    expect(screen.getByRole("status")).toHaveTextContent("Cheerful coach is now in your library ($9.99, paid with visa •••• 4242)");
+    expect(calls.filter((c) => c.url.pathname === "/api/payments/sessions/cs_1")).toHaveLength(2);
+  });
+});
+
+describe("admin", () => {
+  const adminSession = () => ({ ...signedIn(), "GET /api/auth/me": { body: { ...sampleUser, roles: ["user", "admin"] } } });
+
+  it("resolves a report with catalog's actions", async () => {
+    const { calls } = mockFetch({
+      ...adminSession(),
+      "GET /api/admin/reports": {
+        body: {
+          items: [
+            {
+              id: "rep1",
+              target_type: "persona",
+              target_id: "p1",
+              persona_id: "p1",
+              reason: "spam",
+              details: null,
+              reporter: { id: "u2", username: "bea" },
+              status: "open",
+              action: null,
+              note: null,
+              created_at: "2024-02-01T00:00:00Z",
+              resolved_at: null,
+            },
+          ],
+          next_cursor: null,
+        },
+      },
+      "POST /api/admin/reports/rep1/resolve": { body: { id: "rep1", status: "resolved", action: "take_down" } },
+    });
+    renderRoutes("/admin?tab=reports");
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Resolve report rep1" }));
+    await user.selectOptions(screen.getByLabelText("Outcome"), "take_down");
+    await user.click(screen.getByRole("button", { name: "Mark resolved" }));
+    await waitFor(() => expect(calls.find((c) => c.url.pathname === "/api/admin/reports/rep1/resolve")?.body).toEqual({ action: "take_down" }));
+  });
+});
+
+describe("selling", () => {
+  it("offers only a draft until the e-mail address is verified", async () => {
+    mockFetch({
+      ...signedIn(),
+      "GET /api/auth/me": { body: { ...sampleUser, email_verified: false } },
+      "GET /api/categories": { body: { items: [{ slug: "fitness", name: "Fitness", count: 0 }], next_cursor: null } },
+    });
+    renderRoutes("/marketplace/submit");
+    expect(await screen.findByRole("button", { name: "Save draft" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Submit for review" })).not.toBeInTheDocument();
+    expect(screen.getByText(/Verify your e-mail address/)).toBeInTheDocument();
   });
 });

@@ -9,23 +9,27 @@ import {
   refundPayment,
   rejectPersona,
   resolveReport,
+  listAdminPayments,
+  type AdminTransaction,
   type ModerationItem,
   type Report,
+  type RefundInput,
+  type ReportAction,
 } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { SelectField, TextArea, TextField } from "../../components/Field";
-import { ConfirmDialog, Modal } from "../../components/Modal";
-import { Alert, EmptyState, ErrorState, FormError, LoadingState } from "../../components/States";
+import { Modal } from "../../components/Modal";
+import { EmptyState, ErrorState, FormError, LoadingState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { formatDateTime } from "../../lib/format";
-import { fieldErrorsOf } from "../../lib/forms";
-import { formatPrice } from "../../lib/money";
+import { fieldErrorsOf, formLevelError } from "../../lib/forms";
+import { centsToInput, formatMoney, formatPrice, parseMoneyInput } from "../../lib/money";
 import { useTitle } from "../../lib/useTitle";
 
 const TABS = [
   ["moderation", "Moderation queue"],
   ["reports", "Reports"],
-  ["refunds", "Refunds"],
+  ["refunds", "Payments & refunds"],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -53,7 +57,7 @@ export default function AdminPage() {
         ))}
       </div>
       <div role="tabpanel" id={`admin-panel-${tab}`} aria-labelledby={`admin-tab-${tab}`} className="stack">
-        {tab === "moderation" ? <ModerationQueue /> : tab === "reports" ? <ReportsQueue /> : <RefundForm />}
+        {tab === "moderation" ? <ModerationQueue /> : tab === "reports" ? <ReportsQueue /> : <Payments />}
       </div>
     </div>
   );
@@ -142,7 +146,7 @@ function RejectDialog({ persona, onClose }: { persona: ModerationItem; onClose: 
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!reason.trim()) return setLocalError("Tell the creator what to fix.");
+    if (reason.trim().length < 3) return setLocalError("Tell the creator what to fix.");
     setLocalError(undefined);
     mutation.mutate();
   };
@@ -226,7 +230,7 @@ function ReportsQueue() {
 function ResolveDialog({ report, onClose }: { report: Report; onClose: () => void }) {
   const queryClient = useQueryClient();
   const { notify } = useToast();
-  const [action, setAction] = useState("dismiss");
+  const [action, setAction] = useState<ReportAction>("dismiss");
   const [note, setNote] = useState("");
   const mutation = useMutation({
     mutationFn: () => resolveReport(report.id, { action, note: note.trim() || undefined }),
@@ -246,10 +250,14 @@ function ResolveDialog({ report, onClose }: { report: Report; onClose: () => voi
         }}
       >
         <FormError error={mutation.error} />
-        <SelectField label="Outcome" value={action} onChange={(e) => setAction(e.target.value)}>
-          <option value="dismiss">No action needed</option>
-          <option value="remove">Content removed</option>
-          {report.target_type === "persona" ? <option value="suspend">Persona suspended</option> : null}
+        <SelectField
+          label="Outcome"
+          value={action}
+          onChange={(e) => setAction(e.target.value as ReportAction)}
+          hint={action === "take_down" ? "Every open report on the same content is closed with this one." : undefined}
+        >
+          <option value="dismiss">Dismiss: no action needed</option>
+          <option value="take_down">{report.target_type === "persona" ? "Take down: suspend the persona" : "Take down: remove the review"}</option>
         </SelectField>
         <TextArea label="Note (optional)" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
         <div className="form-actions">
@@ -265,56 +273,168 @@ function ResolveDialog({ report, onClose }: { report: Report; onClose: () => voi
   );
 }
 
-function RefundForm() {
-  const { notify } = useToast();
-  const [paymentId, setPaymentId] = useState("");
-  const [confirming, setConfirming] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
-  const mutation = useMutation({
-    mutationFn: (id: string) => refundPayment(id),
-    onSuccess: (_d, id) => {
-      setConfirming(false);
-      setDone(id);
-      setPaymentId("");
-      notify(`Payment ${id} refunded.`);
-    },
-    onError: () => setConfirming(false),
+const REFUNDABLE_STATUSES = ["completed", "partially_refunded"];
+
+function Payments() {
+  const [search, setSearch] = useState("");
+  const [statusFilter, setStatusFilter] = useState("");
+  const [refunding, setRefunding] = useState<AdminTransaction | null>(null);
+  const query = useInfiniteQuery({
+    queryKey: [...qk.adminPayments, statusFilter],
+    queryFn: ({ pageParam }) => listAdminPayments({ limit: 50, cursor: pageParam, status: statusFilter || undefined }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
+  const all = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const needle = search.trim().toLowerCase();
+  const items = needle
+    ? all.filter((t) => [t.id, t.persona_name, t.persona_id, t.buyer_id, t.stripe_session_id, t.stripe_payment_intent ?? ""].some((v) => v.toLowerCase().includes(needle)))
+    : all;
   return (
-    <section className="card" aria-labelledby="refund-heading">
-      <h2 id="refund-heading">Refund a payment</h2>
-      <p className="muted">The buyer gets their money back and the creator's earning is reversed.</p>
-      {done ? <Alert kind="success">Payment {done} was refunded.</Alert> : null}
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (paymentId.trim()) setConfirming(true);
-        }}
-        noValidate
-      >
-        <FormError error={mutation.error} />
-        <TextField label="Payment ID" value={paymentId} onChange={(e) => setPaymentId(e.target.value)} required autoComplete="off" />
+    <section className="card" aria-labelledby="payments-heading">
+      <h2 id="payments-heading">Payments</h2>
+      <p className="muted">Refunds return the buyer's money through Stripe and reverse the creator's share of the sale.</p>
+      <div className="filter-row">
+        <TextField label="Find a payment" placeholder="Payment id, persona, buyer id or Stripe id" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />
+        <SelectField label="Status" value={statusFilter} onChange={(e) => setStatusFilter(e.target.value)}>
+          <option value="">All</option>
+          <option value="completed">Paid</option>
+          <option value="partially_refunded">Partly refunded</option>
+          <option value="refunded">Refunded</option>
+          <option value="disputed">Disputed</option>
+          <option value="pending">Awaiting payment</option>
+          <option value="failed">Failed</option>
+          <option value="expired">Expired</option>
+        </SelectField>
+      </div>
+      {query.isPending ? (
+        <LoadingState label="Loading payments…" />
+      ) : query.isError ? (
+        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+      ) : items.length === 0 ? (
+        <EmptyState title="No payments found">{needle || statusFilter ? "Nothing matches these filters." : "Nobody has bought anything yet."}</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Persona</th>
+                <th scope="col" className="num">
+                  Paid
+                </th>
+                <th scope="col" className="num">
+                  Creator
+                </th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((t) => (
+                <tr key={t.id}>
+                  <td>
+                    {formatDateTime(t.created_at)}
+                    <div className="muted small" title={t.id}>
+                      #{t.id.slice(0, 8)}
+                    </div>
+                  </td>
+                  <td>
+                    <Link to={`/marketplace/${encodeURIComponent(t.persona_id)}`}>{t.persona_name || "Persona"}</Link>
+                  </td>
+                  <td className="num">
+                    {formatMoney(t.total, t.currency)}
+                    {t.refunded_amount ? <div className="muted small">{formatMoney(t.refunded_amount, t.currency)} refunded</div> : null}
+                  </td>
+                  <td className="num">{formatMoney(t.creator_revenue - t.creator_refunded, t.currency)}</td>
+                  <td>
+                    <span className={`badge badge-pay-${t.status}`}>{t.status.replace(/_/g, " ")}</span>
+                    {t.dispute ? <div className="muted small">dispute {t.dispute.status}</div> : null}
+                  </td>
+                  <td>
+                    {t.refundable > 0 && REFUNDABLE_STATUSES.includes(t.status) ? (
+                      <button type="button" className="btn btn-small btn-danger" onClick={() => setRefunding(t)} aria-label={`Refund payment ${t.id}`}>
+                        Refund
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {query.hasNextPage ? (
+            <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+              Load more
+            </button>
+          ) : null}
+        </div>
+      )}
+      {refunding ? <RefundDialog payment={refunding} onClose={() => setRefunding(null)} /> : null}
+    </section>
+  );
+}
+
+function RefundDialog({ payment, onClose }: { payment: AdminTransaction; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const { notify } = useToast();
+  const [amount, setAmount] = useState("");
+  const [reason, setReason] = useState<RefundInput["reason"] | "">("requested_by_customer");
+  const [localError, setLocalError] = useState<string | undefined>();
+  // One key per dialog: a retried click refunds once.
+  const [key] = useState(() => (typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`));
+  const mutation = useMutation({
+    mutationFn: (cents: number | undefined) => refundPayment(payment.id, { amount: cents, reason: reason || undefined }, key),
+    onSuccess: (t) => {
+      notify(`Refunded ${formatMoney(t.refunded_amount - payment.refunded_amount, t.currency)} for “${t.persona_name}”.`);
+      void queryClient.invalidateQueries({ queryKey: qk.adminPayments });
+      onClose();
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    let cents: number | undefined;
+    if (amount.trim()) {
+      const parsed = parseMoneyInput(amount, payment.currency);
+      if (parsed === null || parsed <= 0) return setLocalError("Enter an amount like 4.99, or leave it empty for a full refund.");
+      if (parsed > payment.refundable) return setLocalError(`At most ${formatMoney(payment.refundable, payment.currency)} can be refunded.`);
+      cents = parsed;
+    }
+    setLocalError(undefined);
+    mutation.mutate(cents);
+  };
+  return (
+    <Modal title={`Refund “${payment.persona_name}”`} onClose={onClose}>
+      <form onSubmit={submit} noValidate>
+        <FormError error={formLevelError(mutation.error, ["amount"])} />
+        <p>
+          The buyer paid {formatMoney(payment.total, payment.currency)}; {formatMoney(payment.refundable, payment.currency)} can still be refunded. This can't be undone.
+        </p>
+        <TextField
+          label="Amount to refund"
+          inputMode="decimal"
+          placeholder={centsToInput(payment.refundable, payment.currency)}
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          error={localError ?? fieldErrorsOf(mutation.error).amount}
+          hint="Leave empty to refund everything that's left."
+        />
+        <SelectField label="Reason" value={reason ?? ""} onChange={(e) => setReason(e.target.value as RefundInput["reason"] | "")}>
+          <option value="requested_by_customer">Requested by the buyer</option>
+          <option value="duplicate">Duplicate payment</option>
+          <option value="fraudulent">Fraudulent</option>
+          <option value="">Other</option>
+        </SelectField>
         <div className="form-actions">
-          <button type="submit" className="btn btn-danger" disabled={!paymentId.trim() || mutation.isPending}>
-            {mutation.isPending ? "Refunding…" : "Refund payment"}
+          <button type="button" className="btn btn-ghost" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-danger" disabled={mutation.isPending}>
+            {mutation.isPending ? "Refunding…" : "Refund"}
           </button>
         </div>
       </form>
-      {confirming ? (
-        <ConfirmDialog
-          title="Refund this payment?"
-          message={
-            <p>
-              Payment <strong>{paymentId.trim()}</strong> will be refunded in full. This can't be undone.
-            </p>
-          }
-          confirmLabel="Refund"
-          danger
-          busy={mutation.isPending}
-          onConfirm={() => mutation.mutate(paymentId.trim())}
-          onCancel={() => setConfirming(false)}
-        />
-      ) : null}
-    </section>
+    </Modal>
   );
 }

@@ -27,7 +27,7 @@ export default function RegisterPage() {
   const validate = () => {
     const errs: Record<string, string> = {};
     if (!/^\S+@\S+\.\S+$/.test(email.trim())) errs.email = "Enter a valid e-mail address.";
-    if (!/^[A-Za-z0-9_.-]{3,32}$/.test(username.trim())) errs.username = "3–32 letters, numbers, dots, dashes or underscores.";
+    if (!/^[A-Za-z0-9_]{3,30}$/.test(username.trim())) errs.username = "3–30 letters, numbers or underscores.";
     if (password.length < 8) errs.password = "Use at least 8 characters.";
     else if (password.length > 128) errs.password = "Use at most 128 characters.";
     setLocalErrors(errs);
@@ -71,7 +71,7 @@ export default function RegisterPage() {
             value={username}
             onChange={(e) => setUsername(e.target.value)}
             error={fe.username}
-            hint="Shown on your public creator page."
+            hint="3–30 letters, numbers or underscores. Shown on your public creator page."
           />
           <PasswordField
             label="Password"

@@ -16,16 +16,19 @@ export default function VerifyEmailPage() {
   const sent = useRef<string | null>(null);
 
   useEffect(() => {
-    if (!token || sent.current === token) return;
+    // Wait for a stored session to resume first, so the token refreshed after
+    // verifying is minted after the verification, with email_verified set.
+    if (!token || status === "loading" || sent.current === token) return;
     sent.current = token;
     setState({ kind: "verifying" });
     verifyEmail(token)
       .then(() => {
         setState({ kind: "done" });
-        void reloadUser().catch(() => undefined);
+        // The access token still says "not verified": get a fresh one.
+        void reloadUser({ newToken: true }).catch(() => undefined);
       })
       .catch((error) => setState({ kind: "error", error }));
-  }, [token, reloadUser]);
+  }, [token, reloadUser, status]);
 
   return (
     <div className="page auth-page">

@@ -1,6 +1,6 @@
 import { Link, useParams } from "react-router";
-import { useQuery } from "@tanstack/react-query";
-import { getPublicProfile, profilePersonas } from "../../api";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { getPublicProfile, isApiError, listCreatorPersonas, type PublicProfile } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
 import { Avatar } from "../../components/Avatar";
@@ -17,14 +17,40 @@ function safeHref(url: string | null | undefined): string | null {
 export default function CreatorProfilePage() {
   const { username = "" } = useParams();
   const { user, status } = useAuth();
-  const profile = useQuery({ queryKey: qk.profile(username), queryFn: () => getPublicProfile(username), enabled: status !== "loading" });
-  useTitle(profile.data ? `${profile.data.username}` : "Creator");
+  const profile = useQuery({ queryKey: qk.profile(username), queryFn: () => getPublicProfile(username), enabled: status !== "loading", retry: false });
+  // The personas come from the catalog (approved only), whatever identity says about the profile.
+  const list = useInfiniteQuery({
+    queryKey: [...qk.profile(username), "personas"],
+    queryFn: ({ pageParam }) => listCreatorPersonas(username, { limit: 24, cursor: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    enabled: !!username,
+  });
+  useTitle(username || "Creator");
 
-  if (status === "loading" || profile.isPending) return <LoadingState label="Loading profile…" />;
-  if (profile.isError) return <div className="page narrow"><ErrorState error={profile.error} onRetry={() => void profile.refetch()} /></div>;
+  if (status === "loading" || profile.isPending || list.isPending) return <LoadingState label="Loading profile…" />;
+  const personas = list.data?.pages.flatMap((pg) => pg.items) ?? [];
+  const missing = profile.isError && isApiError(profile.error) && profile.error.status === 404;
+  if (profile.isError && (!missing || personas.length === 0)) {
+    return (
+      <div className="page narrow">
+        <ErrorState title={missing ? "No such creator" : undefined} error={profile.error} onRetry={missing ? undefined : () => void profile.refetch()} />
+      </div>
+    );
+  }
 
-  const p = profile.data;
-  const personas = profilePersonas(p);
+  // Without a profile from identity, the catalog's own copy of the username is all there is.
+  const p: PublicProfile = profile.data ?? {
+    id: personas[0]?.creator.id ?? username,
+    username: personas[0]?.creator.username ?? username,
+    bio: null,
+    website: null,
+    avatar_url: null,
+    social_links: null,
+    followers_count: 0,
+    following_count: 0,
+    created_at: "",
+  };
   const website = safeHref(p.website);
   const links = Object.entries(p.social_links ?? {}).filter(([, v]) => safeHref(v));
   const isMe = user?.username === p.username;
@@ -37,11 +63,16 @@ export default function CreatorProfilePage() {
           <h1>{p.username}</h1>
           {p.bio ? <p className="profile-bio">{p.bio}</p> : null}
           <div className="profile-stats">
-            <span>
-              <strong>{pluralize(p.followers_count ?? 0, "follower")}</strong>
-            </span>
-            <span>{formatFollowing(p.following_count ?? 0)}</span>
-            <span className="muted">Joined {formatDate(p.created_at)}</span>
+            {profile.data ? (
+              <>
+                <span>
+                  <strong>{pluralize(p.followers_count ?? 0, "follower")}</strong>
+                </span>
+                <span>{formatFollowing(p.following_count ?? 0)}</span>
+                <span className="muted">Joined {formatDate(p.created_at)}</span>
+              </>
+            ) : null}
+            <span>{pluralize(personas.length, "persona")}{list.hasNextPage ? "+" : ""} on the market</span>
           </div>
           {website || links.length ? (
             <ul className="profile-links">
@@ -67,17 +98,26 @@ export default function CreatorProfilePage() {
             <Link to="/dashboard/profile" className="btn">
               Edit profile
             </Link>
-          ) : (
+          ) : profile.data ? (
             <FollowButton username={p.username} following={!!p.is_following} />
-          )}
+          ) : null}
         </div>
       </header>
       <section className="section" aria-labelledby="creator-personas">
         <h2 id="creator-personas">Personas by {p.username}</h2>
-        {personas.length === 0 ? (
+        {list.isError ? (
+          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        ) : personas.length === 0 ? (
           <EmptyState title="No published personas yet">{isMe ? "Once a persona is approved it shows up here." : "Follow to hear when they publish one."}</EmptyState>
         ) : (
-          <PersonaGrid personas={personas} />
+          <>
+            <PersonaGrid personas={personas} />
+            {list.hasNextPage ? (
+              <button type="button" className="btn" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+                {list.isFetchingNextPage ? "Loading…" : "Load more"}
+              </button>
+            ) : null}
+          </>
         )}
       </section>
     </div>

@@ -1,10 +1,12 @@
-import { useState, type FormEvent } from "react";
+import { useMemo, useRef, useState, type FormEvent } from "react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link } from "react-router";
 import {
   downloadStatement,
   errorMessage,
   getEarnings,
   listEarningTransactions,
+  listMyPersonas,
   listPayouts,
   requestPayout,
   startOnboarding,
@@ -13,26 +15,44 @@ import {
 } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
-import { BarChart } from "../../components/BarChart";
+import { BarChart, netByMonth } from "../../components/BarChart";
 import { TextField } from "../../components/Field";
 import { Alert, EmptyState, ErrorState, FormError, LoadingState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { saveBlob } from "../../lib/download";
-import { formatDate } from "../../lib/format";
+import { formatDate, formatDateTime } from "../../lib/format";
 import { fieldErrorsOf, formLevelError } from "../../lib/forms";
 import { centsToInput, formatMoney, parseMoneyInput } from "../../lib/money";
 import { useTitle } from "../../lib/useTitle";
 import { browser } from "../../lib/browser";
 
-/** The design's default minimum payout (25.00 USD) when the API doesn't say. */
-export const DEFAULT_MINIMUM_PAYOUT_CENTS = 2500;
+/** A fresh key per payout attempt: a double click or a retry is one payout, not two. */
+function newKey(): string {
+  return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
 
 export default function EarningsPage() {
   useTitle("Earnings");
-  const earnings = useQuery({ queryKey: qk.earnings, queryFn: getEarnings });
+  const [currency, setCurrency] = useState<string | undefined>(undefined);
+  const earnings = useQuery({ queryKey: [...qk.earnings, currency ?? ""], queryFn: () => getEarnings(currency) });
+  const currencies = earnings.data?.currencies ?? [];
   return (
     <div className="stack">
-      <h1>Earnings</h1>
+      <div className="page-head">
+        <h1>Earnings</h1>
+        {currencies.length > 1 ? (
+          <div className="field field-inline">
+            <label htmlFor="earnings-currency">Currency</label>
+            <select id="earnings-currency" value={earnings.data?.currency ?? ""} onChange={(e) => setCurrency(e.target.value)}>
+              {currencies.map((c) => (
+                <option key={c} value={c}>
+                  {c.toUpperCase()}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+      </div>
       {earnings.isPending ? (
         <LoadingState label="Loading earnings…" />
       ) : earnings.isError ? (
@@ -42,8 +62,8 @@ export default function EarningsPage() {
           <Balances e={earnings.data} />
           <section className="card" aria-labelledby="chart-heading">
             <h2 id="chart-heading">Monthly earnings</h2>
-            {earnings.data.by_month.length ? (
-              <BarChart data={earnings.data.by_month} currency={earnings.data.currency} />
+            {earnings.data.by_month.some((m) => m.gross || m.net) ? (
+              <BarChart data={netByMonth(earnings.data.by_month)} currency={earnings.data.currency} title="Net earnings by month" />
             ) : (
               <p className="muted">Your monthly earnings will appear here after your first sale.</p>
             )}
@@ -59,11 +79,16 @@ export default function EarningsPage() {
 }
 
 function Balances({ e }: { e: Earnings }) {
+  const pendingHint = e.next_available_at
+    ? `Next part available ${formatDate(e.next_available_at)}`
+    : e.holding_days
+      ? `Available ${e.holding_days} days after each sale`
+      : "Still in the holding period";
   const cards: [string, number, string][] = [
-    ["Pending", e.pending_cents, e.holding_days ? `Available ${e.holding_days} days after each sale` : "Still in the holding period"],
-    ["Available", e.available_cents, "Ready to pay out"],
-    ["Paid out", e.paid_cents, "Sent to your bank"],
-    ["Lifetime", e.lifetime_cents, "Your share of all sales"],
+    ["Pending", e.pending, pendingHint],
+    ["Available", e.available, e.in_flight ? `${formatMoney(e.in_flight, e.currency)} on its way to you` : "Ready to pay out"],
+    ["Paid out", e.paid, "Sent to your Stripe account"],
+    ["Lifetime", e.lifetime, "Your share of all sales"],
   ];
   return (
     <div className="stats" role="list" aria-label="Balances">
@@ -82,11 +107,11 @@ function PayoutPanel({ e }: { e: Earnings }) {
   const queryClient = useQueryClient();
   const { notify } = useToast();
   const { user } = useAuth();
-  const minimum = e.minimum_payout_cents ?? DEFAULT_MINIMUM_PAYOUT_CENTS;
+  const minimum = e.minimum_payout;
   const [amount, setAmount] = useState("");
   const [localError, setLocalError] = useState<string | undefined>();
-  const needsOnboarding = e.payouts_enabled === false || e.payout_blockers.some((b) => /onboard|connect|account/i.test(b.code));
-  const belowMinimum = e.available_cents < minimum;
+  const attempt = useRef<string>(newKey());
+  const needsOnboarding = !e.onboarded;
 
   const onboarding = useMutation({
     mutationFn: startOnboarding,
@@ -95,9 +120,10 @@ function PayoutPanel({ e }: { e: Earnings }) {
   });
 
   const payout = useMutation({
-    mutationFn: (cents: number | undefined) => requestPayout(cents),
+    mutationFn: (cents: number | undefined) => requestPayout(cents, e.currency, attempt.current),
     onSuccess: (p) => {
-      notify(`Payout of ${formatMoney(p?.amount_cents ?? 0, p?.currency ?? e.currency)} requested.`);
+      attempt.current = newKey();
+      notify(p.status === "failed" ? `Stripe refused the payout: ${p.reason ?? "unknown reason"}. The money is back in your balance.` : `Payout of ${formatMoney(p.amount, p.currency)} requested.`, p.status === "failed" ? "error" : undefined);
       setAmount("");
       void queryClient.invalidateQueries({ queryKey: qk.earnings });
       void queryClient.invalidateQueries({ queryKey: qk.payouts });
@@ -112,7 +138,7 @@ function PayoutPanel({ e }: { e: Earnings }) {
       const parsed = parseMoneyInput(amount, e.currency);
       if (parsed === null) return setLocalError("Enter an amount like 40.00.");
       if (parsed < minimum) return setLocalError(`The minimum payout is ${formatMoney(minimum, e.currency)}.`);
-      if (parsed > e.available_cents) return setLocalError(`You can pay out at most ${formatMoney(e.available_cents, e.currency)}.`);
+      if (parsed > e.available) return setLocalError(`You can pay out at most ${formatMoney(e.available, e.currency)}.`);
       cents = parsed;
     }
     setLocalError(undefined);
@@ -120,7 +146,7 @@ function PayoutPanel({ e }: { e: Earnings }) {
   };
 
   const fe = fieldErrorsOf(payout.error);
-  const blocked = e.payout_blockers.length > 0 || belowMinimum;
+  const blocked = !e.can_request_payout;
   return (
     <section className="card" aria-labelledby="payout-heading">
       <h2 id="payout-heading">Get paid</h2>
@@ -129,18 +155,14 @@ function PayoutPanel({ e }: { e: Earnings }) {
         {e.holding_days ? `, and earnings become available ${e.holding_days} days after each sale so refunds can be handled` : ""}.
       </p>
       {e.payout_blockers.length ? (
-        <div className="alert alert-warning" role="status">
-          <strong>You can't request a payout yet:</strong>
+        <div className={`alert ${blocked ? "alert-warning" : "alert-info"}`} role="status">
+          {blocked ? <strong>You can't request a payout yet:</strong> : null}
           <ul>
             {e.payout_blockers.map((b) => (
               <li key={b.code || b.message}>{b.message}</li>
             ))}
           </ul>
         </div>
-      ) : belowMinimum ? (
-        <Alert>
-          You have {formatMoney(e.available_cents, e.currency)} available. You can request a payout once it reaches {formatMoney(minimum, e.currency)}.
-        </Alert>
       ) : null}
       {!user?.email_verified ? <Alert kind="warning">Verify your e-mail address to receive payouts.</Alert> : null}
       <div className="payout-actions">
@@ -153,11 +175,11 @@ function PayoutPanel({ e }: { e: Earnings }) {
         <TextField
           label="Payout amount"
           inputMode="decimal"
-          placeholder={centsToInput(e.available_cents, e.currency)}
+          placeholder={centsToInput(e.available, e.currency)}
           value={amount}
           onChange={(ev) => setAmount(ev.target.value)}
           error={localError ?? fe.amount}
-          hint={`Leave empty to pay out everything available (${formatMoney(e.available_cents, e.currency)}).`}
+          hint={`Leave empty to pay out everything available (${formatMoney(e.available, e.currency)}).`}
           disabled={blocked}
         />
         <button type="submit" className="btn btn-primary" disabled={blocked || payout.isPending}>
@@ -176,6 +198,9 @@ function Transactions() {
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
   const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  // The ledger knows persona ids only; the creator's own list gives the names.
+  const mine = useQuery({ queryKey: [...qk.myPersonas, "names"], queryFn: () => listMyPersonas({ limit: 100 }), enabled: items.some((t) => t.persona_id) });
+  const names = useMemo(() => new Map((mine.data?.items ?? []).map((p) => [p.id, p.name])), [mine.data]);
   return (
     <section className="card" aria-labelledby="tx-heading">
       <h2 id="tx-heading">Transactions</h2>
@@ -191,7 +216,7 @@ function Transactions() {
             <thead>
               <tr>
                 <th scope="col">Date</th>
-                <th scope="col">Type</th>
+                <th scope="col">What</th>
                 <th scope="col">Persona</th>
                 <th scope="col" className="num">
                   Sale
@@ -210,13 +235,15 @@ function Transactions() {
                 <tr key={t.id}>
                   <td>{formatDate(t.created_at)}</td>
                   <td>
-                    <span className={`badge badge-tx-${t.type}`}>{t.type}</span>
+                    <span className={`badge badge-tx-${t.type}`} title={t.reason ?? undefined}>
+                      {t.description}
+                    </span>
                   </td>
-                  <td>{t.persona_name ?? "—"}</td>
-                  <td className="num">{t.gross_cents != null ? formatMoney(t.gross_cents, t.currency) : "—"}</td>
-                  <td className="num">{t.fee_cents != null ? formatMoney(t.fee_cents, t.currency) : "—"}</td>
-                  <td className={`num ${t.amount_cents < 0 ? "negative" : ""}`}>{formatMoney(t.amount_cents, t.currency)}</td>
-                  <td>{t.available_at ? formatDate(t.available_at) : "—"}</td>
+                  <td>{t.persona_id ? <Link to={`/marketplace/${encodeURIComponent(t.persona_id)}`}>{names.get(t.persona_id) ?? "View persona"}</Link> : "—"}</td>
+                  <td className="num">{t.gross ? formatMoney(t.gross, t.currency) : "—"}</td>
+                  <td className="num">{t.fee ? formatMoney(-t.fee, t.currency) : "—"}</td>
+                  <td className={`num ${t.amount < 0 ? "negative" : ""}`}>{formatMoney(t.amount, t.currency)}</td>
+                  <td>{t.type === "sale" && t.available_at ? (t.status === "pending" ? `From ${formatDate(t.available_at)}` : "Available") : "—"}</td>
                 </tr>
               ))}
             </tbody>
@@ -266,11 +293,11 @@ function PayoutHistory() {
               {items.map((p) => (
                 <tr key={p.id}>
                   <td>{formatDate(p.created_at)}</td>
-                  <td className="num">{formatMoney(p.amount_cents, p.currency)}</td>
+                  <td className="num">{formatMoney(p.amount, p.currency)}</td>
                   <td>
-                    <span className={`badge badge-payout-${p.status}`}>{p.status.replace(/_/g, " ")}</span>
+                    <span className={`badge badge-payout-${p.status}`}>{p.status === "requested" ? "on its way" : p.status}</span>
                   </td>
-                  <td>{p.reason ?? (p.paid_at ? `Paid ${formatDate(p.paid_at)}` : "—")}</td>
+                  <td>{p.reason ?? (p.settled_at ? `Paid ${formatDateTime(p.settled_at)}` : "—")}</td>
                 </tr>
               ))}
             </tbody>

@@ -18,6 +18,8 @@ function intentsFor(p: Persona): FormIntent[] {
     case "draft":
     case "rejected":
       return ["draft", "pending"];
+    case "suspended":
+      return ["save", "pending"];
     default:
       return ["save"];
   }
@@ -78,14 +80,20 @@ function EditPersona({ persona, categories }: { persona: Persona; categories: Ca
           <h1>Edit “{persona.name}”</h1>
           <PersonaStatus status={persona.status} reason={persona.rejection_reason} />
         </div>
-        {persona.status === "approved" ? (
-          <Link className="btn" to={`/marketplace/${encodeURIComponent(persona.id)}`}>
-            View in marketplace
-          </Link>
-        ) : null}
+        <Link className="btn" to={`/marketplace/${encodeURIComponent(persona.id)}`}>
+          {persona.status === "approved" ? "View in marketplace" : "Preview its page"}
+        </Link>
       </div>
       {persona.status === "pending" ? <Alert>This persona is waiting for review. You can still fix details while you wait.</Alert> : null}
       {persona.status === "rejected" ? <Alert kind="warning">Fix what the moderator pointed out, then submit it for review again.</Alert> : null}
+      {persona.status === "suspended" ? (
+        <Alert kind="warning">
+          A moderator took this persona off the market{persona.suspension_reason ? `: ${persona.suspension_reason}` : "."} Fix it, then submit it for review again.
+        </Alert>
+      ) : null}
+      {(persona.status === "draft" || persona.status === "rejected") && !persona.latest_version ? (
+        <Alert>Publish a first version with your files below before submitting for review.</Alert>
+      ) : null}
       <div className="card">
         <PersonaForm
           key={persona.updated_at}

@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { deletePersona, errorMessage, listMyPersonas, type Persona, type PersonaStatus as Status } from "../../api";
+import { deletePersona, errorMessage, listMyPersonas, submitPersona, type Persona, type PersonaStatus as Status } from "../../api";
+import { useAuth } from "../../auth/AuthContext";
 import { qk } from "../../api/queryKeys";
 import { ConfirmDialog } from "../../components/Modal";
 import { Stars } from "../../components/Stars";
@@ -35,6 +36,18 @@ export default function MyPersonasPage() {
     },
     onError: (e) => notify(errorMessage(e), "error"),
   });
+
+  const { user } = useAuth();
+  const submit = useMutation({
+    mutationFn: (p: Persona) => submitPersona(p.id),
+    onSuccess: (_d, p) => {
+      notify(`${p.name} was sent for review.`);
+      void queryClient.invalidateQueries({ queryKey: qk.myPersonas });
+      void queryClient.invalidateQueries({ queryKey: qk.persona(p.id) });
+    },
+    onError: (e) => notify(errorMessage(e), "error"),
+  });
+  const submittable = (p: Persona) => (p.status === "draft" || p.status === "rejected" || p.status === "suspended") && !!p.latest_version && !!user?.email_verified;
 
   const all = query.data?.pages.flatMap((p) => p.items) ?? [];
   const items = statusFilter ? all.filter((p) => p.status === statusFilter) : all;
@@ -94,6 +107,17 @@ export default function MyPersonasPage() {
                   </div>
                 </div>
                 <div className="row-actions">
+                  {submittable(p) ? (
+                    <button
+                      type="button"
+                      className="btn btn-small btn-primary"
+                      onClick={() => submit.mutate(p)}
+                      disabled={submit.isPending && submit.variables?.id === p.id}
+                      aria-label={`Submit ${p.name} for review`}
+                    >
+                      Submit for review
+                    </button>
+                  ) : null}
                   <Link className="btn btn-small" to={`/dashboard/personas/${encodeURIComponent(p.id)}/edit`} aria-label={`Edit ${p.name}`}>
                     Edit
                   </Link>

@@ -14,7 +14,7 @@ export default function OverviewPage() {
   const { user } = useAuth();
   const personas = useQuery({ queryKey: [...qk.myPersonas, "overview"], queryFn: () => listMyPersonas({ limit: 100 }) });
   const purchases = useQuery({ queryKey: [...qk.myPurchases, "overview"], queryFn: () => listMyPurchases({ limit: 100 }) });
-  const earnings = useQuery({ queryKey: qk.earnings, queryFn: getEarnings, retry: false });
+  const earnings = useQuery({ queryKey: qk.earnings, queryFn: () => getEarnings(), retry: false });
 
   const mine = personas.data?.items ?? [];
   const more = personas.data?.next_cursor ? "+" : "";
@@ -45,8 +45,8 @@ export default function OverviewPage() {
           <Stat label="Average rating" value={formatRating(avgRating)} hint={`${ratingCount} rating${ratingCount === 1 ? "" : "s"}`} />
           <Stat
             label="Available to pay out"
-            value={earnings.data ? formatMoney(earnings.data.available_cents, earnings.data.currency) : earnings.isPending ? "…" : "—"}
-            hint={earnings.data ? `${formatMoney(earnings.data.lifetime_cents, earnings.data.currency)} lifetime` : "Earnings unavailable"}
+            value={earnings.data ? formatMoney(earnings.data.available, earnings.data.currency) : earnings.isPending ? "…" : "—"}
+            hint={earnings.data ? `${formatMoney(earnings.data.lifetime, earnings.data.currency)} lifetime` : "Earnings unavailable"}
           />
           <Stat label="Library" value={purchases.data ? `${purchases.data.items.length}${purchases.data.next_cursor ? "+" : ""}` : "…"} hint="Personas you own" />
         </div>

@@ -64,7 +64,7 @@ function ProfileForm({ user }: { user: User }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const errs: Record<string, string> = {};
-    if (!/^[A-Za-z0-9_.-]{3,32}$/.test(username.trim())) errs.username = "3–32 letters, numbers, dots, dashes or underscores.";
+    if (!/^[A-Za-z0-9_]{3,30}$/.test(username.trim())) errs.username = "3–30 letters, numbers or underscores.";
     if (!/^\S+@\S+\.\S+$/.test(email.trim())) errs.email = "Enter a valid e-mail address.";
     if (website.trim() && !isUrl(website.trim())) errs.website = "Enter a full address starting with https://";
     if (avatarUrl.trim() && !isUrl(avatarUrl.trim())) errs.avatar_url = "Enter a full image address starting with https://";

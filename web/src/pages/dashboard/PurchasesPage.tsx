@@ -5,6 +5,22 @@ import { qk } from "../../api/queryKeys";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { formatDate } from "../../lib/format";
 import { formatMoney, formatPrice } from "../../lib/money";
+
+const PAYMENT_STATUS: Record<string, string> = {
+  pending: "awaiting payment",
+  processing: "processing",
+  completed: "paid",
+  partially_refunded: "partly refunded",
+  refunded: "refunded",
+  disputed: "disputed",
+  charged_back: "charged back",
+  failed: "failed",
+  expired: "expired",
+};
+
+export function paymentStatusLabel(status: string): string {
+  return PAYMENT_STATUS[status] ?? status.replace(/_/g, " ");
+}
 import { usePersonaDownload } from "../../lib/useDownload";
 import { useTitle } from "../../lib/useTitle";
 
@@ -49,7 +65,7 @@ function Library() {
       ) : (
         <>
           <ul className="row-list" aria-label="Owned personas">
-            {items.map(({ persona, acquired_at, price_cents, currency }) => (
+            {items.map(({ persona, acquired_at, price_cents, currency, source }) => (
               <li key={persona.id} className="card row-item">
                 <div className="row-main">
                   <h3 className="row-title">
@@ -57,7 +73,7 @@ function Library() {
                   </h3>
                   <div className="row-meta muted">
                     <span>by {persona.creator?.username ?? "unknown"}</span>
-                    <span>{formatPrice(price_cents, currency)}</span>
+                    <span>{source === "free" || !price_cents ? "Free" : formatPrice(price_cents, currency ?? persona.currency)}</span>
                     <span>Added {formatDate(acquired_at)}</span>
                     {persona.latest_version ? <span>Latest v{persona.latest_version}</span> : null}
                   </div>
@@ -123,19 +139,30 @@ function Receipts() {
                 <tr key={p.id}>
                   <td>{formatDate(p.created_at)}</td>
                   <td>
-                    <Link to={`/marketplace/${encodeURIComponent(p.persona_id)}`}>{p.persona_name ?? "Persona"}</Link>
+                    <Link to={`/marketplace/${encodeURIComponent(p.persona_id)}`}>{p.persona_name || "Persona"}</Link>
                   </td>
-                  <td className="num">{formatMoney(p.amount_cents, p.currency)}</td>
-                  <td>
-                    <span className={`badge badge-pay-${p.status}`}>{p.status}</span>
+                  <td className="num">
+                    {formatMoney(p.total, p.currency)}
+                    {p.tax ? <div className="muted small">incl. {formatMoney(p.tax, p.currency)} tax</div> : null}
+                    {p.refunded_amount ? <div className="muted small">{formatMoney(p.refunded_amount, p.currency)} refunded</div> : null}
                   </td>
                   <td>
-                    {p.receipt_url ? (
-                      <a href={p.receipt_url} target="_blank" rel="noopener noreferrer">
-                        View receipt
-                      </a>
+                    <span className={`badge badge-pay-${p.status}`}>{paymentStatusLabel(p.status)}</span>
+                  </td>
+                  <td>
+                    {p.receipt ? (
+                      p.receipt.stripe_receipt_url ? (
+                        <a href={p.receipt.stripe_receipt_url} target="_blank" rel="noopener noreferrer">
+                          Receipt {p.receipt.number}
+                        </a>
+                      ) : (
+                        <span className="small">
+                          {p.receipt.number}
+                          {p.receipt.payment_method ? <span className="muted"> · {p.receipt.payment_method}</span> : null}
+                        </span>
+                      )
                     ) : (
-                      <span className="muted small">#{p.id.slice(0, 8)}</span>
+                      <span className="muted small">—</span>
                     )}
                   </td>
                 </tr>

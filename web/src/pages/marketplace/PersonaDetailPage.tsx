@@ -73,7 +73,7 @@ export default function PersonaDetailPage() {
           <PersonaActions persona={p} />
         </div>
         <div className="detail-main">
-          <CreatorCard username={p.creator?.username} avatarUrl={p.creator?.avatar_url} />
+          <CreatorCard username={p.creator?.username ?? undefined} />
 
           <section className="section" aria-labelledby="about-heading">
             <h2 id="about-heading">About this persona</h2>
@@ -89,16 +89,18 @@ export default function PersonaDetailPage() {
   );
 }
 
-function CreatorCard({ username, avatarUrl }: { username?: string; avatarUrl?: string | null }) {
+function CreatorCard({ username }: { username?: string }) {
+  // The public profile adds the avatar, follower count and follow button when identity serves it.
   const profile = useQuery({
     queryKey: qk.profile(username ?? ""),
     queryFn: () => getPublicProfile(username!),
     enabled: !!username,
+    retry: false,
   });
   if (!username) return null;
   return (
     <div className="card creator-card">
-      <Avatar name={username} url={profile.data?.avatar_url ?? avatarUrl} size={48} />
+      <Avatar name={username} url={profile.data?.avatar_url ?? null} size={48} />
       <div className="creator-card-body">
         <div className="muted small">Created by</div>
         <Link to={`/creators/${encodeURIComponent(username)}`} className="creator-name">

@@ -3,8 +3,9 @@ import { Link, useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { createPersona, type PersonaInput } from "../../api";
 import { qk } from "../../api/queryKeys";
+import { useAuth } from "../../auth/AuthContext";
 import { PersonaForm, type FormIntent } from "../../components/PersonaForm";
-import { ErrorState, LoadingState } from "../../components/States";
+import { Alert, ErrorState, LoadingState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { useCategories } from "../../lib/useCatalog";
 import { useTitle } from "../../lib/useTitle";
@@ -12,6 +13,9 @@ import { useTitle } from "../../lib/useTitle";
 export default function SubmitPersonaPage() {
   useTitle("Sell a persona");
   const categories = useCategories();
+  const { user } = useAuth();
+  // Catalog refuses to queue a persona from an unverified address (and then saves nothing).
+  const verified = !!user?.email_verified;
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { notify } = useToast();
@@ -48,13 +52,18 @@ export default function SubmitPersonaPage() {
       </nav>
       <h1>Sell a persona</h1>
       <p className="muted">Fill in the details, add your files, then save a draft or submit it for review. Reviews usually take a day or two.</p>
+      {!verified ? (
+        <Alert kind="warning">
+          Verify your e-mail address (use the link we sent you) before submitting for review. You can save a draft now and submit it later.
+        </Alert>
+      ) : null}
       {categories.isPending ? (
         <LoadingState />
       ) : (
         <>
           {categories.isError ? <ErrorState title="Couldn't load categories" error={categories.error} onRetry={() => void categories.refetch()} /> : null}
           <div className="card">
-            <PersonaForm categories={categories.data ?? []} withFiles intents={["draft", "pending"]} busy={busy} progress={progress} error={error} onSubmit={onSubmit} />
+            <PersonaForm categories={categories.data ?? []} withFiles intents={verified ? ["draft", "pending"] : ["draft"]} busy={busy} progress={progress} error={error} onSubmit={onSubmit} />
             {busy ? (
               <button type="button" className="btn btn-ghost" onClick={() => abort.current?.abort()}>
                 Cancel upload

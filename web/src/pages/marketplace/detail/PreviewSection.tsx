@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { getPreview, isApiError } from "../../../api";
 import { qk } from "../../../api/queryKeys";
 import { ErrorState, LoadingState } from "../../../components/States";
+import { formatBytes } from "../../../lib/format";
 
 export function PreviewSection({ personaId }: { personaId: string }) {
   const preview = useQuery({ queryKey: qk.preview(personaId), queryFn: () => getPreview(personaId) });
@@ -45,7 +46,11 @@ export function PreviewSection({ personaId }: { personaId: string }) {
           </div>
           {preview.data.files.map((f, i) => (
             <div key={f.path} role="tabpanel" id={`preview-panel-${i}`} aria-labelledby={`preview-tab-${i}`} hidden={i !== active}>
-              <pre className="preview-file">{f.content}</pre>
+              {f.content === null ? (
+                <p className="muted">{f.content_type.startsWith("image/") ? "An image" : "A file"} ({formatBytes(f.size)}) — it comes with the download.</p>
+              ) : (
+                <pre className="preview-file">{f.content}</pre>
+              )}
               {f.truncated ? <p className="hint">Preview shortened — the full file comes with the download.</p> : null}
             </div>
           ))}

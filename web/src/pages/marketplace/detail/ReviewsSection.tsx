@@ -194,8 +194,8 @@ function ReviewItem({ review, persona, isCreator }: { review: Review; persona: P
 
   const helpful = useMutation({
     mutationFn: () => markReviewHelpful(review.id),
-    onSuccess: () => {
-      setVoted(true);
+    onSuccess: (r) => {
+      setVoted(r.voted_helpful);
       void queryClient.invalidateQueries({ queryKey: qk.reviews(persona.id) });
     },
     onError: (e) => notify(errorMessage(e), "error"),
@@ -214,7 +214,7 @@ function ReviewItem({ review, persona, isCreator }: { review: Review; persona: P
   return (
     <li className="review">
       <div className="review-head">
-        <Avatar name={review.author?.username ?? "?"} url={review.author?.avatar_url} size={36} />
+        <Avatar name={review.author?.username ?? "?"} url={null} size={36} />
         <div>
           <div className="review-author">
             <Link to={`/creators/${encodeURIComponent(review.author?.username ?? "")}`}>{review.author?.username ?? "Someone"}</Link>
