@@ -3,6 +3,7 @@ same counters shared through Redis."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 import time
@@ -33,6 +34,16 @@ async def test_the_11th_failed_login_in_a_minute_for_one_account_is_refused(gate
         # other accounts are not affected
         assert (await _login(gw.client, "someone@example.com", "right")).status_code == 200
         assert (await _login(gw.client, "someone@example.com", "wrong")).status_code == 401
+
+
+async def test_a_burst_of_parallel_guesses_gets_no_more_than_ten_tries(gateway):
+    async with gateway() as gw:
+        results = await asyncio.gather(
+            *(_login(gw.client, "burst@example.com", f"guess-{i}") for i in range(25))
+        )
+        codes = sorted(r.status_code for r in results)
+        assert codes == [401] * 10 + [429] * 15
+        assert len(gw.echo.seen) == 10
 
 
 async def test_successful_logins_do_not_count_against_the_account(gateway):

@@ -89,8 +89,6 @@ async def proxy(request: Request) -> Response:
     if kind is not None and path.rstrip("/") in ACCOUNT_ROUTES:
         body = await read_small_body(request, state.settings.auth_body_max_bytes)
         account = account_of(body)
-        if account is not None:
-            await limits.check_account(kind, account)
     headers = upstream_request_headers(
         request.scope["headers"],
         client_ip=client_ip,
@@ -99,14 +97,20 @@ async def proxy(request: Request) -> Response:
     )
     started = time.perf_counter()
     upstreams: Upstreams = state.upstreams
-    try:
-        upstream = await upstreams.open(service, request, headers, body)
-    except ClientGone:
-        log.info("client went away during the upload", upstream=service, path=path)
-        return Response(status_code=400)
-    status = upstream.status_code
-    if kind == "login" and account is not None and status == 401:
-        await limits.record_login_failure(account)
+    # One login per account at a time here, so a burst of parallel guesses cannot all pass the
+    # check before the first failure is counted.
+    serial = limits.login_turn(account) if kind == "login" and account else contextlib.nullcontext()
+    async with serial:
+        if kind is not None and account is not None:
+            await limits.check_account(kind, account)
+        try:
+            upstream = await upstreams.open(service, request, headers, body)
+        except ClientGone:
+            log.info("client went away during the upload", upstream=service, path=path)
+            return Response(status_code=400)
+        status = upstream.status_code
+        if kind == "login" and account is not None and status == 401:
+            await limits.record_login_failure(account)
     if (
         request.method == "POST"
         and path.rstrip("/") == "/api/auth/logout"

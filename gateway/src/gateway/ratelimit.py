@@ -15,10 +15,14 @@ open, logged): an outage of the counter store must not lock every user out.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import math
 import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from limits import RateLimitItem, parse
@@ -77,8 +81,15 @@ def storage_for(uri: str) -> Storage:
     return storage
 
 
+@dataclass
+class _Turn:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiting: int = 0
+
+
 class AuthRateLimits:
     def __init__(self, settings: GatewaySettings) -> None:
+        self._turns: dict[str, _Turn] = {}
         self.storage = storage_for(settings.rate_limit_storage)
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.per_ip: dict[str, RateLimitItem] = {
@@ -137,6 +148,19 @@ class AuthRateLimits:
             log.error("rate-limit storage failed; letting the request through", error=repr(exc))
             return
         raise problem
+
+    @contextlib.asynccontextmanager
+    async def login_turn(self, account: str) -> AsyncIterator[None]:
+        """Logins for one account go one at a time through this gateway (check, forward, count)."""
+        turn = self._turns.setdefault(account, _Turn())
+        turn.waiting += 1
+        try:
+            async with turn.lock:
+                yield
+        finally:
+            turn.waiting -= 1
+            if turn.waiting == 0:
+                del self._turns[account]
 
     async def record_login_failure(self, account: str) -> None:
         try:
