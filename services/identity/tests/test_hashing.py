@@ -73,3 +73,13 @@ async def test_hashes_are_argon2id_with_the_configured_cost(client: Client) -> N
     assert stored.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
     assert PASSWORD not in stored
     assert PasswordHasher().verify(stored, PASSWORD)
+
+
+async def test_hashes_with_other_parameters_are_upgraded_at_login(client: Client) -> None:
+    user = await client.register("dave")
+    old = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1).hash(PASSWORD)
+    await client.svc.pool.execute("UPDATE credentials SET password_hash = $1", old)
+    await client.login(user["email"])
+    stored = await client.svc.pool.fetchval("SELECT password_hash FROM credentials")
+    assert stored != old and stored.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
+    await client.login(user["email"])

@@ -111,9 +111,9 @@ async def ensure_key(pool: asyncpg.Pool, settings: IdentitySettings) -> None:
             return
         if settings.is_production:
             raise KeyConfigError("APP_ENV=production requires IDENTITY_JWT_PRIVATE_KEY (PEM)")
-        usable = await conn.fetchval(
-            "SELECT 1 FROM signing_keys WHERE private_pem IS NOT NULL AND activates_at <= now()"
-        )
+        # Any database-held key will do (a rotated one only waits to activate). Not compared
+        # with now(): that is this transaction's start, before a replica we waited for inserted.
+        usable = await conn.fetchval("SELECT 1 FROM signing_keys WHERE private_pem IS NOT NULL")
         if not usable:
             pem = generate_pem()
             await _insert(conn, pem, public_jwk(load_private_key(pem)), now())
