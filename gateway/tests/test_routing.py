@@ -18,6 +18,8 @@ from gateway.routing import ROUTES, Rule, is_suspicious, service_for
         ("/api/users/me/profile", "identity"),
         ("/api/users/alice", "identity"),
         ("/api/users/alice/follow", "identity"),
+        ("/api/users/alice/personas", "catalog"),
+        ("/api/users/alice/followers", "identity"),
         ("/api/users/me/personasx", "identity"),
         ("/api/admin/users/42/roles", "identity"),
         ("/api/admin/payments/7/refund", "billing"),

@@ -53,6 +53,7 @@ ROUTES: tuple[Rule, ...] = (
     # what a user owns and bought lives with the personas
     Rule("/api/users/me/personas/**", "catalog"),
     Rule("/api/users/me/purchases/**", "catalog"),
+    Rule("/api/users/{username}/personas", "catalog"),
     Rule("/api/users/**", "identity"),
     Rule("/api/admin/users/**", "identity"),
     Rule("/api/admin/payments/**", "billing"),
