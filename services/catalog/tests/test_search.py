@@ -148,6 +148,15 @@ async def test_a_text_query_combines_with_every_filter(market):
         i: (r["name"] + r["short_description"] + r["description"]).lower() for i, r in by_id.items()
     }
     assert hits == {i for i, t in text.items() if "voice" in t}
+    # Relevance order pages through the same matches, each once, across its tiers: names
+    # ("Tech Reviewer") before tags and descriptions ("reviews").
+    for word, stem in (("voice", "voice"), ("reviews", "review")):
+        everything = await walk(env, {"q": word, "sort": "downloads"})
+        by_relevance = await walk(env, {"q": word}, limit=30)
+        assert len(by_relevance) == len(set(by_relevance)) and set(by_relevance) == set(everything)
+        named = [i for i in by_relevance if stem in by_id[i]["name"].lower()]
+        assert by_relevance[: len(named)] == named
+    assert named and len(named) < len(by_relevance)
     for n in (1, 2, 3):
         for combo in itertools.combinations(list(values), n):
             f = {k: values[k] for k in combo}
