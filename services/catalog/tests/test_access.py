@@ -111,3 +111,31 @@ async def test_admin_routes_need_the_admin_role(catalog):
         assert r.json()["code"] == "role_required"
     detail = (await env.http.get(f"/api/personas/{persona['id']}", headers=h)).json()
     assert detail["status"] == "pending"
+
+
+async def test_usernames_follow_identitys_profile_updates(catalog):
+    from shared.contracts.identity import ProfileUpdated
+
+    env = catalog
+    creator = await env.user("oldname")
+    persona = await env.approved(creator)
+    await env.publish(
+        "identity.ProfileUpdated", ProfileUpdated(user_id=creator, changes={"bio": "hi"})
+    )
+    await env.publish(
+        "identity.ProfileUpdated", ProfileUpdated(user_id=creator, changes={"username": "newname"})
+    )
+    await env.wait_until(
+        lambda: env.fetchval("SELECT username = 'newname' FROM users WHERE id = $1", creator)
+    )
+    detail = (await env.http.get(f"/api/personas/{persona['id']}")).json()
+    assert detail["creator"] == {"id": creator, "username": "newname"}
+    by_new = (await env.http.get("/api/personas", params={"creator": "NewName"})).json()
+    assert [p["id"] for p in by_new["items"]] == [persona["id"]]
+    assert (await env.http.get("/api/personas", params={"creator": "oldname"})).json()[
+        "items"
+    ] == []
+    assert (await env.http.get("/api/users/newname/personas")).json()["items"][0]["id"] == persona[
+        "id"
+    ]
+    assert (await env.http.get("/api/users/oldname/personas")).status_code == 404
