@@ -1,0 +1,94 @@
+"""Browser-test plumbing: a current `web/dist`, Debian's Chromium driven by Playwright, and
+screenshots of each page at desktop and phone width."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from playwright.async_api import Browser, Page, async_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+DIST_INDEX = WEB / "dist" / "index.html"
+SCREENSHOTS = WEB / "test-results"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 812}
+
+
+def _newest_source() -> float:
+    sources = [WEB / "index.html", WEB / "package-lock.json", WEB / "vite.config.ts"]
+    sources += [p for p in (WEB / "src").rglob("*") if p.is_file() and ".test." not in p.name]
+    sources += [p for p in (WEB / "public").rglob("*") if p.is_file()]
+    return max(p.stat().st_mtime for p in sources if p.exists())
+
+
+def ensure_web_build() -> None:
+    """The gateway serves `web/dist`: build it when it is missing or older than the sources, so
+    the browser tests never run against a stale UI."""
+    if DIST_INDEX.exists() and DIST_INDEX.stat().st_mtime >= _newest_source():
+        return
+    npm = shutil.which("npm")
+    if npm is None or not (WEB / "node_modules").exists():
+        raise RuntimeError(
+            "web/dist is missing or stale and cannot be built here: run `make setup` "
+            "(or `cd web && npm ci && npm run build`)"
+        )
+    result = subprocess.run(
+        [npm, "run", "build", "--silent"], cwd=WEB, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"`npm run build` failed:\n{result.stdout}\n{result.stderr}")
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    """Debian's Chromium (never a downloaded browser), headless."""
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError("Chromium is not installed: `apt-get install -y chromium`")
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+class Screenshots:
+    """Full-page screenshots of the page as it is now, at desktop and at phone width."""
+
+    def __init__(self, folder: Path = SCREENSHOTS) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.png"):
+            old.unlink()
+        self.count = 0
+        self.taken: list[Path] = []
+
+    async def __call__(self, page: Page, name: str) -> None:
+        self.count += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        before = page.viewport_size or DESKTOP
+        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            await page.set_viewport_size(size)
+            # Let layout settle at the new width (fonts, wrapped text) before the capture.
+            await page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r(null)))")
+            path = self.folder / f"{self.count:02d}-{slug}-{label}.png"
+            await page.screenshot(path=str(path), full_page=True, animations="disabled")
+            self.taken.append(path)
+        await page.set_viewport_size(before)

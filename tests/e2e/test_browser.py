@@ -1,0 +1,292 @@
+"""The product as a person uses it: Chromium (Debian's, through Playwright) on the built web UI,
+served by the gateway in front of every real service, the real SMTP sink and the Stripe emulator.
+
+One story, in order: a creator signs up in the browser, verifies the e-mail from the link in the
+message, uploads a persona (drop zone and file picker, upload progress) and submits it; an admin
+approves it in /admin; a buyer finds it by search, pays on the emulator's hosted Checkout page,
+comes back to /checkout/success, downloads the zip and reviews it; the creator sees the sale
+(70%, still pending) in /dashboard/earnings. Every main page is captured at desktop and phone
+width into web/test-results/.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import zipfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Locator, Page, expect
+from shared.testing.servers import message_text
+
+# Test modules are imported by path (pytest's importlib mode): make the helper beside it importable.
+sys.path.insert(0, str(Path(__file__).parent))
+from browser_support import DESKTOP, Screenshots, chromium, ensure_web_build
+
+PASSWORD = "blue-river-42-Piano"
+PERSONA = "Witty Travel Vlogger"
+PRICE = "9.99"  # -> 999 cents; the creator's 70% share is 699
+SAMPLE_TEXT = "Day 3 in Lisbon: the trams are late, the pastries are not."
+
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def web_build() -> None:
+    ensure_web_build()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as b:
+        yield b
+
+
+# Uncaught exceptions in the page, per page: a story that "passes" with a crashing page does not.
+PAGE_ERRORS: dict[Page, list[str]] = {}
+
+
+async def new_page(browser: Browser, stack: Any) -> tuple[BrowserContext, Page]:
+    context = await browser.new_context(viewport=DESKTOP, base_url=stack.url, locale="en-US")
+    context.set_default_timeout(15_000)
+    page = await context.new_page()
+    errors = PAGE_ERRORS.setdefault(page, [])
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page
+
+
+def field(page: Page, label: str) -> Locator:
+    """A form control by its label, as people read it (a required field's label ends in " *")."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+
+
+async def log_in(page: Page, email: str, next_path: str) -> None:
+    await page.goto(f"/login?next={next_path}")
+    await field(page, "E-mail").fill(email)
+    await field(page, "Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page).to_have_url(re.compile(re.escape(next_path) + r"(\?.*)?$"))
+
+
+async def drop_file(page: Page, target: str, name: str, text: str, mime: str) -> None:
+    """Drag a file onto the drop zone, as a person dragging it from their desktop would."""
+    data = await page.evaluate_handle(
+        """([name, text, mime]) => {
+            const dt = new DataTransfer();
+            dt.items.add(new File([text], name, { type: mime }));
+            return dt;
+        }""",
+        [name, text, mime],
+    )
+    await page.dispatch_event(target, "dragover", {"dataTransfer": data})
+    await page.dispatch_event(target, "drop", {"dataTransfer": data})
+
+
+async def test_sell_moderate_buy_download_review_and_get_paid(stack: Any, browser: Browser) -> None:
+    PAGE_ERRORS.clear()
+    shoot = Screenshots()
+    try:
+        await story(stack, browser, shoot)
+    except BaseException:
+        # What each open page showed when it went wrong, for whoever reads the CI log.
+        for i, page in enumerate(PAGE_ERRORS):
+            if not page.is_closed():
+                await page.screenshot(path=str(shoot.folder / f"failure-{i}.png"), full_page=True)
+        raise
+    assert not any(PAGE_ERRORS.values()), PAGE_ERRORS
+
+
+async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
+
+    # -- a creator signs up ---------------------------------------------------------------------
+    creator_ctx, creator = await new_page(browser, stack)
+    await creator.goto("/")
+    await expect(creator.get_by_role("heading", level=1)).to_be_visible()
+    await shoot(creator, "home")
+
+    await creator.goto("/register")
+    await field(creator, "E-mail").fill("carla@example.com")
+    await field(creator, "Username").fill("carla_creates")
+    await field(creator, "Password").fill(PASSWORD)
+    await shoot(creator, "register")
+    await creator.get_by_role("button", name="Create account").click()
+    await expect(creator).to_have_url(re.compile(r"/dashboard$"))
+    await expect(creator.get_by_role("heading", name="Hi carla_creates")).to_be_visible()
+
+    # ...and opens the link from the verification e-mail.
+    mail = message_text((await stack.smtp.wait_for("carla@example.com"))[-1])
+    link = re.search(r"https?://\S+/verify-email\?token=[\w\-.~%]+", mail)
+    assert link, f"no verification link in:\n{mail}"
+    assert link.group(0).startswith(stack.url)
+    await creator.goto(link.group(0))
+    await expect(creator.get_by_text("Your e-mail address is verified")).to_be_visible()
+    await shoot(creator, "verify email")
+
+    # -- uploads a persona and submits it for review --------------------------------------------
+    await creator.goto("/marketplace/submit")
+    submit = creator.get_by_role("button", name="Submit for review")
+    await expect(submit).to_be_visible()  # offered only once the session knows it is verified
+    await field(creator, "Name").fill(PERSONA)
+    await field(creator, "Summary").fill("Upbeat captions for short travel videos")
+    await field(creator, "Description").fill(
+        "A persona for short travel videos with a dry sense of humour: prompt, style guide "
+        "and sample captions."
+    )
+    await field(creator, "Category").select_option(label="Travel")
+    await field(creator, "Tags").fill("travel, humour, short video")
+    await field(creator, "Price").fill(PRICE)
+    await creator.get_by_label("Commercial use").check()
+    await drop_file(creator, ".dropzone", "sample-captions.md", SAMPLE_TEXT, "text/markdown")
+    style_guide = ("Keep it dry. Never use more than one exclamation mark.\n" * 12_000).encode()
+    await creator.get_by_label("Persona files").set_input_files(
+        [
+            {"name": "prompt.md", "mimeType": "text/markdown", "buffer": b"# Voice\nDry, warm.\n"},
+            {"name": "style-guide.md", "mimeType": "text/markdown", "buffer": style_guide},
+        ]
+    )
+    files = creator.get_by_role("list", name="Selected files")
+    for name in ("sample-captions.md", "prompt.md", "style-guide.md"):
+        await expect(files).to_contain_text(name)
+    await shoot(creator, "submit persona")
+
+    # A slow uplink, so the upload's progress can be seen moving.
+    cdp = await creator_ctx.new_cdp_session(creator)
+    await cdp.send("Network.enable")
+    await cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 200_000},
+    )
+    await submit.click()
+    progress = creator.get_by_role("progressbar", name="Uploading")
+    await expect(progress).to_have_attribute("aria-valuenow", re.compile(r"^[1-9][0-9]?$"))
+    await creator.screenshot(path=str(shoot.folder / "upload-in-progress.png"))
+    await expect(creator).to_have_url(re.compile(r"/dashboard/personas/[0-9a-f-]{36}/edit$"))
+    await cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    persona_id = creator.url.rsplit("/", 2)[-2]
+    await expect(creator.get_by_text("In review").first).to_be_visible()
+    await shoot(creator, "edit persona pending")
+
+    # -- an admin approves it ------------------------------------------------------------------
+    from identity.admin import make_admin  # type: ignore[import-not-found]
+
+    await stack.register("mo@example.com", "moderator", PASSWORD)
+    await stack.verify_email("mo@example.com")
+    await make_admin(stack.database_urls["identity"], "mo@example.com")
+    admin_ctx, admin = await new_page(browser, stack)
+    await log_in(admin, "mo@example.com", "/admin")
+    queue = admin.get_by_role("list", name="Personas awaiting review")
+    await expect(queue).to_contain_text(PERSONA)
+    await expect(queue).to_contain_text("carla_creates")
+    await shoot(admin, "admin moderation")
+    await admin.get_by_role("button", name=f"Approve {PERSONA}").click()
+    await expect(admin.get_by_text("The queue is empty")).to_be_visible()
+    await admin_ctx.close()
+
+    # -- a buyer finds it by search ------------------------------------------------------------
+    await stack.register("bea@example.com", "bea_buys", PASSWORD)
+    await stack.verify_email("bea@example.com")
+    buyer_ctx, buyer = await new_page(browser, stack)
+    await log_in(buyer, "bea@example.com", "/marketplace")
+    await buyer.get_by_label("Search personas").fill("travel vlogger")
+    await buyer.get_by_role("button", name="Search", exact=True).click()
+    await expect(buyer).to_have_url(re.compile(r"/marketplace\?q=travel"))
+    card = buyer.get_by_role("link", name=PERSONA)
+    await expect(card).to_be_visible()
+    await shoot(buyer, "marketplace search")
+    await card.click()
+    await expect(buyer.get_by_role("heading", level=1, name=PERSONA)).to_be_visible()
+    await expect(buyer.get_by_text(SAMPLE_TEXT)).to_be_visible()  # the preview of the samples
+    await shoot(buyer, "persona page")
+
+    # -- pays on the Stripe emulator's hosted Checkout page --------------------------------------
+    # Billing learns the price from catalog's PersonaApproved event; until it has, Checkout is
+    # refused with an error toast and the buyer simply clicks again.
+    buy = buyer.get_by_role("button", name=f"Buy for ${PRICE}")
+    for _ in range(20):
+        await buy.click()
+        try:
+            await buyer.wait_for_url(f"{stack.emulator_url}/**", timeout=1_500)
+            break
+        except Exception:
+            await expect(buy).to_be_enabled()
+    await expect(buyer).to_have_url(re.compile("^" + re.escape(stack.emulator_url)))
+    await buyer.get_by_label("Email").fill("bea@example.com")
+    await buyer.get_by_label("Card number").fill("4242 4242 4242 4242")
+    await buyer.get_by_label("Expiration date").fill("12 / 34")
+    await buyer.get_by_label("CVC").fill("123")
+    await buyer.get_by_label("Name on card").fill("Bea Buyer")
+    await shoot(buyer, "stripe checkout")
+    await buyer.get_by_role("button", name=f"Pay ${PRICE}").click()
+
+    # -- lands on /checkout/success, which waits for the webhook --------------------------------
+    await expect(buyer).to_have_url(re.compile(r"/checkout/success\?session_id=cs_"))
+    await expect(
+        buyer.get_by_role("status").filter(has_text="is now in your library")
+    ).to_contain_text(PERSONA)
+    await shoot(buyer, "checkout success")
+    await buyer.get_by_role("link", name="Go to the persona and download").click()
+    await expect(buyer).to_have_url(re.compile(rf"/marketplace/{persona_id}$"))
+    await expect(buyer.get_by_text("In your library")).to_be_visible()
+
+    # -- downloads the zip ---------------------------------------------------------------------
+    async with buyer.expect_download() as download_info:
+        await buyer.get_by_role("button", name="Download", exact=True).click()
+    download = await download_info.value
+    assert download.suggested_filename.endswith(".zip"), download.suggested_filename
+    archive = zipfile.ZipFile(io.BytesIO((await download.path()).read_bytes()))
+    names = archive.namelist()
+    assert {"prompt.md", "style-guide.md", "sample-captions.md"} <= {
+        n.rsplit("/", 1)[-1] for n in names
+    }
+    prompt = next(n for n in names if n.endswith("prompt.md"))
+    assert archive.read(prompt) == b"# Voice\nDry, warm.\n"
+
+    # -- reviews it ----------------------------------------------------------------------------
+    await buyer.get_by_role("radio", name="5 stars").check()
+    await buyer.get_by_label("Your review").fill("Exactly the dry humour my reels needed.")
+    await buyer.get_by_role("button", name="Post review").click()
+    review = buyer.locator(".review").filter(has_text="Exactly the dry humour")
+    await expect(review).to_contain_text("Verified purchase")
+    await expect(review).to_contain_text("bea_buys")
+    await shoot(buyer, "persona page reviewed")
+
+    await buyer.goto("/dashboard/purchases")
+    await expect(buyer.get_by_role("list", name="Owned personas")).to_contain_text(PERSONA)
+    await expect(buyer.get_by_role("table")).to_contain_text("$9.99")
+    await shoot(buyer, "library")
+    await buyer_ctx.close()
+
+    # -- the creator sees the sale: 70% of 9.99, pending during the holding period -------------
+    # The credit reaches payouts over the bus; the page is opened again until it shows.
+    balances = creator.get_by_role("list", name="Balances")
+    pending = balances.get_by_role("listitem").filter(has_text=re.compile(r"^Pending"))
+    for _ in range(30):
+        await creator.goto("/dashboard/earnings")
+        await expect(balances).to_be_visible()
+        if "$6.99" in await pending.inner_text():
+            break
+    await expect(pending).to_contain_text("$6.99")
+    await expect(
+        balances.get_by_role("listitem").filter(has_text=re.compile(r"^Available"))
+    ).to_contain_text("$0.00")
+    sale = creator.get_by_role("row").filter(has_text=PERSONA)
+    await expect(sale).to_contain_text(PERSONA)
+    await expect(sale).to_contain_text("$9.99")
+    await expect(sale).to_contain_text("$6.99")
+    await shoot(creator, "earnings")
+
+    await creator.goto("/dashboard")
+    await expect(creator.get_by_role("list", name="Your stats")).to_contain_text("1 published")
+    await shoot(creator, "dashboard")
+    await creator.goto("/creators/carla_creates")
+    await expect(creator.get_by_role("link", name=PERSONA)).to_be_visible()
+    await shoot(creator, "creator profile")
+
+    await creator_ctx.close()
