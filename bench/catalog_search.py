@@ -29,7 +29,6 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -313,7 +312,8 @@ def main() -> int:
 
     blob_dir = str(ROOT / ".run" / "bench-blobs")
     ensure_seeded(args.database_url, args.count, blob_dir)
-    namespace = f"bench{uuid.uuid4().hex[:6]}."
+    # A fixed private namespace: runs reuse the same few queues instead of leaving new ones.
+    namespace = "catalog-bench."
     env = {
         **os.environ,
         "CATALOG_DATABASE_URL": args.database_url,
