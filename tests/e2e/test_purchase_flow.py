@@ -105,3 +105,61 @@ async def test_buying_a_paid_persona_grants_the_download_and_credits_the_creator
 
     library = (await stack.http.get("/api/users/me/purchases", headers=buyer)).json()["items"]
     assert persona_id in [str(item.get("persona_id") or item["persona"]["id"]) for item in library]
+
+
+async def test_a_full_refund_takes_access_away_and_reverses_the_creators_earning(stack: Any):
+    creator = await stack.user("maker")
+    admin = await stack.user("boss", admin=True)
+    buyer = await stack.user("fan")
+    persona_id = await publish_paid_persona(stack, creator, admin, 1500)
+
+    async def checkout() -> httpx.Response:
+        return await stack.http.post(
+            "/api/payments/create-checkout", headers=buyer, json={"persona_id": persona_id}
+        )
+
+    r = await checkout()
+    for _ in range(100):
+        if r.status_code not in (404, 409):
+            break
+        await asyncio.sleep(0.1)
+        r = await checkout()
+    session = r.json()
+    async with httpx.AsyncClient() as emu:
+        await emu.post(
+            f"{stack.emulator_url}/_emulator/checkout/sessions/{session['session_id']}/pay",
+            json={"card": "4242424242424242"},
+        )
+
+    async def status(code: int) -> bool:
+        r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
+        return r.status_code == code
+
+    await eventually(lambda: status(200))
+    tx = (await stack.http.get("/api/payments/history", headers=buyer)).json()["items"][0]
+
+    # Only an admin may refund.
+    r = await stack.http.post(f"/api/admin/payments/{tx['id']}/refund", headers=buyer, json={})
+    assert r.status_code == 403
+    r = await stack.http.post(f"/api/admin/payments/{tx['id']}/refund", headers=admin, json={})
+    assert r.status_code == 200, r.text
+
+    await eventually(lambda: _denied(stack, persona_id, buyer))
+
+    async def reversed_() -> bool:
+        e = (await stack.http.get("/api/earnings", headers=creator)).json()
+        return e["pending"] == 0 and e["balance"] == 0
+
+    await eventually(reversed_)
+    earnings = (await stack.http.get("/api/earnings", headers=creator)).json()
+    assert (earnings["lifetime"], earnings["available"]) == (0, 0)
+    lines = (await stack.http.get("/api/earnings/transactions", headers=creator)).json()["items"]
+    assert sorted((line["type"], line["amount"]) for line in lines) == [
+        ("refund", -1050),
+        ("sale", 1050),
+    ]
+
+
+async def _denied(stack: Any, persona_id: str, headers: dict[str, str]) -> bool:
+    r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=headers)
+    return r.status_code in (402, 403)
