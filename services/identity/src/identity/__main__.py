@@ -15,6 +15,14 @@ from identity.keys import KeyConfigError, rotate
 from identity.settings import IdentitySettings
 
 OWN_COMMANDS = ("make-admin", "rotate-keys")
+USAGE = """usage: python -m identity COMMAND
+
+  serve [--host H] [--port 8001]   run the HTTP service
+  migrate                          apply database migrations
+  rebuild-projections              rebuild users and follows from the event store
+  make-admin EMAIL                 give an existing account the admin role
+  rotate-keys                      add a new signing key (previous ones stay in the JWKS)
+"""
 
 
 async def _make_admin(settings: IdentitySettings, email: str) -> int:
@@ -48,6 +56,9 @@ async def _rotate_keys(settings: IdentitySettings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] in (["-h"], ["--help"]):
+        print(USAGE)
+        return 0
     if not argv or argv[0] not in OWN_COMMANDS:
         return run_cli(build_spec, default_port=8001)
     parser = argparse.ArgumentParser(prog="python -m identity")

@@ -319,7 +319,7 @@ class Identity:
             raise Conflict("Your e-mail address is already confirmed.", code="already_verified")
         at = self.clock()
         last = await one_time_tokens.last_issued(self.pool, user_id, one_time_tokens.VERIFY_EMAIL)
-        cooldown = self.settings.verification_resend_cooldown_s
+        cooldown = self.settings.email_cooldown_s
         if last is not None and (at - last).total_seconds() < cooldown:
             wait = cooldown - int((at - last).total_seconds())
             raise TooManyRequests(
@@ -340,12 +340,18 @@ class Identity:
         )
         if row is None:
             return
+        at = self.clock()
+        last = await one_time_tokens.last_issued(
+            self.pool, row["id"], one_time_tokens.RESET_PASSWORD
+        )
+        if last is not None and (at - last).total_seconds() < self.settings.email_cooldown_s:
+            return  # one link a minute is plenty; more would let anyone flood an inbox
         token = await one_time_tokens.issue(
             self.pool,
             row["id"],
             one_time_tokens.RESET_PASSWORD,
             row["email"],
-            self.clock(),
+            at,
             self.settings.password_reset_ttl_s,
         )
         self.mail.password_reset(

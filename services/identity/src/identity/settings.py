@@ -34,7 +34,8 @@ class IdentitySettings(ServiceSettings):
     refresh_idle_ttl_s: int = Field(default=7 * DAY, ge=60)
     email_verification_ttl_s: int = Field(default=48 * HOUR, ge=60)
     password_reset_ttl_s: int = Field(default=HOUR, ge=60, le=DAY)
-    verification_resend_cooldown_s: int = Field(default=60, ge=0)
+    # At most one verification (resend) or reset e-mail per account in this many seconds.
+    email_cooldown_s: int = Field(default=60, ge=0)
 
     # Argon2id cost. Tests lower it for speed; production refuses anything below OWASP's floor.
     argon2_memory_kib: int = Field(default=OWASP_ARGON2_MEMORY_KIB, ge=8)

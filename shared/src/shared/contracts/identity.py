@@ -39,13 +39,13 @@ class UserRoleChanged(Event):
 
 
 class SessionRevoked(Event):
-    """A refresh family ended (logout or reuse): its access tokens stop working at once."""
+    """A refresh family ended (logout, reuse, reset, lost role): its access tokens stop at once."""
 
     user_id: str
     session_id: str
     revoked_at: datetime
     expires_at: datetime  # when the family's last access token expires anyway
-    reason: str  # logout | reuse_detected | password_reset
+    reason: str  # logout | reuse_detected | password_reset | roles_changed
 
 
 class UserSuspended(Event):
