@@ -231,3 +231,14 @@ async def test_creator_filter_takes_a_username_or_an_id_and_counts_stay_exact(ma
     for t in tags[:10]:
         assert t["count"] == sum(1 for r in rows if t["name"] in r["tags"])
     assert [t["count"] for t in tags] == sorted((t["count"] for t in tags), reverse=True)
+    walked: list[str] = []
+    cursor = None
+    while True:
+        page = (await env.http.get("/api/tags", params={"limit": 7, "cursor": cursor})).json()
+        walked += [t["name"] for t in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert walked[: len(tags)] == [t["name"] for t in tags] and len(set(walked)) == len(walked)
+    prefixed = (await env.http.get("/api/tags", params={"q": "hu"})).json()["items"]
+    assert prefixed and all(t["name"].startswith("hu") for t in prefixed)
