@@ -236,6 +236,8 @@ class Identity:
 
     async def _start_session(self, conn: asyncpg.Connection, user_id: str) -> TokenPair:
         user = await self._claims(conn, user_id)
+        if user["suspended_at"] is not None:  # suspended while the password was being checked
+            raise account_suspended()
         family_id = str(uuid.uuid4())
         access, exp = self.keys.issue_access_token(
             user_id=user_id,
