@@ -86,8 +86,12 @@ class Screenshots:
         before = page.viewport_size or DESKTOP
         for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
             await page.set_viewport_size(size)
-            # Let layout settle at the new width (fonts, wrapped text) before the capture.
-            await page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r(null)))")
+            # From the top (a sticky header otherwise lands mid-page in a full-page capture),
+            # once layout has settled at the new width.
+            await page.evaluate(
+                "() => new Promise((r) => { window.scrollTo(0, 0);"
+                " requestAnimationFrame(() => requestAnimationFrame(() => r(null))); })"
+            )
             path = self.folder / f"{self.count:02d}-{slug}-{label}.png"
             await page.screenshot(path=str(path), full_page=True, animations="disabled")
             self.taken.append(path)

@@ -104,10 +104,6 @@ async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
 
     # -- a creator signs up ---------------------------------------------------------------------
     creator_ctx, creator = await new_page(browser, stack)
-    await creator.goto("/")
-    await expect(creator.get_by_role("heading", level=1)).to_be_visible()
-    await shoot(creator, "home")
-
     await creator.goto("/register")
     await field(creator, "E-mail").fill("carla@example.com")
     await field(creator, "Username").fill("carla_creates")
@@ -288,5 +284,8 @@ async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
     await creator.goto("/creators/carla_creates")
     await expect(creator.get_by_role("link", name=PERSONA)).to_be_visible()
     await shoot(creator, "creator profile")
+    await creator.goto("/")
+    await expect(creator.get_by_role("link", name=PERSONA)).to_be_visible()
+    await shoot(creator, "home")
 
     await creator_ctx.close()

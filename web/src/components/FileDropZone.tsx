@@ -59,7 +59,13 @@ export function FileDropZone({ files, onChange, label = "Files", error, hint, ac
             ⇪
           </span>
           Drag files here, or{" "}
-          <button type="button" className="link-button" onClick={() => inputRef.current?.click()} disabled={disabled}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => inputRef.current?.click()}
+            disabled={disabled}
+            aria-describedby={hint ? `${id}-hint` : undefined}
+          >
             browse your computer
           </button>
         </p>
@@ -67,6 +73,7 @@ export function FileDropZone({ files, onChange, label = "Files", error, hint, ac
           ref={inputRef}
           id={id}
           className="dropzone-input"
+          tabIndex={-1}
           type="file"
           multiple
           accept={accept}

@@ -26,6 +26,7 @@ export function FollowButton({ username, following }: { username: string; follow
       type="button"
       className={`btn btn-small ${following ? "" : "btn-primary"}`}
       aria-pressed={following}
+      aria-label={`${following ? "Following" : "Follow"} ${username}`}
       disabled={mutation.isPending}
       onClick={() => {
         if (status !== "authenticated") {
@@ -35,7 +36,7 @@ export function FollowButton({ username, following }: { username: string; follow
         mutation.mutate(!following);
       }}
     >
-      {following ? `Unfollow ${username}` : `Follow ${username}`}
+      {following ? "Following" : "Follow"}
     </button>
   );
 }

@@ -2,13 +2,15 @@ import { Link } from "react-router";
 import type { Persona } from "../api";
 import { formatPrice } from "../lib/money";
 import { formatCount } from "../lib/format";
+import { useCategoryName } from "../lib/useCatalog";
 import { Stars } from "./Stars";
 
 export function PersonaCard({ persona }: { persona: Persona }) {
+  const categoryName = useCategoryName();
   return (
     <article className="card persona-card">
       <div className="persona-card-top">
-        <span className="chip chip-static">{persona.category}</span>
+        <span className="chip chip-static">{categoryName(persona.category)}</span>
         <span className={`price${persona.price_cents === 0 ? " price-free" : ""}`}>{formatPrice(persona.price_cents, persona.currency)}</span>
       </div>
       <h3 className="persona-card-title">

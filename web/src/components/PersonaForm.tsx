@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import type { Category, Persona, PersonaInput, SubmitIntent } from "../api";
 import { centsToInput, CURRENCIES, formatMoney, parseMoneyInput } from "../lib/money";
+import { PERSONA_FILE_ACCEPT, PERSONA_FILES_HINT, personaFilesProblem } from "../lib/files";
 import { fieldErrorsOf, formLevelError } from "../lib/forms";
 import { CheckboxField, SelectField, TextArea, TextField } from "./Field";
 import { FileDropZone } from "./FileDropZone";
@@ -83,6 +84,7 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
     if (priceCents === null) errs.price = "Enter a price like 9.99, or 0 for free.";
     else if (priceCents > 0 && priceCents < 50) errs.price = `A paid persona costs at least ${formatMoney(50, currency)}; use 0 to give it away.`;
     if (intent === "pending" && withFiles && files.length === 0) errs.files = "Add at least one file before submitting for review.";
+    else if (withFiles && files.length && personaFilesProblem(files)) errs.files = personaFilesProblem(files)!;
     if (intent === "pending" && !description.trim()) errs.description = "Describe what buyers get before submitting for review.";
     setLocalErrors(errs);
     setLastIntent(intent);
@@ -188,7 +190,8 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
           onChange={setFiles}
           error={fe.files}
           disabled={busy}
-          hint="Prompt, style guide and example files (text, Markdown, JSON). These become version 1.0.0."
+          accept={PERSONA_FILE_ACCEPT}
+          hint={`Your prompt, style guide and examples; files named sample… or example… are shown as a preview. ${PERSONA_FILES_HINT} These become version 1.0.0.`}
         />
       ) : null}
       {busy && withFiles ? <ProgressBar value={progress ?? null} label="Uploading" /> : null}

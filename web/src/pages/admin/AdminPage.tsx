@@ -24,12 +24,13 @@ import { useToast } from "../../components/Toast";
 import { formatDateTime } from "../../lib/format";
 import { fieldErrorsOf, formLevelError } from "../../lib/forms";
 import { centsToInput, formatMoney, formatPrice, parseMoneyInput } from "../../lib/money";
+import { useCategoryName } from "../../lib/useCatalog";
 import { useTitle } from "../../lib/useTitle";
 
 const TABS = [
-  ["moderation", "Moderation queue"],
+  ["moderation", "Moderation"],
   ["reports", "Reports"],
-  ["refunds", "Payments & refunds"],
+  ["refunds", "Payments"],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -67,6 +68,7 @@ function ModerationQueue() {
   const queryClient = useQueryClient();
   const { notify } = useToast();
   const [rejecting, setRejecting] = useState<ModerationItem | null>(null);
+  const categoryName = useCategoryName();
   const query = useInfiniteQuery({
     queryKey: qk.moderation,
     queryFn: ({ pageParam }) => getModerationQueue({ limit: 50, cursor: pageParam }),
@@ -98,7 +100,7 @@ function ModerationQueue() {
               <p>{p.short_description}</p>
               <div className="row-meta muted">
                 <span>by {p.creator?.username}</span>
-                <span>{p.category}</span>
+                <span>{categoryName(p.category)}</span>
                 <span>{formatPrice(p.price_cents, p.currency)}</span>
                 {p.latest_version ? <span>v{p.latest_version}</span> : null}
                 <span>Submitted {formatDateTime(p.submitted_at ?? p.updated_at)}</span>
@@ -315,7 +317,7 @@ function Payments() {
         <EmptyState title="No payments found">{needle || statusFilter ? "Nothing matches these filters." : "Nobody has bought anything yet."}</EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table responsive">
             <thead>
               <tr>
                 <th scope="col">Date</th>
@@ -335,25 +337,25 @@ function Payments() {
             <tbody>
               {items.map((t) => (
                 <tr key={t.id}>
-                  <td>
+                  <td data-label="Date">
                     {formatDateTime(t.created_at)}
                     <div className="muted small" title={t.id}>
                       #{t.id.slice(0, 8)}
                     </div>
                   </td>
-                  <td>
+                  <td data-label="Persona">
                     <Link to={`/marketplace/${encodeURIComponent(t.persona_id)}`}>{t.persona_name || "Persona"}</Link>
                   </td>
-                  <td className="num">
+                  <td data-label="Paid" className="num">
                     {formatMoney(t.total, t.currency)}
                     {t.refunded_amount ? <div className="muted small">{formatMoney(t.refunded_amount, t.currency)} refunded</div> : null}
                   </td>
-                  <td className="num">{formatMoney(t.creator_revenue - t.creator_refunded, t.currency)}</td>
-                  <td>
+                  <td data-label="Creator" className="num">{formatMoney(t.creator_revenue - t.creator_refunded, t.currency)}</td>
+                  <td data-label="Status">
                     <span className={`badge badge-pay-${t.status}`}>{t.status.replace(/_/g, " ")}</span>
                     {t.dispute ? <div className="muted small">dispute {t.dispute.status}</div> : null}
                   </td>
-                  <td>
+                  <td data-label="">
                     {t.refundable > 0 && REFUNDABLE_STATUSES.includes(t.status) ? (
                       <button type="button" className="btn btn-small btn-danger" onClick={() => setRefunding(t)} aria-label={`Refund payment ${t.id}`}>
                         Refund

@@ -212,7 +212,7 @@ function Transactions() {
         <EmptyState title="No transactions yet">Sales, refunds and payouts will be listed here.</EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table responsive">
             <thead>
               <tr>
                 <th scope="col">Date</th>
@@ -233,17 +233,17 @@ function Transactions() {
             <tbody>
               {items.map((t) => (
                 <tr key={t.id}>
-                  <td>{formatDate(t.created_at)}</td>
-                  <td>
+                  <td data-label="Date">{formatDate(t.created_at)}</td>
+                  <td data-label="What">
                     <span className={`badge badge-tx-${t.type}`} title={t.reason ?? undefined}>
                       {t.description}
                     </span>
                   </td>
-                  <td>{t.persona_id ? <Link to={`/marketplace/${encodeURIComponent(t.persona_id)}`}>{names.get(t.persona_id) ?? "View persona"}</Link> : "—"}</td>
-                  <td className="num">{t.gross ? formatMoney(t.gross, t.currency) : "—"}</td>
-                  <td className="num">{t.fee ? formatMoney(-t.fee, t.currency) : "—"}</td>
-                  <td className={`num ${t.amount < 0 ? "negative" : ""}`}>{formatMoney(t.amount, t.currency)}</td>
-                  <td>{t.type === "sale" && t.available_at ? (t.status === "pending" ? `From ${formatDate(t.available_at)}` : "Available") : "—"}</td>
+                  <td data-label="Persona">{t.persona_id ? <Link to={`/marketplace/${encodeURIComponent(t.persona_id)}`}>{names.get(t.persona_id) ?? "View persona"}</Link> : "—"}</td>
+                  <td data-label="Sale" className="num">{t.gross ? formatMoney(t.gross, t.currency) : "—"}</td>
+                  <td data-label="Fee" className="num">{t.fee ? formatMoney(-t.fee, t.currency) : "—"}</td>
+                  <td data-label="You earn" className={`num ${t.amount < 0 ? "negative" : ""}`}>{formatMoney(t.amount, t.currency)}</td>
+                  <td data-label="Available">{t.type === "sale" && t.available_at ? (t.status === "pending" ? `From ${formatDate(t.available_at)}` : "Available") : "—"}</td>
                 </tr>
               ))}
             </tbody>
@@ -278,7 +278,7 @@ function PayoutHistory() {
         <p className="muted">No payouts yet.</p>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table responsive">
             <thead>
               <tr>
                 <th scope="col">Requested</th>
@@ -292,12 +292,12 @@ function PayoutHistory() {
             <tbody>
               {items.map((p) => (
                 <tr key={p.id}>
-                  <td>{formatDate(p.created_at)}</td>
-                  <td className="num">{formatMoney(p.amount, p.currency)}</td>
-                  <td>
+                  <td data-label="Requested">{formatDate(p.created_at)}</td>
+                  <td data-label="Amount" className="num">{formatMoney(p.amount, p.currency)}</td>
+                  <td data-label="Status">
                     <span className={`badge badge-payout-${p.status}`}>{p.status === "requested" ? "on its way" : p.status}</span>
                   </td>
-                  <td>{p.reason ?? (p.settled_at ? `Paid ${formatDateTime(p.settled_at)}` : "—")}</td>
+                  <td data-label="Details">{p.reason ?? (p.settled_at ? `Paid ${formatDateTime(p.settled_at)}` : "—")}</td>
                 </tr>
               ))}
             </tbody>

@@ -9,7 +9,7 @@ import { Stars } from "../../components/Stars";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { PersonaStatus, statusLabel } from "../../components/StatusBadge";
 import { useToast } from "../../components/Toast";
-import { formatCount, formatDate } from "../../lib/format";
+import { formatDate, pluralize } from "../../lib/format";
 import { formatPrice } from "../../lib/money";
 import { useTitle } from "../../lib/useTitle";
 
@@ -100,7 +100,7 @@ export default function MyPersonasPage() {
                   <PersonaStatus status={p.status} reason={p.rejection_reason} />
                   <div className="row-meta muted">
                     <span>{formatPrice(p.price_cents, p.currency)}</span>
-                    <span>{formatCount(p.downloads)} downloads</span>
+                    <span>{pluralize(p.downloads, "download")}</span>
                     <Stars value={p.rating_avg} count={p.rating_count} size="sm" />
                     {p.latest_version ? <span>v{p.latest_version}</span> : null}
                     <span>Updated {formatDate(p.updated_at)}</span>

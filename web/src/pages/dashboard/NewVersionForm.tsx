@@ -8,6 +8,7 @@ import { ProgressBar } from "../../components/ProgressBar";
 import { FormError } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { fieldErrorsOf, formLevelError } from "../../lib/forms";
+import { PERSONA_FILE_ACCEPT, PERSONA_FILES_HINT, personaFilesProblem } from "../../lib/files";
 import { compareSemver, isSemver, nextPatch } from "../../lib/semver";
 
 export function NewVersionForm({ persona }: { persona: Persona }) {
@@ -40,6 +41,7 @@ export function NewVersionForm({ persona }: { persona: Persona }) {
       errs.version = `Must be higher than the current version ${persona.latest_version}.`;
     if (!changelog.trim()) errs.changelog = "Tell buyers what changed.";
     if (!files.length) errs.files = "Add the files for this version.";
+    else if (personaFilesProblem(files)) errs.files = personaFilesProblem(files)!;
     setLocalErrors(errs);
     if (Object.keys(errs).length) return;
     setProgress(0);
@@ -57,7 +59,7 @@ export function NewVersionForm({ persona }: { persona: Persona }) {
       <FormError error={formLevelError(mutation.error, ["version", "changelog", "files"])} />
       <TextField label="Version" value={version} onChange={(e) => setVersion(e.target.value)} error={fe.version} hint="Semantic version: major.minor.patch" />
       <TextArea label="Changelog" rows={4} value={changelog} onChange={(e) => setChangelog(e.target.value)} error={fe.changelog} />
-      <FileDropZone label="Files" files={files} onChange={setFiles} error={fe.files} disabled={mutation.isPending} />
+      <FileDropZone label="Files" files={files} onChange={setFiles} error={fe.files} disabled={mutation.isPending} accept={PERSONA_FILE_ACCEPT} hint={PERSONA_FILES_HINT} />
       {mutation.isPending ? <ProgressBar value={progress} label="Uploading" /> : null}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>

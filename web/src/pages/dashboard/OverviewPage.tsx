@@ -5,7 +5,7 @@ import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
 import { ErrorState, LoadingState } from "../../components/States";
 import { PersonaStatus } from "../../components/StatusBadge";
-import { formatCount, formatRating } from "../../lib/format";
+import { formatCount, formatRating, pluralize } from "../../lib/format";
 import { formatMoney } from "../../lib/money";
 import { useTitle } from "../../lib/useTitle";
 
@@ -46,7 +46,13 @@ export default function OverviewPage() {
           <Stat
             label="Available to pay out"
             value={earnings.data ? formatMoney(earnings.data.available, earnings.data.currency) : earnings.isPending ? "…" : "—"}
-            hint={earnings.data ? `${formatMoney(earnings.data.lifetime, earnings.data.currency)} lifetime` : "Earnings unavailable"}
+            hint={
+              earnings.data
+                ? earnings.data.pending
+                  ? `${formatMoney(earnings.data.pending, earnings.data.currency)} pending · ${formatMoney(earnings.data.lifetime, earnings.data.currency)} lifetime`
+                  : `${formatMoney(earnings.data.lifetime, earnings.data.currency)} lifetime`
+                : "Earnings unavailable"
+            }
           />
           <Stat label="Library" value={purchases.data ? `${purchases.data.items.length}${purchases.data.next_cursor ? "+" : ""}` : "…"} hint="Personas you own" />
         </div>
@@ -100,7 +106,7 @@ export default function OverviewPage() {
               .map((p) => (
                 <li key={p.id} className="overview-row">
                   <Link to={`/dashboard/personas/${encodeURIComponent(p.id)}/edit`}>{p.name}</Link>
-                  <span className="muted small">{formatCount(p.downloads)} downloads</span>
+                  <span className="muted small">{pluralize(p.downloads, "download")}</span>
                   <PersonaStatus status={p.status} />
                 </li>
               ))}

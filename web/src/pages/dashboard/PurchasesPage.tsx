@@ -122,7 +122,7 @@ function Receipts() {
         <p className="muted">No payments yet. Free personas don't create receipts.</p>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table responsive">
             <thead>
               <tr>
                 <th scope="col">Date</th>
@@ -137,19 +137,19 @@ function Receipts() {
             <tbody>
               {items.map((p) => (
                 <tr key={p.id}>
-                  <td>{formatDate(p.created_at)}</td>
-                  <td>
+                  <td data-label="Date">{formatDate(p.created_at)}</td>
+                  <td data-label="Persona">
                     <Link to={`/marketplace/${encodeURIComponent(p.persona_id)}`}>{p.persona_name || "Persona"}</Link>
                   </td>
-                  <td className="num">
+                  <td data-label="Amount" className="num">
                     {formatMoney(p.total, p.currency)}
                     {p.tax ? <div className="muted small">incl. {formatMoney(p.tax, p.currency)} tax</div> : null}
                     {p.refunded_amount ? <div className="muted small">{formatMoney(p.refunded_amount, p.currency)} refunded</div> : null}
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <span className={`badge badge-pay-${p.status}`}>{paymentStatusLabel(p.status)}</span>
                   </td>
-                  <td>
+                  <td data-label="Receipt">
                     {p.receipt ? (
                       p.receipt.stripe_receipt_url ? (
                         <a href={p.receipt.stripe_receipt_url} target="_blank" rel="noopener noreferrer">

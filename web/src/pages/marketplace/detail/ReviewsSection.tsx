@@ -78,6 +78,7 @@ export function ReviewsSection({ persona }: { persona: Persona }) {
 function RatingSummary({ persona }: { persona: Persona }) {
   const dist = persona.rating_distribution ?? {};
   const total = persona.rating_count || 0;
+  if (total === 0) return null; // the empty state below says it: no reviews yet
   return (
     <div className="rating-summary">
       <div className="rating-big">

@@ -1,0 +1,22 @@
+// What catalog accepts in a persona version (services/catalog uploads.py and settings).
+
+export const PERSONA_FILE_TYPES = [".txt", ".md", ".json", ".yaml", ".yml", ".csv", ".png", ".jpg", ".jpeg", ".webp"] as const;
+export const PERSONA_FILE_ACCEPT = PERSONA_FILE_TYPES.join(",");
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const MAX_VERSION_BYTES = 50 * 1024 * 1024;
+export const MAX_FILES = 20;
+
+export const PERSONA_FILES_HINT = "Text, Markdown, JSON, YAML or CSV files and PNG, JPEG or WebP images — up to 20 files, 10 MB each.";
+
+/** Why these files would be refused, or undefined when they look fine. */
+export function personaFilesProblem(files: File[]): string | undefined {
+  const bad = files.find((f) => !PERSONA_FILE_TYPES.some((ext) => f.name.toLowerCase().endsWith(ext)));
+  if (bad) return `“${bad.name}” can't be uploaded: use ${PERSONA_FILE_TYPES.join(", ")} files.`;
+  const big = files.find((f) => f.size > MAX_FILE_BYTES);
+  if (big) return `“${big.name}” is larger than 10 MB.`;
+  const empty = files.find((f) => f.size === 0);
+  if (empty) return `“${empty.name}” is empty.`;
+  if (files.length > MAX_FILES) return `Upload at most ${MAX_FILES} files per version.`;
+  if (files.reduce((n, f) => n + f.size, 0) > MAX_VERSION_BYTES) return "A version can hold at most 50 MB in total.";
+  return undefined;
+}
