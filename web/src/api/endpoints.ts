@@ -92,6 +92,11 @@ export function verifyEmail(token: string): Promise<void> {
   return request<void>("/api/auth/verify-email", { method: "POST", body: { token }, auth: false, responseType: "none" });
 }
 
+/** Mail the confirmation link again (identity allows it once a minute). */
+export function resendVerificationEmail(): Promise<{ detail: string }> {
+  return request<{ detail: string }>("/api/auth/verify-email/resend", { method: "POST" });
+}
+
 export function requestPasswordReset(email: string): Promise<void> {
   return request<void>("/api/auth/password-reset/request", {
     method: "POST",

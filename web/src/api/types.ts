@@ -87,12 +87,13 @@ export interface ProfileInput {
 }
 
 /**
- * Public creator profile, GET /api/users/{username} (guess: identity does not
- * serve it yet). The creator's personas come from GET /api/personas?creator=.
+ * Public creator profile, GET /api/users/{username} (identity). The creator's
+ * personas come from GET /api/personas?creator= (catalog).
  */
 export interface PublicProfile {
   id: Id;
   username: string;
+  roles?: Role[];
   bio: string | null;
   website: string | null;
   avatar_url: string | null;
@@ -100,8 +101,8 @@ export interface PublicProfile {
   followers_count: number;
   following_count: number;
   created_at: IsoDateTime;
-  /** guess: whether the signed-in viewer follows this creator. */
-  is_following?: boolean;
+  /** whether the signed-in viewer follows this creator (null when signed out) */
+  is_following?: boolean | null;
 }
 
 // ---------------------------------------------------------------- personas

@@ -17,7 +17,7 @@ import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
 import { BarChart, netByMonth } from "../../components/BarChart";
 import { TextField } from "../../components/Field";
-import { Alert, EmptyState, ErrorState, FormError, LoadingState } from "../../components/States";
+import { EmptyState, ErrorState, FormError, LoadingState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { saveBlob } from "../../lib/download";
 import { formatDate, formatDateTime } from "../../lib/format";
@@ -106,7 +106,6 @@ function Balances({ e }: { e: Earnings }) {
 function PayoutPanel({ e }: { e: Earnings }) {
   const queryClient = useQueryClient();
   const { notify } = useToast();
-  const { user } = useAuth();
   const minimum = e.minimum_payout;
   const [amount, setAmount] = useState("");
   const [localError, setLocalError] = useState<string | undefined>();
@@ -164,7 +163,6 @@ function PayoutPanel({ e }: { e: Earnings }) {
           </ul>
         </div>
       ) : null}
-      {!user?.email_verified ? <Alert kind="warning">Verify your e-mail address to receive payouts.</Alert> : null}
       <div className="payout-actions">
         <button type="button" className={`btn ${needsOnboarding ? "btn-primary" : ""}`} onClick={() => onboarding.mutate()} disabled={onboarding.isPending}>
           {onboarding.isPending ? "Opening Stripe…" : needsOnboarding ? "Set up payouts with Stripe" : "Manage Stripe payout account"}

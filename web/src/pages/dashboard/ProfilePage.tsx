@@ -6,7 +6,8 @@ import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
 import { Avatar } from "../../components/Avatar";
 import { TextArea, TextField } from "../../components/Field";
-import { Alert, FormError, LoadingState } from "../../components/States";
+import { FormError, LoadingState } from "../../components/States";
+import { VerifyEmailNotice } from "../../components/VerifyEmailNotice";
 import { useToast } from "../../components/Toast";
 import { fieldErrorsOf, formLevelError } from "../../lib/forms";
 import { useTitle } from "../../lib/useTitle";
@@ -83,7 +84,7 @@ function ProfileForm({ user }: { user: User }) {
           View public profile
         </Link>
       </div>
-      {!user.email_verified ? <Alert kind="warning">Your e-mail address isn't verified yet. Check your inbox for the verification link.</Alert> : null}
+      <VerifyEmailNotice>Your e-mail address isn't verified yet. Check your inbox for the verification link.</VerifyEmailNotice>
       <form className="card" onSubmit={submit} noValidate>
         <FormError error={formLevelError(mutation.error, shown)} />
         <div className="profile-preview">
@@ -97,7 +98,7 @@ function ProfileForm({ user }: { user: User }) {
           <TextField label="Username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} error={fe.username} />
           <TextField label="E-mail" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fe.email} hint="Changing it means verifying the new address." />
         </div>
-        <TextArea label="Bio" rows={4} maxLength={1000} value={bio} onChange={(e) => setBio(e.target.value)} error={fe.bio} hint="A few sentences about you and your style." />
+        <TextArea label="Bio" rows={4} maxLength={500} value={bio} onChange={(e) => setBio(e.target.value)} error={fe.bio} hint={`A few sentences about you and your style (${bio.length}/500).`} />
         <div className="form-grid">
           <TextField label="Website" type="url" placeholder="https://" value={website} onChange={(e) => setWebsite(e.target.value)} error={fe.website} />
           <TextField label="Avatar URL" type="url" placeholder="https://…/me.jpg" value={avatarUrl} onChange={(e) => setAvatarUrl(e.target.value)} error={fe.avatar_url} />

@@ -5,7 +5,8 @@ import { createPersona, type PersonaInput } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
 import { PersonaForm, type FormIntent } from "../../components/PersonaForm";
-import { Alert, ErrorState, LoadingState } from "../../components/States";
+import { ErrorState, LoadingState } from "../../components/States";
+import { VerifyEmailNotice } from "../../components/VerifyEmailNotice";
 import { useToast } from "../../components/Toast";
 import { useCategories } from "../../lib/useCatalog";
 import { useTitle } from "../../lib/useTitle";
@@ -52,11 +53,9 @@ export default function SubmitPersonaPage() {
       </nav>
       <h1>Sell a persona</h1>
       <p className="muted">Fill in the details, add your files, then save a draft or submit it for review. Reviews usually take a day or two.</p>
-      {!verified ? (
-        <Alert kind="warning">
-          Verify your e-mail address (use the link we sent you) before submitting for review. You can save a draft now and submit it later.
-        </Alert>
-      ) : null}
+      <VerifyEmailNotice>
+        Verify your e-mail address (use the link we sent you) before submitting for review. You can save a draft now and submit it later.
+      </VerifyEmailNotice>
       {categories.isPending ? (
         <LoadingState />
       ) : (
