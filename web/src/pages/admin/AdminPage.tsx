@@ -297,7 +297,7 @@ function Payments() {
       <h2 id="payments-heading">Payments</h2>
       <p className="muted">Refunds return the buyer's money through Stripe and reverse the creator's share of the sale.</p>
       <div className="filter-row">
-        <TextField label="Find a payment" placeholder="Payment id, persona, buyer id or Stripe id" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />
+        <TextField className="grow" label="Find a payment" placeholder="Payment id, persona, buyer id or Stripe id" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />
         <SelectField label="Status" value={statusFilter} onChange={(e) => setStatusFilter(e.target.value)}>
           <option value="">All</option>
           <option value="completed">Paid</option>
