@@ -20,7 +20,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from gateway.app import create_app, server_options
 from gateway.settings import SERVICES, GatewaySettings
 from shared.testing.servers import free_port, serve_app
@@ -175,26 +174,9 @@ class Echo:
         )
 
 
-@contextlib.asynccontextmanager
-async def serve_gateway(app: Any, settings: GatewaySettings) -> AsyncIterator[str]:
+def serve_gateway(app: Any, settings: GatewaySettings) -> Any:
     """Like `serve_app`, with the uvicorn options `python -m gateway serve` uses."""
-    port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", **server_options(settings)
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        while not server.started:
-            if task.done():
-                task.result()
-                raise RuntimeError("gateway stopped during start-up")
-            await asyncio.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(task, 10)
+    return serve_app(app, **server_options(settings))
 
 
 def gateway_settings(

@@ -108,10 +108,12 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def serve_app(app: Any, port: int | None = None) -> AsyncIterator[str]:
-    """Serve an ASGI app over real HTTP in this event loop; yields its base URL."""
+async def serve_app(app: Any, port: int | None = None, **options: Any) -> AsyncIterator[str]:
+    """Serve an ASGI app over real HTTP in this event loop; yields its base URL.
+    `options` are extra `uvicorn.Config` arguments (e.g. proxy-header trust)."""
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    options.setdefault("log_level", "warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", **options)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:
