@@ -163,3 +163,46 @@ async def test_a_full_refund_takes_access_away_and_reverses_the_creators_earning
 async def _denied(stack: Any, persona_id: str, headers: dict[str, str]) -> bool:
     r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=headers)
     return r.status_code in (402, 403)
+
+
+async def test_a_purchase_completes_across_a_broker_outage(stack: Any, bus_namespace: str):
+    """The broker drops every service's connection right after the payment: the webhook's effect
+    is already committed with its outbox rows, so entitlement and credit still arrive."""
+    from shared.testing.servers import close_broker_connections
+
+    creator = await stack.user("outage_creator")
+    admin = await stack.user("outage_admin", admin=True)
+    buyer = await stack.user("outage_buyer")
+    persona_id = await publish_paid_persona(stack, creator, admin, 2500)
+
+    async def checkout() -> httpx.Response:
+        return await stack.http.post(
+            "/api/payments/create-checkout", headers=buyer, json={"persona_id": persona_id}
+        )
+
+    r = await checkout()
+    for _ in range(100):
+        if r.status_code not in (404, 409):
+            break
+        await asyncio.sleep(0.1)
+        r = await checkout()
+    session = r.json()
+    async with httpx.AsyncClient() as emu:
+        paid = await emu.post(
+            f"{stack.emulator_url}/_emulator/checkout/sessions/{session['session_id']}/pay",
+            json={"card": "4242424242424242"},
+        )
+        assert paid.status_code == 200, paid.text
+    assert await close_broker_connections(bus_namespace) >= 4  # every service and the gateway
+
+    async def downloadable() -> bool:
+        r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
+        return r.status_code == 200
+
+    await eventually(downloadable, timeout=40)
+
+    async def credited() -> bool:
+        r = await stack.http.get("/api/earnings", headers=creator)
+        return r.status_code == 200 and r.json()["pending"] == 1750
+
+    await eventually(credited, timeout=40)
