@@ -93,6 +93,9 @@ class Screenshots:
                 " requestAnimationFrame(() => requestAnimationFrame(() => r(null))); })"
             )
             path = self.folder / f"{self.count:02d}-{slug}-{label}.png"
-            await page.screenshot(path=str(path), full_page=True, animations="disabled")
+            # Toasts are fixed to the viewport and would float mid-page in a full-page capture.
+            await page.screenshot(
+                path=str(path), full_page=True, animations="disabled", style=".toasts{display:none}"
+            )
             self.taken.append(path)
         await page.set_viewport_size(before)

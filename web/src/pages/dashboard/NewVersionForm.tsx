@@ -8,6 +8,7 @@ import { ProgressBar } from "../../components/ProgressBar";
 import { FormError } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { fieldErrorsOf, formLevelError } from "../../lib/forms";
+import { formatBytes, pluralize } from "../../lib/format";
 import { PERSONA_FILE_ACCEPT, PERSONA_FILES_HINT, personaFilesProblem } from "../../lib/files";
 import { compareSemver, isSemver, nextPatch } from "../../lib/semver";
 
@@ -49,6 +50,7 @@ export function NewVersionForm({ persona }: { persona: Persona }) {
   };
 
   const fe = { ...fieldErrorsOf(mutation.error), ...localErrors };
+  const current = persona.versions?.find((v) => v.version === persona.latest_version);
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="new-version-heading">
       <h2 id="new-version-heading">New version</h2>
@@ -56,6 +58,20 @@ export function NewVersionForm({ persona }: { persona: Persona }) {
         Upload a complete new set of files. {persona.latest_version ? `The current version is ${persona.latest_version}.` : "This will be the first version."} Everyone who owns
         the persona gets the update.
       </p>
+      {current?.files.length ? (
+        <details className="version-files">
+          <summary className="muted small">
+            Files in {current.version}: {pluralize(current.files.length, "file")} · {formatBytes(current.files.reduce((n, f) => n + f.size, 0))}
+          </summary>
+          <ul>
+            {current.files.map((f) => (
+              <li key={f.path}>
+                <code>{f.path}</code> <span className="muted small">{formatBytes(f.size)}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
       <FormError error={formLevelError(mutation.error, ["version", "changelog", "files"])} />
       <TextField label="Version" value={version} onChange={(e) => setVersion(e.target.value)} error={fe.version} hint="Semantic version: major.minor.patch" />
       <TextArea label="Changelog" rows={4} value={changelog} onChange={(e) => setChangelog(e.target.value)} error={fe.changelog} />
