@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.async_api import Browser, BrowserContext, FilePayload, Locator, Page, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from shared.testing.servers import message_text
 
@@ -138,12 +138,11 @@ async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
     await creator.get_by_label("Commercial use").check()
     await drop_file(creator, ".dropzone", "sample-captions.md", SAMPLE_TEXT, "text/markdown")
     style_guide = ("Keep it dry. Never use more than one exclamation mark.\n" * 12_000).encode()
-    await creator.get_by_label("Persona files").set_input_files(
-        [
-            {"name": "prompt.md", "mimeType": "text/markdown", "buffer": b"# Voice\nDry, warm.\n"},
-            {"name": "style-guide.md", "mimeType": "text/markdown", "buffer": style_guide},
-        ]
-    )
+    picked: list[FilePayload] = [
+        {"name": "prompt.md", "mimeType": "text/markdown", "buffer": b"# Voice\nDry, warm.\n"},
+        {"name": "style-guide.md", "mimeType": "text/markdown", "buffer": style_guide},
+    ]
+    await creator.get_by_label("Persona files").set_input_files(picked)
     files = creator.get_by_role("list", name="Selected files")
     for name in ("sample-captions.md", "prompt.md", "style-guide.md"):
         await expect(files).to_contain_text(name)
