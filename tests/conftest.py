@@ -40,6 +40,30 @@ def _available(name: str) -> bool:
         return False
 
 
+class ServiceProcesses:
+    """Each service served on its fixed port; one can be stopped and started again, as a
+    crashed or redeployed replica would be."""
+
+    def __init__(self, ports: dict[str, int]) -> None:
+        self.ports = ports
+        self.settings: dict[str, Any] = {}
+        self._running: dict[str, contextlib.AbstractAsyncContextManager[str]] = {}
+
+    async def start(self, name: str) -> str:
+        app = importlib.import_module(f"{name}.app").create_app(self.settings[name])
+        server = serve_app(app, self.ports[name])
+        url = await server.__aenter__()
+        self._running[name] = server
+        return url
+
+    async def stop(self, name: str) -> None:
+        await self._running.pop(name).__aexit__(None, None, None)
+
+    async def stop_all(self) -> None:
+        for name in list(self._running)[::-1]:
+            await self.stop(name)
+
+
 @dataclass
 class Stack:
     url: str
@@ -49,6 +73,7 @@ class Stack:
     database_urls: dict[str, str]
     http: httpx.AsyncClient
     emulator: Any = None
+    services: ServiceProcesses | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     async def register(
@@ -124,12 +149,15 @@ async def stack(
         "billing": stripe_env,
         "payouts": stripe_env,
     }
+    servers = ServiceProcesses(ports)
     async with contextlib.AsyncExitStack() as stack_cm:
+        stack_cm.push_async_callback(servers.stop_all)
         service_urls = {}
         for n in names:
-            settings = _settings(n, database_url=databases[n], **common, **per_service[n])
-            app = importlib.import_module(f"{n}.app").create_app(settings)
-            service_urls[n] = await stack_cm.enter_async_context(serve_app(app, ports[n]))
+            servers.settings[n] = _settings(
+                n, database_url=databases[n], **common, **per_service[n]
+            )
+            service_urls[n] = await servers.start(n)
         from gateway.app import create_app as gateway_app
         from gateway.settings import GatewaySettings
 
@@ -146,6 +174,7 @@ async def stack(
                 database_urls=databases,
                 http=http,
                 emulator=emulator,
+                services=servers,
             )
     emulator.stop()
     for dsn in databases.values():

@@ -206,3 +206,48 @@ async def test_a_purchase_completes_across_a_broker_outage(stack: Any, bus_names
         return r.status_code == 200 and r.json()["pending"] == 1750
 
     await eventually(credited, timeout=40)
+
+
+async def test_a_purchase_made_while_catalog_is_down_is_granted_when_it_comes_back(stack: Any):
+    """Billing's PurchaseCompleted waits in catalog's durable queue while catalog is down."""
+    creator = await stack.user("restart_creator")
+    admin = await stack.user("restart_admin", admin=True)
+    buyer = await stack.user("restart_buyer")
+    persona_id = await publish_paid_persona(stack, creator, admin, 1200)
+
+    async def checkout() -> httpx.Response:
+        return await stack.http.post(
+            "/api/payments/create-checkout", headers=buyer, json={"persona_id": persona_id}
+        )
+
+    r = await checkout()
+    for _ in range(100):
+        if r.status_code not in (404, 409):
+            break
+        await asyncio.sleep(0.1)
+        r = await checkout()
+    session = r.json()
+
+    await stack.services.stop("catalog")
+    async with httpx.AsyncClient() as emu:
+        paid = await emu.post(
+            f"{stack.emulator_url}/_emulator/checkout/sessions/{session['session_id']}/pay",
+            json={"card": "4242424242424242"},
+        )
+        assert paid.status_code == 200, paid.text
+
+    async def completed() -> bool:
+        items = (await stack.http.get("/api/payments/history", headers=buyer)).json()["items"]
+        return bool(items) and items[0]["status"] == "completed"
+
+    await eventually(completed)
+    r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
+    assert r.status_code == 502  # catalog is down; the gateway says so
+
+    await stack.services.start("catalog")
+
+    async def downloadable() -> bool:
+        r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
+        return r.status_code == 200
+
+    await eventually(downloadable, timeout=30)
