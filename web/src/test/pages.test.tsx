@@ -331,3 +331,21 @@ describe("selling", () => {
     expect(screen.getByText(/Verify your e-mail address/)).toBeInTheDocument();
   });
 });
+
+describe("e-mail verification", () => {
+  it("verifies after the session resumes, then gets a token that carries the new claim", async () => {
+    const { calls } = mockFetch({
+      ...signedIn(),
+      "GET /api/auth/me": [{ body: { ...sampleUser, email_verified: false } }, { body: sampleUser }],
+      "POST /api/auth/verify-email": { status: 204, body: "" },
+    });
+    renderRoutes("/verify-email?token=tok-1");
+    expect(await screen.findByText("Your e-mail address is verified. Thank you!")).toBeInTheDocument();
+    await waitFor(() => expect(calls.filter((c) => c.url.pathname === "/api/auth/me")).toHaveLength(2));
+    const order = calls.map((c) => `${c.method} ${c.url.pathname}`);
+    const verify = order.indexOf("POST /api/auth/verify-email");
+    expect(order.slice(0, verify)).toEqual(["POST /api/auth/refresh", "GET /api/auth/me"]);
+    expect(order.slice(verify + 1)).toEqual(["POST /api/auth/refresh", "GET /api/auth/me"]);
+    expect(calls[verify].body).toEqual({ token: "tok-1" });
+  });
+});
