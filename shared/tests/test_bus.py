@@ -197,3 +197,25 @@ async def test_only_one_relay_is_active_per_service(pool, broker, database_url):
         for t in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await t
+
+
+async def test_a_database_outage_holds_messages_instead_of_dead_lettering_them(
+    pool, broker, amqp_url, bus_namespace
+):
+    kills = 0
+
+    async def handler(conn: asyncpg.Connection, env: Envelope) -> None:
+        nonlocal kills
+        if kills < 6:  # more outages than the delivery limit (2) allows failures
+            kills += 1
+            # The server really drops this session, as it does on a restart.
+            await conn.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        await record(conn, env)
+
+    sub = Subscription("test", "patient", ("test.ThingHappened",), handler)
+    await broker.declare_topology([sub])
+    await broker.consume(sub, pool)
+    await broker.publish("test.ThingHappened", envelope())
+    await wait_until(lambda: pool.fetchval("SELECT count(*) = 1 FROM seen"), timeout=30)
+    assert kills == 6
+    assert await list_dead_letters(amqp_url, f"{bus_namespace}test.patient") == []

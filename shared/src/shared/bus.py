@@ -258,7 +258,7 @@ class InboxConsumer:
                 correlation_id=envelope.correlation_id, event_id=str(envelope.event_id)
             )
             try:
-                await self.handle(envelope)
+                handled = await self._handle_through_outages(message, envelope)
             except Exception:
                 deliveries = _delivery_count(message)
                 log.exception(
@@ -272,7 +272,46 @@ class InboxConsumer:
                 await asyncio.sleep(min(0.05 * 2**deliveries, 2.0))
                 await _settle(message.nack(requeue=True))
                 return
-            await _settle(message.ack())
+            if handled:
+                await _settle(message.ack())
+
+    async def _handle_through_outages(
+        self, message: AbstractIncomingMessage, envelope: Envelope
+    ) -> bool:
+        """Handle the envelope, waiting out database outages: losing the database is not the
+        message's fault, so it is held (unacked) and retried instead of being counted towards the
+        dead-letter limit. False when the channel died meanwhile (the broker redelivers it)."""
+        delay = 0.1
+        while True:
+            try:
+                await self.handle(envelope)
+                return True
+            except DATABASE_UNAVAILABLE as exc:
+                if _channel_closed(message):
+                    return False
+                log.warning(
+                    "database unavailable; holding the message",
+                    consumer=self.name,
+                    error=repr(exc),
+                    retry_in=delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+
+DATABASE_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, crash shutdown, starting up
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+
+
+def _channel_closed(message: AbstractIncomingMessage) -> bool:
+    channel = getattr(message, "channel", None)
+    return bool(getattr(channel, "is_closed", False))
 
 
 async def _settle(op: Awaitable[Any]) -> None:
