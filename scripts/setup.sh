@@ -7,7 +7,16 @@ cd "$(dirname "$0")/.."
 export UV_PYTHON_DOWNLOADS=never UV_PYTHON="${UV_PYTHON:-python3.11}"
 stamp=.run/setup-done
 want=$( (cat uv.lock web/package-lock.json scripts/setup.sh 2>/dev/null; ls services tools) | sha256sum | cut -d' ' -f1)
+# The web build has its own stamp: a change to the UI's sources rebuilds it, nothing else.
+web_stamp=.run/web-build-done
+web_want=$( (find web/src web/public web/index.html web/vite.config.ts web/package-lock.json -type f 2>/dev/null | sort | xargs -r sha256sum) | sha256sum | cut -d' ' -f1)
+web_fresh() { [ ! -f web/package.json ] || { [ -f "$web_stamp" ] && [ "$(cat "$web_stamp")" = "$web_want" ] && [ -f web/dist/index.html ]; }; }
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x .venv/bin/python ]; then
+  if ! web_fresh; then
+    echo "==> web UI changed: rebuilding"
+    (cd web && npm run build --silent)
+    echo "$web_want" > "$web_stamp"
+  fi
   exit 0
 fi
 mkdir -p .run
@@ -45,6 +54,7 @@ fi
 if [ -f web/package.json ]; then
   echo "==> web UI (npm ci, build)"
   (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+  echo "$web_want" > "$web_stamp"
 fi
 
 echo "$want" > "$stamp"
