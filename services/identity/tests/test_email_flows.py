@@ -183,3 +183,28 @@ async def test_expired_reset_link_is_refused(client: Client) -> None:
     )
     assert r.status_code == 400
     await client.login(user["email"])  # unchanged
+
+
+async def test_a_reset_link_sent_to_a_replaced_address_stops_working(client: Client) -> None:
+    # Whoever still reads the old inbox (the reason the address was changed, perhaps) must not
+    # be able to take the account back with a link mailed there before the change.
+    user, headers = await client.user("gina")
+    await client.smtp.wait_for(user["email"])
+    r = await client.http.post("/api/auth/password-reset/request", json={"email": user["email"]})
+    assert r.status_code == 202
+    old_link = await link_token(client, user["email"], "reset-password", count=2)
+    r = await client.http.put(
+        "/api/users/me/profile", json={"email": "gina.new@example.com"}, headers=headers
+    )
+    assert r.status_code == 200, r.text
+
+    r = await client.http.post(
+        "/api/auth/password-reset/confirm", json={"token": old_link, "password": NEW_PASSWORD}
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "invalid_token"
+    r = await client.http.post(
+        "/api/auth/login", json={"email": "gina.new@example.com", "password": NEW_PASSWORD}
+    )
+    assert r.status_code == 401
+    await client.login("gina.new@example.com")

@@ -370,7 +370,9 @@ class Identity:
         names = await self.pool.fetchrow(
             "SELECT email, username FROM users WHERE id = $1", holder.user_id
         )
-        if names is None:
+        # A link mailed to an address the account has since left is dead: whoever still reads
+        # that inbox must not take the account back with it.
+        if names is None or names["email"] != holder.email:
             raise invalid_link()
         try:
             check_password(password, email=names["email"], username=names["username"])
@@ -385,6 +387,9 @@ class Identity:
             )
             if redeemed is None:
                 raise invalid_link()
+            user = await uow.load(User, user_stream(redeemed.user_id))
+            if user.email != redeemed.email:  # changed since the check above
+                raise invalid_link()
             await uow.conn.execute(
                 "UPDATE credentials SET password_hash = $2, updated_at = $3 WHERE user_id = $1",
                 redeemed.user_id,
@@ -395,8 +400,7 @@ class Identity:
                 uow.conn, redeemed.user_id, one_time_tokens.RESET_PASSWORD, at
             )
             # The link reached this inbox, which proves the address as well as a verification.
-            user = await uow.load(User, user_stream(redeemed.user_id))
-            if user.email == redeemed.email and not user.email_verified:
+            if not user.email_verified:
                 user.verify_email(redeemed.email)
                 await uow.save(user)
             await self.end_all_sessions(uow.conn, redeemed.user_id, "password_reset")
