@@ -11,6 +11,7 @@ PROD = {
     "env": "production",
     "database_url": "postgresql://db.internal/identity",
     "amqp_url": "amqp://app:secret@mq.internal/",
+    "public_url": "https://creator.example.com",
 }
 
 
@@ -64,3 +65,14 @@ def test_unreadable_private_key_is_refused() -> None:
 def test_access_tokens_cannot_outlive_the_revocation_horizon() -> None:
     with pytest.raises(ValueError):
         IdentitySettings(access_token_ttl_s=3600)
+
+
+@pytest.mark.parametrize(
+    "public_url", ["http://localhost:8000", "http://127.0.0.1:8000", "http://creator.example.com"]
+)
+def test_production_refuses_links_to_localhost_or_plain_http(public_url: str) -> None:
+    # Verification and reset links are built from PUBLIC_URL: pointing at the developer's
+    # machine they cannot work, and over plain HTTP they hand the token to anyone on the path.
+    with pytest.raises(ValueError, match="PUBLIC_URL"):
+        IdentitySettings(**{**PROD, "public_url": public_url}, jwt_private_key=generate_pem())
+    IdentitySettings(**PROD, jwt_private_key=generate_pem())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 from shared.auth import ACCESS_TOKEN_TTL
@@ -87,4 +89,9 @@ class IdentitySettings(ServiceSettings):
             found.append("IDENTITY_JWT_PRIVATE_KEY")
         if not self.argon2_meets_owasp:
             found.append("IDENTITY_ARGON2_* (below OWASP's m=19 MiB, t=2, p=1)")
+        # Verification and reset links are built from it: they must reach the user's browser
+        # and carry their token over TLS only.
+        public = urlsplit(self.public_url)
+        if public.scheme != "https" or public.hostname in (None, "localhost", "127.0.0.1", "::1"):
+            found.append("PUBLIC_URL (must be the public https:// address)")
         return found
