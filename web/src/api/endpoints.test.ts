@@ -160,6 +160,26 @@ describe("request bodies", () => {
     expect(calls[2].headers.get("Idempotency-Key")).toBe("key-1");
   });
 
+  it("retries a checkout briefly while billing has not heard of a just-approved persona", async () => {
+    const notFound = { status: 404, body: { status: 404, code: "persona_not_found", title: "Not found" } };
+    const { calls } = mockFetch({
+      "POST /api/payments/create-checkout": [notFound, notFound, { body: { checkout_url: "https://pay/s/2", session_id: "s2" } }],
+    });
+    const session = await createCheckout("p2", { delayMs: 1 });
+    expect(session.session_id).toBe("s2");
+    expect(calls).toHaveLength(3);
+  });
+
+  it("gives up on checkout after a few tries and on other errors at once", async () => {
+    const notFound = { status: 404, body: { status: 404, code: "persona_not_found", title: "Not found" } };
+    const { calls } = mockFetch({ "POST /api/payments/create-checkout": notFound });
+    await expect(createCheckout("p3", { attempts: 3, delayMs: 1 })).rejects.toMatchObject({ status: 404 });
+    expect(calls).toHaveLength(3);
+    const forbidden = mockFetch({ "POST /api/payments/create-checkout": { status: 403, body: { status: 403, code: "own_persona" } } });
+    await expect(createCheckout("p4", { delayMs: 1 })).rejects.toMatchObject({ status: 403 });
+    expect(forbidden.calls).toHaveLength(1);
+  });
+
   it("asks for statements in the chosen format", async () => {
     const { calls } = mockFetch({ "GET /api/earnings/statements/2024": { body: "a,b" } });
     await downloadStatement(2024, "csv");

@@ -1,7 +1,7 @@
 // Every endpoint of the public API, typed. Pages and components call
 // these, never fetch directly.
 
-import { request, upload, type BlobResult, type UploadOptions } from "./client";
+import { ApiError, request, upload, type BlobResult, type UploadOptions } from "./client";
 import type { QueryInit } from "./query";
 import type {
   AcquireResult,
@@ -344,8 +344,26 @@ export function refundPayment(id: string, input: RefundInput = {}, idempotencyKe
 
 // ---------------------------------------------------------------- payments
 
-export function createCheckout(personaId: string): Promise<CheckoutSession> {
-  return request<CheckoutSession>("/api/payments/create-checkout", { method: "POST", body: { persona_id: personaId } });
+/**
+ * Billing learns prices from catalog's events, so for a moment after a persona is approved it may
+ * not know it yet (404 persona_not_found). Retry briefly before showing the buyer an error.
+ */
+export async function createCheckout(
+  personaId: string,
+  { attempts = 4, delayMs = 750 }: { attempts?: number; delayMs?: number } = {},
+): Promise<CheckoutSession> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request<CheckoutSession>("/api/payments/create-checkout", {
+        method: "POST",
+        body: { persona_id: personaId },
+      });
+    } catch (err) {
+      const notYetKnown = err instanceof ApiError && err.status === 404 && err.code === "persona_not_found";
+      if (!notYetKnown || attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 export function listPaymentHistory(params?: ListParams): Promise<Page<Payment>> {
