@@ -129,3 +129,59 @@ async def test_roles_granted_and_taken(client: Client, database_url: str) -> Non
             "SELECT data->>'reason' AS reason FROM events WHERE type = 'SessionRevoked'"
         )
     ] == ["roles_changed"]
+
+
+async def test_a_login_racing_a_suspension_gets_no_session(
+    client: Client, database_url: str
+) -> None:
+    import asyncio
+
+    import asyncpg
+
+    _, admin = await admin_headers(client, database_url)
+    mallory = await client.register("mallory")
+    await client.login(mallory["email"])
+    watcher = await asyncpg.connect(database_url)
+    holder = await asyncpg.connect(database_url)
+
+    async def lock_waiters() -> int:
+        return int(
+            await watcher.fetchval(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        )
+
+    try:
+        # Hold mallory's existing session row, so the suspension stops half-way: the account is
+        # marked suspended (not yet committed) and it waits to end her sessions.
+        tx = holder.transaction()
+        await tx.start()
+        await holder.execute(
+            "SELECT 1 FROM refresh_families WHERE user_id = $1 FOR UPDATE", mallory["id"]
+        )
+        suspend = asyncio.create_task(
+            client.http.post(
+                f"/api/admin/users/{mallory['id']}/suspend", headers=admin, json={"reason": "x"}
+            )
+        )
+        await client.eventually(lock_waiters, lambda n: n >= 1)
+        # A login now must not slip a new session past the suspension.
+        login = asyncio.create_task(
+            client.http.post(
+                "/api/auth/login", json={"email": mallory["email"], "password": PASSWORD}
+            )
+        )
+        await client.eventually(lock_waiters, lambda n: login.done() or n >= 2)
+        await tx.rollback()
+        assert (await suspend).status_code == 200
+        r = await login
+        assert r.status_code == 403, r.text
+        live = await watcher.fetchval(
+            "SELECT count(*) FROM refresh_families WHERE user_id = $1 AND revoked_at IS NULL",
+            mallory["id"],
+        )
+        assert live == 0
+    finally:
+        await holder.close()
+        await watcher.close()

@@ -226,16 +226,23 @@ class Identity:
             stored,
         )
 
-    async def _claims(self, conn: asyncpg.Connection, user_id: str) -> asyncpg.Record:
+    async def _claims(
+        self, conn: asyncpg.Connection, user_id: str, *, lock: bool = False
+    ) -> asyncpg.Record:
         row = await conn.fetchrow(
-            "SELECT roles, email_verified, suspended_at FROM users WHERE id = $1", user_id
+            "SELECT roles, email_verified, suspended_at FROM users WHERE id = $1"
+            + (" FOR SHARE" if lock else ""),
+            user_id,
         )
         if row is None:
             raise invalid_refresh_token()
         return row
 
     async def _start_session(self, conn: asyncpg.Connection, user_id: str) -> TokenPair:
-        user = await self._claims(conn, user_id)
+        # FOR SHARE: a suspension or role change (which updates this row, then ends the user's
+        # sessions) either committed before and is seen here, or waits for this login and then
+        # ends the session it opened. Unlocked, a new session could slip past both.
+        user = await self._claims(conn, user_id, lock=True)
         if user["suspended_at"] is not None:  # suspended while the password was being checked
             raise account_suspended()
         family_id = str(uuid.uuid4())
