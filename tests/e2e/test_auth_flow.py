@@ -14,8 +14,10 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import io
 import json
 import re
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -24,6 +26,7 @@ from typing import Any
 
 import httpx
 import pytest
+import structlog
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from gateway.app import create_app as create_gateway
@@ -465,3 +468,73 @@ async def test_password_reset_round_trip(auth_stack: Stack) -> None:
         "/api/auth/refresh", json={"refresh_token": before["refresh_token"]}
     )
     assert resp.status_code == 401
+
+
+# --- secrets stay out of the logs -------------------------------------------------------------
+
+
+async def test_no_password_or_token_reaches_the_logs(auth_stack: Stack) -> None:
+    # Every log line of both processes, rendered as in production, goes to this buffer.
+    buffer = io.StringIO()
+    structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=buffer))
+    try:
+        await _flows_with_every_kind_of_secret(auth_stack, buffer)
+    finally:
+        structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=sys.stderr))
+
+
+async def _flows_with_every_kind_of_secret(auth_stack: Stack, buffer: io.StringIO) -> None:
+    secrets: list[str] = [PASSWORD]
+    email, pair = await auth_stack.user("logcheck")
+    secrets += [pair["access_token"], pair["refresh_token"]]
+    wrong = "wrong-Guess-4711-x"
+    secrets.append(wrong)
+    assert (await auth_stack.login(email, wrong)).status_code == 401
+    # Refused inputs, which are the ones most likely to be echoed into an error log.
+    resp = await auth_stack.client.post("/api/auth/login", json={"email": 7, "password": wrong})
+    assert resp.status_code == 422
+    resp = await auth_stack.client.post(
+        "/api/auth/register", json={"email": "x", "username": "logcheck2", "password": wrong}
+    )
+    assert resp.status_code == 422
+    forged = pair["access_token"][:-6] + "AAAAAA"
+    secrets.append(forged)
+    assert (await auth_stack.client.get("/api/auth/me", headers=bearer(forged))).status_code == 401
+
+    resp = await auth_stack.client.post(
+        "/api/auth/refresh", json={"refresh_token": pair["refresh_token"]}
+    )
+    rotated = resp.json()
+    secrets += [rotated["access_token"], rotated["refresh_token"]]
+    # A replayed refresh token ends the family (logged as such), the token itself must not be.
+    resp = await auth_stack.client.post(
+        "/api/auth/refresh", json={"refresh_token": pair["refresh_token"]}
+    )
+    assert resp.status_code == 401
+
+    verification = token_from_mail((await auth_stack.smtp.wait_for(email))[0])
+    secrets.append(verification)
+    resp = await auth_stack.client.post("/api/auth/verify-email", json={"token": verification})
+    assert resp.status_code == 204
+    resp = await auth_stack.client.post("/api/auth/password-reset/request", json={"email": email})
+    assert resp.status_code == 202
+    reset = token_from_mail((await auth_stack.smtp.wait_for(email, count=2))[-1])
+    new_password = "quartz-Meadow-5150"
+    secrets += [reset, new_password]
+    resp = await auth_stack.client.post(
+        "/api/auth/password-reset/confirm", json={"token": reset, "password": new_password}
+    )
+    assert resp.status_code == 204
+    _, final = await auth_stack.user("logcheck3")
+    secrets += [final["access_token"], final["refresh_token"]]
+    resp = await auth_stack.client.post(
+        "/api/auth/logout",
+        json={"refresh_token": final["refresh_token"]},
+        headers=bearer(final["access_token"]),
+    )
+    assert resp.status_code == 204
+
+    logs = buffer.getvalue()
+    assert "user registered" in logs and "proxied" in logs  # the logs were really captured
+    leaked = [s[:12] + "..." for s in secrets if s in logs]
+    assert leaked == []
