@@ -132,3 +132,32 @@ async def test_revocations_reach_a_verifier_through_the_stream(amqp_url, bus_nam
         await asyncio.sleep(0.05)
     assert session in revocations.sessions
     await broker.close()
+
+
+async def test_requests_waiting_on_an_unreachable_jwks_share_one_fetch(tokens):
+    # Identity is down (or still starting) and the verifier has no keys yet: a burst of requests
+    # must not queue up one JWKS fetch each behind the refresh lock (N x the fetch timeout for
+    # the last of them, and a stampede on identity when it comes back).
+    from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
+    from shared.testing.servers import serve_app
+
+    fetches = 0
+    app = FastAPI()
+
+    @app.get("/jwks")
+    async def jwks() -> JSONResponse:
+        nonlocal fetches
+        fetches += 1
+        await asyncio.sleep(0.3)
+        return JSONResponse({"detail": "starting"}, status_code=503)
+
+    async with serve_app(app) as url:
+        verifier = TokenVerifier(f"{url}/jwks", tokens.issuer, tokens.audience)
+        token = tokens.mint("u1")
+        results = await asyncio.gather(
+            *(verifier.verify(token) for _ in range(20)), return_exceptions=True
+        )
+        await verifier.close()
+    assert all(isinstance(r, InvalidToken) for r in results)
+    assert fetches == 1

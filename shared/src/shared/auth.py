@@ -106,6 +106,7 @@ class TokenVerifier:
         self.min_refresh_interval = min_refresh_interval
         self._keys: dict[str, dict[str, Any]] = {}
         self._last_refresh = 0.0
+        self._refreshes = 0  # completed refresh attempts, successful or not
         self._refresh_lock = asyncio.Lock()
         self._http = httpx.AsyncClient(timeout=5.0)
 
@@ -118,16 +119,28 @@ class TokenVerifier:
         }
 
     async def _refresh(self) -> None:
+        seen = self._refreshes
         async with self._refresh_lock:
+            # Requests that waited here while another one refreshed take its outcome: with the
+            # issuer down, a burst would otherwise queue one fetch (and its timeout) each.
+            if self._refreshes != seen:
+                return
             if time.monotonic() - self._last_refresh < self.min_refresh_interval and self._keys:
                 return
             self._last_refresh = time.monotonic()
             try:
-                resp = await self._http.get(self.jwks_url)
-                resp.raise_for_status()
-                self.set_keys(resp.json())
-            except (httpx.HTTPError, ValueError) as exc:
-                log.warning("JWKS fetch failed", url=self.jwks_url, error=repr(exc))
+                await self._load_keys()
+            finally:
+                self._refreshes += 1
+
+    async def _load_keys(self) -> None:
+        """Replace the known keys with the issuer's current ones (subclasses read elsewhere)."""
+        try:
+            resp = await self._http.get(self.jwks_url)
+            resp.raise_for_status()
+            self.set_keys(resp.json())
+        except (httpx.HTTPError, ValueError) as exc:
+            log.warning("JWKS fetch failed", url=self.jwks_url, error=repr(exc))
 
     async def key_for(self, kid: str) -> dict[str, Any] | None:
         if kid not in self._keys:

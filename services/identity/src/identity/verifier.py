@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import asyncpg
 from shared.auth import RevocationList, TokenVerifier
 
@@ -26,15 +24,10 @@ class KeyRingVerifier(TokenVerifier):
         super().__init__("", settings.jwt_issuer, settings.jwt_audience, revocations)
         self.ring = ring
         self.pool = pool
-        self._last_refresh: float = 0.0
 
     async def reload(self) -> None:
         await self.ring.reload(self.pool)
         self.set_keys(self.ring.jwks())
 
-    async def _refresh(self) -> None:
-        async with self._refresh_lock:
-            if time.monotonic() - self._last_refresh < self.min_refresh_interval and self._keys:
-                return
-            self._last_refresh = time.monotonic()
-            await self.reload()
+    async def _load_keys(self) -> None:
+        await self.reload()
