@@ -183,3 +183,41 @@ async def test_identical_files_are_stored_once(catalog):
     await env.create(creator, same)
     await env.create(creator, same, name="Another One")
     assert env.blobs.count() == 1
+
+
+class _ThreadRecordingHandle:
+    """A staging file that notes which thread writes to it."""
+
+    def __init__(self, inner, threads: set[int]) -> None:
+        self.inner = inner
+        self.threads = threads
+
+    def write(self, data: bytes) -> int:
+        import threading
+
+        self.threads.add(threading.get_ident())
+        return int(self.inner.write(data))
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+async def test_uploaded_files_are_written_off_the_event_loop(catalog):
+    """Staging writes are disk I/O: done on the event loop they stall every other request."""
+    import threading
+
+    from catalog.blobs import LocalBlobStore
+
+    env = catalog
+    threads: set[int] = set()
+
+    class RecordingStore(LocalBlobStore):
+        def staging_file(self):  # type: ignore[no-untyped-def]
+            handle, path = super().staging_file()
+            return _ThreadRecordingHandle(handle, threads), path
+
+    env.app.state.catalog.blobs = RecordingStore(env.blob_dir)
+    creator = await env.user("threaded")
+    await env.create(creator)
+    assert threads, "no staging write was seen"
+    assert threading.get_ident() not in threads

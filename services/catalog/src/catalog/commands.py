@@ -6,6 +6,7 @@ every decision of the command has passed, so a refused request stores nothing.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -124,7 +125,7 @@ async def create_persona(
             persona.publish_version(user.user_id, version, changelog, _refs(files))
         if submit:
             persona.submit(user.user_id, user.email_verified)
-        _place(cat.blobs, files)
+        await asyncio.to_thread(_place, cat.blobs, files)  # file moves: off the event loop
         await uow.save(persona)
         return persona_id
 
@@ -187,7 +188,7 @@ async def publish_version(
     async def fn(uow: UnitOfWork) -> str:
         persona = await _load_owned(uow, persona_id, user)
         persona.publish_version(user.user_id, version, changelog, _refs(files))
-        _place(cat.blobs, files)
+        await asyncio.to_thread(_place, cat.blobs, files)  # file moves: off the event loop
         await uow.save(persona)
         latest = persona.latest
         assert latest is not None

@@ -8,6 +8,7 @@ soon as it crosses a limit (413), a forbidden type as soon as its name or first 
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import contextlib
 import hashlib
@@ -335,17 +336,19 @@ async def read_upload(request: Request, blobs: BlobStore, limits: UploadLimits) 
         )
     reader = _FormReader(blobs, limits)
     parser = MultipartParser(options[b"boundary"], reader.callbacks())
+    # The parser's callbacks create, write and hash staging files: disk I/O and CPU that would
+    # stall every other request if it ran on the event loop, so each chunk is parsed in a thread.
     try:
         async for chunk in request.stream():
-            parser.write(chunk)
-        parser.finalize()
+            await asyncio.to_thread(parser.write, chunk)
+        await asyncio.to_thread(parser.finalize)
     except Problem:
-        reader.abort()
+        await asyncio.to_thread(reader.abort)
         raise
     except Exception as exc:
-        reader.abort()
+        await asyncio.to_thread(reader.abort)
         raise Problem("The multipart body could not be read.", code="malformed_multipart") from exc
     if reader._sink is not None:  # the body ended inside a file part
-        reader.abort()
+        await asyncio.to_thread(reader.abort)
         raise Problem("The multipart body ended early.", code="malformed_multipart")
     return reader.form

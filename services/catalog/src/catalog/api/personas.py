@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -129,7 +130,7 @@ async def create_persona(
             wants_submit(form),
         )
     finally:
-        form.discard()  # whatever was not moved into the blob store
+        await asyncio.to_thread(form.discard)  # whatever was not moved into the blob store
     return await _detail(pool, persona_id, user)
 
 
@@ -185,7 +186,7 @@ async def publish_version(
             form.files,
         )
     finally:
-        form.discard()
+        await asyncio.to_thread(form.discard)
     row = await queries.version_row(pool, persona_id, version)
     assert row is not None
     return queries.version_json(row)
@@ -222,7 +223,7 @@ async def preview_persona(
         return {"version": None, "files": []}
     return {
         "version": row["version"],
-        "files": preview(row["files"], cat.blobs, settings.preview_chars),
+        "files": await asyncio.to_thread(preview, row["files"], cat.blobs, settings.preview_chars),
     }
 
 
