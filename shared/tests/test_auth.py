@@ -161,3 +161,41 @@ async def test_requests_waiting_on_an_unreachable_jwks_share_one_fetch(tokens):
         await verifier.close()
     assert all(isinstance(r, InvalidToken) for r in results)
     assert fetches == 1
+
+
+async def test_a_key_withdrawn_from_the_jwks_stops_being_trusted(tokens):
+    # A signing key taken out of identity's JWKS (compromised, or retired after a rotation)
+    # must stop verifying tokens within the key cache's lifetime, not live on until restart.
+    from fastapi import FastAPI
+    from shared.testing.servers import serve_app
+    from shared.testing.tokens import TokenIssuer
+
+    successor = TokenIssuer(issuer=tokens.issuer, audience=tokens.audience)
+    published = {"keys": [*tokens.jwks()["keys"], *successor.jwks()["keys"]]}
+    app = FastAPI()
+
+    @app.get("/jwks")
+    async def jwks() -> dict:
+        return published
+
+    async with serve_app(app) as url:
+        verifier = TokenVerifier(
+            f"{url}/jwks", tokens.issuer, tokens.audience, min_refresh_interval=0.1, max_key_age=0.2
+        )
+        old = tokens.mint("u1")
+        assert (await verifier.verify(old)).user_id == "u1"
+        published = successor.jwks()  # the old key is withdrawn
+
+        async def refused() -> bool:
+            try:
+                await verifier.verify(old)
+            except InvalidToken:
+                return True
+            await asyncio.sleep(0.05)
+            return False
+
+        deadline = asyncio.get_running_loop().time() + 10
+        while not await refused():
+            assert asyncio.get_running_loop().time() < deadline, "withdrawn key still trusted"
+        assert (await verifier.verify(successor.mint("u2"))).user_id == "u2"
+        await verifier.close()

@@ -10,6 +10,7 @@ still matters without any state of its own.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -98,25 +99,36 @@ class TokenVerifier:
         revocations: RevocationList | None = None,
         *,
         min_refresh_interval: float = 10.0,
+        max_key_age: float = 300.0,
     ) -> None:
         self.jwks_url = jwks_url
         self.issuer = issuer
         self.audience = audience
         self.revocations = revocations or RevocationList()
         self.min_refresh_interval = min_refresh_interval
+        # Known keys are re-read (in the background) once older than this, so a key withdrawn
+        # from the JWKS stops being trusted; identity serves the JWKS with max-age=300.
+        self.max_key_age = max_key_age
         self._keys: dict[str, dict[str, Any]] = {}
+        self._keys_set_at = 0.0
         self._last_refresh = 0.0
         self._refreshes = 0  # completed refresh attempts, successful or not
         self._refresh_lock = asyncio.Lock()
+        self._background: asyncio.Task[None] | None = None
         self._http = httpx.AsyncClient(timeout=5.0)
 
     async def close(self) -> None:
+        if self._background is not None:
+            self._background.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._background
         await self._http.aclose()
 
     def set_keys(self, jwks: dict[str, Any]) -> None:
         self._keys = {
             k["kid"]: k for k in jwks.get("keys", []) if k.get("kty") == "RSA" and "kid" in k
         }
+        self._keys_set_at = time.monotonic()
 
     async def _refresh(self) -> None:
         seen = self._refreshes
@@ -145,7 +157,21 @@ class TokenVerifier:
     async def key_for(self, kid: str) -> dict[str, Any] | None:
         if kid not in self._keys:
             await self._refresh()
+        elif time.monotonic() - self._keys_set_at >= self.max_key_age:
+            self._refresh_in_background()
         return self._keys.get(kid)
+
+    def _refresh_in_background(self) -> None:
+        # The request goes on with the keys it has; an unreachable issuer costs it nothing and
+        # the keys stay as they were (set_keys only runs on a good answer).
+        if self._background is None or self._background.done():
+            self._background = asyncio.create_task(self._refresh_quietly())
+
+    async def _refresh_quietly(self) -> None:
+        try:
+            await self._refresh()
+        except Exception as exc:  # nobody awaits this task: log instead of losing it
+            log.warning("key refresh failed", error=repr(exc))
 
     async def verify(self, token: str) -> Principal:
         try:
