@@ -83,3 +83,17 @@ async def test_without_a_built_ui_the_root_says_so(gateway, tmp_path):
         assert "not built" in resp.json()["detail"]
         # the API still works
         assert (await gw.client.get("/api/personas")).status_code == 200
+
+
+async def test_pages_cannot_be_framed_and_never_leak_their_url_as_a_referrer(gateway, dist):
+    # The verification and reset links open the UI with the token in the query string: no
+    # request the page makes may carry that URL onwards, and no other site may frame the UI
+    # (clickjacking).
+    async with gateway(web_dist=dist) as gw:
+        for path in ("/reset-password?token=abc", "/verify-email?token=abc", "/"):
+            resp = await gw.client.get(path, headers={"Accept": "text/html"})
+            assert resp.status_code == 200, path
+            assert resp.headers["referrer-policy"] == "no-referrer"
+            assert resp.headers["x-frame-options"] == "DENY"
+            assert "frame-ancestors 'none'" in resp.headers["content-security-policy"]
+            assert resp.headers["x-content-type-options"] == "nosniff"

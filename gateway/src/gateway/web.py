@@ -19,6 +19,14 @@ HASHED = re.compile(r"-[A-Za-z0-9_-]{8,}\.[A-Za-z0-9]+$")
 IMMUTABLE = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
 SHORT = "public, max-age=3600"
+# Verification and reset links carry their token in the page URL: no request the UI makes may
+# pass that URL on (Referer), and no other site may frame the UI (clickjacking).
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+}
 
 
 class MethodNotAllowed(Problem):
@@ -51,7 +59,7 @@ class WebUI:
         return SHORT
 
     def _send(self, file: Path) -> Response:
-        headers = {"Cache-Control": self._cache_control(file), "X-Content-Type-Options": "nosniff"}
+        headers = {"Cache-Control": self._cache_control(file), **SECURITY_HEADERS}
         return FileResponse(file, headers=headers)
 
     async def serve(self, request: Request) -> Response:
