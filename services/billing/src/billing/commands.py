@@ -1,13 +1,13 @@
 """Application layer: checkout, Stripe's webhook events and admin refunds.
 
-Stripe is only called outside database transactions, except while starting a checkout (a
-per-buyer-and-persona advisory lock makes a double click hand out one session, not two). Every
+Stripe is only called outside database transactions (and without holding a connection). Every
 effect of a Stripe event is committed together with the event's id in `stripe_events`, so a
 duplicate delivery, even a concurrent one, finds the id and changes nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -49,6 +49,8 @@ SESSION_EVENTS = (
 )
 DISPUTE_EVENTS = ("charge.dispute.created", "charge.dispute.closed")
 HANDLED_EVENTS = frozenset((*SESSION_EVENTS, "charge.refunded", *DISPUTE_EVENTS))
+CHECKOUT_NAMESPACE = uuid.UUID("8d0f3b9e-6a41-4c57-9b2e-2f7c1d5e8a90")
+CHECKOUT_ATTEMPTS = 20
 
 
 class RetryLater(Exception):
@@ -79,12 +81,23 @@ class BillingService:
     # -- checkout -------------------------------------------------------------------------
 
     async def start_checkout(self, buyer_id: str, persona_id: str) -> CheckoutLink:
+        """Hand out a payable Checkout Session for this buyer and persona.
+
+        No database connection is held while Stripe answers. Concurrent requests (a double
+        click) derive the same transaction id from the buyer's checkouts so far, so they send
+        Stripe the same idempotency key and parameters, get the same session back, and only one
+        of them appends `CheckoutStarted`."""
+        for _ in range(CHECKOUT_ATTEMPTS):
+            link = await self._start_checkout_once(buyer_id, persona_id)
+            if link is not None:
+                return link
+            await asyncio.sleep(0.1)
+        raise StripeUnavailable("the checkout could not be started; please try again")
+
+    async def _start_checkout_once(self, buyer_id: str, persona_id: str) -> CheckoutLink | None:
         settings = self.settings
-        async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                f"checkout:{buyer_id}:{persona_id}",
-            )
+        now = datetime.now(UTC)
+        async with self.pool.acquire() as conn:
             persona = await queries.persona(conn, persona_id)
             if persona is None or persona["status"] == "deleted":
                 raise DomainError("There is no such persona.", "persona_not_found", 404)
@@ -103,7 +116,6 @@ class BillingService:
                     "Your payment for this persona is still being processed.",
                     "payment_in_progress",
                 )
-            now = datetime.now(UTC)
             reuse = await queries.open_checkout(
                 conn,
                 buyer_id,
@@ -114,49 +126,76 @@ class BillingService:
             )
             if reuse is not None:
                 return CheckoutLink(reuse["id"], reuse["session_id"], reuse["checkout_url"])
+            attempt = await queries.checkouts_started(conn, buyer_id, persona_id)
 
-            transaction_id = str(uuid.uuid4())
-            base = settings.public_url.rstrip("/")
-            try:
-                session = await self.gateway.create_checkout_session(
-                    transaction_id=transaction_id,
-                    buyer_id=buyer_id,
-                    persona_id=persona_id,
-                    creator_id=persona["creator_id"],
-                    persona_name=persona["name"],
-                    amount=persona["price_cents"],
-                    currency=persona["currency"],
-                    success_url=f"{base}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}",
-                    cancel_url=f"{base}/checkout/cancel?persona_id={quote(persona_id, safe='')}",
-                    expires_at=int(
-                        (now + timedelta(minutes=settings.checkout_ttl_minutes)).timestamp()
-                    ),
-                )
-            except stripe.InvalidRequestError as exc:
-                log.error("Stripe refused the checkout", error=str(exc), code=exc.code)
-                if exc.code == "amount_too_small":
-                    raise DomainError(
-                        "This persona's price is below the smallest amount a card can be charged.",
-                        "price_below_minimum",
-                    ) from exc
-                raise StripeUnavailable(str(exc)) from exc
-            tx = Transaction(transaction_id)
+        amount, currency = persona["price_cents"], persona["currency"]
+        transaction_id = str(
+            uuid.uuid5(CHECKOUT_NAMESPACE, f"{buyer_id}:{persona_id}:{amount}:{currency}:{attempt}")
+        )
+        # Whole minutes, so requests racing for the same transaction send identical parameters
+        # (and never under Stripe's 30-minute minimum nor over its 24-hour maximum).
+        expires = now.replace(second=0, microsecond=0) + timedelta(
+            minutes=settings.checkout_ttl_minutes
+        )
+        if expires < now + timedelta(minutes=30):
+            expires += timedelta(minutes=1)
+        base = settings.public_url.rstrip("/")
+        try:
+            session = await self.gateway.create_checkout_session(
+                transaction_id=transaction_id,
+                buyer_id=buyer_id,
+                persona_id=persona_id,
+                creator_id=persona["creator_id"],
+                persona_name=persona["name"],
+                amount=amount,
+                currency=currency,
+                success_url=f"{base}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}",
+                cancel_url=f"{base}/checkout/cancel?persona_id={quote(persona_id, safe='')}",
+                expires_at=int(expires.timestamp()),
+            )
+        except stripe.IdempotencyError:
+            # A racing request used this key with other parameters (a minute boundary, a price
+            # change): its transaction will be there to hand out, or the next attempt differs.
+            return None
+        except stripe.InvalidRequestError as exc:
+            log.error("Stripe refused the checkout", error=str(exc), code=exc.code)
+            if exc.code == "amount_too_small":
+                raise DomainError(
+                    "This persona's price is below the smallest amount a card can be charged.",
+                    "price_below_minimum",
+                ) from exc
+            raise StripeUnavailable(str(exc)) from exc
+
+        async def record(uow: UnitOfWork) -> Transaction:
+            tx = await uow.load(Transaction, transaction_id)
+            if tx.exists:
+                return tx  # a racing request recorded this same session first
             tx.start(
                 buyer_id=buyer_id,
                 persona_id=persona_id,
                 creator_id=persona["creator_id"],
                 persona_name=persona["name"],
-                amount=persona["price_cents"],
-                currency=persona["currency"],
+                amount=amount,
+                currency=currency,
                 fee_rate_bps=settings.platform_fee_bps,
                 session_id=session.id,
                 checkout_url=session.url,
                 expires_at=datetime.fromtimestamp(session.expires_at, UTC),
                 tax_enabled=settings.tax_enabled,
             )
-            await UnitOfWork(conn, self.store).save(tx)
-            log.info("checkout started", transaction_id=transaction_id, persona_id=persona_id)
-            return CheckoutLink(transaction_id, session.id, session.url)
+            await uow.save(tx)
+            return tx
+
+        tx = await run_command(self.pool, self.store, record)
+        if tx.expires_at is not None and tx.expires_at <= datetime.now(UTC) + timedelta(
+            minutes=settings.checkout_reuse_margin_minutes
+        ):
+            # Stripe replayed a session from an attempt that crashed before recording it long
+            # ago; it is recorded now, so the next attempt makes a fresh one.
+            return None
+        log.info("checkout started", transaction_id=transaction_id, persona_id=persona_id)
+        assert tx.checkout_url is not None
+        return CheckoutLink(tx.id, tx.session_id, tx.checkout_url)
 
     # -- webhooks -------------------------------------------------------------------------
 

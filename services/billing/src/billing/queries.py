@@ -66,6 +66,17 @@ async def open_checkout(
     return dict(row) if row else None
 
 
+async def checkouts_started(conn: asyncpg.Connection, user_id: str, persona_id: str) -> int:
+    """How many checkouts this buyer has started for this persona (names the next one)."""
+    return int(
+        await conn.fetchval(
+            "SELECT count(*) FROM transactions WHERE buyer_id = $1 AND persona_id = $2",
+            user_id,
+            persona_id,
+        )
+    )
+
+
 async def transaction(conn: asyncpg.Connection, transaction_id: str) -> Row | None:
     row = await conn.fetchrow("SELECT * FROM transactions WHERE id = $1", transaction_id)
     return dict(row) if row else None
