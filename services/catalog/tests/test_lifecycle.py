@@ -302,3 +302,44 @@ async def test_submitting_needs_a_verified_email(catalog):
     assert r.status_code == 403 and r.json()["code"] == "email_not_verified"
     r = await env.http.post(f"/api/personas/{pid}/submit", headers=env.headers(creator))
     assert r.status_code == 200
+
+
+async def test_the_detail_embeds_only_the_newest_versions(catalog):
+    """A persona's page must not grow with every version ever published: the detail carries
+    the newest few, the paginated /versions route has them all."""
+    from catalog.queries import DETAIL_VERSIONS
+
+    env = catalog
+    creator = await env.user("prolific")
+    pid = (await env.create(creator))["id"]
+    for minor in range(1, DETAIL_VERSIONS + 1):
+        r = await env.http.post(
+            f"/api/personas/{pid}/versions",
+            headers=env.headers(creator),
+            **env.multipart(
+                {"version": f"1.{minor}.0", "changelog": f"v{minor}"}, [("plan.md", b"x\n")]
+            ),
+        )
+        assert r.status_code == 201, r.text
+    detail = (await env.http.get(f"/api/personas/{pid}", headers=env.headers(creator))).json()
+    assert len(detail["versions"]) == DETAIL_VERSIONS
+    assert detail["versions"][0]["version"] == f"1.{DETAIL_VERSIONS}.0"
+    assert detail["latest_version"] == f"1.{DETAIL_VERSIONS}.0"
+    # Every version, in keyset pages, newest first.
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": 4, **({"cursor": cursor} if cursor else {})}
+        r = await env.http.get(
+            f"/api/personas/{pid}/versions", params=params, headers=env.headers(creator)
+        )
+        assert r.status_code == 200, r.text
+        seen += [v["version"] for v in r.json()["items"]]
+        cursor = r.json()["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [f"1.{m}.0" for m in range(DETAIL_VERSIONS, 0, -1)] + ["1.0.0"]
+    r = await env.http.get(
+        f"/api/personas/{pid}/versions", params={"cursor": "bogus"}, headers=env.headers(creator)
+    )
+    assert r.status_code in (400, 422) and r.json()["code"] == "invalid_cursor"

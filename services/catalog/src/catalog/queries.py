@@ -12,7 +12,7 @@ from shared.auth import Principal
 from shared.pagination import decode_cursor, encode_cursor
 from shared.problems import Problem
 
-from catalog.domain import CATEGORIES
+from catalog.domain import CATEGORIES, parse_semver
 
 
 def as_uuid(value: str) -> uuid.UUID | None:
@@ -115,15 +115,51 @@ async def persona_row(
     return row
 
 
+# How many of the newest versions a persona's detail embeds (all of them: `versions_page`).
+DETAIL_VERSIONS = 10
+
+
 async def versions(
-    conn: asyncpg.Connection | asyncpg.Pool, persona_id: str
+    conn: asyncpg.Connection | asyncpg.Pool,
+    persona_id: str,
+    limit: int = DETAIL_VERSIONS,
+    before: tuple[int, int, int] | None = None,
 ) -> list[dict[str, Any]]:
+    """The newest `limit` versions (older than `before`), newest first."""
+    args: list[Any] = [as_uuid(persona_id)]
+    cond = "persona_id = $1"
+    if before is not None:
+        args += list(before)
+        cond += " AND (major, minor, patch) < ($2, $3, $4)"
+    args.append(limit)
     rows = await conn.fetch(
-        "SELECT * FROM persona_versions WHERE persona_id = $1"
-        " ORDER BY major DESC, minor DESC, patch DESC",
-        as_uuid(persona_id),
+        f"SELECT * FROM persona_versions WHERE {cond}"
+        f" ORDER BY major DESC, minor DESC, patch DESC LIMIT ${len(args)}",
+        *args,
     )
     return [version_json(r) for r in rows]
+
+
+async def versions_page(
+    conn: asyncpg.Connection | asyncpg.Pool, persona_id: str, limit: int, cursor: str | None
+) -> dict[str, Any]:
+    """A keyset page of versions, newest first; the cursor is the last version's number."""
+    values = decode_cursor(cursor)
+    before: tuple[int, int, int] | None = None
+    if values is not None:
+        try:
+            before = parse_semver(str(values[0])) if len(values) == 1 else None
+        except Problem:
+            before = None
+        if before is None:
+            raise bad_cursor()
+    items = await versions(conn, persona_id, limit + 1, before)
+    more = len(items) > limit
+    items = items[:limit]
+    return {
+        "items": items,
+        "next_cursor": encode_cursor([items[-1]["version"]]) if more and items else None,
+    }
 
 
 async def version_row(

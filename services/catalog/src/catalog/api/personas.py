@@ -202,12 +202,7 @@ async def list_versions(
 ) -> dict[str, Any]:
     if await queries.persona_row(pool, persona_id, viewer) is None:
         raise persona_not_found()
-    items = await queries.versions(pool, persona_id)
-    # Versions are few; the cursor is the index of the next one.
-    start = int(cursor) if cursor and cursor.isdigit() else 0
-    page = items[start : start + limit]
-    more = start + limit < len(items)
-    return {"items": page, "next_cursor": str(start + limit) if more else None}
+    return await queries.versions_page(pool, persona_id, limit, cursor)
 
 
 @router.get("/api/personas/{persona_id}/preview", response_model=PreviewOut)
