@@ -161,3 +161,59 @@ async def test_a_refund_seen_before_its_purchase_still_ends_with_no_access(catal
     r = await env.http.get(f"/api/personas/{persona['id']}/download", headers=env.headers(buyer))
     assert r.status_code == 403
     assert await env.events("PersonaAcquired") == 0
+
+
+def dispute_closed(persona: dict, buyer: str, transaction_id: str, status: str):  # type: ignore[no-untyped-def]
+    from shared.contracts.billing import DisputeClosed
+
+    return DisputeClosed(
+        transaction_id=transaction_id,
+        dispute_id=f"dp_{uuid.uuid4().hex[:8]}",
+        creator_id=persona["creator"]["id"],
+        status=status,
+        amount=persona["price_cents"],
+        creator_amount=persona["price_cents"] - 300,
+        currency="usd",
+        buyer_id=buyer,
+        persona_id=persona["id"],
+    )
+
+
+async def test_a_lost_chargeback_takes_access_away_and_a_won_one_does_not(catalog):
+    """The buyer who got their money back through the card network no longer holds the persona
+    (billing stops counting it as owned too); a dispute the platform won changes nothing."""
+    env = catalog
+    creator = await env.user("seller5")
+    buyer = await env.user("payer5")
+    persona = await env.approved(creator, price_cents=1999)
+    pid = persona["id"]
+    tx = f"tx_{uuid.uuid4().hex[:8]}"
+    await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
+
+    async def status() -> int:
+        r = await env.http.get(f"/api/personas/{pid}/download", headers=env.headers(buyer))
+        return r.status_code
+
+    async def can_download() -> bool:
+        return await status() == 200
+
+    await env.wait_until(can_download)
+    await env.publish("billing.DisputeClosed", dispute_closed(persona, buyer, tx, "won"))
+    await env.wait_until(
+        lambda: env.fetchval(
+            "SELECT count(*) = 2 FROM inbox WHERE consumer = 'catalog.entitlements'"
+        )
+    )
+    assert await status() == 200
+
+    await env.publish("billing.DisputeClosed", dispute_closed(persona, buyer, tx, "lost"))
+
+    async def refused() -> bool:
+        return await status() == 403
+
+    await env.wait_until(refused)
+    assert await env.events("EntitlementRevoked") == 1
+    reason = await env.fetchval(
+        "SELECT data->>'reason' FROM events WHERE type = 'EntitlementRevoked'"
+    )
+    assert reason == "chargeback"

@@ -2,6 +2,7 @@
 
 - billing.PurchaseCompleted grants the buyer access (PersonaAcquired, source purchase).
 - billing.PurchaseRefunded with `full` revokes that purchase's access (EntitlementRevoked).
+- billing.DisputeClosed `lost` (a chargeback: the buyer has the money back) revokes it too.
 - identity.UserRegistered / ProfileUpdated keep the local usernames current.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import asyncpg
 from shared.bus import Handler, Subscription
-from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
+from shared.contracts.billing import DisputeClosed, PurchaseCompleted, PurchaseRefunded
 from shared.contracts.identity import ProfileUpdated, UserRegistered
 from shared.events import Envelope
 from shared.eventstore import EventStore
@@ -46,6 +47,17 @@ def entitlement_handler(store: EventStore) -> Handler:
                     await uow.save(ent)
 
             await in_savepoint(conn, store, revoke)
+        elif isinstance(event, DisputeClosed):
+            d = event
+            if d.status != "lost" or not (d.buyer_id and d.persona_id):
+                return
+
+            async def charge_back(uow: UnitOfWork) -> None:
+                ent = await uow.load(Entitlement, entitlement_id(d.persona_id, d.buyer_id))
+                if ent.revoke_purchase(d.creator_id, d.transaction_id, reason="chargeback"):
+                    await uow.save(ent)
+
+            await in_savepoint(conn, store, charge_back)
 
     return handle
 
@@ -78,7 +90,7 @@ def subscriptions(store: EventStore) -> list[Subscription]:
         Subscription(
             "catalog",
             "entitlements",
-            ("billing.PurchaseCompleted", "billing.PurchaseRefunded"),
+            ("billing.PurchaseCompleted", "billing.PurchaseRefunded", "billing.DisputeClosed"),
             entitlement_handler(store),
         ),
         Subscription(

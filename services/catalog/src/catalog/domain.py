@@ -394,7 +394,7 @@ class Entitlement(Aggregate):
         )
         return True
 
-    def revoke_purchase(self, creator_id: str, transaction_id: str) -> bool:
+    def revoke_purchase(self, creator_id: str, transaction_id: str, reason: str = "refund") -> bool:
         if transaction_id in self.revoked:
             return False
         self._record(
@@ -403,7 +403,7 @@ class Entitlement(Aggregate):
                 user_id=self.user_id,
                 creator_id=creator_id,
                 transaction_id=transaction_id,
-                reason="refund",
+                reason=reason,
             )
         )
         return True
