@@ -145,3 +145,12 @@ async def test_the_webhook_checks_the_signature_on_the_raw_body(harness: Any) ->
     assert r.status_code == 400
     r = await harness.http.post(url, content=body, headers=_signed(body))
     assert r.status_code == 200 and r.json() == {"status": "ignored"}
+
+
+async def test_the_webhook_refuses_an_oversized_body_before_reading_it_all(harness: Any) -> None:
+    """Anyone can reach the webhook: a huge body is refused with 413, not buffered whole."""
+    event = {"id": "evt_big", "type": "transfer.created", "pad": "x" * 2_000_000}
+    body = json.dumps(event).encode()
+    r = await harness.http.post("/api/payouts/webhook", content=body, headers=_signed(body))
+    assert r.status_code == 413 and r.json()["code"] == "payload_too_large"
+    assert await harness.svc.pool.fetchval("SELECT count(*) FROM stripe_webhook_events") == 0

@@ -295,6 +295,9 @@ async def annual_statement(
     )
 
 
+MAX_WEBHOOK_BYTES = 1_000_000
+
+
 @router.post("/api/payouts/webhook", include_in_schema=True)
 async def stripe_webhook(
     request: Request,
@@ -302,9 +305,15 @@ async def stripe_webhook(
     stripe_signature: Annotated[str | None, Header()] = None,
 ) -> dict[str, str]:
     """Stripe Connect events (no JWT): the signature is checked on the raw body."""
-    raw = await request.body()
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_WEBHOOK_BYTES:  # unauthenticated: never buffer an unbounded body
+            raise Problem("Payload too large.", status=413, code="payload_too_large")
     try:
-        stripe.Webhook.construct_event(raw, stripe_signature, svc.settings.connect_webhook_secret)
+        stripe.Webhook.construct_event(
+            bytes(raw), stripe_signature, svc.settings.connect_webhook_secret
+        )
         event = json.loads(raw)
     except (ValueError, stripe.SignatureVerificationError) as exc:
         raise Problem(
