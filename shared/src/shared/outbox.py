@@ -20,6 +20,14 @@ from shared.logging import get_logger
 
 log = get_logger(__name__)
 
+# The relay's session holds the leader lock: if its client vanishes without closing (a partition),
+# the server must notice within a minute and end the session, so a stand-by can take over.
+_KEEPALIVE = {
+    "tcp_keepalives_idle": "20",
+    "tcp_keepalives_interval": "5",
+    "tcp_keepalives_count": "4",
+}
+
 
 class OutboxRelay:
     def __init__(
@@ -31,6 +39,7 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval: float = 1.0,
         max_backoff: float = 5.0,
+        query_timeout: float = 30.0,
     ) -> None:
         self.dsn = dsn
         self.broker = broker
@@ -39,6 +48,10 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.max_backoff = max_backoff
+        # A connection that goes silent (partition, failover) would otherwise hang a query until
+        # the OS gives up on the socket, hours later: every query of the relay has a deadline,
+        # after which it reconnects.
+        self.query_timeout = query_timeout
         self.published = 0
         self.is_leader = False
         self._wake = asyncio.Event()
@@ -51,9 +64,11 @@ class OutboxRelay:
         while True:
             conn: asyncpg.Connection | None = None
             try:
-                conn = await connect(self.dsn)
+                conn = await connect(self.dsn, _KEEPALIVE)
                 while not await conn.fetchval(
-                    "SELECT pg_try_advisory_lock($1)", advisory_key(f"outbox:{self.producer}")
+                    "SELECT pg_try_advisory_lock($1)",
+                    advisory_key(f"outbox:{self.producer}"),
+                    timeout=self.query_timeout,
                 ):
                     await asyncio.sleep(self.poll_interval)
                 self.is_leader = True
@@ -63,6 +78,7 @@ class OutboxRelay:
             except asyncio.CancelledError:
                 raise
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                # (TimeoutError, a query past its deadline, is an OSError.)
                 log.warning("outbox relay lost its database connection", error=repr(exc))
                 await asyncio.sleep(self.poll_interval)
             finally:
@@ -79,6 +95,7 @@ class OutboxRelay:
                 "SELECT global_position, event_id, routing_key, body FROM outbox"
                 " ORDER BY global_position LIMIT $1",
                 self.batch_size,
+                timeout=self.query_timeout,
             )
             if not rows:
                 with contextlib.suppress(TimeoutError):
@@ -95,6 +112,7 @@ class OutboxRelay:
                 await conn.execute(
                     "DELETE FROM outbox WHERE global_position = ANY($1::bigint[])",
                     [r["global_position"] for r in rows[:confirmed]],
+                    timeout=self.query_timeout,
                 )
                 self.published += confirmed
                 backoff = 0.1
