@@ -91,3 +91,22 @@ async def test_read_models_rebuild_to_the_same_figures_and_agree_with_the_ledger
     assert ledger.balance("usd", now) == await queries.balance(
         harness.svc.pool, creator, "usd", now
     )
+
+
+async def test_a_forged_cursor_is_a_clear_400_not_a_server_error(harness: Any) -> None:
+    from shared.pagination import encode_cursor
+
+    creator = str(uuid.uuid4())
+    for path in ("/api/earnings/transactions", "/api/payouts"):
+        for values in (["nan"], [None], [], ["2026-01-01T00:00:00+00:00"], [{}], [10**30]):
+            r = await harness.get(path, creator, params={"cursor": encode_cursor(values)})
+            if r.status_code == 200:
+                continue  # a cursor that happens to be well formed
+            assert r.status_code == 400, (path, values, r.text)
+            assert r.json()["code"] == "invalid_cursor"
+    r = await harness.get(
+        "/api/earnings/transactions", creator, params={"cursor": encode_cursor(["x"])}
+    )
+    assert r.status_code == 400
+    r = await harness.get("/api/payouts", creator, params={"cursor": encode_cursor(["x", "y"])})
+    assert r.status_code == 400

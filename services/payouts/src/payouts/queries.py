@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 from shared.pagination import Page, decode_cursor, page_of
+from shared.problems import Problem
 
 from payouts.domain import AccountStatus, Balance, format_money
 
@@ -191,6 +192,24 @@ _ENTRY_LABELS = {
 }
 
 
+def _bad_cursor() -> Problem:
+    return Problem(
+        "The cursor is not valid; start again from the first page.", code="invalid_cursor"
+    )
+
+
+def _cursor_position(values: list[Any]) -> int:
+    if len(values) != 1 or isinstance(values[0], bool):
+        raise _bad_cursor()
+    try:
+        position = int(values[0])
+    except (ValueError, TypeError):
+        raise _bad_cursor() from None
+    if not 0 < position < 2**63:
+        raise _bad_cursor()
+    return position
+
+
 async def transactions(
     pool: asyncpg.Pool,
     creator_id: str,
@@ -200,7 +219,7 @@ async def transactions(
     currency: str | None = None,
 ) -> Page[dict[str, Any]]:
     after = decode_cursor(cursor)
-    before = int(after[0]) if after else None
+    before = _cursor_position(after) if after is not None else None
     rows = await pool.fetch(
         "SELECT e.*, p.status AS payout_status FROM ledger_entries e"
         " LEFT JOIN payouts p ON p.payout_id = e.payout_id AND e.kind = 'payout'"
@@ -295,8 +314,15 @@ async def payouts(
     pool: asyncpg.Pool, creator_id: str, limit: int, cursor: str | None
 ) -> Page[dict[str, Any]]:
     after = decode_cursor(cursor)
-    created = datetime.fromisoformat(str(after[0])) if after else None
-    last_id = str(after[1]) if after and len(after) > 1 else ""
+    created: datetime | None = None
+    last_id = ""
+    if after is not None:
+        try:
+            created, last_id = datetime.fromisoformat(str(after[0])), str(after[1])
+        except (ValueError, TypeError, IndexError):
+            raise _bad_cursor() from None
+        if created.tzinfo is None or len(after) != 2:
+            raise _bad_cursor()
     rows = await pool.fetch(
         "SELECT * FROM payouts WHERE creator_id = $1"
         " AND ($2::timestamptz IS NULL OR (created_at, payout_id) < ($2, $3))"
