@@ -91,3 +91,35 @@ async def test_a_double_click_hands_out_one_session(billing) -> None:
     assert await billing.pool.fetchval("SELECT count(*) FROM transactions") == 1
     listed = await billing.stripe.v1.checkout.sessions.list_async()
     assert len(listed.data) == 1
+
+
+async def test_a_checkout_that_died_before_recording_its_session_blocks_nothing(billing) -> None:
+    """A request that reached Stripe and then died (crash, database blip) used an idempotency
+    key and recorded nothing; the buyer's next try, a minute later, still gets a checkout."""
+    from datetime import UTC, datetime, timedelta
+
+    from billing.commands import checkout_expiry, checkout_transaction_id
+
+    persona = await billing.approve(price=1500, name="Ada the tutor")
+    buyer = str(uuid.uuid4())
+    earlier = checkout_expiry(datetime.now(UTC) - timedelta(minutes=1), 60)
+    lost_id = checkout_transaction_id(
+        buyer, persona["persona_id"], 1500, "usd", "Ada the tutor", 0, earlier
+    )
+    service = billing.app.state.billing
+    await service.gateway.create_checkout_session(
+        transaction_id=lost_id,
+        buyer_id=buyer,
+        persona_id=persona["persona_id"],
+        creator_id=persona["creator_id"],
+        persona_name="Ada the tutor",
+        amount=1500,
+        currency="usd",
+        success_url="http://localhost:8000/checkout/success",
+        cancel_url="http://localhost:8000/checkout/cancel",
+        expires_at=earlier,
+    )
+    r = await billing.checkout(buyer, persona["persona_id"])
+    assert r.status_code == 200, r.text
+    assert r.json()["transaction_id"] != lost_id
+    assert await billing.pool.fetchval("SELECT count(*) FROM transactions") == 1

@@ -129,16 +129,10 @@ class BillingService:
             attempt = await queries.checkouts_started(conn, buyer_id, persona_id)
 
         amount, currency = persona["price_cents"], persona["currency"]
-        transaction_id = str(
-            uuid.uuid5(CHECKOUT_NAMESPACE, f"{buyer_id}:{persona_id}:{amount}:{currency}:{attempt}")
+        expires_at = checkout_expiry(now, settings.checkout_ttl_minutes)
+        transaction_id = checkout_transaction_id(
+            buyer_id, persona_id, amount, currency, persona["name"], attempt, expires_at
         )
-        # Whole minutes, so requests racing for the same transaction send identical parameters
-        # (and never under Stripe's 30-minute minimum nor over its 24-hour maximum).
-        expires = now.replace(second=0, microsecond=0) + timedelta(
-            minutes=settings.checkout_ttl_minutes
-        )
-        if expires < now + timedelta(minutes=30):
-            expires += timedelta(minutes=1)
         base = settings.public_url.rstrip("/")
         try:
             session = await self.gateway.create_checkout_session(
@@ -151,7 +145,7 @@ class BillingService:
                 currency=currency,
                 success_url=f"{base}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}",
                 cancel_url=f"{base}/checkout/cancel?persona_id={quote(persona_id, safe='')}",
-                expires_at=int(expires.timestamp()),
+                expires_at=expires_at,
             )
         except stripe.IdempotencyError:
             # A racing request used this key with other parameters (a minute boundary, a price
@@ -421,6 +415,32 @@ class BillingService:
             refund_id=refund.refund_id,
             amount=refund.amount,
         )
+
+
+def checkout_expiry(now: datetime, ttl_minutes: int) -> int:
+    """When a new session expires, in whole minutes so that requests racing for the same
+    transaction send Stripe identical parameters (never under its 30-minute minimum)."""
+    expires = now.replace(second=0, microsecond=0) + timedelta(minutes=ttl_minutes)
+    if expires < now + timedelta(minutes=30):
+        expires += timedelta(minutes=1)
+    return int(expires.timestamp())
+
+
+def checkout_transaction_id(
+    buyer_id: str,
+    persona_id: str,
+    amount: int,
+    currency: str,
+    persona_name: str,
+    attempt: int,
+    expires_at: int,
+) -> str:
+    """The id (and so the Stripe idempotency key) of a new checkout: the same for requests
+    racing from the same state, and a new one whenever anything sent to Stripe differs, so a
+    key burned by a request that died before recording its session never blocks a later one."""
+    name_digest = hashlib.sha256(persona_name.encode()).hexdigest()[:16]
+    key = f"{buyer_id}:{persona_id}:{amount}:{currency}:{name_digest}:{attempt}:{expires_at}"
+    return str(uuid.uuid5(CHECKOUT_NAMESPACE, key))
 
 
 def _id(value: Any) -> str | None:
