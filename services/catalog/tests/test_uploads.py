@@ -221,3 +221,31 @@ async def test_uploaded_files_are_written_off_the_event_loop(catalog):
     await env.create(creator)
     assert threads, "no staging write was seen"
     assert threading.get_ident() not in threads
+
+
+async def test_downloads_and_previews_touch_the_blob_store_off_the_event_loop(catalog):
+    import threading
+
+    from catalog.blobs import LocalBlobStore
+
+    env = catalog
+    threads: set[int] = set()
+
+    class RecordingStore(LocalBlobStore):
+        def exists(self, sha256: str) -> bool:
+            threads.add(threading.get_ident())
+            return super().exists(sha256)
+
+        def read_prefix(self, sha256: str, size: int) -> bytes:
+            threads.add(threading.get_ident())
+            return super().read_prefix(sha256, size)
+
+    creator = await env.user("blobber")
+    persona = await env.create(creator)
+    env.app.state.catalog.blobs = RecordingStore(env.blob_dir)
+    r = await env.http.get(f"/api/personas/{persona['id']}/download", headers=env.headers(creator))
+    assert r.status_code == 200, r.text
+    r = await env.http.get(f"/api/personas/{persona['id']}/preview", headers=env.headers(creator))
+    assert r.status_code == 200 and r.json()["files"], r.text
+    assert threads
+    assert threading.get_ident() not in threads
