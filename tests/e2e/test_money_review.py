@@ -5,17 +5,10 @@ creator's share stays reversed (an open dispute keeps access until it is decided
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.1)
+from shared.testing.wait import eventually
 
 
 async def paid_persona(stack: Any, creator: dict[str, str], admin: dict[str, str]) -> str:

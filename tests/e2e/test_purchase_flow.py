@@ -7,17 +7,10 @@ from __future__ import annotations
 import asyncio
 import io
 import zipfile
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.1)
+from shared.testing.wait import eventually
 
 
 async def publish_paid_persona(

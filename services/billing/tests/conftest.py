@@ -24,6 +24,7 @@ from shared.contracts import catalog
 from shared.events import Envelope, Event, now
 from shared.testing.servers import serve_app
 from shared.testing.tokens import TokenIssuer
+from shared.testing.wait import eventually
 from stripe_emulator.testing import API_KEY, WEBHOOK_SECRET, EmulatorServer
 from stripe_emulator.webhooks import sign
 
@@ -51,18 +52,6 @@ def stripe_server() -> Iterator[EmulatorServer]:
 def emulator(stripe_server: EmulatorServer) -> EmulatorServer:
     httpx.post(f"{stripe_server.url}/_emulator/reset").raise_for_status()
     return stripe_server
-
-
-async def eventually(probe: Any, timeout: float = 20.0, interval: float = 0.05) -> Any:
-    """Poll `probe()` until it returns something truthy (or fail after `timeout`)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await probe()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError(f"condition not reached: last value {value!r}")
-        await asyncio.sleep(interval)
 
 
 @dataclass

@@ -18,7 +18,7 @@ import asyncio
 import io
 import uuid
 import zipfile
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from shared.contracts.identity import UserRegistered
 from shared.events import Envelope, Event, now
 from shared.testing.servers import serve_app
 from shared.testing.tokens import TokenIssuer
+from shared.testing.wait import eventually as wait_until
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 LIMITS = {"max_file_bytes": 64 * 1024, "max_version_bytes": 160 * 1024, "max_files": 6}
@@ -184,14 +185,6 @@ class CatalogEnv:
 
     async def events(self, type_name: str) -> int:
         return int(await self.fetchval("SELECT count(*) FROM events WHERE type = $1", type_name))
-
-
-async def wait_until(predicate: Callable[[], Awaitable[Any]], timeout: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError("condition not reached")
-        await asyncio.sleep(0.05)
 
 
 def unzip(content: bytes) -> dict[str, bytes]:

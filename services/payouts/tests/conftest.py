@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -23,6 +23,7 @@ from shared.events import Envelope, Event
 from shared.money import split
 from shared.testing.servers import serve_app
 from shared.testing.tokens import TokenIssuer
+from shared.testing.wait import eventually
 from stripe_emulator.testing import API_KEY, WEBHOOK_SECRET, EmulatorServer
 
 T = TypeVar("T")
@@ -41,20 +42,6 @@ def emulator_server() -> Iterator[EmulatorServer]:
     server = EmulatorServer()
     yield server
     server.stop()
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T]], ok: Callable[[T], bool], timeout: float = 15.0
-) -> T:
-    """Poll `probe` until `ok(value)`; fail with the last value after `timeout`."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await probe()
-        if ok(value):
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
-        await asyncio.sleep(0.05)
 
 
 @dataclass
