@@ -287,6 +287,11 @@ class InboxConsumer:
                 await self.handle(envelope)
                 return True
             except DATABASE_UNAVAILABLE as exc:
+                if not _connection_lost(exc) and await self._database_answers():
+                    # An I/O error or timeout of the handler's own (a missing file, a slow
+                    # service) while the database is fine: the message's failure, to be counted
+                    # and dead-lettered, not held for ever in front of the whole queue.
+                    raise
                 if _channel_closed(message):
                     return False
                 log.warning(
@@ -298,7 +303,38 @@ class InboxConsumer:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
+    async def _database_answers(self) -> bool:
+        try:
+            async with self.pool.acquire(timeout=5) as conn:
+                await conn.fetchval("SELECT 1", timeout=5)
+        except Exception:
+            return False
+        return True
 
+
+# Errors that only ever mean the database connection is gone: held without asking.
+CONNECTION_LOST: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, crash shutdown, starting up
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    # The transaction's exit often reports a lost connection as a plain InterfaceError, with
+    # the real cause chained behind it.
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, CONNECTION_LOST):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+# These may also be the handler's own failure; held only while the database does not answer.
 DATABASE_UNAVAILABLE: tuple[type[BaseException], ...] = (
     OSError,
     TimeoutError,

@@ -1,0 +1,77 @@
+"""Inbox consumers: a handler's own failure is dead-lettered even when it looks like an I/O error,
+while a real database outage is waited out (see test_bus)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+
+import asyncpg
+import pytest
+from shared.bus import Broker, Subscription
+from shared.db import create_pool, migrate
+from shared.dlq import list_dead_letters
+from shared.events import Envelope, now
+
+
+@pytest.fixture
+async def pool(database_url: str):
+    await migrate(database_url, [])
+    p = await create_pool(database_url, max_size=4)
+    yield p
+    await p.close()
+
+
+@pytest.fixture
+async def broker(amqp_url: str, bus_namespace: str):
+    b = Broker(amqp_url, bus_namespace, delivery_limit=2, publish_timeout=5)
+    await b.connect()
+    yield b
+    with contextlib.suppress(Exception):
+        await b.close()
+
+
+def envelope() -> Envelope:
+    return Envelope(
+        event_id=uuid.uuid4(),
+        type="ThingHappened",
+        producer="test",
+        stream_type="thing",
+        stream_id="s1",
+        version=1,
+        occurred_at=now(),
+        data={"n": 1},
+    )
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        FileNotFoundError("/blobs/ab/cd: no such file"),
+        TimeoutError("the handler's own call timed out"),
+    ],
+    ids=["missing-file", "own-timeout"],
+)
+async def test_a_handler_failing_with_an_io_error_while_the_database_is_up_is_dead_lettered(
+    pool, broker, amqp_url: str, bus_namespace: str, failure: Exception
+):
+    # These look like the errors of a lost database connection, but the database answers: the
+    # message is at fault, and holding it for ever would stop the whole queue behind it.
+    attempts = 0
+
+    async def handler(conn: asyncpg.Connection, env: Envelope) -> None:
+        nonlocal attempts
+        attempts += 1
+        raise failure
+
+    sub = Subscription("test", "fragile", ("test.ThingHappened",), handler)
+    await broker.declare_topology([sub])
+    await broker.consume(sub, pool)
+    await broker.publish("test.ThingHappened", envelope())
+    queue = f"{bus_namespace}test.fragile"
+    deadline = asyncio.get_running_loop().time() + 30
+    while not await list_dead_letters(amqp_url, queue):
+        assert asyncio.get_running_loop().time() < deadline, f"held after {attempts} attempts"
+        await asyncio.sleep(0.1)
+    assert await pool.fetchval("SELECT count(*) FROM inbox") == 0
