@@ -24,6 +24,7 @@ from gateway.app import create_app, server_options
 from gateway.settings import SERVICES, GatewaySettings
 from shared.testing.servers import free_port, serve_app
 from shared.testing.tokens import TokenIssuer
+from shared.testing.wait import eventually
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -257,17 +258,6 @@ def gateway(
 def unused_url() -> str:
     """A URL where nothing listens."""
     return f"http://127.0.0.1:{free_port()}"
-
-
-async def eventually(probe: Callable[[], Awaitable[Any]], timeout: float = 10.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await probe()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import uuid
 
 import asyncpg
@@ -16,6 +17,9 @@ from shared.events import Envelope, Event, now
 from shared.eventstore import EventStore
 from shared.outbox import OutboxRelay
 from shared.testing.servers import close_broker_connections
+from shared.testing.wait import eventually
+
+wait_until = functools.partial(eventually, timeout=60.0, interval=0.1)
 
 
 class ThingHappened(Event):
@@ -49,14 +53,6 @@ async def record(conn: asyncpg.Connection, env: Envelope) -> None:
         env.stream_id,
         env.version,
     )
-
-
-async def wait_until(predicate, timeout: float = 60.0, interval: float = 0.1) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError("condition not reached")
-        await asyncio.sleep(interval)
 
 
 def envelope(n: int = 1) -> Envelope:

@@ -9,7 +9,6 @@ token the gateway accepts gets 502 and a token it refuses gets 401.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import hashlib
@@ -20,7 +19,7 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +34,7 @@ from identity.app import create_app as create_identity
 from identity.settings import IdentitySettings
 from jose import jwt
 from shared.testing.servers import SmtpSink, free_port, message_text, serve_app
+from shared.testing.wait import eventually
 
 PASSWORD = "violet-Harbour-1987"
 ISSUER = "creator-platform"
@@ -60,17 +60,6 @@ def _jwk_to_pem(jwk: dict[str, Any]) -> bytes:
     return public.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-
-
-async def eventually(probe: Callable[[], Awaitable[Any]], timeout: float = 15.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await probe()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 def bearer(token: str) -> dict[str, str]:

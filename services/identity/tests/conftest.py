@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -14,6 +14,7 @@ from identity.app import create_app
 from identity.commands import Identity
 from identity.settings import IdentitySettings
 from shared.testing.servers import SmtpSink, serve_app
+from shared.testing.wait import eventually
 
 T = TypeVar("T")
 PASSWORD = "blue-river-42-Piano"
@@ -34,19 +35,6 @@ def make_settings(database_url: str, amqp_url: str, ns: str, **kw: Any) -> Ident
         **kw,
     }
     return IdentitySettings(**values)
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T]], ok: Callable[[T], bool], timeout: float = 10.0
-) -> T:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await probe()
-        if ok(value):
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
-        await asyncio.sleep(0.05)
 
 
 @dataclass
