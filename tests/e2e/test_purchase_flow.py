@@ -4,7 +4,6 @@ the download, and the creator's ledger is credited 70%."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import zipfile
 from typing import Any
@@ -39,6 +38,31 @@ async def publish_paid_persona(
     return str(persona["id"])
 
 
+async def start_checkout(stack: Any, buyer: dict[str, str], persona_id: str) -> dict[str, Any]:
+    """Billing learns the price from catalog's events; checkout is refused until it has."""
+
+    async def attempt() -> httpx.Response:
+        return await stack.http.post(
+            "/api/payments/create-checkout", headers=buyer, json={"persona_id": persona_id}
+        )
+
+    r = await eventually(attempt, lambda r: r.status_code not in (404, 409), timeout=10)
+    assert r.status_code in (200, 201), r.text
+    session: dict[str, Any] = r.json()
+    assert session["checkout_url"].startswith(stack.emulator_url)
+    return session
+
+
+async def pay(stack: Any, session: dict[str, Any], card: str = "4242424242424242") -> None:
+    """The buyer pays on the hosted page with a test card; Stripe then sends the signed webhook."""
+    async with httpx.AsyncClient() as emu:
+        paid = await emu.post(
+            f"{stack.emulator_url}/_emulator/checkout/sessions/{session['session_id']}/pay",
+            json={"card": card},
+        )
+    assert paid.status_code == 200, paid.text
+
+
 async def test_buying_a_paid_persona_grants_the_download_and_credits_the_creator(stack: Any):
     creator = await stack.user("creator")
     admin = await stack.user("moderator", admin=True)
@@ -49,29 +73,9 @@ async def test_buying_a_paid_persona_grants_the_download_and_credits_the_creator
     r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
     assert r.status_code in (402, 403), r.text
 
-    # Billing learns the price from catalog's events; checkout is refused until then.
-    async def checkout() -> httpx.Response:
-        return await stack.http.post(
-            "/api/payments/create-checkout", headers=buyer, json={"persona_id": persona_id}
-        )
+    session = await start_checkout(stack, buyer, persona_id)
 
-    r = await checkout()
-    for _ in range(100):
-        if r.status_code != 404 and r.status_code != 409:
-            break
-        await asyncio.sleep(0.1)
-        r = await checkout()
-    assert r.status_code in (200, 201), r.text
-    session = r.json()
-    assert session["checkout_url"].startswith(stack.emulator_url)
-
-    # The buyer pays on the hosted page (test card); Stripe sends the signed webhook.
-    async with httpx.AsyncClient() as emu:
-        paid = await emu.post(
-            f"{stack.emulator_url}/_emulator/checkout/sessions/{session['session_id']}/pay",
-            json={"card": "4242424242424242"},
-        )
-        assert paid.status_code == 200, paid.text
+    await pay(stack, session)
 
     async def downloadable() -> bool:
         r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
@@ -106,23 +110,8 @@ async def test_a_full_refund_takes_access_away_and_reverses_the_creators_earning
     buyer = await stack.user("fan")
     persona_id = await publish_paid_persona(stack, creator, admin, 1500)
 
-    async def checkout() -> httpx.Response:
-        return await stack.http.post(
-            "/api/payments/create-checkout", headers=buyer, json={"persona_id": persona_id}
-        )
-
-    r = await checkout()
-    for _ in range(100):
-        if r.status_code not in (404, 409):
-            break
-        await asyncio.sleep(0.1)
-        r = await checkout()
-    session = r.json()
-    async with httpx.AsyncClient() as emu:
-        await emu.post(
-            f"{stack.emulator_url}/_emulator/checkout/sessions/{session['session_id']}/pay",
-            json={"card": "4242424242424242"},
-        )
+    session = await start_checkout(stack, buyer, persona_id)
+    await pay(stack, session)
 
     async def status(code: int) -> bool:
         r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
@@ -168,24 +157,8 @@ async def test_a_purchase_completes_across_a_broker_outage(stack: Any, bus_names
     buyer = await stack.user("outage_buyer")
     persona_id = await publish_paid_persona(stack, creator, admin, 2500)
 
-    async def checkout() -> httpx.Response:
-        return await stack.http.post(
-            "/api/payments/create-checkout", headers=buyer, json={"persona_id": persona_id}
-        )
-
-    r = await checkout()
-    for _ in range(100):
-        if r.status_code not in (404, 409):
-            break
-        await asyncio.sleep(0.1)
-        r = await checkout()
-    session = r.json()
-    async with httpx.AsyncClient() as emu:
-        paid = await emu.post(
-            f"{stack.emulator_url}/_emulator/checkout/sessions/{session['session_id']}/pay",
-            json={"card": "4242424242424242"},
-        )
-        assert paid.status_code == 200, paid.text
+    session = await start_checkout(stack, buyer, persona_id)
+    await pay(stack, session)
     assert await close_broker_connections(bus_namespace) >= 4  # every service and the gateway
 
     async def downloadable() -> bool:
@@ -208,26 +181,10 @@ async def test_a_purchase_made_while_catalog_is_down_is_granted_when_it_comes_ba
     buyer = await stack.user("restart_buyer")
     persona_id = await publish_paid_persona(stack, creator, admin, 1200)
 
-    async def checkout() -> httpx.Response:
-        return await stack.http.post(
-            "/api/payments/create-checkout", headers=buyer, json={"persona_id": persona_id}
-        )
-
-    r = await checkout()
-    for _ in range(100):
-        if r.status_code not in (404, 409):
-            break
-        await asyncio.sleep(0.1)
-        r = await checkout()
-    session = r.json()
+    session = await start_checkout(stack, buyer, persona_id)
 
     await stack.services.stop("catalog")
-    async with httpx.AsyncClient() as emu:
-        paid = await emu.post(
-            f"{stack.emulator_url}/_emulator/checkout/sessions/{session['session_id']}/pay",
-            json={"card": "4242424242424242"},
-        )
-        assert paid.status_code == 200, paid.text
+    await pay(stack, session)
 
     async def completed() -> bool:
         items = (await stack.http.get("/api/payments/history", headers=buyer)).json()["items"]
