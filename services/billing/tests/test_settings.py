@@ -49,3 +49,17 @@ def test_production_refuses_development_stripe_secrets(monkeypatch: pytest.Monke
     monkeypatch.setenv("STRIPE_API_KEY", "sk_live_x")
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_real")
     assert BillingSettings().stripe_base_url is None
+
+
+def test_production_refuses_the_local_emulator_as_stripe(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("AMQP_URL", "amqp://u:p@mq/")
+    monkeypatch.setenv("BILLING_DATABASE_URL", "postgresql://db.internal/billing")
+    monkeypatch.setenv("STRIPE_API_KEY", "sk_live_x")
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_real")
+    monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:12111")
+    with pytest.raises(ValidationError) as exc:
+        BillingSettings()
+    assert "STRIPE_API_BASE" in str(exc.value)
+    monkeypatch.setenv("STRIPE_API_BASE", "https://api.stripe.com")
+    assert BillingSettings().stripe_base_url == "https://api.stripe.com"

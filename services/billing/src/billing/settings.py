@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 from shared.settings import ServiceSettings, shared_field
@@ -9,6 +11,7 @@ from shared.settings import ServiceSettings, shared_field
 DEV_STRIPE_API_KEY = "sk_test_emulator"
 DEV_STRIPE_WEBHOOK_SECRET = "whsec_dev_emulator_secret"
 DEV_STRIPE_API_BASE = "http://localhost:12111"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "stripe-emulator"}
 
 
 class BillingSettings(ServiceSettings):
@@ -49,4 +52,7 @@ class BillingSettings(ServiceSettings):
             found.append("STRIPE_API_KEY")
         if self.stripe_webhook_secret == DEV_STRIPE_WEBHOOK_SECRET:
             found.append("STRIPE_WEBHOOK_SECRET")
+        base = self.stripe_base_url
+        if base is not None and urlparse(base).hostname in LOCAL_HOSTS:
+            found.append("STRIPE_API_BASE")  # the local emulator would take real payments' place
         return found
