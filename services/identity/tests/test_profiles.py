@@ -85,7 +85,9 @@ async def test_taken_username_or_email_is_409(client: Client) -> None:
     assert r.status_code == 409
     assert r.json()["errors"][0]["field"] == "username"
     r = await client.http.put(
-        "/api/users/me/profile", headers=headers, json={"email": "carol@example.com"}
+        "/api/users/me/profile",
+        headers=headers,
+        json={"email": "carol@example.com", "current_password": client.PASSWORD},
     )
     assert r.status_code == 409
     assert r.json()["errors"][0]["field"] == "email"
@@ -103,8 +105,36 @@ async def test_email_change_resets_verification_and_mails_both_addresses(client:
     ).status_code == 204
     headers = {"Authorization": f"Bearer {(await client.login(user['email']))['access_token']}"}
 
+    # ASVS 3.7.1: a new address needs the current password; missing or wrong changes nothing.
+    for extra, message in (
+        ({}, "Enter your current password to change your e-mail."),
+        ({"current_password": ""}, "Enter your current password to change your e-mail."),
+        ({"current_password": "not-my-password-1"}, "The current password is incorrect."),
+    ):
+        r = await client.http.put(
+            "/api/users/me/profile",
+            headers=headers,
+            json={"email": "Erin.New@example.com", "bio": "new bio", **extra},
+        )
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["errors"] == [{"field": "current_password", "message": message}]
+    me = (await client.http.get("/api/auth/me", headers=headers)).json()
+    assert me["email"] == "erin@example.com" and me["email_verified"] is True
+    assert me["bio"] is None
+    # Other fields, and re-sending the unchanged address, need no password.
     r = await client.http.put(
-        "/api/users/me/profile", headers=headers, json={"email": "Erin.New@example.com"}
+        "/api/users/me/profile",
+        headers=headers,
+        json={"email": "ERIN@example.com", "bio": "Still erin."},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["bio"] == "Still erin." and r.json()["email_verified"] is True
+
+    r = await client.http.put(
+        "/api/users/me/profile",
+        headers=headers,
+        json={"email": "Erin.New@example.com", "current_password": client.PASSWORD},
     )
     assert r.status_code == 200, r.text
     assert r.json()["email"] == "erin.new@example.com"

@@ -212,6 +212,8 @@ class ProfileIn(BaseModel):
     website: str | None = Field(default=None, max_length=4096)
     avatar_url: str | None = Field(default=None, max_length=4096)
     social_links: dict[str, str | None] | None = None
+    # Required (and checked) only when `email` changes.
+    current_password: str | None = Field(default=None, max_length=1024)
 
 
 class PublicProfileOut(BaseModel):
@@ -241,10 +243,15 @@ Limit = Annotated[int, Depends(limit_param)]
 
 @users_router.put("/api/users/me/profile", response_model=MeOut)
 async def update_profile(body: ProfileIn, user: CurrentUser, svc: Svc) -> dict[str, Any]:
-    """Change username, e-mail (to be confirmed again: a link goes to the new address), bio
-    (<= 500 characters), website, avatar URL or social links (network -> https URL)."""
+    """Change username, e-mail (needs `current_password`; to be confirmed again: a link goes to
+    the new address), bio (<= 500 characters), website, avatar URL or social links
+    (network -> https URL)."""
     set_metadata(actor_id=user.user_id)
-    await svc.update_profile(user.user_id, body.model_dump(exclude_unset=True))
+    raw = body.model_dump(exclude_unset=True, exclude={"current_password"})
+    try:
+        await svc.update_profile(user.user_id, raw, body.current_password)
+    except HashingBusy as exc:
+        raise busy(exc) from exc
     return await _me(svc, user.user_id)
 
 

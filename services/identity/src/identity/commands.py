@@ -74,6 +74,10 @@ def invalid_link(detail: str = "This link is invalid, already used or expired.")
     return Problem(detail, code="invalid_token", errors=[{"field": "token", "message": detail}])
 
 
+def wrong_current_password(message: str) -> Problem:
+    return field_error("current_password", message, "invalid_current_password")
+
+
 def account_suspended() -> Forbidden:
     return Forbidden("This account is suspended.", code="account_suspended")
 
@@ -417,12 +421,17 @@ class Identity:
 
     # -- profile and follows -------------------------------------------------------------------
 
-    async def update_profile(self, user_id: str, raw: dict[str, Any]) -> None:
-        """Apply the fields present in `raw`; a new e-mail address must be confirmed again."""
+    async def update_profile(
+        self, user_id: str, raw: dict[str, Any], current_password: str | None = None
+    ) -> None:
+        """Apply the fields present in `raw`; a new e-mail address must be confirmed again and
+        needs the current password (ASVS 3.7.1: a stolen session must not take the account)."""
         try:
             changes = normalize_profile(raw)
         except DomainError as exc:
             raise domain_problem(exc) from exc
+        if "email" in changes:
+            await self._reauthenticate(user_id, changes["email"], current_password)
 
         async def fn(uow: UnitOfWork) -> tuple[dict[str, Any], str, str, str | None]:
             user = await uow.load(User, user_stream(user_id))
@@ -442,6 +451,22 @@ class Identity:
                 changed["email"], username, token, self.settings.email_verification_ttl_s
             )
             self.mail.email_changed(old_email, changed["email"], username)
+
+    async def _reauthenticate(
+        self, user_id: str, new_email: str, current_password: str | None
+    ) -> None:
+        row = await self.pool.fetchrow(
+            "SELECT u.email, c.password_hash FROM users u"
+            " LEFT JOIN credentials c ON c.user_id = u.id WHERE u.id = $1",
+            user_id,
+        )
+        if row is None or row["email"] == new_email:
+            return  # unchanged address (or no user: the command answers 404)
+        if not current_password:
+            raise wrong_current_password("Enter your current password to change your e-mail.")
+        # A wrong password costs a full hash like a right one, so timing does not tell them apart.
+        if not await self.hashing.verify(row["password_hash"], current_password):
+            raise wrong_current_password("The current password is incorrect.")
 
     async def _followee(self, follower_id: str, username: str) -> str:
         target = await queries.active_user_by_username(self.pool, username)
