@@ -84,6 +84,8 @@ export interface ProfileInput {
   website?: string;
   avatar_url?: string;
   social_links?: SocialLinks;
+  /** Required by the API only when `email` changes (ASVS 3.7.1). */
+  current_password?: string;
 }
 
 /**

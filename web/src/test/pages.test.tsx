@@ -349,3 +349,47 @@ describe("e-mail verification", () => {
     expect(calls[verify].body).toEqual({ token: "tok-1" });
   });
 });
+
+describe("profile page", () => {
+  it("saves the bio without asking for the password", async () => {
+    const { calls } = mockFetch({
+      ...signedIn(),
+      "PUT /api/users/me/profile": { body: { ...sampleUser, bio: "Hello" } },
+    });
+    renderRoutes("/dashboard/profile");
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText(/^Bio/), "Hello");
+    expect(screen.queryByLabelText(/Current password/)).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Save profile" }));
+    await waitFor(() => expect(calls.find((c) => c.method === "PUT")?.body).toMatchObject({ bio: "Hello", email: "ada@example.com" }));
+    expect(calls.find((c) => c.method === "PUT")?.body).not.toHaveProperty("current_password");
+  });
+
+  it("asks for the current password when the e-mail changes and shows the API's error", async () => {
+    const { calls } = mockFetch({
+      ...signedIn(),
+      "PUT /api/users/me/profile": {
+        status: 422,
+        body: { title: "Unprocessable", detail: "The current password is incorrect.", code: "invalid_current_password", errors: [{ field: "current_password", message: "The current password is incorrect." }] },
+      },
+    });
+    renderRoutes("/dashboard/profile");
+    const user = userEvent.setup();
+    const email = await screen.findByLabelText(/^E-mail/);
+    await user.clear(email);
+    await user.type(email, "ada.new@example.com");
+    const password = screen.getByLabelText(/Current password/);
+    expect(password).toHaveAttribute("type", "password");
+    expect(password).toBeRequired();
+
+    await user.click(screen.getByRole("button", { name: "Save profile" }));
+    expect(await screen.findByText("Enter your current password to change your e-mail.")).toBeInTheDocument();
+    expect(calls.some((c) => c.method === "PUT")).toBe(false);
+
+    await user.type(password, "wrong-password");
+    await user.click(screen.getByRole("button", { name: "Save profile" }));
+    expect(await screen.findByText("The current password is incorrect.")).toBeInTheDocument();
+    expect(password).toHaveAttribute("aria-invalid", "true");
+    expect(calls.find((c) => c.method === "PUT")?.body).toMatchObject({ email: "ada.new@example.com", current_password: "wrong-password" });
+  });
+});

@@ -40,7 +40,10 @@ function ProfileForm({ user }: { user: User }) {
   const [website, setWebsite] = useState(user.website ?? "");
   const [avatarUrl, setAvatarUrl] = useState(user.avatar_url ?? "");
   const [links, setLinks] = useState<SocialLinks>({ ...(user.social_links ?? {}) });
+  const [currentPassword, setCurrentPassword] = useState("");
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  // The API compares normalised addresses; a new one needs the current password.
+  const emailChanged = email.trim().toLowerCase() !== user.email.toLowerCase();
 
   const mutation = useMutation({
     mutationFn: () => {
@@ -53,10 +56,12 @@ function ProfileForm({ user }: { user: User }) {
         website: website.trim(),
         avatar_url: avatarUrl.trim(),
         social_links: social,
+        ...(emailChanged ? { current_password: currentPassword } : {}),
       });
     },
     onSuccess: (updated) => {
       if (updated && typeof updated === "object" && "id" in updated) setUser(updated);
+      setCurrentPassword("");
       void queryClient.invalidateQueries({ queryKey: qk.profile(user.username) });
       notify(email.trim() !== user.email ? "Profile saved. Check your inbox to verify your new e-mail address." : "Profile saved.");
     },
@@ -67,6 +72,7 @@ function ProfileForm({ user }: { user: User }) {
     const errs: Record<string, string> = {};
     if (!/^[A-Za-z0-9_]{3,30}$/.test(username.trim())) errs.username = "3–30 letters, numbers or underscores.";
     if (!/^\S+@\S+\.\S+$/.test(email.trim())) errs.email = "Enter a valid e-mail address.";
+    if (emailChanged && !currentPassword) errs.current_password = "Enter your current password to change your e-mail.";
     if (website.trim() && !isUrl(website.trim())) errs.website = "Enter a full address starting with https://";
     if (avatarUrl.trim() && !isUrl(avatarUrl.trim())) errs.avatar_url = "Enter a full image address starting with https://";
     for (const [k] of NETWORKS) if (links[k]?.trim() && !isUrl(links[k].trim())) errs[`social_links.${k}`] = "Enter a full address starting with https://";
@@ -75,7 +81,7 @@ function ProfileForm({ user }: { user: User }) {
   };
 
   const fe = { ...fieldErrorsOf(mutation.error), ...localErrors };
-  const shown = ["username", "email", "bio", "website", "avatar_url", "social_links", ...NETWORKS.map(([k]) => `social_links.${k}`)];
+  const shown = ["username", "email", "current_password", "bio", "website", "avatar_url", "social_links", ...NETWORKS.map(([k]) => `social_links.${k}`)];
   return (
     <div className="stack">
       <div className="page-head">
@@ -98,6 +104,18 @@ function ProfileForm({ user }: { user: User }) {
           <TextField label="Username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} error={fe.username} />
           <TextField label="E-mail" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fe.email} hint="Changing it means verifying the new address." />
         </div>
+        {emailChanged ? (
+          <TextField
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={currentPassword}
+            onChange={(e) => setCurrentPassword(e.target.value)}
+            error={fe.current_password}
+            hint="Needed to change your e-mail address."
+          />
+        ) : null}
         <TextArea label="Bio" rows={4} maxLength={500} value={bio} onChange={(e) => setBio(e.target.value)} error={fe.bio} hint={`A few sentences about you and your style (${bio.length}/500).`} />
         <div className="form-grid">
           <TextField label="Website" type="url" placeholder="https://" value={website} onChange={(e) => setWebsite(e.target.value)} error={fe.website} />
