@@ -194,7 +194,9 @@ async def test_a_reset_link_sent_to_a_replaced_address_stops_working(client: Cli
     assert r.status_code == 202
     old_link = await link_token(client, user["email"], "reset-password", count=2)
     r = await client.http.put(
-        "/api/users/me/profile", json={"email": "gina.new@example.com"}, headers=headers
+        "/api/users/me/profile",
+        json={"email": "gina.new@example.com", "current_password": client.PASSWORD},
+        headers=headers,
     )
     assert r.status_code == 200, r.text
 

@@ -33,7 +33,12 @@ async def test_rebuild_is_identical(client: Client, database_url: str) -> None:
         headers=alice_h,
         json={"bio": "hi", "social_links": {"x": "https://x.example/a"}, "username": "alice_2"},
     )
-    await client.http.put("/api/users/me/profile", headers=bob_h, json={"email": "b2@example.com"})
+    r = await client.http.put(
+        "/api/users/me/profile",
+        headers=bob_h,
+        json={"email": "b2@example.com", "current_password": client.PASSWORD},
+    )
+    assert r.status_code == 200, r.text
     for h in (bob_h, carol_h):
         await client.http.post("/api/users/alice_2/follow", headers=h)
     await client.http.delete("/api/users/alice_2/follow", headers=carol_h)
