@@ -1,4 +1,5 @@
-"""`python -m identity serve|migrate|rebuild-projections|make-admin EMAIL|rotate-keys`."""
+"""`python -m identity COMMAND`: serve, migrate, rebuild-projections, make-admin, rotate-keys and
+purge-expired."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import sys
 
 from shared.cli import run_cli
 from shared.db import create_pool, migrate
+from shared.events import now as utc_now
 
 from identity.admin import UnknownEmail, make_admin
 from identity.app import MIGRATIONS, build_spec
 from identity.keys import KeyConfigError, rotate
+from identity.purge import purge_expired
 from identity.settings import IdentitySettings
 
-OWN_COMMANDS = ("make-admin", "rotate-keys")
+OWN_COMMANDS = ("make-admin", "rotate-keys", "purge-expired")
 USAGE = """usage: python -m identity COMMAND
 
   serve [--host H] [--port 8001]   run the HTTP service
@@ -22,6 +25,7 @@ USAGE = """usage: python -m identity COMMAND
   rebuild-projections              rebuild users and follows from the event store
   make-admin EMAIL                 give an existing account the admin role
   rotate-keys                      add a new signing key (previous ones stay in the JWKS)
+  purge-expired                    delete expired refresh sessions and used/expired links once
 """
 
 
@@ -54,6 +58,23 @@ async def _rotate_keys(settings: IdentitySettings) -> int:
     return 0
 
 
+async def _purge_expired(settings: IdentitySettings) -> int:
+    await migrate(settings.database_url, [MIGRATIONS])
+    pool = await create_pool(settings.database_url, 1, 2)
+    try:
+        purged = await purge_expired(pool, settings, utc_now())
+    finally:
+        await pool.close()
+    if purged.skipped:
+        print("identity: another process is purging right now; nothing done.")
+        return 0
+    print(
+        f"identity: purged {purged.refresh_families} expired refresh session(s) and"
+        f" {purged.one_time_tokens} used or expired one-time token(s)."
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] in (["-h"], ["--help"]):
@@ -66,10 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     admin = sub.add_parser("make-admin", help="give an existing account the admin role")
     admin.add_argument("email")
     sub.add_parser("rotate-keys", help="add a new signing key; previous ones stay published")
+    sub.add_parser("purge-expired", help="delete expired sessions and one-time tokens once")
     args = parser.parse_args(argv)
     settings = IdentitySettings()
     if args.command == "make-admin":
         return asyncio.run(_make_admin(settings, args.email))
+    if args.command == "purge-expired":
+        return asyncio.run(_purge_expired(settings))
     return asyncio.run(_rotate_keys(settings))
 
 

@@ -17,6 +17,7 @@ from identity.emails import SecurityMail
 from identity.hashing import PasswordHashing
 from identity.keys import KeyRing, ensure_key
 from identity.projections import projections
+from identity.purge import purge_periodically
 from identity.settings import IdentitySettings
 from identity.verifier import KeyRingVerifier
 
@@ -62,14 +63,15 @@ def build_spec(
         app.state.key_refresher = asyncio.create_task(
             _refresh_keys(verifier, settings.key_refresh_interval_s)
         )
+        app.state.purger = asyncio.create_task(purge_periodically(pool, settings, clock or utc_now))
         if not settings.smtp_url:
             log.warning("SMTP_URL is not set: security e-mail goes to files in MAIL_DIR")
 
     async def stop(app: FastAPI) -> None:
-        task: asyncio.Task[None] = app.state.key_refresher
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in (app.state.key_refresher, app.state.purger):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         identity: Identity = app.state.identity
         await identity.mail.drain()
         identity.hashing.close()

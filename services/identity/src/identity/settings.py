@@ -57,6 +57,15 @@ class IdentitySettings(ServiceSettings):
     key_activation_delay_s: int = Field(default=0, ge=0)
     key_publish_after_retire_s: int = Field(default=2 * MAX_ACCESS_TTL, ge=0)
 
+    # Expired credentials purge: refresh families past their absolute lifetime and used or
+    # expired one-time tokens are deleted `purge_margin_s` after that, every
+    # `purge_interval_s` (first run `purge_initial_delay_s` after start), `purge_batch_size`
+    # rows per statement.
+    purge_interval_s: float = Field(default=HOUR, gt=0)
+    purge_initial_delay_s: float = Field(default=60.0, ge=0)
+    purge_margin_s: int = Field(default=DAY, ge=0)
+    purge_batch_size: int = Field(default=1000, ge=1, le=100_000)
+
     @model_validator(mode="after")
     def _check(self) -> IdentitySettings:
         # Environment files often carry a PEM on one line with literal "\n" separators.
