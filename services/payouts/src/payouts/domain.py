@@ -376,21 +376,11 @@ class CreatorLedger(Aggregate):
         gross_amount: int = 0,
         effective_at: datetime | None = None,
     ) -> bool:
-        if refund_id in self.refunds or amount < 0:
+        if refund_id in self.refunds:
             return False
-        self._record(
-            EarningReversed(
-                creator_id=self.creator_id,
-                transaction_id=transaction_id,
-                amount=amount,
-                currency=currency.lower(),
-                reason="refund",
-                reference=refund_id,
-                gross_amount=self._pre_tax(transaction_id, gross_amount),
-                effective_at=effective_at,
-            )
+        return self._reverse(
+            "refund", refund_id, transaction_id, amount, currency, gross_amount, effective_at
         )
-        return True
 
     def record_dispute_opened(
         self,
@@ -402,7 +392,24 @@ class CreatorLedger(Aggregate):
         gross_amount: int = 0,
         effective_at: datetime | None = None,
     ) -> bool:
-        if dispute_id in self.disputes or amount < 0:
+        if dispute_id in self.disputes:
+            return False
+        return self._reverse(
+            "dispute", dispute_id, transaction_id, amount, currency, gross_amount, effective_at
+        )
+
+    def _reverse(
+        self,
+        reason: str,
+        reference: str,
+        transaction_id: str,
+        amount: int,
+        currency: str,
+        gross_amount: int,
+        effective_at: datetime | None,
+    ) -> bool:
+        """Take the creator's share of a refund or an opened dispute back, once per reference."""
+        if amount < 0:
             return False
         self._record(
             EarningReversed(
@@ -410,8 +417,8 @@ class CreatorLedger(Aggregate):
                 transaction_id=transaction_id,
                 amount=amount,
                 currency=currency.lower(),
-                reason="dispute",
-                reference=dispute_id,
+                reason=reason,
+                reference=reference,
                 gross_amount=self._pre_tax(transaction_id, gross_amount),
                 effective_at=effective_at,
             )
