@@ -54,23 +54,13 @@ class AuthRuntime:
     async def _follow_revocations(self) -> None:
         # The robust connection re-consumes after a broker restart; the stream is read again
         # from one token lifetime back, which only re-adds what the denylist already holds.
-        delay = 0.2
-        while True:
-            try:
-                await self.broker.connect()
-                await self.broker.declare_topology()
-                await follow_revocations(self.broker, self.verifier.revocations)
-                self.following.set()
-                log.info("following the revocation stream")
-                return
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("broker not reachable yet; retrying", error=repr(exc))
-                with contextlib.suppress(Exception):
-                    await self.broker.close()
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+        await self.broker.connect_until_ready(self._follow)
+        self.following.set()
+        log.info("following the revocation stream")
+
+    async def _follow(self) -> None:
+        await self.broker.declare_topology()
+        await follow_revocations(self.broker, self.verifier.revocations)
 
     async def _load_jwks(self) -> None:
         delay = 0.2

@@ -10,6 +10,7 @@ topology is declared at start-up, before anything publishes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -94,6 +95,24 @@ class Broker:
         self._publish_channel = await self.connection.channel(  # type: ignore[assignment]
             publisher_confirms=True, on_return_raises=True
         )
+
+    async def connect_until_ready(self, setup: Callable[[], Awaitable[None]]) -> None:
+        """Connect and run `setup` (declare, consume, ...), retrying with backoff until both
+        succeed, so a process starts and keeps working while the broker is down."""
+        delay = 0.2
+        while True:
+            try:
+                await self.connect()
+                await setup()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("broker not reachable yet; retrying", error=repr(exc))
+                with contextlib.suppress(Exception):
+                    await self.close()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
     async def close(self) -> None:
         if self.connection is not None:

@@ -154,28 +154,16 @@ class BusRuntime:
         self.ready = asyncio.Event()
 
     async def run(self) -> None:
-        delay = 0.2
-        while True:
-            try:
-                await self.broker.connect()
-                await self.broker.declare_topology(self.spec.subscriptions)
-                for sub in self.spec.subscriptions:
-                    await self.broker.consume(sub, self.app.state.pool)
-                if self.spec.verify_tokens:
-                    await follow_revocations(self.broker, self.app.state.revocations)
-                self.ready.set()
-                log.info(
-                    "broker connected", subscriptions=[s.queue for s in self.spec.subscriptions]
-                )
-                return
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("broker not reachable yet; retrying", error=repr(exc))
-                with contextlib.suppress(Exception):
-                    await self.broker.close()
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+        await self.broker.connect_until_ready(self._setup)
+        self.ready.set()
+        log.info("broker connected", subscriptions=[s.queue for s in self.spec.subscriptions])
+
+    async def _setup(self) -> None:
+        await self.broker.declare_topology(self.spec.subscriptions)
+        for sub in self.spec.subscriptions:
+            await self.broker.consume(sub, self.app.state.pool)
+        if self.spec.verify_tokens:
+            await follow_revocations(self.broker, self.app.state.revocations)
 
 
 def create_service_app(spec: ServiceSpec) -> FastAPI:
