@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -84,10 +85,20 @@ def main() -> int:
     url = env["PUBLIC_URL"]
     threading.Thread(target=announce_when_ready, args=(url,), daemon=True).start()
     honcho = ROOT / ".venv" / "bin" / "honcho"
-    try:
-        return subprocess.call([str(honcho), "start", "-f", str(proc), "-d", str(ROOT)], env=env)
-    except KeyboardInterrupt:
-        return 0
+    runner = subprocess.Popen([str(honcho), "start", "-f", str(proc), "-d", str(ROOT)], env=env)
+
+    # Ctrl-C reaches every process in the terminal's group; a `kill` or a closed session reaches
+    # only us, so pass it on: honcho then stops every service it started.
+    def forward(signum: int, _frame: object) -> None:
+        runner.send_signal(signal.SIGTERM)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, forward)
+    while True:
+        try:
+            return runner.wait()
+        except KeyboardInterrupt:
+            continue  # honcho got the same Ctrl-C and is stopping its processes
 
 
 if __name__ == "__main__":
