@@ -8,16 +8,17 @@ import contextlib
 import functools
 import uuid
 
-import asyncpg
 import pytest
-from shared.bus import Broker, Subscription
+from shared.bus import Broker
 from shared.db import create_pool, migrate
 from shared.dlq import list_dead_letters, replay_dead_letters
 from shared.events import Envelope, Event, now
 from shared.eventstore import EventStore
 from shared.outbox import OutboxRelay
+from shared.subscriptions import Subscription
 from shared.testing.servers import close_broker_connections
 from shared.testing.wait import eventually
+from shared.uow import UnitOfWork
 
 wait_until = functools.partial(eventually, timeout=60.0, interval=0.1)
 
@@ -46,7 +47,8 @@ async def broker(amqp_url: str, bus_namespace: str):
         await b.close()
 
 
-async def record(conn: asyncpg.Connection, env: Envelope) -> None:
+async def record(env: Envelope, uow: UnitOfWork) -> None:
+    conn = uow.conn
     await conn.execute(
         "INSERT INTO seen (event_id, stream_id, version) VALUES ($1, $2, $3)",
         env.event_id,
@@ -69,9 +71,9 @@ def envelope(n: int = 1) -> Envelope:
 
 
 async def test_the_same_message_delivered_twice_is_handled_once(pool, broker):
-    sub = Subscription("test", "things", ("test.ThingHappened",), record)
+    sub = Subscription("test", "things", bindings=("test.ThingHappened",), handler=record)
     await broker.declare_topology([sub])
-    await broker.consume(sub, pool)
+    await broker.consume(sub, pool, EventStore("test"))
     env = envelope()
     await broker.publish("test.ThingHappened", env)
     await broker.publish("test.ThingHappened", env)
@@ -86,9 +88,9 @@ async def test_the_same_message_delivered_twice_is_handled_once(pool, broker):
 async def test_ten_thousand_events_survive_a_broker_outage_exactly_once_in_order(
     pool, broker, database_url, bus_namespace
 ):
-    sub = Subscription("test", "all-things", ("test.#",), record)
+    sub = Subscription("test", "all-things", bindings=("test.#",), handler=record)
     await broker.declare_topology([sub])
-    await broker.consume(sub, pool)
+    await broker.consume(sub, pool, EventStore("test"))
     store = EventStore("test")
     relay = OutboxRelay(database_url, broker, "test", poll_interval=0.2)
     relay_task = asyncio.create_task(relay.run())
@@ -143,14 +145,14 @@ async def test_a_failing_handler_dead_letters_and_replay_brings_it_back(
 ):
     healthy = asyncio.Event()
 
-    async def flaky(conn: asyncpg.Connection, env: Envelope) -> None:
+    async def flaky(env: Envelope, uow: UnitOfWork) -> None:
         if not healthy.is_set():
             raise RuntimeError("downstream is broken")
-        await record(conn, env)
+        await record(env, uow)
 
-    sub = Subscription("test", "fragile", ("test.ThingHappened",), flaky)
+    sub = Subscription("test", "fragile", bindings=("test.ThingHappened",), handler=flaky)
     await broker.declare_topology([sub])
-    await broker.consume(sub, pool)
+    await broker.consume(sub, pool, EventStore("test"))
     env = envelope()
     await broker.publish("test.ThingHappened", env)
     queue = f"{bus_namespace}test.fragile"
@@ -200,17 +202,18 @@ async def test_a_database_outage_holds_messages_instead_of_dead_lettering_them(
 ):
     kills = 0
 
-    async def handler(conn: asyncpg.Connection, env: Envelope) -> None:
+    async def handler(env: Envelope, uow: UnitOfWork) -> None:
+        conn = uow.conn
         nonlocal kills
         if kills < 6:  # more outages than the delivery limit (2) allows failures
             kills += 1
             # The server really drops this session, as it does on a restart.
             await conn.execute("SELECT pg_terminate_backend(pg_backend_pid())")
-        await record(conn, env)
+        await record(env, uow)
 
-    sub = Subscription("test", "patient", ("test.ThingHappened",), handler)
+    sub = Subscription("test", "patient", bindings=("test.ThingHappened",), handler=handler)
     await broker.declare_topology([sub])
-    await broker.consume(sub, pool)
+    await broker.consume(sub, pool, EventStore("test"))
     await broker.publish("test.ThingHappened", envelope())
     await wait_until(lambda: pool.fetchval("SELECT count(*) = 1 FROM seen"), timeout=30)
     assert kills == 6

@@ -7,12 +7,14 @@ import asyncio
 import contextlib
 import uuid
 
-import asyncpg
 import pytest
-from shared.bus import Broker, Subscription
+from shared.bus import Broker
 from shared.db import create_pool, migrate
 from shared.dlq import list_dead_letters
 from shared.events import Envelope, now
+from shared.eventstore import EventStore
+from shared.subscriptions import Subscription
+from shared.uow import UnitOfWork
 
 
 @pytest.fixture
@@ -60,14 +62,14 @@ async def test_a_handler_failing_with_an_io_error_while_the_database_is_up_is_de
     # message is at fault, and holding it for ever would stop the whole queue behind it.
     attempts = 0
 
-    async def handler(conn: asyncpg.Connection, env: Envelope) -> None:
+    async def handler(env: Envelope, uow: UnitOfWork) -> None:
         nonlocal attempts
         attempts += 1
         raise failure
 
-    sub = Subscription("test", "fragile", ("test.ThingHappened",), handler)
+    sub = Subscription("test", "fragile", bindings=("test.ThingHappened",), handler=handler)
     await broker.declare_topology([sub])
-    await broker.consume(sub, pool)
+    await broker.consume(sub, pool, EventStore("test"))
     await broker.publish("test.ThingHappened", envelope())
     queue = f"{bus_namespace}test.fragile"
     deadline = asyncio.get_running_loop().time() + 30

@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 from shared.aggregate import Aggregate
 from shared.db import create_pool, migrate
-from shared.events import Event
+from shared.events import Envelope, Event
 from shared.eventstore import ConcurrencyError, EventStore, Projections
 from shared.uow import UnitOfWork, run_command
 
@@ -46,7 +46,7 @@ projections.owns("counter_totals")
 
 
 @projections.on(CounterOpened)
-async def _opened(conn: asyncpg.Connection, env) -> None:
+async def _opened(conn: asyncpg.Connection, _: CounterOpened, env: Envelope) -> None:
     await conn.execute(
         "INSERT INTO counter_totals (id, name, total) VALUES ($1, $2, 0)",
         env.stream_id,
@@ -55,7 +55,7 @@ async def _opened(conn: asyncpg.Connection, env) -> None:
 
 
 @projections.on(CounterIncremented)
-async def _incremented(conn: asyncpg.Connection, env) -> None:
+async def _incremented(conn: asyncpg.Connection, _: CounterIncremented, env: Envelope) -> None:
     await conn.execute(
         "UPDATE counter_totals SET total = total + $2 WHERE id = $1", env.stream_id, env.data["by"]
     )

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from shared.bus import Broker, Subscription
+from shared.bus import Broker
 from shared.db import create_pool, migrate
 from shared.events import Event
 from shared.eventstore import EventStore
 from shared.outbox import OutboxRelay
+from shared.subscriptions import Subscription
 
 
 class ParcelSent(Event):
@@ -84,7 +85,7 @@ async def test_the_relay_recovers_from_a_database_connection_gone_silent(
     pool = await create_pool(database_url)
     broker = Broker(amqp_url, bus_namespace, publish_timeout=5)
     await broker.connect()
-    await broker.declare_topology([Subscription("test", "parcels", ("test.#",))])
+    await broker.declare_topology([Subscription("test", "parcels", bindings=("test.#",))])
     store = EventStore("test")
     relay = OutboxRelay(relay_url, broker, "test", poll_interval=0.1, query_timeout=1.0)
     task = asyncio.create_task(relay.run())

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import aio_pika
@@ -26,7 +25,10 @@ from aio_pika.abc import (
 
 from shared.context import set_metadata
 from shared.events import Envelope
+from shared.eventstore import EventStore
 from shared.logging import bind_contextvars, get_logger
+from shared.subscriptions import Subscription
+from shared.uow import run_in_transaction
 
 log = get_logger(__name__)
 
@@ -34,22 +36,6 @@ EXCHANGE = "domain-events"
 ANALYTICS_STREAM = "analytics.events"
 REVOCATIONS_STREAM = "auth.revocations"
 REVOCATION_EVENTS = ("identity.SessionRevoked", "identity.UserSuspended")
-
-Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """A consumer queue `<service>.<name>` bound to the routing keys it handles."""
-
-    service: str
-    name: str
-    bindings: tuple[str, ...]
-    handler: Handler | None = field(default=None, compare=False)
-
-    @property
-    def queue(self) -> str:
-        return f"{self.service}.{self.name}"
 
 
 class PublishFailed(Exception):
@@ -223,27 +209,26 @@ class Broker:
             raise PublishFailed(routing_key)
 
     async def consume(
-        self, subscription: Subscription, pool: asyncpg.Pool, handler: Handler | None = None
+        self, subscription: Subscription, pool: asyncpg.Pool, store: EventStore
     ) -> None:
         """Handle the queue's messages one at a time, in order, each in one inbox-guarded transaction."""
         assert self.connection is not None
-        handle = handler or subscription.handler
-        assert handle is not None, f"no handler for {subscription.queue}"
         channel: AbstractRobustChannel = await self.connection.channel()  # type: ignore[assignment]
         await channel.set_qos(prefetch_count=self.prefetch)
         self._consumer_channels.append(channel)
         queue = await channel.get_queue(self.name(subscription.queue))
-        consumer = InboxConsumer(subscription.queue, pool, handle)
+        consumer = InboxConsumer(subscription, pool, store)
         await queue.consume(consumer.on_message)
 
 
 class InboxConsumer:
     """Processes one message at a time (FIFO), acking only after the transaction committed."""
 
-    def __init__(self, name: str, pool: asyncpg.Pool, handler: Handler) -> None:
-        self.name = name
+    def __init__(self, subscription: Subscription, pool: asyncpg.Pool, store: EventStore) -> None:
+        self.name = subscription.queue
+        self.subscription = subscription
         self.pool = pool
-        self.handler = handler
+        self.store = store
         self._lock = asyncio.Lock()
 
     async def handle(self, envelope: Envelope) -> bool:
@@ -262,7 +247,9 @@ class InboxConsumer:
             )
             if not fresh:
                 return False
-            await self.handler(conn, envelope)
+            await run_in_transaction(
+                conn, self.store, lambda uow: self.subscription.dispatch(envelope, uow)
+            )
             return True
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:

@@ -22,6 +22,9 @@ class Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     schema_version: ClassVar[int] = 1
+    # The producing service, for routing keys. Contracts in `shared.contracts.<service>` and
+    # events defined in a service's own package (`catalog.domain`) need not say it.
+    producer: ClassVar[str | None] = None
     _registry: ClassVar[dict[str, type[Event]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -31,6 +34,20 @@ class Event(BaseModel):
     @classmethod
     def type_name(cls) -> str:
         return cls.__name__
+
+    @classmethod
+    def producer_name(cls) -> str:
+        if cls.producer:
+            return cls.producer
+        parts = cls.__module__.split(".")
+        if parts[:2] == ["shared", "contracts"] and len(parts) > 2:
+            return parts[2]
+        return parts[0]
+
+    @classmethod
+    def routing_key(cls) -> str:
+        """`<producer>.<EventName>`: the key the outbox publishes this event under."""
+        return f"{cls.producer_name()}.{cls.type_name()}"
 
     def to_data(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

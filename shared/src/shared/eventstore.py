@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
@@ -22,23 +22,37 @@ class ConcurrencyError(Exception):
     """Another writer appended to the stream since it was loaded."""
 
 
-ProjectionHandler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+E = TypeVar("E", bound=Event)
+ProjectionHandler = Callable[[asyncpg.Connection, Any, Envelope], Awaitable[None]]
 
 
 class Projections:
-    """Read-model updaters, run for each appended event inside the append's transaction."""
+    """Read-model updaters, run for each appended event inside the append's transaction.
+
+        @projections.on(PersonaApproved)
+        async def approved(conn: asyncpg.Connection, e: PersonaApproved, env: Envelope) -> None:
+            ...
+
+    A handler gets the typed event (decoded once per append, upcast to its current schema) and
+    its envelope (stream id, version, `occurred_at`: use that, never the clock, so a rebuild
+    writes the same rows).
+    """
 
     def __init__(self) -> None:
         self._handlers: dict[str, list[ProjectionHandler]] = {}
         self.tables: list[str] = []
 
     def on(
-        self, *event_types: type[Event] | str
-    ) -> Callable[[ProjectionHandler], ProjectionHandler]:
-        def wrap(fn: ProjectionHandler) -> ProjectionHandler:
+        self, *event_types: type[E]
+    ) -> Callable[
+        [Callable[[asyncpg.Connection, E, Envelope], Awaitable[None]]],
+        Callable[[asyncpg.Connection, E, Envelope], Awaitable[None]],
+    ]:
+        def wrap(
+            fn: Callable[[asyncpg.Connection, E, Envelope], Awaitable[None]],
+        ) -> Callable[[asyncpg.Connection, E, Envelope], Awaitable[None]]:
             for et in event_types:
-                name = et if isinstance(et, str) else et.type_name()
-                self._handlers.setdefault(name, []).append(fn)
+                self._handlers.setdefault(et.type_name(), []).append(fn)
             return fn
 
         return wrap
@@ -47,9 +61,17 @@ class Projections:
         """Declare the read-model tables a rebuild truncates."""
         self.tables.extend(tables)
 
-    async def apply(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
-        for handler in self._handlers.get(envelope.type, ()):
-            await handler(conn, envelope)
+    async def apply(
+        self, conn: asyncpg.Connection, envelope: Envelope, event: Event | None = None
+    ) -> None:
+        handlers = self._handlers.get(envelope.type)
+        if not handlers:
+            return
+        event = event if event is not None else envelope.event()
+        if event is None:
+            return
+        for handler in handlers:
+            await handler(conn, event, envelope)
 
 
 def _row_to_envelope(row: asyncpg.Record, producer: str) -> Envelope:
@@ -171,8 +193,8 @@ class EventStore:
             ],
         )
         await conn.execute("SELECT pg_notify($1, '')", self.notify_channel)
-        for envelope in envelopes:
-            await self.projections.apply(conn, envelope)
+        for envelope, event in zip(envelopes, events, strict=True):
+            await self.projections.apply(conn, envelope, event)
         return envelopes
 
     async def read_all(

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,11 @@ log = get_logger(__name__)
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 Hook = Callable[[FastAPI], Awaitable[None]]
+Job = Callable[[FastAPI], Coroutine[Any, Any, None]]
+# Builds the token verifier from the running app (identity verifies from its own key table).
+VerifierFactory = Callable[[FastAPI], Awaitable[TokenVerifier]]
+# Turns a domain error into the problem+json it is shown as; registered once by the app factory.
+ErrorMapper = Callable[[Any], Problem]
 
 
 class RequestIdMiddleware:
@@ -126,9 +131,30 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
 
+def install_domain_errors(app: FastAPI, errors: Mapping[type[Exception], ErrorMapper]) -> None:
+    """Render each domain error class through its mapper (most specific class first, as
+    Starlette looks handlers up along the exception's MRO)."""
+    for cls, mapper in errors.items():
+
+        async def _handle(
+            request: Request, exc: Exception, mapper: ErrorMapper = mapper
+        ) -> JSONResponse:
+            return problem_response(mapper(exc), request)
+
+        app.add_exception_handler(cls, _handle)
+
+
 @dataclass
 class ServiceSpec:
-    """What a service is made of; `create_service_app` wires it up the same way everywhere."""
+    """What a service is made of; `create_service_app` wires it up the same way everywhere.
+
+    - `subscriptions`: typed consumers (`shared.subscriptions.Subscription`), declared and consumed
+      once the broker answers; handlers get a unit of work on this service's event store.
+    - `errors`: domain error class → function making its `Problem` (the service's `errors.py`).
+    - `verifier`: builds the token verifier; default: the kernel's JWKS verifier.
+    - `on_start` / `on_stop`: hooks run in order after the kernel is up / before it goes down.
+    - `background`: long-running coroutines started after `on_start`, cancelled at stop.
+    """
 
     name: str
     settings: ServiceSettings
@@ -136,9 +162,12 @@ class ServiceSpec:
     migrations: Path | None = None
     projections: Projections = field(default_factory=Projections)
     subscriptions: Sequence[Subscription] = ()
+    errors: Mapping[type[Exception], ErrorMapper] = field(default_factory=dict)
+    verifier: VerifierFactory | None = None
     verify_tokens: bool = True
     on_start: Sequence[Hook] = ()
     on_stop: Sequence[Hook] = ()
+    background: Sequence[Job] = ()
     title: str | None = None
     version: str = "0.1.0"
 
@@ -161,7 +190,7 @@ class BusRuntime:
     async def _setup(self) -> None:
         await self.broker.declare_topology(self.spec.subscriptions)
         for sub in self.spec.subscriptions:
-            await self.broker.consume(sub, self.app.state.pool)
+            await self.broker.consume(sub, self.app.state.pool, self.app.state.store)
         if self.spec.verify_tokens:
             await follow_revocations(self.broker, self.app.state.revocations)
 
@@ -189,10 +218,14 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         app.state.store = EventStore(spec.name, spec.projections)
         app.state.broker = broker
         app.state.revocations = revocations
-        app.state.verifier = TokenVerifier(
-            settings.jwks_url, settings.jwt_issuer, settings.jwt_audience, revocations
-        )
         app.state.mailer = Mailer(settings.smtp_url, settings.mail_dir, settings.mail_from)
+        app.state.verifier = (
+            await spec.verifier(app)
+            if spec.verifier is not None
+            else TokenVerifier(
+                settings.jwks_url, settings.jwt_issuer, settings.jwt_audience, revocations
+            )
+        )
         bus = BusRuntime(app, spec, broker)
         app.state.bus = bus
         relay = OutboxRelay(settings.database_url, broker, spec.name)
@@ -203,19 +236,18 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             await relay.run()
 
         tasks = [asyncio.create_task(bus.run()), asyncio.create_task(relay_when_connected())]
+        jobs: list[asyncio.Task[None]] = []
         try:
             for hook in spec.on_start:
                 await hook(app)
+            jobs = [asyncio.create_task(job(app)) for job in spec.background]
             yield
         finally:
+            await _cancel(jobs)  # background jobs first: stop hooks close what they use
             for hook in spec.on_stop:
                 with contextlib.suppress(Exception):
                     await hook(app)
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+            await _cancel(tasks)
             with contextlib.suppress(Exception):
                 await broker.close()
             await app.state.verifier.close()
@@ -230,6 +262,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     )
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
+    install_domain_errors(app, spec.errors)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -258,11 +291,19 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     return app
 
 
-def get_pool(request: Request) -> asyncpg.Pool:
+async def _cancel(tasks: Sequence[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+async def get_pool(request: Request) -> asyncpg.Pool:
     pool: asyncpg.Pool = request.app.state.pool
     return pool
 
 
-def get_store(request: Request) -> EventStore:
+async def get_store(request: Request) -> EventStore:
     store: EventStore = request.app.state.store
     return store

@@ -67,3 +67,23 @@ async def run_command(
                 raise
             await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))
     raise AssertionError("unreachable")
+
+
+async def run_in_transaction(
+    conn: asyncpg.Connection,
+    store: EventStore,
+    fn: Callable[[UnitOfWork], Awaitable[T]],
+    *,
+    retries: int = 8,
+) -> T:
+    """Run `fn` inside the caller's open transaction (a consumer's inbox transaction), under a
+    savepoint that is rolled back and retried from a fresh load on a version clash."""
+    for attempt in range(retries + 1):
+        try:
+            async with conn.transaction():
+                return await fn(UnitOfWork(conn, store))
+        except ConcurrencyError:
+            if attempt == retries:
+                raise
+            await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))
+    raise AssertionError("unreachable")

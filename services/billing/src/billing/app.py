@@ -9,7 +9,7 @@ from shared.http import ServiceSpec, create_service_app
 
 from billing.api import router
 from billing.commands import BillingService
-from billing.consumers import catalog_subscription
+from billing.consumers import catalog_personas
 from billing.projections import projections
 from billing.settings import BillingSettings
 from billing.stripe_gateway import StripeGateway
@@ -36,7 +36,7 @@ def build_spec(settings: BillingSettings | None = None) -> ServiceSpec:
         routers=[router],
         migrations=MIGRATIONS,
         projections=projections,
-        subscriptions=[catalog_subscription],
+        subscriptions=[catalog_personas],
         on_start=[start],
         on_stop=[stop],
         title="Billing service",

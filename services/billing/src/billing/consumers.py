@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncpg
-from shared.bus import Subscription
 from shared.contracts.catalog import (
     PersonaAcquired,
     PersonaApproved,
@@ -12,9 +10,8 @@ from shared.contracts.catalog import (
     PersonaUpdated,
 )
 from shared.events import Envelope
-from shared.logging import get_logger
-
-log = get_logger(__name__)
+from shared.subscriptions import Subscription
+from shared.uow import UnitOfWork
 
 # Apply only what is newer than the row: catalog's events of one persona share a stream whose
 # version grows, so a redelivered or late event never rolls a price or status back.
@@ -42,57 +39,53 @@ WHERE personas.source_stream IS DISTINCT FROM EXCLUDED.source_stream
 """
 
 
-async def on_catalog_event(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    event = envelope.event()
-    if isinstance(event, PersonaApproved | PersonaUpdated):
-        status = event.status if isinstance(event, PersonaUpdated) else "approved"
-        await conn.execute(
-            _UPSERT_TERMS,
-            event.persona_id,
-            event.creator_id,
-            event.name,
-            event.price_cents,
-            event.currency.lower(),
-            status,
-            envelope.stream_id,
-            envelope.version,
-        )
-    elif isinstance(event, PersonaSuspended | PersonaDeleted):
-        status = "suspended" if isinstance(event, PersonaSuspended) else "deleted"
-        await conn.execute(
-            _UPSERT_STATUS,
-            event.persona_id,
-            event.creator_id,
-            status,
-            envelope.stream_id,
-            envelope.version,
-        )
-    elif isinstance(event, PersonaAcquired):
-        # Purchases are known from billing's own transactions (which also know about refunds);
-        # only access gained some other way is recorded here.
-        if event.source == "purchase":
-            return
-        await conn.execute(
-            "INSERT INTO acquisitions (user_id, persona_id, source, acquired_at)"
-            " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            event.user_id,
-            event.persona_id,
-            event.source,
-            envelope.occurred_at,
-        )
-    else:
-        log.info("catalog event ignored", event_type=envelope.type)
+catalog_personas = Subscription("billing", "catalog-personas")
 
 
-catalog_subscription = Subscription(
-    service="billing",
-    name="catalog-personas",
-    bindings=(
-        "catalog.PersonaApproved",
-        "catalog.PersonaUpdated",
-        "catalog.PersonaSuspended",
-        "catalog.PersonaDeleted",
-        "catalog.PersonaAcquired",
-    ),
-    handler=on_catalog_event,
-)
+@catalog_personas.on(PersonaApproved, PersonaUpdated)
+async def terms_changed(
+    event: PersonaApproved | PersonaUpdated, envelope: Envelope, uow: UnitOfWork
+) -> None:
+    status = event.status if isinstance(event, PersonaUpdated) else "approved"
+    await uow.conn.execute(
+        _UPSERT_TERMS,
+        event.persona_id,
+        event.creator_id,
+        event.name,
+        event.price_cents,
+        event.currency.lower(),
+        status,
+        envelope.stream_id,
+        envelope.version,
+    )
+
+
+@catalog_personas.on(PersonaSuspended, PersonaDeleted)
+async def withdrawn(
+    event: PersonaSuspended | PersonaDeleted, envelope: Envelope, uow: UnitOfWork
+) -> None:
+    status = "suspended" if isinstance(event, PersonaSuspended) else "deleted"
+    await uow.conn.execute(
+        _UPSERT_STATUS,
+        event.persona_id,
+        event.creator_id,
+        status,
+        envelope.stream_id,
+        envelope.version,
+    )
+
+
+@catalog_personas.on(PersonaAcquired)
+async def acquired(event: PersonaAcquired, envelope: Envelope, uow: UnitOfWork) -> None:
+    # Purchases are known from billing's own transactions (which also know about refunds);
+    # only access gained some other way is recorded here.
+    if event.source == "purchase":
+        return
+    await uow.conn.execute(
+        "INSERT INTO acquisitions (user_id, persona_id, source, acquired_at)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        event.user_id,
+        event.persona_id,
+        event.source,
+        envelope.occurred_at,
+    )

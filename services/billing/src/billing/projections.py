@@ -20,7 +20,7 @@ from shared.contracts.billing import (
     PurchaseFailed,
     PurchaseRefunded,
 )
-from shared.events import Envelope, decode_event
+from shared.events import Envelope, Event, decode_event
 from shared.eventstore import Projections
 
 from billing.domain import Transaction
@@ -57,7 +57,7 @@ _UPSERT = (
 
 
 @projections.on(*TRANSACTION_EVENTS)
-async def project_transaction(conn: asyncpg.Connection, envelope: Envelope) -> None:
+async def project_transaction(conn: asyncpg.Connection, _: Event, envelope: Envelope) -> None:
     rows = await conn.fetch(
         "SELECT type, schema_version, data, occurred_at, version FROM events"
         " WHERE stream_id = $1 AND version <= $2 ORDER BY version",

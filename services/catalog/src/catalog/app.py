@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from shared.eventstore import EventStore
 from shared.http import ServiceSpec, create_service_app
 
 from catalog.api import routers
@@ -20,8 +19,6 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def build_spec(settings: CatalogSettings | None = None) -> ServiceSpec:
     settings = settings or CatalogSettings()
-    # Consumers append to the same store the app uses (same producer, same projections).
-    store = EventStore("catalog", projections)
 
     async def start(app: FastAPI) -> None:
         blobs = LocalBlobStore(settings.blob_dir)
@@ -40,7 +37,7 @@ def build_spec(settings: CatalogSettings | None = None) -> ServiceSpec:
         routers=routers,
         migrations=MIGRATIONS,
         projections=projections,
-        subscriptions=subscriptions(store),
+        subscriptions=subscriptions,
         on_start=[start],
         title="Catalog service",
     )

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 from shared.auth import Principal
-from shared.eventstore import ConcurrencyError, EventStore
+from shared.eventstore import EventStore
 from shared.problems import Forbidden, NotFound, Problem, field_error
 from shared.uow import UnitOfWork, run_command
 
@@ -518,23 +518,3 @@ async def save_collection(
         await uow.save(coll)
 
     await cat.run(fn)
-
-
-# ---------------------------------------------------------------- other services' events
-
-
-async def in_savepoint(
-    conn: asyncpg.Connection,
-    store: EventStore,
-    fn: Callable[[UnitOfWork], Awaitable[T]],
-    retries: int = 5,
-) -> T:
-    """Run a command inside a consumer's (inbox) transaction, retrying clashes in a savepoint."""
-    for attempt in range(retries + 1):
-        try:
-            async with conn.transaction():
-                return await fn(UnitOfWork(conn, store))
-        except ConcurrencyError:
-            if attempt == retries:
-                raise
-    raise AssertionError("unreachable")

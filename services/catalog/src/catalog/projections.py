@@ -127,7 +127,7 @@ def persona_row(env: Envelope) -> dict[str, Any]:
 
 
 @projections.on(PersonaCreated)
-async def _created(conn: asyncpg.Connection, env: Envelope) -> None:
+async def _created(conn: asyncpg.Connection, _: PersonaCreated, env: Envelope) -> None:
     row = persona_row(env)
     cols = list(row)
     await conn.execute(
@@ -138,8 +138,7 @@ async def _created(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PersonaUpdated)
-async def _updated(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = PersonaUpdated.model_validate(env.data)
+async def _updated(conn: asyncpg.Connection, e: PersonaUpdated, env: Envelope) -> None:
     await _change_persona(
         conn,
         e.persona_id,
@@ -176,7 +175,7 @@ def version_row(env: Envelope) -> dict[str, Any]:
 
 
 @projections.on(PersonaVersionPublished)
-async def _version(conn: asyncpg.Connection, env: Envelope) -> None:
+async def _version(conn: asyncpg.Connection, _: PersonaVersionPublished, env: Envelope) -> None:
     row = version_row(env)
     await conn.execute(
         "INSERT INTO persona_versions (persona_id, version, major, minor, patch, changelog,"
@@ -194,7 +193,7 @@ async def _version(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PersonaSubmitted)
-async def _submitted(conn: asyncpg.Connection, env: Envelope) -> None:
+async def _submitted(conn: asyncpg.Connection, _: PersonaSubmitted, env: Envelope) -> None:
     await _change_persona(
         conn,
         env.data["persona_id"],
@@ -205,7 +204,7 @@ async def _submitted(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PersonaApproved)
-async def _approved(conn: asyncpg.Connection, env: Envelope) -> None:
+async def _approved(conn: asyncpg.Connection, _: PersonaApproved, env: Envelope) -> None:
     await _change_persona(
         conn,
         env.data["persona_id"],
@@ -216,7 +215,7 @@ async def _approved(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PersonaRejected)
-async def _rejected(conn: asyncpg.Connection, env: Envelope) -> None:
+async def _rejected(conn: asyncpg.Connection, _: PersonaRejected, env: Envelope) -> None:
     await _change_persona(
         conn,
         env.data["persona_id"],
@@ -228,7 +227,7 @@ async def _rejected(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PersonaSuspended)
-async def _suspended(conn: asyncpg.Connection, env: Envelope) -> None:
+async def _suspended(conn: asyncpg.Connection, _: PersonaSuspended, env: Envelope) -> None:
     await _change_persona(
         conn,
         env.data["persona_id"],
@@ -240,7 +239,7 @@ async def _suspended(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PersonaDeleted)
-async def _deleted(conn: asyncpg.Connection, env: Envelope) -> None:
+async def _deleted(conn: asyncpg.Connection, _: PersonaDeleted, env: Envelope) -> None:
     await _change_persona(
         conn,
         env.data["persona_id"],
@@ -260,8 +259,7 @@ def stats_values(e: PersonaStatsSeeded) -> dict[str, int]:
 
 
 @projections.on(PersonaStatsSeeded)
-async def _stats_seeded(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = PersonaStatsSeeded.model_validate(env.data)
+async def _stats_seeded(conn: asyncpg.Connection, e: PersonaStatsSeeded, env: Envelope) -> None:
     values = stats_values(e)
     sets = ", ".join(f"{k} = ${i + 2}" for i, k in enumerate(values))
     await conn.execute(f"UPDATE personas SET {sets} WHERE id = $1", e.persona_id, *values.values())
@@ -294,8 +292,7 @@ async def _refresh_entitlement(conn: asyncpg.Connection, persona_id: str, user_i
 
 
 @projections.on(PersonaAcquired)
-async def _acquired(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = PersonaAcquired.model_validate(env.data)
+async def _acquired(conn: asyncpg.Connection, e: PersonaAcquired, env: Envelope) -> None:
     key = e.transaction_id if e.source == "purchase" and e.transaction_id else FREE_GRANT
     await conn.execute(
         "INSERT INTO entitlement_grants (persona_id, user_id, grant_key, source, transaction_id,"
@@ -314,8 +311,7 @@ async def _acquired(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(EntitlementRevoked)
-async def _revoked(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = EntitlementRevoked.model_validate(env.data)
+async def _revoked(conn: asyncpg.Connection, e: EntitlementRevoked, env: Envelope) -> None:
     await conn.execute(
         "DELETE FROM entitlement_grants WHERE persona_id = $1 AND user_id = $2 AND grant_key = $3",
         e.persona_id,
@@ -326,8 +322,7 @@ async def _revoked(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PersonaDownloaded)
-async def _downloaded(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = PersonaDownloaded.model_validate(env.data)
+async def _downloaded(conn: asyncpg.Connection, e: PersonaDownloaded, env: Envelope) -> None:
     await conn.execute("UPDATE personas SET downloads = downloads + 1 WHERE id = $1", e.persona_id)
     await conn.execute(
         "UPDATE persona_versions SET downloads = downloads + 1"
@@ -352,8 +347,7 @@ async def _rate(conn: asyncpg.Connection, persona_id: str, rating: int, sign: in
 
 
 @projections.on(ReviewPosted)
-async def _review_posted(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = ReviewPosted.model_validate(env.data)
+async def _review_posted(conn: asyncpg.Connection, e: ReviewPosted, env: Envelope) -> None:
     await conn.execute(
         "INSERT INTO reviews (id, persona_id, user_id, rating, body, verified_purchase,"
         " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -369,8 +363,7 @@ async def _review_posted(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(ReviewEdited)
-async def _review_edited(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = ReviewEdited.model_validate(env.data)
+async def _review_edited(conn: asyncpg.Connection, e: ReviewEdited, env: Envelope) -> None:
     old = await conn.fetchval("SELECT rating FROM reviews WHERE id = $1 FOR UPDATE", e.review_id)
     await conn.execute(
         "UPDATE reviews SET rating = $2, body = $3, verified_purchase = $4, updated_at = $5"
@@ -387,8 +380,7 @@ async def _review_edited(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(ReviewDeleted)
-async def _review_deleted(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = ReviewDeleted.model_validate(env.data)
+async def _review_deleted(conn: asyncpg.Connection, e: ReviewDeleted, env: Envelope) -> None:
     old = await conn.fetchval("DELETE FROM reviews WHERE id = $1 RETURNING rating", e.review_id)
     await conn.execute("DELETE FROM review_votes WHERE review_id = $1", e.review_id)
     if old is not None:
@@ -396,8 +388,7 @@ async def _review_deleted(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(ReviewVotedHelpful)
-async def _review_voted(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = ReviewVotedHelpful.model_validate(env.data)
+async def _review_voted(conn: asyncpg.Connection, e: ReviewVotedHelpful, env: Envelope) -> None:
     await conn.execute(
         "INSERT INTO review_votes (review_id, user_id) VALUES ($1, $2)", e.review_id, e.user_id
     )
@@ -407,8 +398,7 @@ async def _review_voted(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(ReviewResponded)
-async def _review_responded(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = ReviewResponded.model_validate(env.data)
+async def _review_responded(conn: asyncpg.Connection, e: ReviewResponded, env: Envelope) -> None:
     await conn.execute(
         "UPDATE reviews SET response_body = $2, response_at = $3 WHERE id = $1",
         e.review_id,
@@ -421,8 +411,7 @@ async def _review_responded(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(ContentReported)
-async def _reported(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = ContentReported.model_validate(env.data)
+async def _reported(conn: asyncpg.Connection, e: ContentReported, env: Envelope) -> None:
     await conn.execute(
         "INSERT INTO reports (id, target_type, target_id, persona_id, reporter_id, reason,"
         " details, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -438,8 +427,7 @@ async def _reported(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(ReportResolved)
-async def _resolved(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = ReportResolved.model_validate(env.data)
+async def _resolved(conn: asyncpg.Connection, e: ReportResolved, env: Envelope) -> None:
     await conn.execute(
         "UPDATE reports SET status = 'resolved', action = $2, note = $3, resolver_id = $4,"
         " resolved_at = $5 WHERE id = $1",
@@ -452,8 +440,7 @@ async def _resolved(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(CollectionSaved)
-async def _collection(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = CollectionSaved.model_validate(env.data)
+async def _collection(conn: asyncpg.Connection, e: CollectionSaved, env: Envelope) -> None:
     await conn.execute(
         "INSERT INTO collections (slug, title, description, persona_ids, created_at, updated_at)"
         " VALUES ($1, $2, $3, $4::uuid[], $5, $5) ON CONFLICT (slug) DO UPDATE SET"

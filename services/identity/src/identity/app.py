@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -40,14 +39,17 @@ def build_spec(
 ) -> ServiceSpec:
     settings = settings or IdentitySettings()
 
+    async def key_ring_verifier(app: FastAPI) -> KeyRingVerifier:
+        await ensure_key(app.state.pool, settings)
+        verifier = KeyRingVerifier(
+            KeyRing(settings), app.state.pool, settings, app.state.revocations
+        )
+        await verifier.reload()
+        return verifier
+
     async def start(app: FastAPI) -> None:
         pool = app.state.pool
-        await ensure_key(pool, settings)
-        ring = KeyRing(settings)
-        verifier = KeyRingVerifier(ring, pool, settings, app.state.revocations)
-        await verifier.reload()
-        await app.state.verifier.close()
-        app.state.verifier = verifier
+        verifier: KeyRingVerifier = app.state.verifier
         hashing = PasswordHashing(settings)
         await hashing.start()
         app.state.identity = Identity(
@@ -55,23 +57,21 @@ def build_spec(
             store=app.state.store,
             settings=settings,
             hashing=hashing,
-            keys=ring,
+            keys=verifier.ring,
             revocations=app.state.revocations,
             mail=SecurityMail(app.state.mailer, settings.public_url),
             clock=clock or utc_now,
         )
-        app.state.key_refresher = asyncio.create_task(
-            _refresh_keys(verifier, settings.key_refresh_interval_s)
-        )
-        app.state.purger = asyncio.create_task(purge_periodically(pool, settings, clock or utc_now))
         if not settings.smtp_url:
             log.warning("SMTP_URL is not set: security e-mail goes to files in MAIL_DIR")
 
+    async def refresh_keys(app: FastAPI) -> None:
+        await _refresh_keys(app.state.verifier, settings.key_refresh_interval_s)
+
+    async def purge(app: FastAPI) -> None:
+        await purge_periodically(app.state.pool, settings, clock or utc_now)
+
     async def stop(app: FastAPI) -> None:
-        for task in (app.state.key_refresher, app.state.purger):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         identity: Identity = app.state.identity
         await identity.mail.drain()
         identity.hashing.close()
@@ -82,8 +82,10 @@ def build_spec(
         routers=[api.auth_router, api.users_router, api.admin_router, api.jwks_router],
         migrations=MIGRATIONS,
         projections=projections,
+        verifier=key_ring_verifier,
         on_start=[start],
         on_stop=[stop],
+        background=[refresh_keys, purge],
         title="Identity service",
     )
 

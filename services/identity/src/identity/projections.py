@@ -23,8 +23,7 @@ projections.owns("users", "follows")
 
 
 @projections.on(UserRegistered)
-async def _registered(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = UserRegistered.model_validate(env.data)
+async def _registered(conn: asyncpg.Connection, e: UserRegistered, env: Envelope) -> None:
     await conn.execute(
         "INSERT INTO users (id, email, username, created_at, updated_at)"
         " VALUES ($1, $2, $3, $4, $4)",
@@ -36,8 +35,7 @@ async def _registered(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(EmailVerified)
-async def _verified(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = EmailVerified.model_validate(env.data)
+async def _verified(conn: asyncpg.Connection, e: EmailVerified, env: Envelope) -> None:
     await conn.execute(
         "UPDATE users SET email_verified = true, updated_at = $3 WHERE id = $1 AND email = $2",
         e.user_id,
@@ -50,8 +48,7 @@ _COLUMNS = {"username", "email", "bio", "website", "avatar_url", "social_links"}
 
 
 @projections.on(ProfileUpdated)
-async def _profile(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = ProfileUpdated.model_validate(env.data)
+async def _profile(conn: asyncpg.Connection, e: ProfileUpdated, env: Envelope) -> None:
     changes = {k: v for k, v in e.changes.items() if k in _COLUMNS}
     if "social_links" in changes and changes["social_links"] is None:
         changes["social_links"] = {}
@@ -68,8 +65,7 @@ async def _profile(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(UserRoleChanged)
-async def _roles(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = UserRoleChanged.model_validate(env.data)
+async def _roles(conn: asyncpg.Connection, e: UserRoleChanged, env: Envelope) -> None:
     await conn.execute(
         "UPDATE users SET roles = $2, updated_at = $3 WHERE id = $1",
         e.user_id,
@@ -79,8 +75,7 @@ async def _roles(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(UserSuspended)
-async def _suspended(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = UserSuspended.model_validate(env.data)
+async def _suspended(conn: asyncpg.Connection, e: UserSuspended, env: Envelope) -> None:
     await conn.execute(
         "UPDATE users SET suspended_at = $2, suspend_reason = $3, updated_at = $4 WHERE id = $1",
         e.user_id,
@@ -91,8 +86,7 @@ async def _suspended(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(UserFollowed)
-async def _followed(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = UserFollowed.model_validate(env.data)
+async def _followed(conn: asyncpg.Connection, e: UserFollowed, env: Envelope) -> None:
     inserted = await conn.fetchval(
         "INSERT INTO follows (follower_id, followee_id, position, followed_at)"
         " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1",
@@ -106,8 +100,7 @@ async def _followed(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(UserUnfollowed)
-async def _unfollowed(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = UserUnfollowed.model_validate(env.data)
+async def _unfollowed(conn: asyncpg.Connection, e: UserUnfollowed, env: Envelope) -> None:
     deleted = await conn.fetchval(
         "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 RETURNING 1",
         e.follower_id,

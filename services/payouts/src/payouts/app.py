@@ -8,12 +8,11 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from shared.events import now as utc_now
-from shared.eventstore import EventStore
 from shared.http import ServiceSpec, create_service_app
 
 from payouts import api
 from payouts.commands import Clock, Payouts, run_sweeper
-from payouts.consumers import subscriptions
+from payouts.consumers import ledger_subscription
 from payouts.projections import projections
 from payouts.settings import PayoutsSettings
 from payouts.stripe_connect import StripeConnect
@@ -30,7 +29,6 @@ def build_spec(
     """`clock` replaces "now" (tests move time past the holding period without sleeping);
     `sweeper=False` leaves unsettled payouts alone (tests run the sweep themselves)."""
     settings = settings or PayoutsSettings()
-    store = EventStore(settings.service_name, projections)
 
     async def start(app: FastAPI) -> None:
         client = StripeConnect(settings)
@@ -58,7 +56,7 @@ def build_spec(
         routers=[api.router],
         migrations=MIGRATIONS,
         projections=projections,
-        subscriptions=subscriptions(store, settings.holding_days),
+        subscriptions=[ledger_subscription(settings.holding_days)],
         on_start=[start],
         on_stop=[stop],
         title="Payouts service",

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import asyncpg
-from shared.bus import Handler, Subscription
 from shared.contracts.billing import (
     DisputeClosed,
     DisputeOpened,
@@ -17,88 +15,76 @@ from shared.contracts.billing import (
     PurchaseRefunded,
 )
 from shared.events import Envelope
-from shared.eventstore import EventStore
-from shared.logging import get_logger
+from shared.subscriptions import Subscription
 from shared.uow import UnitOfWork
 
 from payouts.domain import CreatorLedger, ledger_stream
 
-log = get_logger(__name__)
 
-BINDINGS = (
-    "billing.PurchaseCompleted",
-    "billing.PurchaseRefunded",
-    "billing.DisputeOpened",
-    "billing.DisputeClosed",
-)
-
-
-def ledger_handler(store: EventStore, holding_days: int) -> Handler:
+def ledger_subscription(holding_days: int) -> Subscription:
+    """The creator ledger fed by billing; `holding_days` from the settings (tests shorten it)."""
     holding = timedelta(days=holding_days)
+    ledger = Subscription("payouts", "ledger")
 
-    async def handle(conn: asyncpg.Connection, envelope: Envelope) -> None:
-        event = envelope.event()
-        if event is None:
-            log.warning("unknown event type ignored", event_type=envelope.type)
-            return
-        creator_id = getattr(event, "creator_id", None)
-        if not creator_id:
-            return
-        uow = UnitOfWork(conn, store)
+    async def load(creator_id: str, uow: UnitOfWork) -> CreatorLedger:
         # Every writer of a ledger takes its lock, so this never clashes with a payout request.
-        ledger = await uow.load(CreatorLedger, ledger_stream(creator_id), lock=True)
-        if isinstance(event, PurchaseCompleted):
-            # Held from when the payment completed, so replays and late deliveries agree.
-            ledger.record_sale(
-                transaction_id=event.transaction_id,
-                amount=event.creator_revenue,
-                currency=event.currency,
-                available_at=envelope.occurred_at + holding,
-                gross_amount=event.amount,
-                platform_fee=event.platform_fee,
-                tax=event.tax,
-                persona_id=event.persona_id,
-                effective_at=envelope.occurred_at,
-            )
-        elif isinstance(event, PurchaseRefunded):
-            ledger.record_refund(
-                transaction_id=event.transaction_id,
-                refund_id=event.refund_id,
-                amount=event.creator_amount,
-                currency=event.currency,
-                gross_amount=event.amount,
-                effective_at=envelope.occurred_at,
-            )
-        elif isinstance(event, DisputeOpened):
-            ledger.record_dispute_opened(
-                transaction_id=event.transaction_id,
-                dispute_id=event.dispute_id,
-                amount=event.creator_amount,
-                currency=event.currency,
-                gross_amount=event.amount,
-                effective_at=envelope.occurred_at,
-            )
-        elif isinstance(event, DisputeClosed):
-            ledger.record_dispute_closed(
-                transaction_id=event.transaction_id,
-                dispute_id=event.dispute_id,
-                status=event.status,
-                amount=event.creator_amount,
-                currency=event.currency,
-                gross_amount=event.amount,
-                effective_at=envelope.occurred_at,
-            )
-        await uow.save(ledger)
+        return await uow.load(CreatorLedger, ledger_stream(creator_id), lock=True)
 
-    return handle
-
-
-def subscriptions(store: EventStore, holding_days: int) -> list[Subscription]:
-    return [
-        Subscription(
-            service="payouts",
-            name="ledger",
-            bindings=BINDINGS,
-            handler=ledger_handler(store, holding_days),
+    @ledger.on(PurchaseCompleted)
+    async def sale(event: PurchaseCompleted, envelope: Envelope, uow: UnitOfWork) -> None:
+        book = await load(event.creator_id, uow)
+        # Held from when the payment completed, so replays and late deliveries agree.
+        book.record_sale(
+            transaction_id=event.transaction_id,
+            amount=event.creator_revenue,
+            currency=event.currency,
+            available_at=envelope.occurred_at + holding,
+            gross_amount=event.amount,
+            platform_fee=event.platform_fee,
+            tax=event.tax,
+            persona_id=event.persona_id,
+            effective_at=envelope.occurred_at,
         )
-    ]
+        await uow.save(book)
+
+    @ledger.on(PurchaseRefunded)
+    async def refund(event: PurchaseRefunded, envelope: Envelope, uow: UnitOfWork) -> None:
+        book = await load(event.creator_id, uow)
+        book.record_refund(
+            transaction_id=event.transaction_id,
+            refund_id=event.refund_id,
+            amount=event.creator_amount,
+            currency=event.currency,
+            gross_amount=event.amount,
+            effective_at=envelope.occurred_at,
+        )
+        await uow.save(book)
+
+    @ledger.on(DisputeOpened)
+    async def dispute_opened(event: DisputeOpened, envelope: Envelope, uow: UnitOfWork) -> None:
+        book = await load(event.creator_id, uow)
+        book.record_dispute_opened(
+            transaction_id=event.transaction_id,
+            dispute_id=event.dispute_id,
+            amount=event.creator_amount,
+            currency=event.currency,
+            gross_amount=event.amount,
+            effective_at=envelope.occurred_at,
+        )
+        await uow.save(book)
+
+    @ledger.on(DisputeClosed)
+    async def dispute_closed(event: DisputeClosed, envelope: Envelope, uow: UnitOfWork) -> None:
+        book = await load(event.creator_id, uow)
+        book.record_dispute_closed(
+            transaction_id=event.transaction_id,
+            dispute_id=event.dispute_id,
+            status=event.status,
+            amount=event.creator_amount,
+            currency=event.currency,
+            gross_amount=event.amount,
+            effective_at=envelope.occurred_at,
+        )
+        await uow.save(book)
+
+    return ledger

@@ -52,8 +52,7 @@ def _refund_split(e: EarningReversed | EarningReinstated) -> tuple[int, int]:
 
 
 @projections.on(CreatorEarningRecorded)
-async def _earning(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = CreatorEarningRecorded.model_validate(env.data)
+async def _earning(conn: asyncpg.Connection, e: CreatorEarningRecorded, env: Envelope) -> None:
     await conn.execute(
         "INSERT INTO earning_txns (creator_id, transaction_id, currency, persona_id, gross, fee,"
         " earned, available_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
@@ -97,8 +96,7 @@ async def _adjust_reversed(
 
 
 @projections.on(EarningReversed)
-async def _reversed(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = EarningReversed.model_validate(env.data)
+async def _reversed(conn: asyncpg.Connection, e: EarningReversed, env: Envelope) -> None:
     await _adjust_reversed(conn, e.creator_id, e.transaction_id, e.currency, e.amount)
     gross, fee = _refund_split(e)
     persona = await conn.fetchval(
@@ -120,8 +118,7 @@ async def _reversed(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(EarningReinstated)
-async def _reinstated(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = EarningReinstated.model_validate(env.data)
+async def _reinstated(conn: asyncpg.Connection, e: EarningReinstated, env: Envelope) -> None:
     await _adjust_reversed(conn, e.creator_id, e.transaction_id, e.currency, -e.amount)
     gross, fee = _refund_split(e)
     persona = await conn.fetchval(
@@ -143,8 +140,7 @@ async def _reinstated(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PayoutRequested)
-async def _requested(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = PayoutRequested.model_validate(env.data)
+async def _requested(conn: asyncpg.Connection, e: PayoutRequested, env: Envelope) -> None:
     await conn.execute(
         "INSERT INTO payouts (payout_id, creator_id, amount, currency, status, destination,"
         " created_at) VALUES ($1, $2, $3, $4, 'requested', $5, $6) ON CONFLICT DO NOTHING",
@@ -159,8 +155,7 @@ async def _requested(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PayoutPaid)
-async def _paid(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = PayoutPaid.model_validate(env.data)
+async def _paid(conn: asyncpg.Connection, e: PayoutPaid, env: Envelope) -> None:
     await conn.execute(
         "UPDATE payouts SET status = 'paid', stripe_transfer = $2, settled_at = $3"
         " WHERE payout_id = $1",
@@ -171,8 +166,7 @@ async def _paid(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PayoutFailed)
-async def _failed(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = PayoutFailed.model_validate(env.data)
+async def _failed(conn: asyncpg.Connection, e: PayoutFailed, env: Envelope) -> None:
     await conn.execute(
         "UPDATE payouts SET status = 'failed', reason = $2, failure_code = $3, settled_at = $4"
         " WHERE payout_id = $1",
@@ -185,8 +179,7 @@ async def _failed(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PayoutReversed)
-async def _payout_reversed(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = PayoutReversed.model_validate(env.data)
+async def _payout_reversed(conn: asyncpg.Connection, e: PayoutReversed, env: Envelope) -> None:
     await conn.execute(
         "UPDATE payouts SET reversed_amount = reversed_amount + $2,"
         " status = CASE WHEN reversed_amount + $2 >= amount THEN 'failed' ELSE status END,"
@@ -199,8 +192,9 @@ async def _payout_reversed(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PayoutAccountCreated)
-async def _account_created(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = PayoutAccountCreated.model_validate(env.data)
+async def _account_created(
+    conn: asyncpg.Connection, e: PayoutAccountCreated, env: Envelope
+) -> None:
     await conn.execute(
         "INSERT INTO payout_accounts (creator_id, stripe_account, created_at, updated_at)"
         " VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING",
@@ -211,8 +205,9 @@ async def _account_created(conn: asyncpg.Connection, env: Envelope) -> None:
 
 
 @projections.on(PayoutAccountUpdated)
-async def _account_updated(conn: asyncpg.Connection, env: Envelope) -> None:
-    e = PayoutAccountUpdated.model_validate(env.data)
+async def _account_updated(
+    conn: asyncpg.Connection, e: PayoutAccountUpdated, env: Envelope
+) -> None:
     await conn.execute(
         "UPDATE payout_accounts SET details_submitted = $2, payouts_enabled = $3,"
         " transfers_active = $4, updated_at = $5 WHERE creator_id = $1",

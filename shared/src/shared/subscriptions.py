@@ -1,0 +1,97 @@
+"""Typed subscriptions: a service says which event classes it handles, the kernel does the rest.
+
+    entitlements = Subscription("catalog", "entitlements")
+
+    @entitlements.on(PurchaseCompleted)
+    async def grant(event: PurchaseCompleted, envelope: Envelope, uow: UnitOfWork) -> None:
+        ent = await uow.load(Entitlement, entitlement_id(event.persona_id, event.buyer_id))
+        ...
+        await uow.save(ent)
+
+The queue is `<service>.<name>`; its bindings are the routing keys of the event classes
+(`<producer>.<EventName>`), so they can never disagree with the handlers. Each handler runs in the
+message's inbox transaction, under a savepoint that is retried from a fresh load when another
+writer moved a stream (`ConcurrencyError`). `uow.conn` is that transaction's connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+from shared.events import Envelope, Event
+from shared.logging import get_logger
+from shared.uow import UnitOfWork
+
+log = get_logger(__name__)
+
+E = TypeVar("E", bound=Event)
+TypedHandler = Callable[[Any, Envelope, UnitOfWork], Awaitable[None]]
+RawHandler = Callable[[Envelope, UnitOfWork], Awaitable[None]]
+
+
+class Subscription:
+    """A durable consumer queue `<service>.<name>` and its handlers, one per event class.
+
+    `bindings` + `handler` is the low-level form (raw envelopes, wildcard keys) the kernel's own
+    tests use; services register typed handlers with `on`.
+    """
+
+    def __init__(
+        self,
+        service: str,
+        name: str,
+        *,
+        bindings: Iterable[str] = (),
+        handler: RawHandler | None = None,
+    ) -> None:
+        self.service = service
+        self.name = name
+        self._raw_bindings = tuple(bindings)
+        self._raw_handler = handler
+        self._handlers: dict[str, list[TypedHandler]] = {}
+        self._keys: list[str] = []
+
+    @property
+    def queue(self) -> str:
+        return f"{self.service}.{self.name}"
+
+    @property
+    def bindings(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self._raw_bindings, *self._keys)))
+
+    def on(
+        self, *event_types: type[E]
+    ) -> Callable[
+        [Callable[[E, Envelope, UnitOfWork], Awaitable[None]]],
+        Callable[[E, Envelope, UnitOfWork], Awaitable[None]],
+    ]:
+        """Register `handler(event, envelope, uow)` for these event classes."""
+
+        def wrap(
+            fn: Callable[[E, Envelope, UnitOfWork], Awaitable[None]],
+        ) -> Callable[[E, Envelope, UnitOfWork], Awaitable[None]]:
+            for cls in event_types:
+                self._handlers.setdefault(cls.type_name(), []).append(fn)
+                if cls.routing_key() not in self._keys:
+                    self._keys.append(cls.routing_key())
+            return fn
+
+        return wrap
+
+    def handles(self, envelope: Envelope) -> bool:
+        return self._raw_handler is not None or envelope.type in self._handlers
+
+    async def dispatch(self, envelope: Envelope, uow: UnitOfWork) -> None:
+        """Run the handlers for this envelope (an unknown type or version is logged and skipped)."""
+        if self._raw_handler is not None:
+            await self._raw_handler(envelope, uow)
+        handlers = self._handlers.get(envelope.type)
+        if not handlers:
+            return
+        event = envelope.event()
+        if event is None:
+            log.warning("unknown event ignored", consumer=self.queue, event_type=envelope.type)
+            return
+        for handler in handlers:
+            await handler(event, envelope, uow)
