@@ -15,7 +15,7 @@ import pytest
 import stripe
 from fastapi import FastAPI
 from payouts.app import create_app
-from payouts.commands import Payouts
+from payouts.service import Payouts
 from payouts.settings import PayoutsSettings
 from shared.bus import Broker
 from shared.contracts.billing import PurchaseCompleted

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from fastapi import Query
@@ -50,3 +51,23 @@ def page_of(rows: list[T], limit: int, key: Any) -> Page[T]:
     items = rows[:limit]
     next_cursor = encode_cursor(key(items[-1])) if more and items else None
     return Page[T](items=items, next_cursor=next_cursor)
+
+
+def newest_first_key(row: Any) -> list[Any]:
+    """The cursor of a list sorted by `(created_at, id)` descending (pair with `after_key`)."""
+    return [row["created_at"].isoformat(), row["id"]]
+
+
+def after_key(cursor: str | None) -> tuple[datetime, str] | None:
+    """The `(created_at, id)` a newest-first list continues after; 400 for a foreign cursor."""
+    values = decode_cursor(cursor)
+    if values is None:
+        return None
+    try:
+        created_at, row_id = values
+        when = datetime.fromisoformat(str(created_at))
+    except (ValueError, TypeError) as exc:
+        raise Problem("The cursor is not valid.", code="invalid_cursor") from exc
+    if when.tzinfo is None:
+        raise Problem("The cursor is not valid.", code="invalid_cursor")
+    return when, str(row_id)

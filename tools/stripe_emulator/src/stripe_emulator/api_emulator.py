@@ -271,9 +271,11 @@ async def fail_transfer(request: Request, transfer_id: str) -> Response:
             emu.store,
             transfer_id,
             amount=None,
+            # `reason` is where a platform records why a transfer was reversed (what payouts
+            # reads, from real Stripe too); the code is the emulator's own note.
             metadata={
                 "emulator_failure_code": str(body.get("code", "account_closed")),
-                "emulator_failure_message": str(
+                "reason": str(
                     body.get("message", "The destination account could not receive the funds.")
                 ),
             },

@@ -8,9 +8,7 @@ of the creator's share each refund or dispute takes back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from shared.aggregate import Aggregate
 from shared.contracts.billing import (
@@ -25,82 +23,20 @@ from shared.contracts.billing import (
 )
 from shared.money import split
 
-
-class Status(StrEnum):
-    PENDING = "pending"  # sent to Checkout, not paid
-    PROCESSING = "processing"  # Checkout done, an asynchronous payment is settling
-    COMPLETED = "completed"
-    PARTIALLY_REFUNDED = "partially_refunded"
-    REFUNDED = "refunded"
-    DISPUTED = "disputed"  # a chargeback is open
-    CHARGED_BACK = "charged_back"  # the chargeback was lost
-    FAILED = "failed"
-    EXPIRED = "expired"
-
-
-# The buyer holds the persona in these states (a partial refund keeps access; so does an open
-# dispute until it is lost).
-OWNING_STATUSES = frozenset({Status.COMPLETED, Status.PARTIALLY_REFUNDED, Status.DISPUTED})
-# Refund statuses that move money back to the buyer (Stripe counts pending ones in
-# `amount_refunded` too); failed and canceled refunds never do.
-COUNTED_REFUND_STATUSES = frozenset({"succeeded", "pending", "requires_action"})
-# Dispute outcomes in which the platform keeps the money (inquiries close as `warning_closed`).
-DISPUTE_KEPT = frozenset({"won", "warning_closed"})
-DISPUTE_CLOSED = DISPUTE_KEPT | {"lost"}
-
-
-class DomainError(Exception):
-    """A decision refused; `code` is the stable problem code, `status` its HTTP status."""
-
-    def __init__(self, message: str, code: str, status: int = 409) -> None:
-        super().__init__(message)
-        self.code = code
-        self.status = status
-
-
-class NotPaidYet(Exception):
-    """A refund or dispute arrived for a sale we have not yet seen paid: reconcile first."""
-
-
-@dataclass(frozen=True)
-class Payment:
-    """Stripe's word that the buyer paid (from a Checkout Session, plus its charge if known)."""
-
-    session_id: str
-    payment_intent: str | None
-    amount_subtotal: int | None
-    tax: int
-    amount_total: int
-    charge_id: str | None = None
-    receipt_url: str | None = None
-    card_brand: str | None = None
-    card_last4: str | None = None
-
-
-@dataclass(frozen=True)
-class StripeRefund:
-    refund_id: str
-    amount: int
-    status: str
-    reason: str | None = None
-    request_key: str | None = None
-    requested_by: str | None = None
-
-
-@dataclass(frozen=True)
-class StripeDispute:
-    dispute_id: str
-    amount: int
-    status: str
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class RecordedRefund:
-    refund_id: str
-    amount: int
-    creator_amount: int
-    request_key: str | None
+from billing.domain.values import (
+    COUNTED_REFUND_STATUSES,
+    DISPUTE_CLOSED,
+    DISPUTE_KEPT,
+    DomainError,
+    InvalidAmount,
+    NotAllowed,
+    NotPaidYet,
+    Payment,
+    RecordedRefund,
+    Status,
+    StripeDispute,
+    StripeRefund,
+)
 
 
 class Transaction(Aggregate):
@@ -198,7 +134,7 @@ class Transaction(Aggregate):
         if amount <= 0:
             raise DomainError("A free persona is acquired, not bought.", "persona_is_free")
         if buyer_id == creator_id:
-            raise DomainError("You cannot buy your own persona.", "own_persona", 403)
+            raise NotAllowed("You cannot buy your own persona.", "own_persona")
         fee, creator = split(amount, fee_rate_bps)
         self._record(
             CheckoutStarted(
@@ -282,12 +218,11 @@ class Transaction(Aggregate):
         """How much an admin refund of `amount` (None: whatever is left) takes; refuses what
         Stripe would refuse, before asking it."""
         if not self.paid:
-            raise DomainError("Only a paid purchase can be refunded.", "not_refundable", status=409)
+            raise DomainError("Only a paid purchase can be refunded.", "not_refundable")
         if self.dispute_status in ("open", "lost"):
             raise DomainError(
                 "This payment is disputed; the card network decides what happens to it.",
                 "payment_disputed",
-                status=409,
             )
         remaining = self.refundable
         if remaining == 0:
@@ -295,9 +230,7 @@ class Transaction(Aggregate):
         if amount is None:
             return remaining
         if amount > remaining:
-            raise DomainError(
-                f"At most {remaining} can still be refunded.", "refund_too_large", status=422
-            )
+            raise InvalidAmount(f"At most {remaining} can still be refunded.", "refund_too_large")
         return amount
 
     def record_refunds(self, refunds: Iterable[StripeRefund]) -> None:
