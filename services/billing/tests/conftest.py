@@ -21,8 +21,9 @@ from billing.settings import BillingSettings
 from fastapi import FastAPI
 from shared.bus import Broker
 from shared.contracts import catalog
-from shared.events import Envelope, Event, now
+from shared.events import Envelope, Event
 from shared.stripe_edge import STRIPE_INBOX, inbox_id
+from shared.testing.publish import publish_event
 from shared.testing.servers import serve_app
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
@@ -132,17 +133,9 @@ class Billing:
         return version
 
     async def publish_catalog(self, event: Event, persona_id: str, version: int) -> None:
-        envelope = Envelope(
-            event_id=uuid.uuid4(),
-            type=event.type_name(),
-            producer="catalog",
-            stream_type="persona",
-            stream_id=persona_id,
-            version=version,
-            occurred_at=now(),
-            data=event.to_data(),
+        await publish_event(
+            self.broker, event, stream_type="persona", stream_id=persona_id, version=version
         )
-        await self.broker.publish(f"catalog.{event.type_name()}", envelope)
 
     async def approve(
         self, price: int = 999, *, creator_id: str | None = None, name: str = "Ada the tutor"

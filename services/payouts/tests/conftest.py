@@ -21,6 +21,7 @@ from shared.bus import Broker
 from shared.contracts.billing import PurchaseCompleted
 from shared.events import Envelope, Event
 from shared.money import split
+from shared.testing.publish import publish_event
 from shared.testing.servers import serve_app
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
@@ -103,18 +104,15 @@ class Harness:
         event_id: uuid.UUID | None = None,
         version: int = 1,
     ) -> Envelope:
-        envelope = Envelope(
-            event_id=event_id or uuid.uuid4(),
-            type=event.type_name(),
-            producer="billing",
+        return await publish_event(
+            self.broker,
+            event,
             stream_type="transaction",
             stream_id=stream_id or str(getattr(event, "transaction_id", uuid.uuid4())),
             version=version,
             occurred_at=occurred_at or datetime.now(UTC),
-            data=event.to_data(),
+            event_id=event_id,
         )
-        await self.broker.publish(f"billing.{envelope.type}", envelope)
-        return envelope
 
     async def sale(
         self,
