@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from . import checkout
@@ -95,6 +95,30 @@ def list_op(
 
 def get_op(kind: str, object_id: str, param: str = "id") -> Callable[[Call], Obj]:
     return lambda c: c.store.get(kind, object_id, param)
+
+
+def read_routes(
+    router: APIRouter,
+    kind: str,
+    url: str,
+    schema: str,
+    filters: tuple[str, ...] = (),
+    param: str = "id",
+) -> None:
+    """Register Stripe's two read routes of a resource: `GET url` (newest first, filtered by
+    equality on `filters`) and `GET url/{id}` (`param` names the id in "no such" errors)."""
+    fields = {name: name for name in filters}
+
+    async def list_objects(request: Request) -> Response:
+        return await run(request, list_op(kind, url, schema, fields))
+
+    async def retrieve_object(request: Request, object_id: str) -> Response:
+        return await run(request, get_op(kind, object_id, param))
+
+    router.add_api_route(url, list_objects, methods=["GET"], name=f"list {kind}")
+    router.add_api_route(
+        url + "/{object_id}", retrieve_object, methods=["GET"], name=f"retrieve {kind}"
+    )
 
 
 async def run(request: Request, op: Callable[[Call], Obj]) -> Response:
