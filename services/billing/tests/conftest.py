@@ -35,14 +35,6 @@ ASYNC_CARD = "4000000000000044"
 DISPUTE_CARD = "4000000000000259"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # stripe's HTTPXClient passes the form body as `data=str`, which httpx deprecates.
-    mark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
-    for item in items:
-        if "services/billing" in str(item.path):
-            item.add_marker(mark)
-
-
 @pytest.fixture(scope="session")
 def stripe_server() -> Iterator[EmulatorServer]:
     server = EmulatorServer(webhook_urls=[])

@@ -30,14 +30,6 @@ from stripe_emulator.testing import API_KEY, WEBHOOK_SECRET, EmulatorServer
 T = TypeVar("T")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # stripe's HTTPXClient passes the form body as `data=str`, which httpx deprecates.
-    mark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
-    for item in items:
-        if "services/payouts" in str(item.path):
-            item.add_marker(mark)
-
-
 @pytest.fixture(scope="session")
 def emulator_server() -> Iterator[EmulatorServer]:
     server = EmulatorServer()
