@@ -99,6 +99,7 @@ async def test_a_checkout_that_died_before_recording_its_session_blocks_nothing(
     from datetime import UTC, datetime, timedelta
 
     from billing.checkout import checkout_expiry, checkout_transaction_id
+    from billing.domain import Sale
 
     persona = await billing.approve(price=1500, name="Ada the tutor")
     buyer = str(uuid.uuid4())
@@ -109,12 +110,9 @@ async def test_a_checkout_that_died_before_recording_its_session_blocks_nothing(
     service = billing.app.state.billing
     await service.stripe.create_checkout_session(
         transaction_id=lost_id,
-        buyer_id=buyer,
-        persona_id=persona["persona_id"],
-        creator_id=persona["creator_id"],
-        persona_name="Ada the tutor",
-        amount=1500,
-        currency="usd",
+        sale=Sale(
+            buyer, persona["persona_id"], persona["creator_id"], "Ada the tutor", 1500, "usd"
+        ),
         success_url="http://localhost:8000/checkout/success",
         cancel_url="http://localhost:8000/checkout/cancel",
         expires_at=earlier,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from billing.domain import (
     DomainError,
     NotPaidYet,
     Payment,
+    Sale,
     Status,
     StripeDispute,
     StripeRefund,
@@ -28,12 +31,7 @@ from shared.stripe_edge import Charge, CheckoutSession, Dispute, Refund
 def started(amount: int = 999, rate: int = 3000) -> Transaction:
     tx = Transaction("tx-1")
     tx.start(
-        buyer_id="buyer",
-        persona_id="persona",
-        creator_id="creator",
-        persona_name="Ada",
-        amount=amount,
-        currency="USD",
+        Sale("buyer", "persona", "creator", "Ada", amount, "USD"),
         fee_rate_bps=rate,
         session_id="cs_1",
         checkout_url="https://pay/cs_1",
@@ -87,40 +85,25 @@ def test_split_always_adds_up(amount: int, rate: int) -> None:
     assert tx.platform_fee == (amount * rate + 5000) // 10_000
 
 
+CHECKOUT: dict[str, Any] = {
+    "fee_rate_bps": 3000,
+    "session_id": "cs",
+    "checkout_url": None,
+    "expires_at": None,
+    "tax_enabled": False,
+}
+
+
 def test_start_refuses_free_own_and_twice() -> None:
     with pytest.raises(DomainError) as free:
         started(amount=0)
     assert free.value.code == "persona_is_free"
     tx = Transaction("t")
     with pytest.raises(DomainError) as own:
-        tx.start(
-            buyer_id="same",
-            persona_id="p",
-            creator_id="same",
-            persona_name="x",
-            amount=100,
-            currency="usd",
-            fee_rate_bps=3000,
-            session_id="cs",
-            checkout_url=None,
-            expires_at=None,
-            tax_enabled=False,
-        )
+        tx.start(Sale("same", "p", "same", "x", 100, "usd"), **CHECKOUT)
     assert own.value.code == "own_persona" and problem_for(own.value).status == 403
     with pytest.raises(DomainError):
-        replay(started()).start(
-            buyer_id="b",
-            persona_id="p",
-            creator_id="c",
-            persona_name="x",
-            amount=100,
-            currency="usd",
-            fee_rate_bps=3000,
-            session_id="cs",
-            checkout_url=None,
-            expires_at=None,
-            tax_enabled=False,
-        )
+        replay(started()).start(Sale("b", "p", "c", "x", 100, "usd"), **CHECKOUT)
 
 
 def test_completion_records_once_with_the_snapshotted_split_and_tax_apart() -> None:

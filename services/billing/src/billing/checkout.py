@@ -15,7 +15,7 @@ from shared.stripe_edge import StripeUnavailable
 from shared.uow import UnitOfWork, run_command
 
 from billing import queries
-from billing.domain import DomainError, Missing, NotAllowed, Transaction
+from billing.domain import DomainError, Missing, NotAllowed, Sale, Transaction
 from billing.service import Billing
 
 log = get_logger(__name__)
@@ -82,21 +82,23 @@ async def _start_checkout_once(
             return CheckoutLink(reuse["id"], reuse["session_id"], reuse["checkout_url"])
         attempt = await queries.checkouts_started(conn, buyer_id, persona_id)
 
-    amount, currency = persona["price_cents"], persona["currency"]
+    sale = Sale(
+        buyer_id=buyer_id,
+        persona_id=persona_id,
+        creator_id=persona["creator_id"],
+        persona_name=persona["name"],
+        amount=persona["price_cents"],
+        currency=persona["currency"],
+    )
     expires_at = checkout_expiry(now, settings.checkout_ttl_minutes)
     transaction_id = checkout_transaction_id(
-        buyer_id, persona_id, amount, currency, persona["name"], attempt, expires_at
+        buyer_id, persona_id, sale.amount, sale.currency, sale.persona_name, attempt, expires_at
     )
     base = settings.public_url.rstrip("/")
     try:
         session = await billing.stripe.create_checkout_session(
             transaction_id=transaction_id,
-            buyer_id=buyer_id,
-            persona_id=persona_id,
-            creator_id=persona["creator_id"],
-            persona_name=persona["name"],
-            amount=amount,
-            currency=currency,
+            sale=sale,
             success_url=f"{base}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}",
             cancel_url=f"{base}/checkout/cancel?persona_id={quote(persona_id, safe='')}",
             expires_at=expires_at,
@@ -119,12 +121,7 @@ async def _start_checkout_once(
         if tx.exists:
             return tx  # a racing request recorded this same session first
         tx.start(
-            buyer_id=buyer_id,
-            persona_id=persona_id,
-            creator_id=persona["creator_id"],
-            persona_name=persona["name"],
-            amount=amount,
-            currency=currency,
+            sale,
             fee_rate_bps=settings.platform_fee_bps,
             session_id=session.id,
             checkout_url=session.url,

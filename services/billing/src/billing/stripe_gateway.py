@@ -18,7 +18,7 @@ from shared.stripe_edge import (
     StripeConnection,
 )
 
-from billing.domain import Payment, StripeDispute, StripeRefund
+from billing.domain import Payment, Sale, StripeDispute, StripeRefund
 from billing.settings import BillingSettings
 
 Obj = dict[str, Any]
@@ -65,34 +65,29 @@ class StripeGateway(StripeConnection):
         self,
         *,
         transaction_id: str,
-        buyer_id: str,
-        persona_id: str,
-        creator_id: str,
-        persona_name: str,
-        amount: int,
-        currency: str,
+        sale: Sale,
         success_url: str,
         cancel_url: str,
         expires_at: int,
     ) -> CheckoutSession:
         metadata = {
             "transaction_id": transaction_id,
-            "persona_id": persona_id,
-            "buyer_id": buyer_id,
-            "creator_id": creator_id,
+            "persona_id": sale.persona_id,
+            "buyer_id": sale.buyer_id,
+            "creator_id": sale.creator_id,
         }
         price_data: Obj = {
-            "currency": currency,
-            "unit_amount": amount,
+            "currency": sale.currency,
+            "unit_amount": sale.amount,
             "product_data": {
-                "name": persona_name or "Persona",
-                "metadata": {"persona_id": persona_id},
+                "name": sale.persona_name or "Persona",
+                "metadata": {"persona_id": sale.persona_id},
             },
         }
         params: Obj = {
             "mode": "payment",
             "line_items": [{"price_data": price_data, "quantity": 1}],
-            "client_reference_id": buyer_id,
+            "client_reference_id": sale.buyer_id,
             "metadata": metadata,
             # The charge inherits these, so refunds and disputes find their way back to us.
             "payment_intent_data": {"metadata": metadata},
@@ -100,8 +95,8 @@ class StripeGateway(StripeConnection):
             "cancel_url": cancel_url,
             "expires_at": expires_at,
         }
-        if persona_name:
-            params["payment_intent_data"]["description"] = persona_name[:200]
+        if sale.persona_name:
+            params["payment_intent_data"]["description"] = sale.persona_name[:200]
         if self.settings.tax_enabled:
             params["automatic_tax"] = {"enabled": True}
             price_data["tax_behavior"] = "exclusive"

@@ -95,9 +95,13 @@ async def _adjust_reversed(
     )
 
 
-@projections.on(EarningReversed)
-async def _reversed(conn: asyncpg.Connection, e: EarningReversed, env: Envelope) -> None:
-    await _adjust_reversed(conn, e.creator_id, e.transaction_id, e.currency, e.amount)
+@projections.on(EarningReversed, EarningReinstated)
+async def _taken_back_or_returned(
+    conn: asyncpg.Connection, e: EarningReversed | EarningReinstated, env: Envelope
+) -> None:
+    # A reversal takes the creator's share back; a dispute won gives it back.
+    sign = -1 if isinstance(e, EarningReversed) else 1
+    await _adjust_reversed(conn, e.creator_id, e.transaction_id, e.currency, -sign * e.amount)
     gross, fee = _refund_split(e)
     persona = await conn.fetchval(
         "SELECT persona_id FROM earning_txns WHERE creator_id = $1 AND transaction_id = $2",
@@ -107,34 +111,12 @@ async def _reversed(conn: asyncpg.Connection, e: EarningReversed, env: Envelope)
     await _entry(
         conn,
         env,
-        e.reason,
+        e.reason if isinstance(e, EarningReversed) else "dispute_won",
         reference=e.reference,
         persona_id=persona,
         gross=gross,
         fee=fee,
-        amount=-e.amount,
-        effective_at=e.effective_at,
-    )
-
-
-@projections.on(EarningReinstated)
-async def _reinstated(conn: asyncpg.Connection, e: EarningReinstated, env: Envelope) -> None:
-    await _adjust_reversed(conn, e.creator_id, e.transaction_id, e.currency, -e.amount)
-    gross, fee = _refund_split(e)
-    persona = await conn.fetchval(
-        "SELECT persona_id FROM earning_txns WHERE creator_id = $1 AND transaction_id = $2",
-        e.creator_id,
-        e.transaction_id,
-    )
-    await _entry(
-        conn,
-        env,
-        "dispute_won",
-        reference=e.reference,
-        persona_id=persona,
-        gross=gross,
-        fee=fee,
-        amount=e.amount,
+        amount=sign * e.amount,
         effective_at=e.effective_at,
     )
 

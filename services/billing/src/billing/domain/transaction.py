@@ -33,6 +33,7 @@ from billing.domain.values import (
     NotPaidYet,
     Payment,
     RecordedRefund,
+    Sale,
     Status,
     StripeDispute,
     StripeRefund,
@@ -116,13 +117,8 @@ class Transaction(Aggregate):
 
     def start(
         self,
+        sale: Sale,
         *,
-        buyer_id: str,
-        persona_id: str,
-        creator_id: str,
-        persona_name: str,
-        amount: int,
-        currency: str,
         fee_rate_bps: int,
         session_id: str,
         checkout_url: str | None,
@@ -131,21 +127,21 @@ class Transaction(Aggregate):
     ) -> None:
         if self.exists:
             raise DomainError("This transaction already exists.", "transaction_exists")
-        if amount <= 0:
+        if sale.amount <= 0:
             raise DomainError("A free persona is acquired, not bought.", "persona_is_free")
-        if buyer_id == creator_id:
+        if sale.buyer_id == sale.creator_id:
             raise NotAllowed("You cannot buy your own persona.", "own_persona")
-        fee, creator = split(amount, fee_rate_bps)
+        fee, creator = split(sale.amount, fee_rate_bps)
         self._record(
             CheckoutStarted(
                 transaction_id=self.id,
-                buyer_id=buyer_id,
-                persona_id=persona_id,
-                creator_id=creator_id,
-                amount=amount,
-                currency=currency.lower(),
+                buyer_id=sale.buyer_id,
+                persona_id=sale.persona_id,
+                creator_id=sale.creator_id,
+                amount=sale.amount,
+                currency=sale.currency.lower(),
                 session_id=session_id,
-                persona_name=persona_name,
+                persona_name=sale.persona_name,
                 fee_rate_bps=fee_rate_bps,
                 platform_fee=fee,
                 creator_revenue=creator,

@@ -55,6 +55,18 @@ class NotPaidYet(Exception):
 
 
 @dataclass(frozen=True)
+class Sale:
+    """What is sold to whom, at the price snapshotted when the checkout starts."""
+
+    buyer_id: str
+    persona_id: str
+    creator_id: str
+    persona_name: str
+    amount: int
+    currency: str
+
+
+@dataclass(frozen=True)
 class Payment:
     """Stripe's word that the buyer paid (from a Checkout Session, plus its charge if known)."""
 
