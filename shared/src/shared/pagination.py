@@ -41,7 +41,7 @@ def decode_cursor(cursor: str | None) -> list[Any] | None:
     return values
 
 
-def limit_param(limit: int = Query(20, ge=1, le=MAX_LIMIT)) -> int:
+async def limit_param(limit: int = Query(20, ge=1, le=MAX_LIMIT)) -> int:
     return limit
 
 
