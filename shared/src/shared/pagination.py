@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -13,12 +14,17 @@ from pydantic import BaseModel
 from shared.problems import Problem
 
 T = TypeVar("T")
+U = TypeVar("U")
 MAX_LIMIT = 100
 
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
+
+    def map(self, view: Callable[[T], U]) -> Page[U]:
+        """The same page with each item turned into its view model."""
+        return Page[U](items=[view(item) for item in self.items], next_cursor=self.next_cursor)
 
 
 def encode_cursor(values: list[Any]) -> str:

@@ -67,9 +67,7 @@ async def history(
     user: CurrentUser, svc: Svc, limit: Limit, cursor: str | None = Query(None)
 ) -> Page[Purchase]:
     page = await queries.purchase_history(svc.pool, user.user_id, limit, cursor)
-    return Page[Purchase](
-        items=[purchase_view(r) for r in page.items], next_cursor=page.next_cursor
-    )
+    return page.map(purchase_view)
 
 
 @router.get(
@@ -130,9 +128,7 @@ async def admin_list(
         persona_id=persona_id,
         creator_id=creator_id,
     )
-    return Page[AdminTransaction](
-        items=[admin_view(r) for r in page.items], next_cursor=page.next_cursor
-    )
+    return page.map(admin_view)
 
 
 @router.get(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from . import checkout
-from .api_common import Call, read_routes, run
+from .api_common import Call, Resource, read_routes, run
 from .forms import get_metadata
 from .lists import paginate
 from .params_schema import check_known
@@ -15,11 +15,13 @@ from .store import Obj
 router = APIRouter()
 read_routes(
     router,
-    "checkout.session",
-    "/v1/checkout/sessions",
-    "stripe.params.checkout.SessionListParams",
-    ("payment_intent", "status", "customer"),
-    param="session",
+    Resource(
+        "checkout.session",
+        "/v1/checkout/sessions",
+        "checkout.SessionListParams",
+        ("payment_intent", "status", "customer"),
+        "session",
+    ),
 )
 
 

@@ -6,21 +6,23 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from . import connect
-from .api_common import Call, read_routes, run
+from .api_common import Call, Resource, read_routes, run
 from .errors import no_such
 from .lists import paginate
 from .params_schema import check_known
 from .store import Obj
 
 router = APIRouter()
-read_routes(router, "account", "/v1/accounts", "stripe.params.AccountListParams", param="account")
 read_routes(
     router,
-    "transfer",
-    "/v1/transfers",
-    "stripe.params.TransferListParams",
-    ("destination", "transfer_group"),
-    param="transfer",
+    Resource("account", "/v1/accounts", "AccountListParams", param="account"),
+    Resource(
+        "transfer",
+        "/v1/transfers",
+        "TransferListParams",
+        ("destination", "transfer_group"),
+        "transfer",
+    ),
 )
 
 

@@ -6,41 +6,28 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from . import disputes, refunds
-from .api_common import read_routes, run
+from .api_common import Resource, read_routes, run
 
 router = APIRouter()
-PAYMENT_FILTERS = ("charge", "payment_intent")
+PAYMENTS = ("charge", "payment_intent")
 read_routes(
     router,
-    "payment_intent",
-    "/v1/payment_intents",
-    "stripe.params.PaymentIntentListParams",
-    ("customer",),
-    param="intent",
-)
-read_routes(
-    router,
-    "charge",
-    "/v1/charges",
-    "stripe.params.ChargeListParams",
-    ("payment_intent", "transfer_group", "customer"),
-    param="charge",
-)
-read_routes(
-    router,
-    "refund",
-    "/v1/refunds",
-    "stripe.params.RefundListParams",
-    PAYMENT_FILTERS,
-    param="refund",
-)
-read_routes(
-    router,
-    "dispute",
-    "/v1/disputes",
-    "stripe.params.DisputeListParams",
-    PAYMENT_FILTERS,
-    param="dispute",
+    Resource(
+        "payment_intent",
+        "/v1/payment_intents",
+        "PaymentIntentListParams",
+        ("customer",),
+        "intent",
+    ),
+    Resource(
+        "charge",
+        "/v1/charges",
+        "ChargeListParams",
+        ("payment_intent", "transfer_group", "customer"),
+        "charge",
+    ),
+    Resource("refund", "/v1/refunds", "RefundListParams", PAYMENTS, "refund"),
+    Resource("dispute", "/v1/disputes", "DisputeListParams", PAYMENTS, "dispute"),
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from shared.aggregate import Aggregate
 from shared.contracts.billing import (
@@ -110,6 +111,14 @@ class Transaction(Aggregate):
             return 0
         return (self.creator_revenue * cents + self.amount_total // 2) // self.amount_total
 
+    def _buyer(self) -> dict[str, Any]:
+        """Who every event of this transaction is about."""
+        return {"transaction_id": self.id, "buyer_id": self.buyer_id, "persona_id": self.persona_id}
+
+    def _sale(self) -> dict[str, Any]:
+        """The same, for events that move money: with the creator and the currency."""
+        return {**self._buyer(), "creator_id": self.creator_id, "currency": self.currency}
+
     def refund_for_request(self, request_key: str) -> RecordedRefund | None:
         return next((r for r in self.refunds.values() if r.request_key == request_key), None)
 
@@ -154,14 +163,7 @@ class Transaction(Aggregate):
     def mark_processing(self, payment_intent: str | None) -> None:
         """Checkout finished unpaid: the payment settles later (async_payment_* events)."""
         if self.lifecycle == Status.PENDING and not self.paid:
-            self._record(
-                PaymentProcessing(
-                    transaction_id=self.id,
-                    buyer_id=self.buyer_id,
-                    persona_id=self.persona_id,
-                    stripe_payment_intent=payment_intent,
-                )
-            )
+            self._record(PaymentProcessing(**self._buyer(), stripe_payment_intent=payment_intent))
 
     def complete(self, payment: Payment) -> None:
         """The money arrived. Idempotent; and paid wins over an earlier expiry or failure,
@@ -170,12 +172,8 @@ class Transaction(Aggregate):
             return
         self._record(
             PurchaseCompleted(
-                transaction_id=self.id,
-                buyer_id=self.buyer_id,
-                persona_id=self.persona_id,
-                creator_id=self.creator_id,
+                **self._sale(),
                 amount=self.amount,
-                currency=self.currency,
                 platform_fee=self.platform_fee,
                 creator_revenue=self.creator_revenue,
                 fee_rate_bps=self.fee_rate_bps,
@@ -193,22 +191,11 @@ class Transaction(Aggregate):
 
     def fail(self, reason: str) -> None:
         if not self.paid and self.lifecycle in (Status.PENDING, Status.PROCESSING):
-            self._record(
-                PurchaseFailed(
-                    transaction_id=self.id,
-                    buyer_id=self.buyer_id,
-                    persona_id=self.persona_id,
-                    reason=reason,
-                )
-            )
+            self._record(PurchaseFailed(**self._buyer(), reason=reason))
 
     def expire(self) -> None:
         if not self.paid and self.lifecycle == Status.PENDING:
-            self._record(
-                CheckoutExpired(
-                    transaction_id=self.id, buyer_id=self.buyer_id, persona_id=self.persona_id
-                )
-            )
+            self._record(CheckoutExpired(**self._buyer()))
 
     def plan_refund(self, amount: int | None) -> int:
         """How much an admin refund of `amount` (None: whatever is left) takes; refuses what
@@ -247,14 +234,10 @@ class Transaction(Aggregate):
             creator_amount = max(0, min(share, self._creator_outstanding()))
             self._record(
                 PurchaseRefunded(
-                    transaction_id=self.id,
+                    **self._sale(),
                     refund_id=refund.refund_id,
-                    buyer_id=self.buyer_id,
-                    persona_id=self.persona_id,
-                    creator_id=self.creator_id,
                     amount=amount,
                     creator_amount=creator_amount,
-                    currency=self.currency,
                     full=after >= self.amount_total,
                     refunded_total=after,
                     reason=refund.reason,
@@ -272,14 +255,10 @@ class Transaction(Aggregate):
         creator_amount = min(self._creator_share(amount), self._creator_outstanding())
         self._record(
             DisputeOpened(
-                transaction_id=self.id,
+                **self._sale(),
                 dispute_id=dispute.dispute_id,
-                buyer_id=self.buyer_id,
-                persona_id=self.persona_id,
-                creator_id=self.creator_id,
                 amount=amount,
                 creator_amount=creator_amount,
-                currency=self.currency,
                 reason=dispute.reason,
             )
         )
@@ -295,15 +274,11 @@ class Transaction(Aggregate):
             return
         self._record(
             DisputeClosed(
-                transaction_id=self.id,
+                **self._sale(),
                 dispute_id=dispute.dispute_id,
-                creator_id=self.creator_id,
                 status="won" if dispute.status in DISPUTE_KEPT else "lost",
                 amount=self.dispute_amount,
                 creator_amount=self.dispute_creator_amount,
-                currency=self.currency,
-                buyer_id=self.buyer_id,
-                persona_id=self.persona_id,
             )
         )
 
