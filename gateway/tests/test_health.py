@@ -80,4 +80,9 @@ async def test_python_m_gateway_serve(tmp_path, workers):
             assert "server" not in resp.headers
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.wait(10)
+        try:
+            # several workers stop one after the other: slow on a loaded machine
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
