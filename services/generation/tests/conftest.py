@@ -16,7 +16,7 @@ import contextlib
 import json
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -234,42 +234,42 @@ def fake_providers(url: str) -> list[ProviderConfig]:
     ]
 
 
+@dataclass
+class Infra:
+    postgres_url: str
+    database_url: str
+    amqp_url: str
+    bus_namespace: str
+    tokens: TokenIssuer
+    tmp_path: Path
+
+    def env(
+        self, providers: Callable[[str], list[ProviderConfig]], **settings: Any
+    ) -> AsyncIterator[GenEnv]:
+        return _env(self.postgres_url, self.database_url, self.amqp_url, self.bus_namespace,
+                    self.tokens, self.tmp_path, providers, **settings)  # fmt: skip
+
+
 @pytest.fixture
-async def gen(
+def infra(
     postgres_url: str,
     database_url: str,
     amqp_url: str,
     bus_namespace: str,
     tokens: TokenIssuer,
     tmp_path: Path,
-) -> AsyncIterator[GenEnv]:
-    async for env in _env(
-        postgres_url,
-        database_url,
-        amqp_url,
-        bus_namespace,
-        tokens,
-        tmp_path,
-        fake_providers,
-        rate_per_minute=100,
-    ):
+) -> Infra:
+    return Infra(postgres_url, database_url, amqp_url, bus_namespace, tokens, tmp_path)
+
+
+@pytest.fixture
+async def gen(infra: Infra) -> AsyncIterator[GenEnv]:
+    async for env in infra.env(fake_providers, rate_per_minute=100):
         yield env
 
 
 @pytest.fixture
-async def demo(
-    postgres_url: str,
-    database_url: str,
-    amqp_url: str,
-    bus_namespace: str,
-    tokens: TokenIssuer,
-    tmp_path: Path,
-) -> AsyncIterator[GenEnv]:
+async def demo(infra: Infra) -> AsyncIterator[GenEnv]:
     """Nothing configured: the real demo model (loaded once per process)."""
-    async for env in _env(
-        postgres_url, database_url, amqp_url, bus_namespace, tokens, tmp_path, lambda url: []
-    ):
+    async for env in infra.env(lambda url: []):
         yield env
-
-
-Probe = Callable[[], Awaitable[Any]]

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from shared.http import ServiceSpec, create_service_app
 
-from generation import api, history
+from generation import api, batches, history
 from generation.consumers import subscriptions
 from generation.errors import ERRORS
 from generation.generating import Generator
@@ -48,7 +48,7 @@ def build_spec(settings: GenerationSettings | None = None) -> ServiceSpec:
     return ServiceSpec(
         name=settings.service_name,
         settings=settings,
-        routers=[api.router, history.router],
+        routers=[api.router, batches.router, history.router],
         migrations=MIGRATIONS,
         subscriptions=subscriptions,
         errors=ERRORS,

@@ -31,16 +31,8 @@ async def _ensure(uow: UnitOfWork, persona_id: str, creator_id: str, name: str =
     )
 
 
-@personas.on(PersonaCreated)
-async def created(e: PersonaCreated, env: Envelope, uow: UnitOfWork) -> None:
-    await _ensure(uow, e.persona_id, e.creator_id, e.name)
-    await uow.conn.execute(
-        "UPDATE personas SET name = $2 WHERE persona_id = $1", e.persona_id, e.name
-    )
-
-
-@personas.on(PersonaUpdated)
-async def updated(e: PersonaUpdated, env: Envelope, uow: UnitOfWork) -> None:
+@personas.on(PersonaCreated, PersonaUpdated)
+async def named(e: PersonaCreated | PersonaUpdated, env: Envelope, uow: UnitOfWork) -> None:
     await _ensure(uow, e.persona_id, e.creator_id, e.name)
     await uow.conn.execute(
         "UPDATE personas SET name = $2 WHERE persona_id = $1", e.persona_id, e.name

@@ -58,6 +58,7 @@ class Request:
     batch_id: uuid.UUID | None = None
     batch_item: int | None = None
     schedule_id: uuid.UUID | None = None
+    schedule_due: datetime | None = None
 
     @property
     def source(self) -> str:
@@ -158,15 +159,14 @@ class Generator:
         async with self.pool.acquire() as conn, conn.transaction():
             # One user's concurrent requests take turns here, so the limits hold under a burst.
             await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))", req.user_id)
-            if req.source == "interactive":
-                await self._check_limits(conn, p)
+            await self._check_limits(conn, p)
             await conn.execute(
                 "INSERT INTO generations (id, user_id, persona_id, persona_version, persona_name,"
                 " template_id, template_version, template_name, params, system_prompt, prompt,"
                 " provider, model, temperature, seed, max_tokens, status, tryout, rerun_of,"
-                " batch_id, batch_item, schedule_id, created_at) VALUES ($1, $2, $3, $4, $5, $6,"
-                " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'running', $17, $18, $19, $20,"
-                " $21, $22)",
+                " batch_id, batch_item, schedule_id, schedule_due, created_at) VALUES ($1, $2, $3,"
+                " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'running', $17, $18,"
+                " $19, $20, $21, $22, $23)",
                 p.id,
                 req.user_id,
                 req.persona_id,
@@ -188,6 +188,7 @@ class Generator:
                 req.batch_id,
                 req.batch_item,
                 req.schedule_id,
+                req.schedule_due,
                 p.created_at,
             )
 
@@ -207,6 +208,12 @@ class Generator:
                     " persona. Get it to keep generating, or come back tomorrow.",
                     _seconds_to_midnight(at),
                 )
+        if req.source == "interactive":
+            await self._check_rate(conn, p)
+        await self._check_budget(conn, p)
+
+    async def _check_rate(self, conn: asyncpg.Connection, p: Prepared) -> None:
+        req, at = p.request, p.created_at
         recent = await conn.fetch(
             "SELECT created_at FROM generations WHERE user_id = $1 AND batch_id IS NULL"
             " AND schedule_id IS NULL AND created_at > $2 ORDER BY created_at",
@@ -221,6 +228,9 @@ class Generator:
                 int(wait) + 1,
                 "generation_rate_limited",
             )
+
+    async def _check_budget(self, conn: asyncpg.Connection, p: Prepared) -> None:
+        req, at = p.request, p.created_at
         used = await conn.fetchval(
             "SELECT coalesce(sum(tokens_in + tokens_out), 0) FROM generations WHERE user_id = $1"
             " AND created_at >= $2",

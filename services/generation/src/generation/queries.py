@@ -66,17 +66,24 @@ def summary(r: asyncpg.Record | dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def after_created(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    """The (created_at, id) a newest-first page continues after."""
+    after = decode_cursor(cursor)
+    if after is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
+    except (ValueError, IndexError) as exc:
+        raise Problem("The cursor is not valid.", code="invalid_cursor") from exc
+
+
 async def search(
     pool: asyncpg.Pool, user_id: str, f: Filters, limit: int, cursor: str | None
 ) -> Page[dict[str, Any]]:
     where, args = f.where(user_id)
-    after = decode_cursor(cursor)
+    after = after_created(cursor)
     if after is not None:
-        try:
-            at, last = datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
-        except (ValueError, IndexError) as exc:
-            raise Problem("The cursor is not valid.", code="invalid_cursor") from exc
-        args += [at, last]
+        args += list(after)
         where += f" AND (created_at, id) < (${len(args) - 1}, ${len(args)})"
     args.append(limit + 1)
     rows = await pool.fetch(

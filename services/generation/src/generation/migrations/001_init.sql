@@ -116,6 +116,7 @@ CREATE TABLE generations (
     batch_id         uuid,
     batch_item       integer,
     schedule_id      uuid,
+    schedule_due     timestamptz,
     created_at       timestamptz NOT NULL,
     finished_at      timestamptz,
     search           tsvector GENERATED ALWAYS AS (
@@ -126,8 +127,11 @@ CREATE TABLE generations (
 CREATE INDEX generations_by_user ON generations (user_id, created_at DESC, id DESC) WHERE NOT deleted;
 CREATE INDEX generations_recent ON generations (user_id, created_at);
 CREATE INDEX generations_search ON generations USING gin (search);
+-- at most one generation per batch item and per scheduled run
 CREATE UNIQUE INDEX generations_batch_item ON generations (batch_id, batch_item)
     WHERE batch_id IS NOT NULL;
+CREATE UNIQUE INDEX generations_schedule_run ON generations (schedule_id, schedule_due)
+    WHERE schedule_id IS NOT NULL;
 
 CREATE TABLE batch_items (
     batch_id      uuid        NOT NULL REFERENCES batches (id),
@@ -135,8 +139,10 @@ CREATE TABLE batch_items (
     params        jsonb       NOT NULL,
     status        text        NOT NULL,  -- pending | running | done | failed | cancelled
     generation_id uuid,
-    claimed_until timestamptz,
+    claim         uuid,                  -- the worker's claim; only it may finish the item
+    claimed_until timestamptz,           -- a running item past this is taken over
     attempts      integer     NOT NULL DEFAULT 0,
+    error         text,
     PRIMARY KEY (batch_id, idx)
 );
 CREATE INDEX batch_items_open ON batch_items (batch_id, idx) WHERE status IN ('pending', 'running');
@@ -145,6 +151,12 @@ CREATE INDEX batch_items_open ON batch_items (batch_id, idx) WHERE status IN ('p
 CREATE TABLE schedule_runs (
     schedule_id   uuid        NOT NULL REFERENCES schedules (id),
     due_at        timestamptz NOT NULL,
+    status        text        NOT NULL,  -- pending | running | done | failed | cancelled
     generation_id uuid,
+    claim         uuid,
+    claimed_until timestamptz,
+    attempts      integer     NOT NULL DEFAULT 0,
+    error         text,
     PRIMARY KEY (schedule_id, due_at)
 );
+CREATE INDEX schedule_runs_open ON schedule_runs (due_at) WHERE status IN ('pending', 'running');
