@@ -150,7 +150,10 @@ async def stack(
         "payouts": stripe_env,
         # the demo model (nothing configured); catalog's files read with the development
         # service credential both sides default to outside production
-        "generation": {"catalog_url": f"http://127.0.0.1:{ports.get('catalog', 9)}"},
+        "generation": {
+            "catalog_url": f"http://127.0.0.1:{ports.get('catalog', 9)}",
+            "default_max_tokens": 32,  # the demo model on a shared CPU: short texts
+        },
     }
     servers = ServiceProcesses(ports)
     async with contextlib.AsyncExitStack() as stack_cm:
