@@ -28,6 +28,7 @@ const EarningsPage = lazy(() => import("./pages/dashboard/EarningsPage"));
 const ProfilePage = lazy(() => import("./pages/dashboard/ProfilePage"));
 const CreatorProfilePage = lazy(() => import("./pages/creators/CreatorProfilePage"));
 const AdminPage = lazy(() => import("./pages/admin/AdminPage"));
+const GeneratePage = lazy(() => import("./pages/generate/GeneratePage"));
 
 function Protected({ children }: { children: ReactNode }) {
   return <RequireAuth>{children}</RequireAuth>;
@@ -63,6 +64,14 @@ export function AppRoutes() {
           />
           <Route path="checkout/cancel" element={<CheckoutCancelPage />} />
           <Route path="creators/:username" element={<CreatorProfilePage />} />
+          <Route
+            path="generate"
+            element={
+              <Protected>
+                <GeneratePage />
+              </Protected>
+            }
+          />
           <Route
             path="dashboard"
             element={
