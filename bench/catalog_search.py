@@ -113,7 +113,7 @@ def ensure_seeded(dsn: str, count: int, blob_dir: str) -> None:
     if have >= count:
         log(f"{dsn} already holds {have:,} approved personas")
         return
-    from catalog.seed import seed
+    from seeders.catalog_market import seed
 
     log(f"seeding {count - have:,} personas into {dsn} (once; about a minute per 100,000)")
     started = time.monotonic()
@@ -128,7 +128,7 @@ def search_requests(rng: random.Random) -> Callable[[], dict[str, Any]]:
     """What a buyer types and picks: a role, trait or topic of the generated catalog, mostly
     about the category they filter on (and about something else one time in four), with two
     filters from category, price, minimum rating and tag."""
-    from catalog.seed import GENERIC_TAGS, ROLES, TOPIC_TAGS, TRAITS
+    from seeders.catalog_vocabulary import GENERIC_TAGS, ROLES, TOPIC_TAGS, TRAITS
 
     categories = list(ROLES)
 
@@ -189,7 +189,7 @@ def listing_requests(
 
 
 def typo_requests(rng: random.Random) -> Callable[[], dict[str, Any]]:
-    from catalog.seed import ROLES, TRAITS
+    from seeders.catalog_vocabulary import ROLES, TRAITS
 
     def make() -> dict[str, Any]:
         word = f"{rng.choice(TRAITS)} {rng.choice(ROLES[rng.choice(list(ROLES))])}".lower()

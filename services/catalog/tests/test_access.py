@@ -139,3 +139,39 @@ async def test_usernames_follow_identitys_profile_updates(catalog):
         "id"
     ]
     assert (await env.http.get("/api/users/oldname/personas")).status_code == 404
+
+
+async def test_a_deleted_persona_is_hidden_alike_from_reads_and_writes(catalog):
+    """One visibility rule for queries and commands: after delete, the creator and admins get
+    404 on reading it as on acting on it; a holder still sees and downloads it."""
+    env = catalog
+    owner = await env.user("deleter")
+    holder = await env.user("keeper")
+    persona = await env.approved(owner, name="Soon Gone", price_cents=0)
+    pid = persona["id"]
+    r = await env.http.post(f"/api/personas/{pid}/acquire", headers=env.headers(holder))
+    assert r.status_code == 200, r.text
+    r = await env.http.delete(f"/api/personas/{pid}", headers=env.headers(owner))
+    assert r.status_code == 204
+
+    for headers in (env.headers(owner), env.admin):
+        assert (await env.http.get(f"/api/personas/{pid}", headers=headers)).status_code == 404
+        r = await env.http.get(f"/api/personas/{pid}/download", headers=headers)
+        assert r.status_code == 404 and r.json()["code"] == "persona_not_found"
+    r = await env.http.patch(
+        f"/api/personas/{pid}", headers=env.headers(owner), json={"name": "Back"}
+    )
+    assert r.status_code == 404 and r.json()["code"] == "persona_not_found"
+
+    seen = await env.http.get(f"/api/personas/{pid}", headers=env.headers(holder))
+    assert seen.status_code == 200 and seen.json()["deleted_at"] is not None
+    r = await env.http.get(f"/api/personas/{pid}/download", headers=env.headers(holder))
+    assert r.status_code == 200
+    # Seen but not theirs: the holder is told so, as for any visible persona.
+    r = await env.http.patch(
+        f"/api/personas/{pid}", headers=env.headers(holder), json={"name": "Mine"}
+    )
+    assert r.status_code == 403 and r.json()["code"] == "not_creator"
+    # Acquiring again answers with the access they have, as on the market.
+    r = await env.http.post(f"/api/personas/{pid}/acquire", headers=env.headers(holder))
+    assert r.status_code == 200 and r.json()["source"] == "free"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -14,15 +16,27 @@ from catalog.domain import (
     Metadata,
     Persona,
     Review,
+    may_see,
     parse_semver,
     review_id_for,
 )
+from catalog.domain.errors import CatalogError, Conflicting, Missing, NotAllowed
+from catalog.errors import problem_for
 from catalog.schemas import parse_fields
 from catalog.uploads import _FileSink, content_type_for, sanitize_path
-from shared.problems import Conflict, Forbidden, NotFound, Problem
+from shared.auth import Principal
+from shared.problems import Problem
 
 META = Metadata("Chef", "Short", "Long", "food", ["recipes"], 0, "usd", {"personal": True})
 FILE = FileRef("prompt.md", "a" * 64, 10, "text/markdown")
+
+
+@contextmanager
+def raises(kind: type[CatalogError], status: int) -> Iterator[pytest.ExceptionInfo[CatalogError]]:
+    """The domain refuses with `kind`, which the API shows with `status`."""
+    with pytest.raises(kind) as info:
+        yield info
+    assert problem_for(info.value).status == status
 
 
 def persona(with_version: bool = True) -> Persona:
@@ -36,15 +50,15 @@ def persona(with_version: bool = True) -> Persona:
 
 def test_persona_lifecycle_and_who_may_do_what():
     p = persona()
-    with pytest.raises(Forbidden):
+    with raises(NotAllowed, 403):
         p.submit("creator", email_verified=False)
-    with pytest.raises(Forbidden):
+    with raises(NotAllowed, 403):
         p.submit("someone-else", email_verified=True)
-    with pytest.raises(Conflict):
+    with raises(Conflicting, 409):
         p.approve()  # a draft cannot be approved
     p.submit("creator", email_verified=True)
     assert p.status == PENDING
-    with pytest.raises(Conflict):
+    with raises(Conflicting, 409):
         p.submit("creator", email_verified=True)
     p.approve()
     assert p.status == APPROVED and p.listed
@@ -53,7 +67,7 @@ def test_persona_lifecycle_and_who_may_do_what():
     p.submit("creator", email_verified=True)  # a suspended persona can be resubmitted
     p.reject("still no")
     p.delete("creator")
-    with pytest.raises(NotFound):
+    with raises(Missing, 404):
         p.edit("creator", META)
     assert [type(e).__name__ for e in p.pending] == [
         "PersonaSubmitted",
@@ -67,14 +81,14 @@ def test_persona_lifecycle_and_who_may_do_what():
 
 def test_submitting_needs_a_version_and_versions_only_increase():
     p = persona(with_version=False)
-    with pytest.raises(Problem):
+    with raises(CatalogError, 422):
         p.submit("creator", email_verified=True)
     p.publish_version("creator", "0.9.0", "beta", [FILE])
     p.publish_version("creator", "0.10.0", "numeric, not lexical", [FILE])
-    with pytest.raises(Problem) as err:
+    with raises(CatalogError, 409) as err:
         p.publish_version("creator", "0.10.0", "again", [FILE])
     assert err.value.code == "version_not_greater"
-    with pytest.raises(Problem):
+    with raises(CatalogError, 422):
         p.publish_version("creator", "1.0.0", "no files", [])
     assert p.latest is not None and p.latest.version == "0.10.0"
     assert p.find_version("0.9.0") is not None
@@ -82,7 +96,7 @@ def test_submitting_needs_a_version_and_versions_only_increase():
 
 @pytest.mark.parametrize("bad", ["1", "1.0", "v1.0.0", "1.0.0-beta", "01.0.0", "1.0.0.0", ""])
 def test_semver_is_strict(bad):
-    with pytest.raises(Problem):
+    with raises(CatalogError, 422):
         parse_semver(bad)
 
 
@@ -117,18 +131,18 @@ def test_review_post_edit_vote_respond():
     assert r.post("p1", "author", "creator", 4, "nice", verified=True)
     assert not r.post("p1", "author", "creator", 5, "nicer", verified=True)  # becomes an edit
     assert r.rating == 5
-    with pytest.raises(Forbidden):
+    with raises(NotAllowed, 403):
         r.vote_helpful("author")
     assert r.vote_helpful("v1") and not r.vote_helpful("v1")
-    with pytest.raises(Forbidden):
+    with raises(NotAllowed, 403):
         r.respond("author", "hi")
     r.respond("creator", "thanks")
-    with pytest.raises(Conflict):
+    with raises(Conflicting, 409):
         r.respond("creator", "again")
-    with pytest.raises(Forbidden):
+    with raises(NotAllowed, 403):
         r.delete("v1")
     r.delete("v1", moderator=True)
-    with pytest.raises(NotFound):
+    with raises(Missing, 404):
         r.edit("author", 3, "", verified=False)
 
 
@@ -205,7 +219,10 @@ def test_types_by_extension_and_content(tmp_path):
 def test_samples_and_archive_names():
     assert is_sample("samples/post.txt") and is_sample("Examples/x.md") and is_sample("README.md")
     assert is_sample("sample-output.txt") and not is_sample("prompt.md")
-    assert not is_sample("secret/sampler.md") or is_sample("secret/sampler.md")  # prefix rule
+    # The name rule is a prefix of the file name, whatever folder it is in; a folder counts
+    # only by its whole name.
+    assert is_sample("secret/sampler.md") and not is_sample("secret/my-sample.md")
+    assert not is_sample("samplesx/prompt.md")
     assert archive_name("Sarcastic Chef!", "1.2.0") == "sarcastic-chef-1.2.0.zip"
     assert archive_name("???", "1.0.0") == "persona-1.0.0.zip"
 
@@ -231,3 +248,33 @@ def test_metadata_validation_normalises_tags_and_currency():
         parse_fields(
             {"name": "Chef", "short_description": "s", "category": "food", "price_cents": 49}
         )
+
+
+@pytest.mark.parametrize(
+    ("status", "deleted", "holds", "viewer", "seen"),
+    [
+        (APPROVED, False, False, None, True),
+        (PENDING, False, False, None, False),
+        (PENDING, False, False, "stranger", False),
+        (PENDING, False, True, "stranger", False),
+        (PENDING, False, False, "creator", True),
+        (PENDING, False, False, "admin", True),
+        ("suspended", False, True, "stranger", False),
+        (APPROVED, True, False, "creator", False),
+        (APPROVED, True, False, "admin", False),
+        (APPROVED, True, False, "stranger", False),
+        (APPROVED, True, True, "stranger", True),
+        ("suspended", True, True, "stranger", False),
+    ],
+)
+def test_one_rule_decides_who_sees_a_persona(status, deleted, holds, viewer, seen):
+    who = None
+    if viewer is not None:
+        who = Principal(
+            viewer, frozenset({"admin"} if viewer == "admin" else set()), True, "t", None, 0, 0
+        )
+    rule = may_see(creator_id="creator", status=status, deleted=deleted, holds=holds, viewer=who)
+    assert rule is seen
+    p = persona()
+    p.status, p.deleted = status, deleted
+    assert p.visible_to(who, holds=holds) is seen

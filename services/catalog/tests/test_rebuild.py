@@ -6,7 +6,7 @@ import uuid
 
 import asyncpg
 from catalog.projections import projections
-from catalog.seed import seed
+from seeders.catalog_market import seed
 from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
 from shared.db import create_pool
 from shared.eventstore import EventStore

@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from catalog.seed import seed
+from seeders.catalog_market import seed
 
 SEEDED = 400
 

@@ -8,11 +8,19 @@ one `AMQP_URL` serves the whole system.
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import unquote, urlsplit
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_AMQP_URL = "amqp://guest:guest@localhost/"
+
+
+def uses_guest_account(amqp_url: str) -> bool:
+    """Whether a broker URL signs in as RabbitMQ's `guest` account: named, or by default (a URL
+    without a user name gets guest/guest from the client)."""
+    user = urlsplit(amqp_url).username
+    return not user or unquote(user) == "guest"
 
 
 def shared_field(default: object, *names: str) -> object:
@@ -55,8 +63,8 @@ class ServiceSettings(BaseSettings):
     def dev_defaults_in_use(self) -> list[str]:
         """Names of settings still at a development default; services extend this."""
         found = []
-        if self.amqp_url == DEV_AMQP_URL:
-            found.append("AMQP_URL")
+        if uses_guest_account(self.amqp_url):
+            found.append("AMQP_URL (the guest account)")
         if not self.database_url or "localhost" in self.database_url:
             found.append("DATABASE_URL")
         return found

@@ -1,4 +1,4 @@
-"""`python -m catalog serve|migrate|rebuild-projections|seed --count N`."""
+"""`python -m catalog serve|migrate|rebuild-projections`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,6 @@ from catalog.app import build_spec
 
 
 def main() -> int:
-    if len(sys.argv) > 1 and sys.argv[1] == "seed":
-        from catalog.seed import main as seed_main
-
-        return seed_main(sys.argv[2:])
     return run_cli(build_spec, default_port=8002)
 
 

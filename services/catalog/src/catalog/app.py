@@ -11,6 +11,7 @@ from catalog.api import routers
 from catalog.blobs import LocalBlobStore
 from catalog.commands import Catalog
 from catalog.consumers import subscriptions
+from catalog.errors import ERRORS
 from catalog.projections import projections
 from catalog.settings import CatalogSettings
 
@@ -38,6 +39,7 @@ def build_spec(settings: CatalogSettings | None = None) -> ServiceSpec:
         migrations=MIGRATIONS,
         projections=projections,
         subscriptions=subscriptions,
+        errors=ERRORS,
         on_start=[start],
         title="Catalog service",
     )

@@ -16,7 +16,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from shared.problems import NotFound, Unauthorized
 
 from catalog import queries
-from catalog.api.deps import CatalogDep, Pool, persona_not_found
+from catalog.api.deps import CatalogDep, Pool
+from catalog.domain.errors import persona_not_found
 
 DEV_SERVICE_TOKEN = "dev-service-token-change-me"
 

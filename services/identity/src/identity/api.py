@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response
-from pydantic import BaseModel, Field
 from shared.auth import AdminUser, CurrentUser, OptionalUser
 from shared.context import set_metadata
 from shared.pagination import Page, limit_param
-from shared.problems import NotFound, TooManyRequests, Unauthorized
+from shared.problems import Unauthorized
 
 from identity import queries
 from identity.commands import Identity, TokenPair
-from identity.hashing import HashingBusy
+from identity.domain import UnknownUser
+from identity.schemas import (
+    Accepted,
+    AdminUserOut,
+    EmailIn,
+    FollowEntry,
+    LoginIn,
+    MeOut,
+    ProfileIn,
+    PublicProfileOut,
+    RefreshIn,
+    RegisterIn,
+    ResetConfirmIn,
+    RolesIn,
+    SuspendIn,
+    TokenIn,
+    TokensOut,
+    UserOut,
+)
 
 auth_router = APIRouter(tags=["auth"])
 users_router = APIRouter(tags=["users"])
@@ -22,65 +38,12 @@ admin_router = APIRouter(tags=["admin"])
 jwks_router = APIRouter(tags=["keys"])
 
 
-def get_identity(request: Request) -> Identity:
+async def get_identity(request: Request) -> Identity:
     svc: Identity = request.app.state.identity
     return svc
 
 
 Svc = Annotated[Identity, Depends(get_identity)]
-
-# Generous upper bounds: the rules with friendly messages are checked in the domain; these only
-# stop absurd payloads before any work is done.
-Password = Annotated[str, Field(max_length=1024)]
-Token = Annotated[str, Field(min_length=1, max_length=512)]
-
-
-class RegisterIn(BaseModel):
-    email: str = Field(max_length=320)
-    username: str = Field(max_length=64)
-    password: Password
-
-
-class LoginIn(BaseModel):
-    email: str = Field(max_length=320)
-    password: Password
-
-
-class RefreshIn(BaseModel):
-    refresh_token: Token
-
-
-class TokensOut(BaseModel):
-    access_token: str
-    refresh_token: str
-    token_type: str = "bearer"
-    expires_in: int
-
-
-class UserOut(BaseModel):
-    id: str
-    email: str
-    username: str
-    roles: list[str]
-    email_verified: bool
-    created_at: datetime
-
-
-class MeOut(UserOut):
-    bio: str | None
-    website: str | None
-    avatar_url: str | None
-    social_links: dict[str, str]
-    followers_count: int
-    following_count: int
-
-
-def busy(exc: HashingBusy) -> TooManyRequests:
-    return TooManyRequests(
-        "The service is busy; try again in a moment.",
-        retry_after=exc.retry_after,
-        code="busy",
-    )
 
 
 def _tokens(pair: TokenPair) -> TokensOut:
@@ -95,7 +58,7 @@ def _tokens(pair: TokenPair) -> TokensOut:
 async def _me(svc: Identity, user_id: str) -> dict[str, Any]:
     row = await queries.me(svc.pool, user_id)
     if row is None:
-        raise NotFound("No such user.", code="user_not_found")
+        raise UnknownUser()
     return row
 
 
@@ -103,20 +66,14 @@ async def _me(svc: Identity, user_id: str) -> dict[str, Any]:
 async def register(body: RegisterIn, svc: Svc) -> dict[str, Any]:
     """Create an account. The password is 8..128 characters, not a common one, and not the
     e-mail address or username; a verification e-mail is sent."""
-    try:
-        user_id = await svc.register(body.email, body.username, body.password)
-    except HashingBusy as exc:
-        raise busy(exc) from exc
+    user_id = await svc.register(body.email, body.username, body.password)
     return await _me(svc, user_id)
 
 
 @auth_router.post("/api/auth/login", response_model=TokensOut)
 async def login(body: LoginIn, svc: Svc) -> TokensOut:
     """Exchange e-mail and password for an access token (15 min) and a refresh token."""
-    try:
-        return _tokens(await svc.login(body.email, body.password))
-    except HashingBusy as exc:
-        raise busy(exc) from exc
+    return _tokens(await svc.login(body.email, body.password))
 
 
 @auth_router.post("/api/auth/refresh", response_model=TokensOut)
@@ -137,23 +94,6 @@ async def logout(body: RefreshIn, svc: Svc) -> Response:
 async def me(user: CurrentUser, svc: Svc) -> dict[str, Any]:
     set_metadata(actor_id=user.user_id)
     return await _me(svc, user.user_id)
-
-
-class TokenIn(BaseModel):
-    token: Token
-
-
-class EmailIn(BaseModel):
-    email: str = Field(max_length=320)
-
-
-class ResetConfirmIn(BaseModel):
-    token: Token
-    password: Password
-
-
-class Accepted(BaseModel):
-    detail: str
 
 
 RESET_REQUESTED = "If an account uses this address, we have sent it a link to reset the password."
@@ -185,10 +125,7 @@ async def request_password_reset(body: EmailIn, svc: Svc) -> Accepted:
 @auth_router.post("/api/auth/password-reset/confirm", status_code=204)
 async def confirm_password_reset(body: ResetConfirmIn, svc: Svc) -> Response:
     """Choose a new password with the token from the link; signs the account out everywhere."""
-    try:
-        await svc.confirm_password_reset(body.token, body.password)
-    except HashingBusy as exc:
-        raise busy(exc) from exc
+    await svc.confirm_password_reset(body.token, body.password)
     return Response(status_code=204)
 
 
@@ -203,40 +140,6 @@ async def jwks(request: Request, response: Response, svc: Svc) -> dict[str, Any]
 # -- users ----------------------------------------------------------------------------------
 
 
-class ProfileIn(BaseModel):
-    """Only the fields sent change; an empty value or null clears bio, website and avatar."""
-
-    username: str | None = Field(default=None, max_length=64)
-    email: str | None = Field(default=None, max_length=320)
-    bio: str | None = Field(default=None, max_length=10_000)
-    website: str | None = Field(default=None, max_length=4096)
-    avatar_url: str | None = Field(default=None, max_length=4096)
-    social_links: dict[str, str | None] | None = None
-    # Required (and checked) only when `email` changes.
-    current_password: str | None = Field(default=None, max_length=1024)
-
-
-class PublicProfileOut(BaseModel):
-    id: str
-    username: str
-    roles: list[str]
-    bio: str | None
-    website: str | None
-    avatar_url: str | None
-    social_links: dict[str, str]
-    followers_count: int
-    following_count: int
-    created_at: datetime
-    is_following: bool | None = None  # null when nobody is signed in
-
-
-class FollowEntry(BaseModel):
-    id: str
-    username: str
-    avatar_url: str | None
-    followed_at: datetime
-
-
 Username = Annotated[str, Path(max_length=64)]
 Limit = Annotated[int, Depends(limit_param)]
 
@@ -248,10 +151,7 @@ async def update_profile(body: ProfileIn, user: CurrentUser, svc: Svc) -> dict[s
     (network -> https URL)."""
     set_metadata(actor_id=user.user_id)
     raw = body.model_dump(exclude_unset=True, exclude={"current_password"})
-    try:
-        await svc.update_profile(user.user_id, raw, body.current_password)
-    except HashingBusy as exc:
-        raise busy(exc) from exc
+    await svc.update_profile(user.user_id, raw, body.current_password)
     return await _me(svc, user.user_id)
 
 
@@ -263,7 +163,7 @@ async def _profile(svc: Svc, username: str, viewer: OptionalUser) -> dict[str, A
         username = row["username"] if row else ""
     profile = await queries.active_user_by_username(svc.pool, username)
     if profile is None:
-        raise NotFound("No such user.", code="user_not_found")
+        raise UnknownUser()
     return profile
 
 
@@ -316,23 +216,10 @@ async def following(
 # -- administration -------------------------------------------------------------------------
 
 
-class SuspendIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=500)
-
-
-class RolesIn(BaseModel):
-    roles: list[str] = Field(max_length=10)
-
-
-class AdminUserOut(UserOut):
-    suspended_at: datetime | None
-    suspend_reason: str | None
-
-
 async def _admin_view(svc: Identity, user_id: str) -> dict[str, Any]:
     row = await queries.admin_view(svc.pool, user_id)
     if row is None:
-        raise NotFound("No such user.", code="user_not_found")
+        raise UnknownUser()
     return row
 
 

@@ -13,6 +13,7 @@ from shared.logging import get_logger
 from identity import api
 from identity.commands import Clock, Identity
 from identity.emails import SecurityMail
+from identity.errors import ERRORS
 from identity.hashing import PasswordHashing
 from identity.keys import KeyRing, ensure_key
 from identity.projections import projections
@@ -82,6 +83,7 @@ def build_spec(
         routers=[api.auth_router, api.users_router, api.admin_router, api.jwks_router],
         migrations=MIGRATIONS,
         projections=projections,
+        errors=ERRORS,
         verifier=key_ring_verifier,
         on_start=[start],
         on_stop=[stop],

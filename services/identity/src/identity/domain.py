@@ -41,14 +41,87 @@ SOCIAL_NETWORK_RE = re.compile(r"^[a-z0-9_.-]{1,30}$")
 PROFILE_FIELDS = ("username", "email", "bio", "website", "avatar_url", "social_links")
 
 
-class DomainError(Exception):
+class IdentityError(Exception):
+    """A request identity refuses, in domain words with a stable `code`; `identity.errors` maps
+    each kind to problem+json (the HTTP status lives there, not here)."""
+
+    default_code = "identity_error"
+    default_message = "The request was refused."
+
+    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
+        self.message = message or self.default_message
+        self.code = code or self.default_code
+        super().__init__(self.message)
+
+
+class DomainError(IdentityError):
     """A rule was broken; `field` names the input at fault (for 422 `errors`)."""
 
     def __init__(self, field: str, message: str, code: str = "validation_error") -> None:
-        super().__init__(message)
+        super().__init__(message, code=code)
         self.field = field
-        self.message = message
-        self.code = code
+
+
+class Taken(IdentityError):
+    """The e-mail address or username belongs to another account."""
+
+    def __init__(self, field: str) -> None:
+        message = {
+            "email": "An account with this e-mail address already exists.",
+            "username": "This username is taken.",
+        }[field]
+        super().__init__(message, code=f"{field}_taken")
+        self.field = field
+
+
+class InvalidCredentials(IdentityError):
+    # One answer for "no such user" and "wrong password": it must not tell them apart.
+    default_code = "invalid_credentials"
+    default_message = "Incorrect e-mail or password."
+
+
+class SessionEnded(IdentityError):
+    """The refresh token is unknown, used up, expired or its session was ended."""
+
+    default_code = "invalid_refresh_token"
+    default_message = "This session has ended; sign in again."
+
+
+class InvalidLink(IdentityError):
+    """An e-mail link's token is unknown, used, expired or for an address since left."""
+
+    default_code = "invalid_token"
+    default_message = "This link is invalid, already used or expired."
+
+
+class AccountSuspended(IdentityError):
+    default_code = "account_suspended"
+    default_message = "This account is suspended."
+
+
+class WrongCurrentPassword(IdentityError):
+    default_code = "invalid_current_password"
+
+
+class UnknownUser(IdentityError):
+    default_code = "user_not_found"
+    default_message = "No such user."
+
+
+class AlreadyVerified(IdentityError):
+    default_code = "already_verified"
+    default_message = "Your e-mail address is already confirmed."
+
+
+class SentRecently(IdentityError):
+    """An e-mail of this kind went out less than the cooldown ago."""
+
+    default_code = "verification_recently_sent"
+    default_message = "A confirmation e-mail was sent a moment ago; check your inbox."
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = retry_after
 
 
 def user_stream(user_id: str) -> str:

@@ -9,6 +9,8 @@ from pydantic_settings import SettingsConfigDict
 from shared.auth import ACCESS_TOKEN_TTL
 from shared.settings import ServiceSettings
 
+from identity.key_material import load_private_key
+
 # OWASP Password Storage Cheat Sheet, argon2id minimum: m=19 MiB, t=2, p=1.
 OWASP_ARGON2_MEMORY_KIB = 19 * 1024
 OWASP_ARGON2_TIME_COST = 2
@@ -73,8 +75,6 @@ class IdentitySettings(ServiceSettings):
             self.jwt_private_key = self.jwt_private_key.replace("\\n", "\n")
         self.jwt_private_key = self.jwt_private_key.strip()
         if self.jwt_private_key:
-            from identity.keys import load_private_key
-
             load_private_key(self.jwt_private_key)  # a clear error at start-up, not at login
         if self.refresh_idle_ttl_s > self.refresh_absolute_ttl_s:
             self.refresh_idle_ttl_s = self.refresh_absolute_ttl_s

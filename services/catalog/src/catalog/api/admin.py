@@ -6,10 +6,10 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 from shared.auth import AdminUser
-from shared.problems import NotFound
 
 from catalog import commands, queries
 from catalog.api.deps import CatalogDep, Limit, Pool
+from catalog.domain.errors import persona_not_found
 from catalog.schemas import (
     CollectionIn,
     CollectionOut,
@@ -35,7 +35,7 @@ async def moderation_queue(
 async def _persona(pool: Pool, persona_id: str, admin: AdminUser) -> dict[str, Any]:
     row = await queries.persona_row(pool, persona_id, admin)
     if row is None:
-        raise NotFound("No such persona.", code="persona_not_found")
+        raise persona_not_found()
     return queries.persona_json(row, owner_view=True)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Query, Request
-from shared.problems import NotFound
+from shared.http import get_pool
 
 from catalog.commands import Catalog
 from catalog.settings import CatalogSettings
@@ -23,18 +23,9 @@ async def get_settings(request: Request) -> CatalogSettings:
     return settings
 
 
-async def get_db(request: Request) -> asyncpg.Pool:
-    pool: asyncpg.Pool = request.app.state.pool
-    return pool
-
-
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 SettingsDep = Annotated[CatalogSettings, Depends(get_settings)]
-Pool = Annotated[asyncpg.Pool, Depends(get_db)]
-
-
-def persona_not_found() -> NotFound:
-    return NotFound("No such persona.", code="persona_not_found")
+Pool = Annotated[asyncpg.Pool, Depends(get_pool)]
 
 
 MULTIPART_DOC: dict[str, Any] = {

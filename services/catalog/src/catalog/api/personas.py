@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from shared.auth import CurrentUser, OptionalUser, Principal
-from shared.problems import NotFound
 
 from catalog import commands, queries
 from catalog.api.deps import (
@@ -18,9 +17,9 @@ from catalog.api.deps import (
     Limit,
     Pool,
     SettingsDep,
-    persona_not_found,
 )
 from catalog.bundles import archive_name, preview, zip_stream
+from catalog.domain.errors import Missing, persona_not_found
 from catalog.schemas import (
     AcquireOut,
     CategoryPage,
@@ -300,5 +299,5 @@ async def list_collections(
 async def get_collection(slug: str, pool: Pool, viewer: OptionalUser) -> dict[str, Any]:
     found = await queries.collection(pool, slug, viewer)
     if found is None:
-        raise NotFound("No such collection.", code="collection_not_found")
+        raise Missing("No such collection.", code="collection_not_found")
     return found

@@ -6,23 +6,19 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Response
 from shared.auth import CurrentUser, OptionalUser
-from shared.problems import NotFound
 
 from catalog import commands, queries
-from catalog.api.deps import CatalogDep, Limit, Pool, persona_not_found
+from catalog.api.deps import CatalogDep, Limit, Pool
+from catalog.domain.errors import persona_not_found, review_not_found
 from catalog.schemas import HelpfulOut, ReportIn, ResponseIn, ReviewIn, ReviewOut, ReviewPage
 
 router = APIRouter(tags=["reviews"])
 
 
-def _review_not_found() -> NotFound:
-    return NotFound("No such review.", code="review_not_found")
-
-
 async def _review(pool: Pool, review_id: str, viewer_id: str | None) -> dict[str, Any]:
     row = await queries.review_row(pool, review_id, viewer_id)
     if row is None:
-        raise _review_not_found()
+        raise review_not_found()
     return queries.review_json(row)
 
 

@@ -6,10 +6,10 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 from shared.auth import CurrentUser, OptionalUser
-from shared.problems import NotFound
 
 from catalog import queries
 from catalog.api.deps import Limit, Pool
+from catalog.domain.errors import Missing
 from catalog.schemas import PersonaPage, PurchasePage
 
 router = APIRouter(tags=["users"])
@@ -48,5 +48,5 @@ async def creator_personas(
     """A creator's personas on the market (approved only)."""
     user_id = await queries.user_id_for(pool, username)
     if user_id is None:
-        raise NotFound("No such user.", code="user_not_found")
+        raise Missing("No such user.", code="user_not_found")
     return await queries.creator_personas(pool, user_id, viewer, limit, cursor)

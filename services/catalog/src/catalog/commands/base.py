@@ -10,18 +10,17 @@ from typing import TypeVar
 import asyncpg
 from shared.auth import Principal
 from shared.eventstore import EventStore
-from shared.problems import Forbidden, NotFound
 from shared.uow import UnitOfWork, run_command
 
 from catalog.blobs import BlobStore
 from catalog.domain import (
-    APPROVED,
     Entitlement,
     FileRef,
     Persona,
     Review,
     entitlement_id,
 )
+from catalog.domain.errors import NotAllowed, persona_not_found, review_not_found
 from catalog.uploads import StagedFile
 
 T = TypeVar("T")
@@ -49,20 +48,19 @@ def place_files(blobs: BlobStore, files: list[StagedFile]) -> None:
         blobs.put(f.staged, f.sha256)
 
 
-def persona_not_found() -> NotFound:
-    return NotFound("No such persona.", code="persona_not_found")
-
-
 async def load_visible_persona(uow: UnitOfWork, persona_id: str, user: Principal | None) -> Persona:
-    """The persona if this user may see it in the market (or owns it); else 404."""
+    """The persona if this user may see it (`catalog.domain.visibility`); else 404."""
     if as_uuid(persona_id) is None:
         raise persona_not_found()
     persona = await uow.load(Persona, persona_id)
-    if not persona.exists or persona.deleted:
-        raise persona_not_found()
-    if persona.status != APPROVED and not (
-        user is not None and (user.user_id == persona.creator_id or user.is_admin)
-    ):
+    # Holding matters only for a deleted persona: skip loading the entitlement otherwise.
+    holds = (
+        persona.deleted
+        and user is not None
+        and user.user_id != persona.creator_id
+        and await is_entitled(uow, persona_id, user.user_id)
+    )
+    if not persona.visible_to(user, holds=holds):
         raise persona_not_found()
     return persona
 
@@ -70,15 +68,9 @@ async def load_visible_persona(uow: UnitOfWork, persona_id: str, user: Principal
 async def load_owned(uow: UnitOfWork, persona_id: str, user: Principal) -> Persona:
     """404 when the persona does not exist or is hidden from this user; 403 when they can see
     it but it is not theirs (an approved persona of someone else)."""
-    if as_uuid(persona_id) is None:
-        raise persona_not_found()
-    persona = await uow.load(Persona, persona_id)
-    if not persona.exists or persona.deleted:
-        raise persona_not_found()
+    persona = await load_visible_persona(uow, persona_id, user)
     if persona.creator_id != user.user_id:
-        if persona.status != APPROVED and not user.is_admin:
-            raise persona_not_found()
-        raise Forbidden("Only the persona's creator can do this.", code="not_creator")
+        raise NotAllowed("Only the persona's creator can do this.", code="not_creator")
     return persona
 
 
@@ -96,8 +88,8 @@ async def is_entitled(uow: UnitOfWork, persona_id: str, user_id: str) -> bool:
 
 async def load_review(uow: UnitOfWork, review_id: str) -> Review:
     if as_uuid(review_id) is None:
-        raise NotFound("No such review.", code="review_not_found")
+        raise review_not_found()
     review = await uow.load(Review, review_id)
     if not review.active:
-        raise NotFound("No such review.", code="review_not_found")
+        raise review_not_found()
     return review

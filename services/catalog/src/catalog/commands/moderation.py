@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from shared.auth import Principal
-from shared.problems import NotFound, field_error
 from shared.uow import UnitOfWork
 
 from catalog.commands.base import (
@@ -13,15 +12,18 @@ from catalog.commands.base import (
     as_uuid,
     load_review,
     load_visible_persona,
-    persona_not_found,
 )
 from catalog.domain import (
-    APPROVED,
     Collection,
     Persona,
     Report,
     Review,
     collection_stream,
+)
+from catalog.domain.errors import (
+    InvalidInput,
+    persona_not_found,
+    report_not_found,
 )
 
 # ---------------------------------------------------------------- moderation
@@ -87,7 +89,7 @@ async def resolve_report(
 
     async def fn(uow: UnitOfWork) -> None:
         if as_uuid(report_id) is None:
-            raise NotFound("No such report.", code="report_not_found")
+            raise report_not_found()
         rep = await uow.load(Report, report_id)
         rep.resolve(admin.user_id, action, note)
         await uow.save(rep)
@@ -95,7 +97,7 @@ async def resolve_report(
             return
         if rep.target_type == "persona":
             persona = await uow.load(Persona, rep.target_id)
-            if persona.exists and not persona.deleted and persona.status == APPROVED:
+            if persona.listed:
                 persona.suspend(note or "Taken down after a report.")
                 await uow.save(persona)
         else:
@@ -136,13 +138,13 @@ async def save_collection(
             ids = [str(i) for i in current["persona_ids"]] if current else []
         parsed = [as_uuid(i) for i in ids]
         if any(p is None for p in parsed):
-            raise field_error("persona_ids", "Every persona id must be a UUID.")
+            raise InvalidInput("persona_ids", "Every persona id must be a UUID.")
         unique = list(dict.fromkeys(str(p) for p in parsed))
         known = await uow.conn.fetchval(
             "SELECT count(*) FROM personas WHERE id = ANY($1::uuid[])", unique
         )
         if known != len(unique):
-            raise field_error("persona_ids", "Some personas do not exist.")
+            raise InvalidInput("persona_ids", "Some personas do not exist.")
         coll.save(
             slug,
             title if title is not None else (current["title"] if current else ""),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from shared.auth import Principal
-from shared.problems import Forbidden, Problem
 from shared.uow import UnitOfWork
 
 from catalog.commands.base import (
@@ -13,9 +12,12 @@ from catalog.commands.base import (
     load_visible_persona,
 )
 from catalog.domain import (
-    APPROVED,
     Review,
     review_id_for,
+)
+from catalog.domain.errors import (
+    Conflicting,
+    NotAllowed,
 )
 
 # ---------------------------------------------------------------- reviews
@@ -28,12 +30,10 @@ async def post_review(
 
     async def fn(uow: UnitOfWork) -> tuple[str, bool]:
         persona = await load_visible_persona(uow, persona_id, user)
-        if persona.status != APPROVED:
-            raise Problem(
-                "Only personas on the market can be reviewed.", status=409, code="not_listed"
-            )
+        if not persona.listed:
+            raise Conflicting("Only personas on the market can be reviewed.", code="not_listed")
         if persona.creator_id == user.user_id:
-            raise Forbidden("You cannot review your own persona.", code="own_persona")
+            raise NotAllowed("You cannot review your own persona.", code="own_persona")
         verified = await is_entitled(uow, persona_id, user.user_id)
         review = await uow.load(Review, review_id_for(persona_id, user.user_id))
         created = review.post(persona_id, user.user_id, persona.creator_id, rating, body, verified)

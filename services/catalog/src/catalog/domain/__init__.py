@@ -13,7 +13,6 @@ from catalog.domain.entitlement import FREE_GRANT, Entitlement
 from catalog.domain.persona import Persona
 from catalog.domain.report import REPORT_ACTIONS, Collection, Report
 from catalog.domain.review import Review
-from catalog.domain.seeding import PersonaStatsSeeded, persona_stats_seeded
 from catalog.domain.values import (
     APPROVED,
     CATEGORIES,
@@ -31,6 +30,7 @@ from catalog.domain.values import (
     parse_semver,
     review_id_for,
 )
+from catalog.domain.visibility import Viewer, may_see
 
 __all__ = [
     "APPROVED",
@@ -48,13 +48,13 @@ __all__ = [
     "FileRef",
     "Metadata",
     "Persona",
-    "PersonaStatsSeeded",
     "Report",
     "Review",
     "VersionInfo",
+    "Viewer",
     "collection_stream",
     "entitlement_id",
+    "may_see",
     "parse_semver",
-    "persona_stats_seeded",
     "review_id_for",
 ]

@@ -13,8 +13,13 @@ from shared.contracts.catalog import (
     PersonaUpdated,
     PersonaVersionPublished,
 )
-from shared.problems import Conflict, Forbidden, NotFound, Problem, field_error
 
+from catalog.domain.errors import (
+    Conflicting,
+    InvalidInput,
+    NotAllowed,
+    persona_not_found,
+)
 from catalog.domain.values import (
     APPROVED,
     DRAFT,
@@ -26,6 +31,7 @@ from catalog.domain.values import (
     VersionInfo,
     parse_semver,
 )
+from catalog.domain.visibility import Viewer, may_see
 
 
 class Persona(Aggregate):
@@ -52,23 +58,32 @@ class Persona(Aggregate):
     def listed(self) -> bool:
         return self.exists and not self.deleted and self.status == APPROVED
 
+    def visible_to(self, viewer: Viewer | None, *, holds: bool) -> bool:
+        return self.exists and may_see(
+            creator_id=self.creator_id,
+            status=self.status,
+            deleted=self.deleted,
+            holds=holds,
+            viewer=viewer,
+        )
+
     def is_free(self) -> bool:
         return self.metadata is not None and self.metadata.price_cents == 0
 
     def _must_exist(self) -> None:
         if not self.exists or self.deleted:
-            raise NotFound("No such persona.", code="persona_not_found")
+            raise persona_not_found()
 
     def _must_own(self, actor_id: str) -> None:
         self._must_exist()
         if actor_id != self.creator_id:
-            raise Forbidden("Only the persona's creator can do this.", code="not_creator")
+            raise NotAllowed("Only the persona's creator can do this.", code="not_creator")
 
     # ---- decisions
 
     def create(self, creator_id: str, meta: Metadata) -> None:
         if self.exists:
-            raise Conflict("This persona exists already.", code="persona_exists")
+            raise Conflicting("This persona exists already.", code="persona_exists")
         self._record(
             PersonaCreated(persona_id=self.id, creator_id=creator_id, **meta.as_event_fields())
         )
@@ -92,12 +107,11 @@ class Persona(Aggregate):
         self._must_own(actor_id)
         key = parse_semver(number)
         if not files:
-            raise field_error("files", "A version needs at least one file.")
+            raise InvalidInput("files", "A version needs at least one file.")
         latest = self.latest
         if latest is not None and key <= latest.key:
-            raise Problem(
+            raise Conflicting(
                 f"Version {number} must be greater than the latest version {latest.version}.",
-                status=409,
                 code="version_not_greater",
             )
         self._record(
@@ -113,16 +127,16 @@ class Persona(Aggregate):
     def submit(self, actor_id: str, email_verified: bool) -> None:
         self._must_own(actor_id)
         if not email_verified:
-            raise Forbidden(
+            raise NotAllowed(
                 "Verify your e-mail address before submitting a persona for review.",
                 code="email_not_verified",
             )
         if self.status == PENDING:
-            raise Conflict("This persona is already waiting for review.", code="already_pending")
+            raise Conflicting("This persona is already waiting for review.", code="already_pending")
         if self.status == APPROVED:
-            raise Conflict("This persona is already approved.", code="already_approved")
+            raise Conflicting("This persona is already approved.", code="already_approved")
         if not self.versions:
-            raise field_error("files", "Add at least one file before submitting for review.")
+            raise InvalidInput("files", "Add at least one file before submitting for review.")
         assert self.metadata is not None
         self._record(
             PersonaSubmitted(
@@ -137,7 +151,7 @@ class Persona(Aggregate):
     def approve(self) -> None:
         self._must_exist()
         if self.status != PENDING:
-            raise Conflict(
+            raise Conflicting(
                 f"Only a pending persona can be approved (it is {self.status}).", code="not_pending"
             )
         assert self.metadata is not None
@@ -154,7 +168,7 @@ class Persona(Aggregate):
     def reject(self, reason: str) -> None:
         self._must_exist()
         if self.status != PENDING:
-            raise Conflict(
+            raise Conflicting(
                 f"Only a pending persona can be rejected (it is {self.status}).", code="not_pending"
             )
         self._record(PersonaRejected(persona_id=self.id, creator_id=self.creator_id, reason=reason))
@@ -162,7 +176,7 @@ class Persona(Aggregate):
     def suspend(self, reason: str) -> None:
         self._must_exist()
         if self.status != APPROVED:
-            raise Conflict(
+            raise Conflicting(
                 f"Only an approved persona can be suspended (it is {self.status}).",
                 code="not_approved",
             )

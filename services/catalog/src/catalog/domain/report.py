@@ -8,7 +8,13 @@ from shared.contracts.catalog import (
     ContentReported,
     ReportResolved,
 )
-from shared.problems import Conflict, NotFound, field_error
+
+from catalog.domain.errors import (
+    Conflicting,
+    InvalidInput,
+    Missing,
+    report_not_found,
+)
 
 REPORT_ACTIONS = ("dismiss", "take_down")
 
@@ -32,7 +38,7 @@ class Report(Aggregate):
         persona_id: str,
     ) -> None:
         if self.exists:
-            raise Conflict("This report exists already.", code="report_exists")
+            raise Conflicting("This report exists already.", code="report_exists")
         self._record(
             ContentReported(
                 report_id=self.id,
@@ -47,11 +53,11 @@ class Report(Aggregate):
 
     def resolve(self, resolver_id: str, action: str, note: str | None) -> None:
         if not self.exists:
-            raise NotFound("No such report.", code="report_not_found")
+            raise report_not_found()
         if self.resolved:
-            raise Conflict("This report is already resolved.", code="already_resolved")
+            raise Conflicting("This report is already resolved.", code="already_resolved")
         if action not in REPORT_ACTIONS:
-            raise field_error("action", "Use dismiss or take_down.")
+            raise InvalidInput("action", "Use dismiss or take_down.")
         self._record(
             ReportResolved(
                 report_id=self.id,
@@ -81,9 +87,9 @@ class Collection(Aggregate):
         self, slug: str, title: str, description: str, persona_ids: list[str], *, create: bool
     ) -> None:
         if create and self.exists:
-            raise Conflict(f"A collection '{slug}' exists already.", code="collection_exists")
+            raise Conflicting(f"A collection '{slug}' exists already.", code="collection_exists")
         if not create and not self.exists:
-            raise NotFound("No such collection.", code="collection_not_found")
+            raise Missing("No such collection.", code="collection_not_found")
         self._record(
             CollectionSaved(
                 slug=slug, title=title, description=description, persona_ids=persona_ids

@@ -10,7 +10,12 @@ from shared.contracts.catalog import (
     ReviewResponded,
     ReviewVotedHelpful,
 )
-from shared.problems import Conflict, Forbidden, NotFound
+
+from catalog.domain.errors import (
+    Conflicting,
+    NotAllowed,
+    review_not_found,
+)
 
 
 class Review(Aggregate):
@@ -28,7 +33,7 @@ class Review(Aggregate):
 
     def _must_be_active(self) -> None:
         if not self.active:
-            raise NotFound("No such review.", code="review_not_found")
+            raise review_not_found()
 
     def post(
         self,
@@ -59,7 +64,7 @@ class Review(Aggregate):
     def edit(self, actor_id: str, rating: int, body: str, verified: bool) -> None:
         self._must_be_active()
         if actor_id != self.author_id:
-            raise Forbidden("Only the review's author can edit it.", code="not_author")
+            raise NotAllowed("Only the review's author can edit it.", code="not_author")
         self._record(
             ReviewEdited(
                 review_id=self.id,
@@ -75,7 +80,7 @@ class Review(Aggregate):
     def delete(self, actor_id: str, *, moderator: bool = False) -> None:
         self._must_be_active()
         if not moderator and actor_id != self.author_id:
-            raise Forbidden("Only the review's author can delete it.", code="not_author")
+            raise NotAllowed("Only the review's author can delete it.", code="not_author")
         self._record(
             ReviewDeleted(
                 review_id=self.id,
@@ -89,7 +94,7 @@ class Review(Aggregate):
     def vote_helpful(self, voter_id: str) -> bool:
         self._must_be_active()
         if voter_id == self.author_id:
-            raise Forbidden("You cannot vote for your own review.", code="own_review")
+            raise NotAllowed("You cannot vote for your own review.", code="own_review")
         if voter_id in self.voters:
             return False
         self._record(
@@ -100,11 +105,11 @@ class Review(Aggregate):
     def respond(self, actor_id: str, body: str) -> None:
         self._must_be_active()
         if actor_id != self.creator_id:
-            raise Forbidden(
+            raise NotAllowed(
                 "Only the persona's creator can respond to a review.", code="not_creator"
             )
         if self.responded:
-            raise Conflict("This review already has a response.", code="already_responded")
+            raise Conflicting("This review already has a response.", code="already_responded")
         self._record(
             ReviewResponded(
                 review_id=self.id, persona_id=self.persona_id, creator_id=actor_id, body=body

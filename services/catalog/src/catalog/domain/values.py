@@ -7,7 +7,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.problems import field_error
+from catalog.domain.errors import (
+    InvalidInput,
+)
 
 DRAFT, PENDING, APPROVED, REJECTED, SUSPENDED = (
     "draft",
@@ -45,7 +47,7 @@ REVIEW_NAMESPACE = uuid.UUID("6f1c3c1e-8d4a-4c53-9d1e-7a0b5c2e9f10")
 def parse_semver(value: str) -> tuple[int, int, int]:
     m = _SEMVER.match(value.strip())
     if not m:
-        raise field_error("version", "Use a version number like 1.2.0 (major.minor.patch).")
+        raise InvalidInput("version", "Use a version number like 1.2.0 (major.minor.patch).")
     return int(m[1]), int(m[2]), int(m[3])
 
 

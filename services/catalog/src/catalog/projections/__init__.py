@@ -9,7 +9,7 @@ Importing this package registers every handler on `projections`.
 
 from catalog.projections import entitlements, moderation, personas, reviews
 from catalog.projections.base import projections, recount_market
-from catalog.projections.personas import persona_row, stats_values, version_row
+from catalog.projections.personas import persona_row, version_row
 
 __all__ = [
     "entitlements",
@@ -19,6 +19,5 @@ __all__ = [
     "projections",
     "recount_market",
     "reviews",
-    "stats_values",
     "version_row",
 ]

@@ -17,7 +17,6 @@ from shared.contracts.catalog import (
 )
 from shared.events import Envelope
 
-from catalog.domain import PersonaStatsSeeded
 from catalog.projections.base import change_persona, projections
 
 # ---------------------------------------------------------------- personas
@@ -163,20 +162,3 @@ async def _deleted(conn: asyncpg.Connection, _: PersonaDeleted, env: Envelope) -
         "UPDATE personas SET deleted_at = $2, updated_at = $2 WHERE id = $1",
         env.occurred_at,
     )
-
-
-def stats_values(e: PersonaStatsSeeded) -> dict[str, int]:
-    counts = {r: int(e.ratings.get(str(r), 0)) for r in range(1, 6)}
-    return {
-        "downloads": e.downloads,
-        "rating_sum": sum(r * n for r, n in counts.items()),
-        "rating_count": sum(counts.values()),
-        **{f"rating_{r}": n for r, n in counts.items()},
-    }
-
-
-@projections.on(PersonaStatsSeeded)
-async def _stats_seeded(conn: asyncpg.Connection, e: PersonaStatsSeeded, env: Envelope) -> None:
-    values = stats_values(e)
-    sets = ", ".join(f"{k} = ${i + 2}" for i, k in enumerate(values))
-    await conn.execute(f"UPDATE personas SET {sets} WHERE id = $1", e.persona_id, *values.values())

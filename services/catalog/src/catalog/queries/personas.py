@@ -7,9 +7,10 @@ from typing import Any
 import asyncpg
 from shared.auth import Principal
 from shared.pagination import decode_cursor, encode_cursor
-from shared.problems import Problem
 
 from catalog.domain import parse_semver
+from catalog.domain.errors import InvalidInput
+from catalog.domain.visibility import may_see
 from catalog.queries.common import as_uuid, bad_cursor
 
 # ---------------------------------------------------------------- persona rows -> JSON
@@ -73,13 +74,16 @@ def version_json(row: asyncpg.Record) -> dict[str, Any]:
 
 
 def can_see(row: asyncpg.Record, viewer: Principal | None) -> bool:
-    """Market personas for everyone; any status for the creator and admins; a deleted persona
-    (once approved) for those who hold it. Everything else is a 404 to everyone else."""
-    if viewer is not None and (viewer.is_admin or viewer.user_id == row["creator_id"]):
-        return True
-    if row["listed"]:
-        return True
-    return bool(row["deleted_at"] is not None and row["status"] == "approved" and row["entitled"])
+    """The domain's one visibility rule (`catalog.domain.visibility`) applied to a row."""
+    # `entitled` is true for the creator too; holding means an entitlement of someone else.
+    holds = bool(row["entitled"]) and (viewer is None or viewer.user_id != row["creator_id"])
+    return may_see(
+        creator_id=row["creator_id"],
+        status=row["status"],
+        deleted=row["deleted_at"] is not None,
+        holds=holds,
+        viewer=viewer,
+    )
 
 
 async def persona_row(
@@ -133,7 +137,7 @@ async def versions_page(
     if values is not None:
         try:
             before = parse_semver(str(values[0])) if len(values) == 1 else None
-        except Problem:
+        except InvalidInput:
             before = None
         if before is None:
             raise bad_cursor()

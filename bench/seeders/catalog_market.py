@@ -1,4 +1,6 @@
-"""`python -m catalog seed --count 100000`: realistic approved personas for local benchmarks.
+"""Realistic approved catalog personas for local benchmarks and search tests.
+
+    cd bench && uv run --frozen python -m seeders.catalog_market --count 100000
 
 Each generated persona is a real event stream (PersonaCreated, PersonaVersionPublished,
 PersonaSubmitted, PersonaApproved, and PersonaStatsSeeded for synthetic popularity) written with
@@ -7,14 +9,21 @@ builders, so `rebuild-projections` reproduces them exactly (a test checks this).
 not put in the outbox: a benchmark data set should not flood the other services. Creators go
 into the local users table (in a real run, identity's events fill it). Sample files are a dozen
 shared blobs, stored once thanks to content addressing, so downloads of seeded personas work.
+
+`PersonaStatsSeeded` and its projection live here, not in the catalog: the product never writes
+it. Importing this module registers the projection on the catalog's registry, so a rebuild run
+in the same process (the tests, the bench) folds it; the catalog service itself skips the event
+(an unknown type to it).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import random
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,6 +31,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
+from catalog.app import MIGRATIONS
+from catalog.blobs import LocalBlobStore
+from catalog.filetypes import content_type_for
+from catalog.projections import persona_row, projections, recount_market, version_row
+from catalog.settings import CatalogSettings
 from shared.contracts.catalog import (
     PersonaApproved,
     PersonaCreated,
@@ -31,94 +45,46 @@ from shared.contracts.catalog import (
 from shared.db import ensure_database, migrate
 from shared.events import Envelope, Event
 
-from catalog.app import MIGRATIONS
-from catalog.blobs import LocalBlobStore
-from catalog.domain import PersonaStatsSeeded
-from catalog.projections import persona_row, recount_market, stats_values, version_row
-from catalog.settings import CatalogSettings
+from seeders.catalog_vocabulary import (
+    GENERIC_TAGS,
+    PRICES,
+    ROLES,
+    SAMPLE_FILES,
+    SENTENCES,
+    SUFFIXES,
+    TOPIC_TAGS,
+    TRAITS,
+)
 
-TRAITS = (
-    "Witty Sarcastic Calm Energetic Stoic Friendly Bold Quirky Wise Playful Gritty Dreamy Nerdy"
-    " Cozy Savvy Zen Punchy Charming Grumpy Upbeat Curious Fearless Gentle Brutal Honest"
-    " Minimalist Dramatic Laid-back Hyper Mellow Snarky Earnest Poetic Analytical Cheerful"
-    " Mysterious Rebellious Sunny Spicy Chill"
-).split()
-ROLES: dict[str, list[str]] = {
-    "writing": ["Novelist", "Ghostwriter", "Poet", "Editor", "Storyteller", "Essayist"],
-    "marketing": ["Copywriter", "Growth Hacker", "Brand Strategist", "Ad Maker", "Email Marketer"],
-    "social-media": ["Tweeter", "TikToker", "Influencer", "Community Manager", "Meme Lord"],
-    "business": ["CEO", "Consultant", "Founder", "Negotiator", "Analyst", "Recruiter"],
-    "education": ["Tutor", "Professor", "Explainer", "Study Buddy", "Librarian"],
-    "entertainment": ["Comedian", "Film Critic", "Host", "Gossip Columnist", "Magician"],
-    "coaching": ["Life Coach", "Mentor", "Career Coach", "Therapist Friend", "Motivator"],
-    "lifestyle": ["Minimalist", "Homesteader", "Stylist", "Organizer", "Plant Parent"],
-    "health-fitness": ["Trainer", "Yoga Teacher", "Runner", "Nutritionist", "Gym Buddy"],
-    "food": ["Chef", "Baker", "Food Critic", "Barista", "Pitmaster", "Sommelier"],
-    "travel": ["Backpacker", "Travel Guide", "Nomad", "Tour Planner", "Hotel Critic"],
-    "technology": ["Developer", "Sysadmin", "Tech Reviewer", "Hacker", "Data Scientist"],
-    "gaming": ["Streamer", "Dungeon Master", "Speedrunner", "Game Critic", "Esports Caster"],
-    "art-design": ["Illustrator", "Designer", "Photographer", "Art Critic", "Architect"],
-    "music": ["Songwriter", "DJ", "Music Critic", "Rapper", "Conductor"],
-    "other": ["Detective", "Pirate", "Wizard", "Robot", "Philosopher", "Astronaut"],
-}
-SUFFIXES = (
-    "",
-    "",
-    "",
-    "Pro",
-    "Mentor",
-    "for Creators",
-    "Extraordinaire",
-    "in Residence",
-    "2.0",
-    "Next Door",
-    "Deluxe",
-    "on a Budget",
-    "for Startups",
-    "Unfiltered",
-)
-TOPIC_TAGS: dict[str, list[str]] = {
-    "writing": ["fiction", "blogging", "editing", "storytelling", "poetry", "newsletter"],
-    "marketing": ["copywriting", "seo", "ads", "branding", "email", "launch"],
-    "social-media": ["twitter", "tiktok", "instagram", "threads", "viral", "captions"],
-    "business": ["startup", "strategy", "sales", "pitch", "linkedin", "productivity"],
-    "education": ["study", "explainers", "math", "history", "language", "exam-prep"],
-    "entertainment": ["comedy", "movies", "podcast", "trivia", "roleplay", "satire"],
-    "coaching": ["mindset", "career", "habits", "motivation", "wellbeing", "goals"],
-    "lifestyle": ["home", "fashion", "parenting", "decluttering", "gardening", "diy"],
-    "health-fitness": ["workout", "running", "nutrition", "yoga", "strength", "recovery"],
-    "food": ["recipes", "baking", "vegan", "bbq", "coffee", "wine"],
-    "travel": ["budget-travel", "itinerary", "hotels", "backpacking", "road-trip", "europe"],
-    "technology": ["python", "devops", "ai", "reviews", "security", "data"],
-    "gaming": ["rpg", "streaming", "speedrun", "esports", "dnd", "retro"],
-    "art-design": ["illustration", "ux", "photography", "typography", "logo", "architecture"],
-    "music": ["lyrics", "hip-hop", "edm", "classical", "reviews", "songwriting"],
-    "other": ["fun", "character", "fantasy", "sci-fi", "mystery", "philosophy"],
-}
-GENERIC_TAGS = ["humor", "professional", "casual", "long-form", "short-form", "beginner", "expert"]
-SENTENCES = (
-    "Writes in a {trait} voice that keeps readers scrolling.",
-    "Trained on hundreds of {topic} examples from working creators.",
-    "Perfect for {topic} posts, threads and newsletters.",
-    "Keeps your brand consistent while sounding {trait}.",
-    "Includes a style guide, a system prompt and {n} worked examples.",
-    "Great at turning rough notes about {topic} into polished drafts.",
-    "Ask it for hooks, outlines or full pieces on {topic}.",
-    "Tested with the major chat models; works best with clear instructions.",
-    "Avoids clichés and keeps sentences short and punchy.",
-    "Comes with sample conversations so you can hear the voice before you buy.",
-)
-PRICES = (199, 299, 499, 799, 999, 1499, 1999, 2999)
-SAMPLE_FILES: dict[str, bytes] = {
-    "prompt.md": b"# System prompt\n\nYou are a persona with a distinct voice. Stay in character.\n",
-    "style.md": b"# Style guide\n\n- Short sentences.\n- Concrete examples.\n- No jargon.\n",
-    "samples/post-1.txt": b"Hot take: the best content is the content you actually ship.\n",
-    "samples/post-2.txt": b"Three things I learned this week, in order of how much they hurt.\n",
-    "examples/thread.md": b"1/ Let me tell you about the time a spreadsheet saved my launch.\n",
-    "settings.json": b'{"temperature": 0.8, "max_tokens": 800}\n',
-    "voice.yaml": b"tone: warm\nperson: first\nemoji: sparing\n",
-    "hooks.csv": b"hook,score\nYou are doing it wrong,8\nNobody talks about this,7\n",
-}
+
+class PersonaStatsSeeded(Event):
+    """Synthetic popularity for generated benchmark data only.
+
+    Real downloads and ratings come from PersonaDownloaded and review events; seeding millions of
+    those would take far longer than the benchmark is worth. Never written by the API.
+    """
+
+    producer = "catalog"
+    persona_id: str
+    downloads: int
+    ratings: dict[str, int]  # "1".."5" -> count
+
+
+def stats_values(e: PersonaStatsSeeded) -> dict[str, int]:
+    counts = {r: int(e.ratings.get(str(r), 0)) for r in range(1, 6)}
+    return {
+        "downloads": e.downloads,
+        "rating_sum": sum(r * n for r, n in counts.items()),
+        "rating_count": sum(counts.values()),
+        **{f"rating_{r}": n for r, n in counts.items()},
+    }
+
+
+@projections.on(PersonaStatsSeeded)
+async def _stats_seeded(conn: asyncpg.Connection, e: PersonaStatsSeeded, env: Envelope) -> None:
+    values = stats_values(e)
+    sets = ", ".join(f"{k} = ${i + 2}" for i, k in enumerate(values))
+    await conn.execute(f"UPDATE personas SET {sets} WHERE id = $1", e.persona_id, *values.values())
 
 
 def _creators(rng: random.Random, n: int) -> list[tuple[str, str]]:
@@ -252,10 +218,6 @@ def _streams(
 
 
 def _store_sample_blobs(blob_dir: str) -> list[dict[str, Any]]:
-    import hashlib
-
-    from catalog.uploads import content_type_for
-
     blobs = LocalBlobStore(blob_dir)
     refs = []
     for path, content in SAMPLE_FILES.items():
@@ -366,7 +328,7 @@ def _take(it: Iterator[Any], n: int) -> list[Any]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m catalog seed")
+    parser = argparse.ArgumentParser(prog="python -m seeders.catalog_market")
     parser.add_argument("--count", type=int, default=100_000, help="personas to add")
     parser.add_argument("--seed", type=int, default=42, help="random seed (same seed, same data)")
     parser.add_argument("--database-url", default=None, help="default: CATALOG_DATABASE_URL")
@@ -382,3 +344,7 @@ def main(argv: list[str]) -> int:
         f" {listed} on the market"
     )
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Benchmark data generators (not product code: the services never import them)."""

@@ -1,0 +1,97 @@
+"""Profiles and follows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.uow import UnitOfWork, run_command
+
+from identity import queries
+from identity.commands.base import IdentityBase
+from identity.domain import (
+    DomainError,
+    Follow,
+    UnknownUser,
+    User,
+    WrongCurrentPassword,
+    follow_stream,
+    normalize_profile,
+    user_stream,
+)
+
+
+class Profiles(IdentityBase):
+    # -- profile and follows -------------------------------------------------------------------
+
+    async def update_profile(
+        self, user_id: str, raw: dict[str, Any], current_password: str | None = None
+    ) -> None:
+        """Apply the fields present in `raw`; a new e-mail address must be confirmed again and
+        needs the current password (ASVS 3.7.1: a stolen session must not take the account)."""
+        changes = normalize_profile(raw)
+        if "email" in changes:
+            await self._reauthenticate(user_id, changes["email"], current_password)
+
+        async def fn(uow: UnitOfWork) -> tuple[dict[str, Any], str, str, str | None]:
+            user = await uow.load(User, user_stream(user_id))
+            if not user.exists:
+                raise UnknownUser()
+            old_email = user.email
+            changed = user.update_profile(changes)
+            await uow.save(user)
+            token = None
+            if "email" in changed:
+                token = await self._verification_token(uow.conn, user_id, user.email, self.clock())
+            return changed, old_email, user.username, token
+
+        changed, old_email, username, token = await self._run(fn)
+        if token is not None:
+            self.mail.verification(
+                changed["email"], username, token, self.settings.email_verification_ttl_s
+            )
+            self.mail.email_changed(old_email, changed["email"], username)
+
+    async def _reauthenticate(
+        self, user_id: str, new_email: str, current_password: str | None
+    ) -> None:
+        row = await self.pool.fetchrow(
+            "SELECT u.email, c.password_hash FROM users u"
+            " LEFT JOIN credentials c ON c.user_id = u.id WHERE u.id = $1",
+            user_id,
+        )
+        if row is None or row["email"] == new_email:
+            return  # unchanged address (or no user: the command answers 404)
+        if not current_password:
+            raise WrongCurrentPassword("Enter your current password to change your e-mail.")
+        # A wrong password costs a full hash like a right one, so timing does not tell them apart.
+        if not await self.hashing.verify(row["password_hash"], current_password):
+            raise WrongCurrentPassword("The current password is incorrect.")
+
+    async def _followee(self, follower_id: str, username: str) -> str:
+        target = await queries.active_user_by_username(self.pool, username)
+        if target is None:
+            raise UnknownUser()
+        followee_id: str = target["id"]
+        if followee_id == follower_id:
+            raise DomainError("username", "You cannot follow yourself.", "cannot_follow_self")
+        return followee_id
+
+    async def follow(self, follower_id: str, username: str) -> None:
+        followee_id = await self._followee(follower_id, username)
+
+        async def fn(uow: UnitOfWork) -> None:
+            pair = await uow.load(Follow, follow_stream(follower_id, followee_id))
+            pair.follow()
+            await uow.save(pair)
+
+        await run_command(self.pool, self.store, fn)
+
+    async def unfollow(self, follower_id: str, username: str) -> None:
+        followee_id = await self._followee(follower_id, username)
+
+        async def fn(uow: UnitOfWork) -> None:
+            pair = await uow.load(Follow, follow_stream(follower_id, followee_id))
+            pair.unfollow()
+            await uow.save(pair)
+
+        await run_command(self.pool, self.store, fn)
