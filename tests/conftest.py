@@ -96,6 +96,7 @@ class Stack:
         assert token, "no verification link in the e-mail"
         r = await self.http.post("/api/auth/verify-email", json={"token": token.group(1)})
         assert r.status_code in (200, 204), r.text
+        assert r.status_code == 204
 
     async def user(self, name: str, *, admin: bool = False) -> dict[str, str]:
         """A registered, verified user (promoted to admin if asked); returns auth headers."""
@@ -107,6 +108,26 @@ class Stack:
 
             await make_admin(self.database_urls["identity"], email)
         return await self.login(email)
+
+    async def post_persona(
+        self, creator: dict[str, str], files: dict[str, bytes], **fields: str
+    ) -> httpx.Response:
+        """`POST /api/personas` as the web UI sends it: form fields and files (path -> bytes)."""
+        types = {".md": "text/markdown", ".txt": "text/plain"}
+        parts = [("files", (path, body, types[Path(path).suffix])) for path, body in files.items()]
+        return await self.http.post("/api/personas", headers=creator, data=fields, files=parts)
+
+    async def publish_persona(
+        self, creator: dict[str, str], admin: dict[str, str], files: dict[str, bytes], **fields: str
+    ) -> str:
+        """Create and submit a persona, approve it as `admin`; returns its id."""
+        r = await self.post_persona(creator, files, currency="usd", submit="true", **fields)
+        assert r.status_code == 201, r.text
+        persona = r.json()
+        assert persona["status"] == "pending"
+        r = await self.http.post(f"/api/admin/personas/{persona['id']}/approve", headers=admin)
+        assert r.status_code == 200, r.text
+        return str(persona["id"])
 
 
 def _settings(name: str, **kw: Any) -> Any:

@@ -9,8 +9,6 @@ import functools
 import uuid
 
 import pytest
-from shared.bus import Broker
-from shared.db import create_pool, migrate
 from shared.dlq import list_dead_letters, replay_dead_letters
 from shared.events import Envelope, Event, now
 from shared.eventstore import EventStore
@@ -28,23 +26,11 @@ class ThingHappened(Event):
 
 
 @pytest.fixture
-async def pool(database_url: str):
-    await migrate(database_url, [])
-    p = await create_pool(database_url, max_size=10)
-    await p.execute(
+async def pool(pool):
+    await pool.execute(
         "CREATE TABLE seen (seq bigserial PRIMARY KEY, event_id uuid, stream_id text, version int)"
     )
-    yield p
-    await p.close()
-
-
-@pytest.fixture
-async def broker(amqp_url: str, bus_namespace: str):
-    b = Broker(amqp_url, bus_namespace, delivery_limit=2, publish_timeout=5)
-    await b.connect()
-    yield b
-    with contextlib.suppress(Exception):
-        await b.close()
+    return pool
 
 
 async def record(env: Envelope, uow: UnitOfWork) -> None:

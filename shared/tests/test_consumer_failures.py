@@ -4,34 +4,14 @@ while a real database outage is waited out (see test_bus)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 
 import pytest
-from shared.bus import Broker
-from shared.db import create_pool, migrate
 from shared.dlq import list_dead_letters
 from shared.events import Envelope, now
 from shared.eventstore import EventStore
 from shared.subscriptions import Subscription
 from shared.uow import UnitOfWork
-
-
-@pytest.fixture
-async def pool(database_url: str):
-    await migrate(database_url, [])
-    p = await create_pool(database_url, max_size=4)
-    yield p
-    await p.close()
-
-
-@pytest.fixture
-async def broker(amqp_url: str, bus_namespace: str):
-    b = Broker(amqp_url, bus_namespace, delivery_limit=2, publish_timeout=5)
-    await b.connect()
-    yield b
-    with contextlib.suppress(Exception):
-        await b.close()
 
 
 def envelope() -> Envelope:

@@ -8,7 +8,7 @@ import uuid
 import asyncpg
 import pytest
 from shared.aggregate import Aggregate
-from shared.db import create_pool, migrate
+from shared.db import migrate
 from shared.events import Envelope, Event
 from shared.eventstore import ConcurrencyError, EventStore, Projections
 from shared.uow import UnitOfWork, run_command
@@ -62,12 +62,9 @@ async def _incremented(conn: asyncpg.Connection, _: CounterIncremented, env: Env
 
 
 @pytest.fixture
-async def pool(database_url: str):
-    await migrate(database_url, [])
-    p = await create_pool(database_url, max_size=10)
-    await p.execute("CREATE TABLE counter_totals (id text PRIMARY KEY, name text, total int)")
-    yield p
-    await p.close()
+async def pool(pool):
+    await pool.execute("CREATE TABLE counter_totals (id text PRIMARY KEY, name text, total int)")
+    return pool
 
 
 async def test_two_concurrent_appends_at_the_same_version_exactly_one_wins(pool):

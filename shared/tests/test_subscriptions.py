@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 from shared.aggregate import Aggregate
 from shared.bus import InboxConsumer
 from shared.contracts.billing import PurchaseCompleted
-from shared.db import create_pool, migrate
 from shared.events import Envelope, Event, now
 from shared.eventstore import EventStore
 from shared.subscriptions import Subscription
@@ -59,14 +57,6 @@ def test_bindings_come_from_the_event_classes() -> None:
 
     assert sub.queue == "svc.work"
     assert sub.bindings == ("billing.PurchaseCompleted", "tests.TallyBumped")
-
-
-@pytest.fixture
-async def pool(database_url: str):
-    await migrate(database_url, [])
-    p = await create_pool(database_url, max_size=4)
-    yield p
-    await p.close()
 
 
 async def test_handlers_get_the_typed_event_and_a_unit_of_work_retried_on_a_clash(pool) -> None:

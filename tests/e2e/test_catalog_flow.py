@@ -14,22 +14,19 @@ async def test_create_submit_approve_search_acquire_download_review(stack: Any):
     admin = await stack.user("mod", admin=True)
     reader = await stack.user("sam")
 
-    r = await stack.http.post(
-        "/api/personas",
-        headers=creator,
-        data={
-            "name": "Calm Mindfulness Coach",
-            "short_description": "Gentle daily prompts",
-            "description": "Short, kind meditation scripts for morning videos.",
-            "category": "coaching",
-            "tags": "mindfulness,calm",
-            "price_cents": "0",
-            "currency": "usd",
+    r = await stack.post_persona(
+        creator,
+        {
+            "voice.md": b"Speak slowly. Breathe.\n",
+            "examples.txt": b"Morning: notice five sounds.\n",
         },
-        files=[
-            ("files", ("voice.md", b"Speak slowly. Breathe.\n", "text/markdown")),
-            ("files", ("examples.txt", b"Morning: notice five sounds.\n", "text/plain")),
-        ],
+        name="Calm Mindfulness Coach",
+        short_description="Gentle daily prompts",
+        description="Short, kind meditation scripts for morning videos.",
+        category="coaching",
+        tags="mindfulness,calm",
+        price_cents="0",
+        currency="usd",
     )
     assert r.status_code == 201, r.text
     persona = r.json()
@@ -41,6 +38,7 @@ async def test_create_submit_approve_search_acquire_download_review(stack: Any):
     # Nor may they change it.
     r = await stack.http.patch(f"/api/personas/{pid}", headers=reader, json={"name": "Mine"})
     assert r.status_code in (403, 404)
+    assert r.status_code == 404 and r.json()["code"] == "persona_not_found"  # it is hidden
 
     r = await stack.http.post(f"/api/personas/{pid}/submit", headers=creator)
     assert r.status_code == 200 and r.json()["status"] == "pending", r.text
@@ -65,10 +63,9 @@ async def test_create_submit_approve_search_acquire_download_review(stack: Any):
         await asyncio.sleep(0.1)
     assert detail["creator"]["username"] == "lena"
 
-    assert (await stack.http.get(f"/api/personas/{pid}/download", headers=reader)).status_code in (
-        402,
-        403,
-    )
+    r = await stack.http.get(f"/api/personas/{pid}/download", headers=reader)
+    assert r.status_code in (402, 403)
+    assert r.json()["code"] == "not_acquired"  # free: added to the library first
     r = await stack.http.post(f"/api/personas/{pid}/acquire", headers=reader)
     assert r.status_code == 200 and r.json()["entitled"] is True
     r = await stack.http.get(f"/api/personas/{pid}/download", headers=reader)

@@ -12,26 +12,19 @@ from shared.testing.wait import eventually
 
 
 async def paid_persona(stack: Any, creator: dict[str, str], admin: dict[str, str]) -> str:
-    r = await stack.http.post(
-        "/api/personas",
-        headers=creator,
-        data={
-            "name": "Calm Finance Explainer",
-            "short_description": "Plain-spoken money tips",
-            "description": "Explains personal finance in short, friendly posts.",
-            "category": "education",
-            "tags": "finance",
-            "price_cents": "2000",
-            "currency": "usd",
-            "submit": "true",
-        },
-        files=[("files", ("prompt.md", b"# Voice\nCalm and precise.\n", "text/markdown"))],
+    return str(
+        await stack.publish_persona(
+            creator,
+            admin,
+            {"prompt.md": b"# Voice\nCalm and precise.\n"},
+            name="Calm Finance Explainer",
+            short_description="Plain-spoken money tips",
+            description="Explains personal finance in short, friendly posts.",
+            category="education",
+            tags="finance",
+            price_cents="2000",
+        )
     )
-    assert r.status_code == 201, r.text
-    persona_id = str(r.json()["id"])
-    r = await stack.http.post(f"/api/admin/personas/{persona_id}/approve", headers=admin)
-    assert r.status_code == 200, r.text
-    return persona_id
 
 
 async def checkout(stack: Any, buyer: dict[str, str], persona_id: str) -> httpx.Response:

@@ -15,27 +15,19 @@ from shared.testing.wait import eventually
 async def publish_paid_persona(
     stack: Any, creator: dict[str, str], admin: dict[str, str], price_cents: int
 ) -> str:
-    r = await stack.http.post(
-        "/api/personas",
-        headers=creator,
-        data={
-            "name": "Witty Travel Vlogger",
-            "short_description": "Upbeat travel captions",
-            "description": "A persona for short travel videos with a dry sense of humour.",
-            "category": "travel",
-            "tags": "travel,humour",
-            "price_cents": str(price_cents),
-            "currency": "usd",
-            "submit": "true",
-        },
-        files=[("files", ("prompt.md", b"# Voice\nDry, warm, curious.\n", "text/markdown"))],
+    return str(
+        await stack.publish_persona(
+            creator,
+            admin,
+            {"prompt.md": b"# Voice\nDry, warm, curious.\n"},
+            name="Witty Travel Vlogger",
+            short_description="Upbeat travel captions",
+            description="A persona for short travel videos with a dry sense of humour.",
+            category="travel",
+            tags="travel,humour",
+            price_cents=str(price_cents),
+        )
     )
-    assert r.status_code == 201, r.text
-    persona = r.json()
-    assert persona["status"] == "pending"
-    r = await stack.http.post(f"/api/admin/personas/{persona['id']}/approve", headers=admin)
-    assert r.status_code == 200, r.text
-    return str(persona["id"])
 
 
 async def start_checkout(stack: Any, buyer: dict[str, str], persona_id: str) -> dict[str, Any]:
@@ -72,6 +64,7 @@ async def test_buying_a_paid_persona_grants_the_download_and_credits_the_creator
     # Before paying: no download.
     r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
     assert r.status_code in (402, 403), r.text
+    assert r.status_code == 403 and r.json()["code"] == "purchase_required"
 
     session = await start_checkout(stack, buyer, persona_id)
 

@@ -343,3 +343,4 @@ async def test_the_detail_embeds_only_the_newest_versions(catalog):
         f"/api/personas/{pid}/versions", params={"cursor": "bogus"}, headers=env.headers(creator)
     )
     assert r.status_code in (400, 422) and r.json()["code"] == "invalid_cursor"
+    assert r.status_code == 400

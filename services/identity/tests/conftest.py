@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import os
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -109,3 +111,27 @@ async def client(
     async with serve_app(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         await asyncio.wait_for(app.state.bus.ready.wait(), 15)
         yield Client(app=app, url=url, http=http, settings=settings, smtp=smtp_server)
+
+
+IdentityCli = Callable[..., Awaitable[tuple[int, str, str]]]
+
+
+@pytest.fixture
+def identity_cli(database_url: str) -> IdentityCli:
+    """Runs `python -m identity <args>` on the test's database: (exit code, stdout, stderr)."""
+
+    async def run(*args: str) -> tuple[int, str, str]:
+        env = {**os.environ, "IDENTITY_DATABASE_URL": database_url, "APP_ENV": "test"}
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "identity",
+            *args,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await proc.communicate()
+        return proc.returncode or 0, out.decode(), err.decode()
+
+    return run

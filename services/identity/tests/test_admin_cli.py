@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,22 +9,7 @@ from identity.admin import UnknownEmail, make_admin
 from jose import jwt
 
 if TYPE_CHECKING:
-    from conftest import Client
-
-
-async def run_cli(database_url: str, *args: str) -> tuple[int, str, str]:
-    env = {**os.environ, "IDENTITY_DATABASE_URL": database_url, "APP_ENV": "test"}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "identity",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    return proc.returncode or 0, out.decode(), err.decode()
+    from conftest import Client, IdentityCli
 
 
 async def test_make_admin_goes_through_the_command_path(client: Client, database_url: str) -> None:
@@ -51,12 +33,12 @@ async def test_make_admin_goes_through_the_command_path(client: Client, database
         await make_admin(database_url, "nobody@example.com")
 
 
-async def test_make_admin_cli(client: Client, database_url: str) -> None:
+async def test_make_admin_cli(client: Client, identity_cli: IdentityCli) -> None:
     await client.register("bob")
-    code, out, err = await run_cli(database_url, "make-admin", "nobody@example.com")
+    code, out, err = await identity_cli("make-admin", "nobody@example.com")
     assert code != 0
     assert "nobody@example.com" in err
-    code, out, err = await run_cli(database_url, "make-admin", "bob@example.com")
+    code, out, err = await identity_cli("make-admin", "bob@example.com")
     assert code == 0, err
     assert "bob@example.com is now an admin" in out
     roles = await client.svc.pool.fetchval("SELECT roles FROM users WHERE username = 'bob'")

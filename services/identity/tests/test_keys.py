@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -24,34 +22,21 @@ from jose import jwt
 from shared.db import create_pool, migrate
 
 if TYPE_CHECKING:
-    from conftest import Client
-
-
-async def run_cli(database_url: str, *args: str) -> tuple[int, str, str]:
-    env = {**os.environ, "IDENTITY_DATABASE_URL": database_url, "APP_ENV": "test"}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "identity",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    return proc.returncode or 0, out.decode(), err.decode()
+    from conftest import Client, IdentityCli
 
 
 def kid_of(token: str) -> str:
     return str(jwt.get_unverified_header(token)["kid"])
 
 
-async def test_rotate_keys_keeps_old_tokens_valid(client: Client, database_url: str) -> None:
+async def test_rotate_keys_keeps_old_tokens_valid(
+    client: Client, identity_cli: IdentityCli
+) -> None:
     user = await client.register("alice")
     old = await client.login(user["email"])
     old_kid = kid_of(old["access_token"])
 
-    code, out, err = await run_cli(database_url, "rotate-keys")
+    code, out, err = await identity_cli("rotate-keys")
     assert code == 0, err
     assert "new signing key" in out
 

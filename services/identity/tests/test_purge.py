@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
-import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,24 +11,9 @@ from shared.events import now
 from shared.testing.servers import message_text
 
 if TYPE_CHECKING:
-    from conftest import Client
+    from conftest import Client, IdentityCli
 
 DAY = "interval '1 day'"
-
-
-async def run_cli(database_url: str, *args: str) -> tuple[int, str, str]:
-    env = {**os.environ, "IDENTITY_DATABASE_URL": database_url, "APP_ENV": "test"}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "identity",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    return proc.returncode or 0, out.decode(), err.decode()
 
 
 @pytest.fixture
@@ -120,9 +102,9 @@ async def test_only_one_replica_purges_at_a_time(client: Client) -> None:
     assert await client.svc.pool.fetchval("SELECT count(*) FROM refresh_families") == 3
 
 
-async def test_purge_expired_cli(client: Client, database_url: str) -> None:
+async def test_purge_expired_cli(client: Client, identity_cli: IdentityCli) -> None:
     seeded = await _seed(client)
-    code, out, err = await run_cli(database_url, "purge-expired")
+    code, out, err = await identity_cli("purge-expired")
     assert code == 0, err
     assert "purged 1 expired refresh session(s) and 2 used or expired" in out
     await _assert_purged(client, seeded)

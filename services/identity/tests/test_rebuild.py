@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from typing import TYPE_CHECKING, Any
 
 from identity.admin import make_admin
 
 if TYPE_CHECKING:
-    from conftest import Client
+    from conftest import Client, IdentityCli
 
 
 async def snapshot(client: Client) -> dict[str, list[dict[str, Any]]]:
@@ -24,7 +21,9 @@ async def snapshot(client: Client) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-async def test_rebuild_is_identical(client: Client, database_url: str) -> None:
+async def test_rebuild_is_identical(
+    client: Client, database_url: str, identity_cli: IdentityCli
+) -> None:
     alice, alice_h = await client.user("alice")
     _, bob_h = await client.user("bob")
     _, carol_h = await client.user("carol")
@@ -55,17 +54,7 @@ async def test_rebuild_is_identical(client: Client, database_url: str) -> None:
 
     # Damage the read models, then rebuild them from the events with the command line.
     await client.svc.pool.execute("UPDATE users SET followers_count = 99, bio = 'x'")
-    env = {**os.environ, "IDENTITY_DATABASE_URL": database_url, "APP_ENV": "test"}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "identity",
-        "rebuild-projections",
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    assert proc.returncode == 0, err.decode()
-    assert b"projections rebuilt" in out
+    code, out, err = await identity_cli("rebuild-projections")
+    assert code == 0, err
+    assert "projections rebuilt" in out
     assert await snapshot(client) == before

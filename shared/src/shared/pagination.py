@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
@@ -39,11 +41,9 @@ def decode_cursor(cursor: str | None) -> list[Any] | None:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded))
     except (ValueError, json.JSONDecodeError) as exc:
-        raise Problem(
-            "The cursor is not valid; start again from the first page.", code="invalid_cursor"
-        ) from exc
+        raise invalid_cursor() from exc
     if not isinstance(values, list):
-        raise Problem("The cursor is not valid.", code="invalid_cursor")
+        raise invalid_cursor()
     return values
 
 
@@ -77,3 +77,96 @@ def after_key(cursor: str | None) -> tuple[datetime, str] | None:
     if when.tzinfo is None:
         raise Problem("The cursor is not valid.", code="invalid_cursor")
     return when, str(row_id)
+
+
+_KINDS: dict[str, Callable[[Any], Any]] = {
+    "int": int,
+    "float": float,
+    "str": str,
+    "uuid": lambda v: uuid.UUID(str(v)),
+    "ts": lambda v: datetime.fromisoformat(str(v)),
+}
+
+
+def invalid_cursor() -> Problem:
+    return Problem(
+        "The cursor is not valid; start again from the first page.", code="invalid_cursor"
+    )
+
+
+def cursor_json(value: Any) -> Any:
+    """A sort-key value as it goes into a cursor (timestamps ISO, uuids as text)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def typed_cursor_value(kind: str, value: Any) -> Any:
+    """A cursor value back to its SQL type (`int`, `float`, `str`, `uuid`, `ts`); 400 if bad."""
+    try:
+        return _KINDS[kind](value)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise invalid_cursor() from exc
+
+
+@dataclass(frozen=True)
+class Key:
+    """One column of a keyset order: its SQL expression, the result column holding its value,
+    its cursor kind and direction."""
+
+    sql: str
+    column: str
+    kind: str
+    direction: Literal["ASC", "DESC"] = "DESC"
+
+
+class Keyset:
+    """A keyset order and its cursor, so a list query writes no paging code of its own:
+
+    ks = Keyset(Key("r.created_at", "created_at", "ts"), Key("r.id", "id", "uuid"))
+    args = [persona_id]
+    cond = "r.persona_id = $1" + ks.after(cursor, args)      # appends the cursor's values
+    args.append(limit + 1)
+    rows = await db.fetch(f"... WHERE {cond} ORDER BY {ks.order_by} LIMIT ${len(args)}", *args)
+    return ks.page(rows, limit)                                # Page of the rows
+    """
+
+    def __init__(self, *keys: Key) -> None:
+        self.keys = keys
+
+    @property
+    def order_by(self) -> str:
+        return ", ".join(f"{k.sql} {k.direction}" for k in self.keys)
+
+    def after(self, cursor: str | None, args: list[Any]) -> str:
+        """` AND <rows past the cursor>` ('' on the first page); its values go onto `args`."""
+        values = decode_cursor(cursor)
+        if values is None:
+            return ""
+        if len(values) != len(self.keys):
+            raise invalid_cursor()
+        params = []
+        for key, value in zip(self.keys, values, strict=True):
+            args.append(typed_cursor_value(key.kind, value))
+            params.append(f"${len(args)}")
+        if len({k.direction for k in self.keys}) == 1:  # one row comparison walks the index
+            op = "<" if self.keys[0].direction == "DESC" else ">"
+            cols = ", ".join(k.sql for k in self.keys)
+            return f" AND ({cols}) {op} ({', '.join(params)})"
+        # Mixed directions: (a past x) OR (a = x AND b past y) OR ...
+        ors = []
+        for i, key in enumerate(self.keys):
+            same = [f"{k.sql} = {p}" for k, p in zip(self.keys[:i], params[:i], strict=True)]
+            op = "<" if key.direction == "DESC" else ">"
+            ors.append("(" + " AND ".join([*same, f"{key.sql} {op} {params[i]}"]) + ")")
+        return " AND (" + " OR ".join(ors) + ")"
+
+    def page(self, rows: Sequence[T], limit: int) -> Page[T]:
+        """`page_of` with the cursor made of the last row's key columns."""
+        return page_of(
+            list(rows),
+            limit,
+            lambda row: [cursor_json(row[k.column]) for k in self.keys],  # type: ignore[index]
+        )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TypeVar
 
 import asyncpg
@@ -50,6 +51,24 @@ class UnitOfWork:
         return envelopes
 
 
+async def _with_retries(
+    transaction: Callable[[], AbstractAsyncContextManager[asyncpg.Connection]],
+    store: EventStore,
+    fn: Callable[[UnitOfWork], Awaitable[T]],
+    retries: int,
+) -> T:
+    """Run `fn` in `transaction()`; on a version clash, again from a fresh load (with jitter)."""
+    for attempt in range(retries + 1):
+        try:
+            async with transaction() as conn:
+                return await fn(UnitOfWork(conn, store))
+        except ConcurrencyError:
+            if attempt == retries:
+                raise
+            await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))
+    raise AssertionError("unreachable")
+
+
 async def run_command(
     pool: asyncpg.Pool,
     store: EventStore,
@@ -58,15 +77,13 @@ async def run_command(
     retries: int = 8,
 ) -> T:
     """Run `fn` in a fresh transaction; on a version clash, retry it from a fresh load."""
-    for attempt in range(retries + 1):
-        try:
-            async with pool.acquire() as conn, conn.transaction():
-                return await fn(UnitOfWork(conn, store))
-        except ConcurrencyError:
-            if attempt == retries:
-                raise
-            await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))
-    raise AssertionError("unreachable")
+
+    @asynccontextmanager
+    async def fresh() -> AsyncIterator[asyncpg.Connection]:
+        async with pool.acquire() as conn, conn.transaction():
+            yield conn
+
+    return await _with_retries(fresh, store, fn, retries)
 
 
 async def run_in_transaction(
@@ -78,12 +95,10 @@ async def run_in_transaction(
 ) -> T:
     """Run `fn` inside the caller's open transaction (a consumer's inbox transaction), under a
     savepoint that is rolled back and retried from a fresh load on a version clash."""
-    for attempt in range(retries + 1):
-        try:
-            async with conn.transaction():
-                return await fn(UnitOfWork(conn, store))
-        except ConcurrencyError:
-            if attempt == retries:
-                raise
-            await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))
-    raise AssertionError("unreachable")
+
+    @asynccontextmanager
+    async def savepoint() -> AsyncIterator[asyncpg.Connection]:
+        async with conn.transaction():
+            yield conn
+
+    return await _with_retries(savepoint, store, fn, retries)

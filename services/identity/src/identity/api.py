@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response
-from shared.auth import AdminUser, CurrentUser, OptionalUser
+from shared.auth import AdminUser, CurrentUser, OptionalUser, Principal
 from shared.context import set_metadata
 from shared.pagination import Page, limit_param
 from shared.problems import Unauthorized
@@ -195,13 +195,24 @@ async def unfollow(username: Username, user: CurrentUser, svc: Svc) -> Response:
     return Response(status_code=204)
 
 
+async def _follow_list(
+    svc: Identity,
+    username: str,
+    viewer: Principal | None,
+    direction: str,
+    limit: int,
+    cursor: str | None,
+) -> Page[dict[str, Any]]:
+    profile = await _profile(svc, username, viewer)
+    return await queries.follow_list(svc.pool, profile["id"], direction, limit, cursor)
+
+
 @users_router.get("/api/users/{username}/followers", response_model=Page[FollowEntry])
 async def followers(
     username: Username, viewer: OptionalUser, svc: Svc, limit: Limit, cursor: str | None = None
 ) -> Page[dict[str, Any]]:
     """Who follows this user, most recent first."""
-    profile = await _profile(svc, username, viewer)
-    return await queries.follow_list(svc.pool, profile["id"], "followers", limit, cursor)
+    return await _follow_list(svc, username, viewer, "followers", limit, cursor)
 
 
 @users_router.get("/api/users/{username}/following", response_model=Page[FollowEntry])
@@ -209,8 +220,7 @@ async def following(
     username: Username, viewer: OptionalUser, svc: Svc, limit: Limit, cursor: str | None = None
 ) -> Page[dict[str, Any]]:
     """Whom this user follows, most recent first."""
-    profile = await _profile(svc, username, viewer)
-    return await queries.follow_list(svc.pool, profile["id"], "following", limit, cursor)
+    return await _follow_list(svc, username, viewer, "following", limit, cursor)
 
 
 # -- administration -------------------------------------------------------------------------

@@ -51,30 +51,40 @@ async def issue(
 _VALID = "token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3"
 
 
+async def _valid(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    statement: str,
+    token: str,
+    purpose: Purpose,
+    at: datetime,
+    returning: str = "",
+) -> Redeemable | None:
+    """Run `statement WHERE <the token is still valid> returning` for one token."""
+    row = await conn.fetchrow(
+        f"{statement} WHERE {_VALID} {returning}", token_hash(token), purpose, at
+    )
+    return Redeemable(row["user_id"], row["email"]) if row is not None else None
+
+
 async def peek(
     conn: asyncpg.Connection | asyncpg.Pool, token: str, purpose: Purpose, at: datetime
 ) -> Redeemable | None:
     """Who a still-valid token is for, without using it up."""
-    row = await conn.fetchrow(
-        f"SELECT user_id, email FROM one_time_tokens WHERE {_VALID}",
-        token_hash(token),
-        purpose,
-        at,
-    )
-    return Redeemable(row["user_id"], row["email"]) if row is not None else None
+    return await _valid(conn, "SELECT user_id, email FROM one_time_tokens", token, purpose, at)
 
 
 async def redeem(
     conn: asyncpg.Connection, token: str, purpose: Purpose, at: datetime
 ) -> Redeemable | None:
     """Use a valid token up (atomically: of two concurrent redemptions one wins)."""
-    row = await conn.fetchrow(
-        f"UPDATE one_time_tokens SET used_at = $3 WHERE {_VALID} RETURNING user_id, email",
-        token_hash(token),
+    return await _valid(
+        conn,
+        "UPDATE one_time_tokens SET used_at = $3",
+        token,
         purpose,
         at,
+        "RETURNING user_id, email",
     )
-    return Redeemable(row["user_id"], row["email"]) if row is not None else None
 
 
 async def invalidate(

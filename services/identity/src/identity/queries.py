@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from shared.pagination import Page, decode_cursor, page_of
+from shared.pagination import Key, Keyset, Page
 
+NEWEST_FOLLOW = Keyset(Key("f.position", "position", "int"))
 _ME = (
     "id, email, username, roles, email_verified, bio, website, avatar_url, social_links,"
     " followers_count, following_count, created_at"
@@ -17,44 +18,38 @@ _PUBLIC = (
 )
 
 
-def _me(row: asyncpg.Record) -> dict[str, Any]:
+def _user(row: asyncpg.Record) -> dict[str, Any]:
     out = dict(row)
     out["roles"] = list(out["roles"])
     return out
 
 
-async def me(conn: asyncpg.Pool | asyncpg.Connection, user_id: str) -> dict[str, Any] | None:
-    row = await conn.fetchrow(f"SELECT {_ME} FROM users WHERE id = $1", user_id)
-    return _me(row) if row is not None else None
+async def me(db: asyncpg.Pool | asyncpg.Connection, user_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(f"SELECT {_ME} FROM users WHERE id = $1", user_id)
+    return _user(row) if row is not None else None
 
 
-async def user_id_by_email(conn: asyncpg.Pool | asyncpg.Connection, email: str) -> str | None:
-    value = await conn.fetchval("SELECT id FROM users WHERE email = $1", email.strip().lower())
+async def user_id_by_email(db: asyncpg.Pool | asyncpg.Connection, email: str) -> str | None:
+    value = await db.fetchval("SELECT id FROM users WHERE email = $1", email.strip().lower())
     return str(value) if value is not None else None
 
 
-def _public(row: asyncpg.Record) -> dict[str, Any]:
-    out = dict(row)
-    out["roles"] = list(out["roles"])
-    return out
-
-
 async def active_user_by_username(
-    conn: asyncpg.Pool | asyncpg.Connection, username: str
+    db: asyncpg.Pool | asyncpg.Connection, username: str
 ) -> dict[str, Any] | None:
     """The public profile of a user who is not suspended."""
-    row = await conn.fetchrow(
+    row = await db.fetchrow(
         f"SELECT {_PUBLIC} FROM users WHERE username = $1 AND suspended_at IS NULL",
         username.strip().lower(),
     )
-    return _public(row) if row is not None else None
+    return _user(row) if row is not None else None
 
 
 async def is_following(
-    conn: asyncpg.Pool | asyncpg.Connection, follower_id: str, followee_id: str
+    db: asyncpg.Pool | asyncpg.Connection, follower_id: str, followee_id: str
 ) -> bool:
     return bool(
-        await conn.fetchval(
+        await db.fetchval(
             "SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2",
             follower_id,
             followee_id,
@@ -63,7 +58,7 @@ async def is_following(
 
 
 async def follow_list(
-    conn: asyncpg.Pool | asyncpg.Connection,
+    db: asyncpg.Pool | asyncpg.Connection,
     user_id: str,
     direction: str,
     limit: int,
@@ -75,19 +70,16 @@ async def follow_list(
         if direction == "followers"
         else ("follower_id", "followee_id")
     )
-    after = decode_cursor(cursor)
-    position = int(after[0]) if after else None
-    rows = await conn.fetch(
+    args: list[Any] = [user_id]
+    cond = f"f.{this} = $1 AND u.suspended_at IS NULL" + NEWEST_FOLLOW.after(cursor, args)
+    args.append(limit + 1)
+    rows = await db.fetch(
         f"SELECT u.id, u.username, u.avatar_url, f.followed_at, f.position"
         f" FROM follows f JOIN users u ON u.id = f.{other}"
-        f" WHERE f.{this} = $1 AND u.suspended_at IS NULL"
-        f" AND ($2::bigint IS NULL OR f.position < $2)"
-        f" ORDER BY f.position DESC LIMIT $3",
-        user_id,
-        position,
-        limit + 1,
+        f" WHERE {cond} ORDER BY {NEWEST_FOLLOW.order_by} LIMIT ${len(args)}",
+        *args,
     )
-    page = page_of([dict(r) for r in rows], limit, lambda item: [item["position"]])
+    page = NEWEST_FOLLOW.page([dict(r) for r in rows], limit)
     for item in page.items:
         item.pop("position")
     return page
@@ -96,8 +88,6 @@ async def follow_list(
 _ADMIN = "id, email, username, roles, email_verified, suspended_at, suspend_reason, created_at"
 
 
-async def admin_view(
-    conn: asyncpg.Pool | asyncpg.Connection, user_id: str
-) -> dict[str, Any] | None:
-    row = await conn.fetchrow(f"SELECT {_ADMIN} FROM users WHERE id = $1", user_id)
-    return _me(row) if row is not None else None
+async def admin_view(db: asyncpg.Pool | asyncpg.Connection, user_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(f"SELECT {_ADMIN} FROM users WHERE id = $1", user_id)
+    return _user(row) if row is not None else None

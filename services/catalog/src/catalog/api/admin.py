@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import asyncpg
 from fastapi import APIRouter
-from shared.auth import AdminUser
+from shared.auth import AdminUser, Principal
 
-from catalog import commands, queries
+from catalog import queries
 from catalog.api.deps import CatalogDep, Limit, Pool
+from catalog.commands import Catalog
 from catalog.domain.errors import persona_not_found
 from catalog.schemas import (
     CollectionIn,
@@ -39,26 +41,30 @@ async def _persona(pool: Pool, persona_id: str, admin: AdminUser) -> dict[str, A
     return queries.persona_json(row, owner_view=True)
 
 
+async def _moderate(
+    cat: Catalog, pool: asyncpg.Pool, admin: Principal, persona_id: str, action: str, reason: str
+) -> dict[str, Any]:
+    await cat.moderate(persona_id, action, reason.strip())
+    return await _persona(pool, persona_id, admin)
+
+
 @router.post("/api/admin/personas/{persona_id}/approve", response_model=PersonaOut)
 async def approve(persona_id: str, admin: AdminUser, cat: CatalogDep, pool: Pool) -> dict[str, Any]:
-    await commands.moderate(cat, persona_id, "approve")
-    return await _persona(pool, persona_id, admin)
+    return await _moderate(cat, pool, admin, persona_id, "approve", "")
 
 
 @router.post("/api/admin/personas/{persona_id}/reject", response_model=PersonaOut)
 async def reject(
     persona_id: str, body: ReasonIn, admin: AdminUser, cat: CatalogDep, pool: Pool
 ) -> dict[str, Any]:
-    await commands.moderate(cat, persona_id, "reject", body.reason.strip())
-    return await _persona(pool, persona_id, admin)
+    return await _moderate(cat, pool, admin, persona_id, "reject", body.reason)
 
 
 @router.post("/api/admin/personas/{persona_id}/suspend", response_model=PersonaOut)
 async def suspend(
     persona_id: str, body: ReasonIn, admin: AdminUser, cat: CatalogDep, pool: Pool
 ) -> dict[str, Any]:
-    await commands.moderate(cat, persona_id, "suspend", body.reason.strip())
-    return await _persona(pool, persona_id, admin)
+    return await _moderate(cat, pool, admin, persona_id, "suspend", body.reason)
 
 
 @router.get("/api/admin/reports", response_model=ReportPage)
@@ -78,7 +84,7 @@ async def resolve_report(
 ) -> dict[str, Any]:
     """`dismiss` closes the report; `take_down` suspends the persona or removes the review and
     closes every open report on it."""
-    await commands.resolve_report(cat, admin, report_id, body.action, body.note)
+    await cat.resolve_report(admin, report_id, body.action, body.note)
     return {"id": report_id, "status": "resolved", "action": body.action}
 
 
@@ -86,8 +92,8 @@ async def resolve_report(
 async def create_collection(
     body: CollectionIn, admin: AdminUser, cat: CatalogDep, pool: Pool
 ) -> dict[str, Any]:
-    await commands.save_collection(
-        cat, body.slug, body.title, body.description, body.persona_ids, create=True
+    await cat.save_collection(
+        body.slug, body.title, body.description, body.persona_ids, create=True
     )
     found = await queries.collection(pool, body.slug, admin)
     assert found is not None
@@ -98,9 +104,7 @@ async def create_collection(
 async def edit_collection(
     slug: str, body: CollectionPatch, admin: AdminUser, cat: CatalogDep, pool: Pool
 ) -> dict[str, Any]:
-    await commands.save_collection(
-        cat, slug, body.title, body.description, body.persona_ids, create=False
-    )
+    await cat.save_collection(slug, body.title, body.description, body.persona_ids, create=False)
     found = await queries.collection(pool, slug, admin)
     assert found is not None
     return found

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from shared.auth import CurrentUser, OptionalUser, Principal
 
-from catalog import commands, queries
+from catalog import queries
 from catalog.api.deps import (
     MULTIPART_DOC,
     CatalogDep,
@@ -122,8 +122,7 @@ async def create_persona(
     form = await _read_form(request, cat, settings)
     try:
         fields = parse_fields(form_to_fields(form))
-        persona_id = await commands.create_persona(
-            cat,
+        persona_id = await cat.create_persona(
             user,
             fields,
             form.files,
@@ -140,7 +139,7 @@ async def create_persona(
 async def edit_persona(
     persona_id: str, patch: PersonaPatch, user: CurrentUser, cat: CatalogDep, pool: Pool
 ) -> dict[str, Any]:
-    await commands.edit_persona(cat, user, persona_id, patch)
+    await cat.edit_persona(user, persona_id, patch)
     return await _detail(pool, persona_id, user)
 
 
@@ -150,14 +149,14 @@ async def submit_persona(
 ) -> dict[str, Any]:
     """Send a draft, rejected or suspended persona to the moderation queue (verified e-mail
     and at least one version needed)."""
-    await commands.submit_persona(cat, user, persona_id)
+    await cat.submit_persona(user, persona_id)
     return await _detail(pool, persona_id, user)
 
 
 @router.delete("/api/personas/{persona_id}", status_code=204)
 async def delete_persona(persona_id: str, user: CurrentUser, cat: CatalogDep) -> Response:
     """Hide the persona from the market for good; people who hold it keep their access."""
-    await commands.delete_persona(cat, user, persona_id)
+    await cat.delete_persona(user, persona_id)
     return Response(status_code=204)
 
 
@@ -176,11 +175,10 @@ async def publish_version(
     pool: Pool,
 ) -> dict[str, Any]:
     """multipart/form-data: `version` (semver, greater than the latest), `changelog`, `files`."""
-    await commands.check_owner(cat, user, persona_id)  # before reading a stranger's upload
+    await cat.check_owner(user, persona_id)  # before reading a stranger's upload
     form = await _read_form(request, cat, settings)
     try:
-        version = await commands.publish_version(
-            cat,
+        version = await cat.publish_version(
             user,
             persona_id,
             (form.get("version") or "").strip(),
@@ -227,7 +225,7 @@ async def preview_persona(
 @router.post("/api/personas/{persona_id}/acquire", response_model=AcquireOut)
 async def acquire(persona_id: str, user: CurrentUser, cat: CatalogDep) -> dict[str, Any]:
     """Add a free persona to the library (idempotent). Paid ones answer 402: buy them."""
-    source = await commands.acquire_free(cat, user, persona_id)
+    source = await cat.acquire_free(user, persona_id)
     return {"persona_id": persona_id, "entitled": True, "source": source}
 
 
@@ -244,7 +242,7 @@ async def download(
 ) -> StreamingResponse:
     """A zip of the version (latest by default) for a user who holds the persona. A download
     counts once per user, version and UTC day; the creator's own downloads do not count."""
-    plan = await commands.download(cat, user, persona_id, version)
+    plan = await cat.download(user, persona_id, version)
     name = archive_name(plan.name, plan.version)
     return StreamingResponse(
         zip_stream(plan, cat.blobs),
@@ -260,9 +258,7 @@ async def download(
 async def report_persona(
     persona_id: str, body: ReportIn, user: CurrentUser, cat: CatalogDep, response: Response
 ) -> dict[str, Any]:
-    report_id, created = await commands.report(
-        cat, user, "persona", persona_id, body.reason, body.details
-    )
+    report_id, created = await cat.report(user, "persona", persona_id, body.reason, body.details)
     if not created:
         response.status_code = 200
     return {"id": report_id, "status": "open"}

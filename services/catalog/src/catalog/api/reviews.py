@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Response
 from shared.auth import CurrentUser, OptionalUser
 
-from catalog import commands, queries
+from catalog import queries
 from catalog.api.deps import CatalogDep, Limit, Pool
 from catalog.domain.errors import persona_not_found, review_not_found
 from catalog.schemas import HelpfulOut, ReportIn, ResponseIn, ReviewIn, ReviewOut, ReviewPage
@@ -48,7 +48,7 @@ async def post_review(
     response: Response,
 ) -> dict[str, Any]:
     """Post a review (201), or replace the caller's existing one (200): one per user."""
-    review_id, created = await commands.post_review(cat, user, persona_id, body.rating, body.body)
+    review_id, created = await cat.post_review(user, persona_id, body.rating, body.body)
     if not created:
         response.status_code = 200
     return await _review(pool, review_id, user.user_id)
@@ -58,14 +58,14 @@ async def post_review(
 async def edit_review(
     review_id: str, body: ReviewIn, user: CurrentUser, cat: CatalogDep, pool: Pool
 ) -> dict[str, Any]:
-    await commands.edit_review(cat, user, review_id, body.rating, body.body)
+    await cat.edit_review(user, review_id, body.rating, body.body)
     return await _review(pool, review_id, user.user_id)
 
 
 @router.delete("/api/reviews/{review_id}", status_code=204)
 async def delete_review(review_id: str, user: CurrentUser, cat: CatalogDep) -> Response:
     """The author deletes their review (admins may remove any)."""
-    await commands.delete_review(cat, user, review_id)
+    await cat.delete_review(user, review_id)
     return Response(status_code=204)
 
 
@@ -74,7 +74,7 @@ async def vote_helpful(
     review_id: str, user: CurrentUser, cat: CatalogDep, pool: Pool
 ) -> dict[str, Any]:
     """One helpful vote per user; voting again changes nothing."""
-    await commands.vote_helpful(cat, user, review_id)
+    await cat.vote_helpful(user, review_id)
     review = await _review(pool, review_id, user.user_id)
     return {
         "review_id": review_id,
@@ -88,7 +88,7 @@ async def respond(
     review_id: str, body: ResponseIn, user: CurrentUser, cat: CatalogDep, pool: Pool
 ) -> dict[str, Any]:
     """The persona's creator answers a review, once."""
-    await commands.respond_to_review(cat, user, review_id, body.body.strip())
+    await cat.respond_to_review(user, review_id, body.body.strip())
     return await _review(pool, review_id, user.user_id)
 
 
@@ -96,9 +96,7 @@ async def respond(
 async def report_review(
     review_id: str, body: ReportIn, user: CurrentUser, cat: CatalogDep, response: Response
 ) -> dict[str, Any]:
-    report_id, created = await commands.report(
-        cat, user, "review", review_id, body.reason, body.details
-    )
+    report_id, created = await cat.report(user, "review", review_id, body.reason, body.details)
     if not created:
         response.status_code = 200
     return {"id": report_id, "status": "open"}

@@ -27,8 +27,8 @@ T = TypeVar("T")
 
 
 @dataclass
-class Catalog:
-    """What every command needs; one per app (`app.state.catalog`)."""
+class CatalogBase:
+    """What every command needs; `Catalog` (in `catalog.commands`) adds the commands."""
 
     pool: asyncpg.Pool
     store: EventStore

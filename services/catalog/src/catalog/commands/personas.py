@@ -10,7 +10,7 @@ from shared.auth import Principal
 from shared.uow import UnitOfWork
 
 from catalog.commands.base import (
-    Catalog,
+    CatalogBase,
     file_refs,
     load_owned,
     place_files,
@@ -21,34 +21,6 @@ from catalog.domain import (
 )
 from catalog.schemas import PersonaFields, PersonaPatch, parse_fields
 from catalog.uploads import StagedFile
-
-# ---------------------------------------------------------------- creator commands
-
-
-async def create_persona(
-    cat: Catalog,
-    user: Principal,
-    fields: PersonaFields,
-    files: list[StagedFile],
-    version: str,
-    changelog: str,
-    submit: bool,
-) -> str:
-    meta = fields.to_metadata(cat.currencies)
-    persona_id = str(uuid.uuid4())
-
-    async def fn(uow: UnitOfWork) -> str:
-        persona = await uow.load(Persona, persona_id)
-        persona.create(user.user_id, meta)
-        if files:
-            persona.publish_version(user.user_id, version, changelog, file_refs(files))
-        if submit:
-            persona.submit(user.user_id, user.email_verified)
-        await asyncio.to_thread(place_files, cat.blobs, files)  # file moves: off the event loop
-        await uow.save(persona)
-        return persona_id
-
-    return await cat.run(fn)
 
 
 def merge_patch(current: Metadata, patch: PersonaPatch, currencies: list[str]) -> Metadata:
@@ -66,60 +38,88 @@ def merge_patch(current: Metadata, patch: PersonaPatch, currencies: list[str]) -
     return parse_fields(data).to_metadata(currencies)
 
 
-async def edit_persona(cat: Catalog, user: Principal, persona_id: str, patch: PersonaPatch) -> None:
-    async def fn(uow: UnitOfWork) -> None:
-        persona = await load_owned(uow, persona_id, user)
-        assert persona.metadata is not None
-        persona.edit(user.user_id, merge_patch(persona.metadata, patch, cat.currencies))
-        if patch.status == "pending":
+class PersonaCommands(CatalogBase):
+    """Creator commands: create, edit, submit, publish a version, delete."""
+
+    async def create_persona(
+        self,
+        user: Principal,
+        fields: PersonaFields,
+        files: list[StagedFile],
+        version: str,
+        changelog: str,
+        submit: bool,
+    ) -> str:
+        meta = fields.to_metadata(self.currencies)
+        persona_id = str(uuid.uuid4())
+
+        async def fn(uow: UnitOfWork) -> str:
+            persona = await uow.load(Persona, persona_id)
+            persona.create(user.user_id, meta)
+            if files:
+                persona.publish_version(user.user_id, version, changelog, file_refs(files))
+            if submit:
+                persona.submit(user.user_id, user.email_verified)
+            await asyncio.to_thread(
+                place_files, self.blobs, files
+            )  # file moves: off the event loop
+            await uow.save(persona)
+            return persona_id
+
+        return await self.run(fn)
+
+    async def edit_persona(self, user: Principal, persona_id: str, patch: PersonaPatch) -> None:
+        async def fn(uow: UnitOfWork) -> None:
+            persona = await load_owned(uow, persona_id, user)
+            assert persona.metadata is not None
+            persona.edit(user.user_id, merge_patch(persona.metadata, patch, self.currencies))
+            if patch.status == "pending":
+                persona.submit(user.user_id, user.email_verified)
+            await uow.save(persona)
+
+        await self.run(fn)
+
+    async def submit_persona(self, user: Principal, persona_id: str) -> None:
+        async def fn(uow: UnitOfWork) -> None:
+            persona = await load_owned(uow, persona_id, user)
             persona.submit(user.user_id, user.email_verified)
-        await uow.save(persona)
+            await uow.save(persona)
 
-    await cat.run(fn)
+        await self.run(fn)
 
+    async def check_owner(self, user: Principal, persona_id: str) -> None:
+        """Refuse a stranger before their upload is read (the command checks again)."""
 
-async def submit_persona(cat: Catalog, user: Principal, persona_id: str) -> None:
-    async def fn(uow: UnitOfWork) -> None:
-        persona = await load_owned(uow, persona_id, user)
-        persona.submit(user.user_id, user.email_verified)
-        await uow.save(persona)
+        async def fn(uow: UnitOfWork) -> None:
+            await load_owned(uow, persona_id, user)
 
-    await cat.run(fn)
+        await self.run(fn)
 
+    async def publish_version(
+        self,
+        user: Principal,
+        persona_id: str,
+        version: str,
+        changelog: str,
+        files: list[StagedFile],
+    ) -> str:
+        async def fn(uow: UnitOfWork) -> str:
+            persona = await load_owned(uow, persona_id, user)
+            persona.publish_version(user.user_id, version, changelog, file_refs(files))
+            await asyncio.to_thread(
+                place_files, self.blobs, files
+            )  # file moves: off the event loop
+            await uow.save(persona)
+            latest = persona.latest
+            assert latest is not None
+            return latest.version
 
-async def check_owner(cat: Catalog, user: Principal, persona_id: str) -> None:
-    """Refuse a stranger before their upload is read (the command checks again)."""
+        return await self.run(fn)
 
-    async def fn(uow: UnitOfWork) -> None:
-        await load_owned(uow, persona_id, user)
+    async def delete_persona(self, user: Principal, persona_id: str) -> None:
+        async def fn(uow: UnitOfWork) -> None:
+            persona = await load_owned(uow, persona_id, user)
+            persona.delete(user.user_id)
+            await uow.save(persona)
 
-    await cat.run(fn)
-
-
-async def publish_version(
-    cat: Catalog,
-    user: Principal,
-    persona_id: str,
-    version: str,
-    changelog: str,
-    files: list[StagedFile],
-) -> str:
-    async def fn(uow: UnitOfWork) -> str:
-        persona = await load_owned(uow, persona_id, user)
-        persona.publish_version(user.user_id, version, changelog, file_refs(files))
-        await asyncio.to_thread(place_files, cat.blobs, files)  # file moves: off the event loop
-        await uow.save(persona)
-        latest = persona.latest
-        assert latest is not None
-        return latest.version
-
-    return await cat.run(fn)
-
-
-async def delete_persona(cat: Catalog, user: Principal, persona_id: str) -> None:
-    async def fn(uow: UnitOfWork) -> None:
-        persona = await load_owned(uow, persona_id, user)
-        persona.delete(user.user_id)
-        await uow.save(persona)
-
-    await cat.run(fn)
+        await self.run(fn)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from shared.aggregate import Aggregate
 from shared.contracts.catalog import (
@@ -12,6 +13,11 @@ from shared.contracts.catalog import (
 )
 
 FREE_GRANT = "free"
+
+
+def grant_key(e: PersonaAcquired) -> str:
+    """Which grant an acquisition is: its transaction for a purchase, else the free grant."""
+    return e.transaction_id if e.source == "purchase" and e.transaction_id else FREE_GRANT
 
 
 class Entitlement(Aggregate):
@@ -44,14 +50,7 @@ class Entitlement(Aggregate):
     def acquire_free(self, creator_id: str) -> bool:
         if FREE_GRANT in self.grants:
             return False
-        self._record(
-            PersonaAcquired(
-                persona_id=self.persona_id,
-                user_id=self.user_id,
-                creator_id=creator_id,
-                source="free",
-            )
-        )
+        self._acquired(creator_id, "free")
         return True
 
     def grant_purchase(
@@ -59,18 +58,21 @@ class Entitlement(Aggregate):
     ) -> bool:
         if transaction_id in self.grants or transaction_id in self.revoked:
             return False
+        self._acquired(
+            creator_id, "purchase", transaction_id=transaction_id, amount=amount, currency=currency
+        )
+        return True
+
+    def _acquired(self, creator_id: str, source: str, **purchase: Any) -> None:
         self._record(
             PersonaAcquired(
                 persona_id=self.persona_id,
                 user_id=self.user_id,
                 creator_id=creator_id,
-                source="purchase",
-                transaction_id=transaction_id,
-                amount=amount,
-                currency=currency,
+                source=source,
+                **purchase,
             )
         )
-        return True
 
     def revoke_purchase(self, creator_id: str, transaction_id: str, reason: str = "refund") -> bool:
         if transaction_id in self.revoked:
@@ -102,8 +104,7 @@ class Entitlement(Aggregate):
         return True
 
     def when_PersonaAcquired(self, e: PersonaAcquired) -> None:
-        key = e.transaction_id if e.source == "purchase" and e.transaction_id else FREE_GRANT
-        self.grants[key] = e.source
+        self.grants[grant_key(e)] = e.source
 
     def when_PersonaDownloaded(self, e: PersonaDownloaded) -> None:
         if e.day:

@@ -10,7 +10,7 @@ from shared.contracts.catalog import (
 )
 from shared.events import Envelope
 
-from catalog.domain import FREE_GRANT
+from catalog.domain.entitlement import grant_key
 from catalog.projections.base import projections
 
 # ---------------------------------------------------------------- entitlements and downloads
@@ -41,14 +41,13 @@ async def _refresh_entitlement(conn: asyncpg.Connection, persona_id: str, user_i
 
 @projections.on(PersonaAcquired)
 async def _acquired(conn: asyncpg.Connection, e: PersonaAcquired, env: Envelope) -> None:
-    key = e.transaction_id if e.source == "purchase" and e.transaction_id else FREE_GRANT
     await conn.execute(
         "INSERT INTO entitlement_grants (persona_id, user_id, grant_key, source, transaction_id,"
         " amount, currency, granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         " ON CONFLICT DO NOTHING",
         e.persona_id,
         e.user_id,
-        key,
+        grant_key(e),
         e.source,
         e.transaction_id,
         e.amount,

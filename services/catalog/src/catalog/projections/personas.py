@@ -15,7 +15,7 @@ from shared.contracts.catalog import (
     PersonaUpdated,
     PersonaVersionPublished,
 )
-from shared.events import Envelope
+from shared.events import Envelope, Event
 
 from catalog.projections.base import change_persona, projections
 
@@ -108,57 +108,27 @@ async def _version(conn: asyncpg.Connection, _: PersonaVersionPublished, env: En
     )
 
 
-@projections.on(PersonaSubmitted)
-async def _submitted(conn: asyncpg.Connection, _: PersonaSubmitted, env: Envelope) -> None:
+# Lifecycle events: the columns each one sets ($2 = when it happened, $3 = its reason).
+_LIFECYCLE: dict[type[Event], str] = {
+    PersonaSubmitted: "status = 'pending', submitted_at = $2, rejection_reason = NULL",
+    PersonaApproved: "status = 'approved', approved_at = $2, rejection_reason = NULL,"
+    " suspension_reason = NULL",
+    PersonaRejected: "status = 'rejected', rejection_reason = $3",
+    PersonaSuspended: "status = 'suspended', suspension_reason = $3",
+    PersonaDeleted: "deleted_at = $2",
+}
+
+
+async def _lifecycle(conn: asyncpg.Connection, e: Event, env: Envelope) -> None:
+    sets = _LIFECYCLE[type(e)]
+    reason = [env.data["reason"]] if "$3" in sets else []
     await change_persona(
         conn,
         env.data["persona_id"],
-        "UPDATE personas SET status = 'pending', submitted_at = $2, rejection_reason = NULL,"
-        " updated_at = $2 WHERE id = $1",
+        f"UPDATE personas SET {sets}, updated_at = $2 WHERE id = $1",
         env.occurred_at,
+        *reason,
     )
 
 
-@projections.on(PersonaApproved)
-async def _approved(conn: asyncpg.Connection, _: PersonaApproved, env: Envelope) -> None:
-    await change_persona(
-        conn,
-        env.data["persona_id"],
-        "UPDATE personas SET status = 'approved', approved_at = $2, rejection_reason = NULL,"
-        " suspension_reason = NULL, updated_at = $2 WHERE id = $1",
-        env.occurred_at,
-    )
-
-
-@projections.on(PersonaRejected)
-async def _rejected(conn: asyncpg.Connection, _: PersonaRejected, env: Envelope) -> None:
-    await change_persona(
-        conn,
-        env.data["persona_id"],
-        "UPDATE personas SET status = 'rejected', rejection_reason = $2, updated_at = $3"
-        " WHERE id = $1",
-        env.data["reason"],
-        env.occurred_at,
-    )
-
-
-@projections.on(PersonaSuspended)
-async def _suspended(conn: asyncpg.Connection, _: PersonaSuspended, env: Envelope) -> None:
-    await change_persona(
-        conn,
-        env.data["persona_id"],
-        "UPDATE personas SET status = 'suspended', suspension_reason = $2, updated_at = $3"
-        " WHERE id = $1",
-        env.data["reason"],
-        env.occurred_at,
-    )
-
-
-@projections.on(PersonaDeleted)
-async def _deleted(conn: asyncpg.Connection, _: PersonaDeleted, env: Envelope) -> None:
-    await change_persona(
-        conn,
-        env.data["persona_id"],
-        "UPDATE personas SET deleted_at = $2, updated_at = $2 WHERE id = $1",
-        env.occurred_at,
-    )
+projections.on(*_LIFECYCLE)(_lifecycle)

@@ -1,12 +1,18 @@
-"""Helpers every read query shares: ids from the path, cursor values."""
+"""Helpers every read query shares: ids from the path, keyset pages as the API's JSON."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from shared.problems import Problem
+import asyncpg
+from shared.pagination import Keyset, cursor_json, invalid_cursor, typed_cursor_value
+
+# The kernel's cursor helpers under the names the catalog's queries use.
+bad_cursor = invalid_cursor
+cursor_value = typed_cursor_value
+json_value = cursor_json
 
 
 def as_uuid(value: str) -> uuid.UUID | None:
@@ -16,30 +22,12 @@ def as_uuid(value: str) -> uuid.UUID | None:
         return None
 
 
-def bad_cursor() -> Problem:
-    return Problem(
-        "The cursor is not valid; start again from the first page.", code="invalid_cursor"
-    )
-
-
-def cursor_value(kind: str, value: Any) -> Any:
-    try:
-        if kind == "int":
-            return int(value)
-        if kind == "float":
-            return float(value)
-        if kind == "uuid":
-            return uuid.UUID(str(value))
-        if kind == "ts":
-            return datetime.fromisoformat(str(value))
-    except (TypeError, ValueError) as exc:
-        raise bad_cursor() from exc
-    raise bad_cursor()
-
-
-def json_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
+def page_json(
+    keyset: Keyset,
+    rows: Sequence[asyncpg.Record],
+    limit: int,
+    item: Callable[[asyncpg.Record], dict[str, Any]],
+) -> dict[str, Any]:
+    """`{items, next_cursor}` of rows fetched with `LIMIT limit + 1`, each shown by `item`."""
+    page = keyset.page(rows, limit)
+    return {"items": [item(r) for r in page.items], "next_cursor": page.next_cursor}

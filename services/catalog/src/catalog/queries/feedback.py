@@ -5,25 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import Key, Keyset
 
-from catalog.queries.common import as_uuid, bad_cursor, cursor_value, json_value
+from catalog.queries.common import as_uuid, page_json
+
+# A review with its author's name and whether the viewer (`$2`) voted it helpful.
+REVIEW_SELECT = (
+    "SELECT r.*, u.username,"
+    " EXISTS (SELECT 1 FROM review_votes v WHERE v.review_id = r.id AND v.user_id = $2) AS voted"
+    " FROM reviews r LEFT JOIN users u ON u.id = r.user_id"
+)
+NEWEST_REVIEWS = Keyset(Key("r.created_at", "created_at", "ts"), Key("r.id", "id", "uuid"))
+MOST_HELPFUL = Keyset(Key("r.helpful_count", "helpful_count", "int"), *NEWEST_REVIEWS.keys)
+OLDEST_REPORTS = Keyset(
+    Key("r.created_at", "created_at", "ts", "ASC"), Key("r.id", "id", "uuid", "ASC")
+)
 
 # ---------------------------------------------------------------- reviews
 
 
 async def review_row(
-    conn: asyncpg.Connection | asyncpg.Pool, review_id: str, viewer_id: str | None
+    db: asyncpg.Connection | asyncpg.Pool, review_id: str, viewer_id: str | None
 ) -> asyncpg.Record | None:
     rid = as_uuid(review_id)
     if rid is None:
         return None
-    row: asyncpg.Record | None = await conn.fetchrow(
-        "SELECT r.*, u.username,"
-        " EXISTS (SELECT 1 FROM review_votes v WHERE v.review_id = r.id AND v.user_id = $2) AS voted"
-        " FROM reviews r LEFT JOIN users u ON u.id = r.user_id WHERE r.id = $1",
-        rid,
-        viewer_id,
+    row: asyncpg.Record | None = await db.fetchrow(
+        f"{REVIEW_SELECT} WHERE r.id = $1", rid, viewer_id
     )
     return row
 
@@ -47,44 +55,21 @@ def review_json(r: asyncpg.Record) -> dict[str, Any]:
 
 
 async def reviews(
-    conn: asyncpg.Pool,
+    db: asyncpg.Pool | asyncpg.Connection,
     persona_id: str,
     viewer_id: str | None,
     sort: str,
     limit: int,
     cursor: str | None,
 ) -> dict[str, Any]:
+    order = MOST_HELPFUL if sort == "helpful" else NEWEST_REVIEWS
     args: list[Any] = [as_uuid(persona_id), viewer_id]
-    cond = "r.persona_id = $1"
-    values = decode_cursor(cursor)
-    if sort == "helpful":
-        cols = ["r.helpful_count", "r.created_at", "r.id"]
-        kinds = ["int", "ts", "uuid"]
-    else:
-        cols = ["r.created_at", "r.id"]
-        kinds = ["ts", "uuid"]
-    if values is not None:
-        if len(values) != len(cols):
-            raise bad_cursor()
-        start = len(args)
-        args += [cursor_value(k, v) for k, v in zip(kinds, values, strict=True)]
-        params = ", ".join(f"${start + i + 1}" for i in range(len(cols)))
-        cond += f" AND ({', '.join(cols)}) < ({params})"
+    cond = "r.persona_id = $1" + order.after(cursor, args)
     args.append(limit + 1)
-    rows = await conn.fetch(
-        "SELECT r.*, u.username,"
-        " EXISTS (SELECT 1 FROM review_votes v WHERE v.review_id = r.id AND v.user_id = $2) AS voted"
-        f" FROM reviews r LEFT JOIN users u ON u.id = r.user_id WHERE {cond}"
-        f" ORDER BY {', '.join(c + ' DESC' for c in cols)} LIMIT ${len(args)}",
-        *args,
+    rows = await db.fetch(
+        f"{REVIEW_SELECT} WHERE {cond} ORDER BY {order.order_by} LIMIT ${len(args)}", *args
     )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = None
-    if more and rows:
-        last = rows[-1]
-        next_cursor = encode_cursor([json_value(last[c.removeprefix("r.")]) for c in cols])
-    return {"items": [review_json(r) for r in rows], "next_cursor": next_cursor}
+    return page_json(order, rows, limit, review_json)
 
 
 # ---------------------------------------------------------------- reports
@@ -108,27 +93,14 @@ def report_json(r: asyncpg.Record) -> dict[str, Any]:
 
 
 async def reports(
-    conn: asyncpg.Pool, status: str, limit: int, cursor: str | None
+    db: asyncpg.Pool | asyncpg.Connection, status: str, limit: int, cursor: str | None
 ) -> dict[str, Any]:
     args: list[Any] = [status]
-    cond = "r.status = $1"
-    values = decode_cursor(cursor)
-    if values is not None:
-        if len(values) != 2:
-            raise bad_cursor()
-        args += [cursor_value("ts", values[0]), cursor_value("uuid", values[1])]
-        cond += " AND (r.created_at, r.id) > ($2, $3)"
+    cond = "r.status = $1" + OLDEST_REPORTS.after(cursor, args)
     args.append(limit + 1)
-    rows = await conn.fetch(
+    rows = await db.fetch(
         "SELECT r.*, u.username FROM reports r LEFT JOIN users u ON u.id = r.reporter_id"
-        f" WHERE {cond} ORDER BY r.created_at, r.id LIMIT ${len(args)}",
+        f" WHERE {cond} ORDER BY {OLDEST_REPORTS.order_by} LIMIT ${len(args)}",
         *args,
     )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {
-        "items": [report_json(r) for r in rows],
-        "next_cursor": encode_cursor([rows[-1]["created_at"].isoformat(), str(rows[-1]["id"])])
-        if more and rows
-        else None,
-    }
+    return page_json(OLDEST_REPORTS, rows, limit, report_json)

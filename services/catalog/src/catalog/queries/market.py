@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 from shared.auth import Principal
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import decode_cursor, page_of
 
 from catalog.queries.common import bad_cursor, cursor_value, json_value
 from catalog.queries.personas import PERSONA_COLUMNS, persona_json
@@ -104,7 +104,7 @@ def _decorated(page_sql: str, directions: list[str]) -> str:
 
 
 async def search(
-    conn: asyncpg.Connection | asyncpg.Pool, p: SearchParams, viewer: Principal | None
+    db: asyncpg.Pool | asyncpg.Connection, p: SearchParams, viewer: Principal | None
 ) -> dict[str, Any]:
     """One page of the market. With `q`: full-text first; when that finds nothing on the first
     page and the words match nothing anywhere on the market (so it is not just the filters),
@@ -144,17 +144,14 @@ async def search(
                 f" AND p.search @@ websearch_to_tsquery('english', {sql.arg(q)})))) AS m"
                 f" LIMIT {sql.arg(p.limit + 1)}"
             )
-        found = list(await conn.fetch(_decorated(page, directions), *sql.args))
+        found = list(await db.fetch(_decorated(page, directions), *sql.args))
         rows = [r for r in found if r["id"] is not None]
         if rows or cursor is not None or len(found) > len(rows):
             break
-    more = len(rows) > p.limit
-    rows = rows[: p.limit]
-    next_cursor = None
-    if more and rows:
-        values = [json_value(rows[-1][f"sort_{i}"]) for i in range(len(directions))]
-        next_cursor = encode_cursor([sort, mode, *values])
-    return {"items": [persona_json(r) for r in rows], "next_cursor": next_cursor}
+    # The cursor carries the sort and the search mode with the last row's sort keys.
+    keys = [f"sort_{i}" for i in range(len(directions))]
+    page = page_of(rows, p.limit, lambda r: [sort, mode, *(json_value(r[k]) for k in keys)])
+    return {"items": [persona_json(r) for r in page.items], "next_cursor": page.next_cursor}
 
 
 # How many rows in sort order a filtered page looks at before it switches strategy (below).

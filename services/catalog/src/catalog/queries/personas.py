@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 from shared.auth import Principal
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import decode_cursor, page_of
 
 from catalog.domain import parse_semver
 from catalog.domain.errors import InvalidInput
@@ -87,12 +87,12 @@ def can_see(row: asyncpg.Record, viewer: Principal | None) -> bool:
 
 
 async def persona_row(
-    conn: asyncpg.Connection | asyncpg.Pool, persona_id: str, viewer: Principal | None
+    db: asyncpg.Pool | asyncpg.Connection, persona_id: str, viewer: Principal | None
 ) -> asyncpg.Record | None:
     pid = as_uuid(persona_id)
     if pid is None:
         return None
-    row: asyncpg.Record | None = await conn.fetchrow(
+    row: asyncpg.Record | None = await db.fetchrow(
         f"SELECT {PERSONA_COLUMNS} FROM personas p LEFT JOIN users u ON u.id = p.creator_id"
         " WHERE p.id = $2",
         viewer.user_id if viewer else None,
@@ -108,7 +108,7 @@ DETAIL_VERSIONS = 10
 
 
 async def versions(
-    conn: asyncpg.Connection | asyncpg.Pool,
+    db: asyncpg.Pool | asyncpg.Connection,
     persona_id: str,
     limit: int = DETAIL_VERSIONS,
     before: tuple[int, int, int] | None = None,
@@ -120,7 +120,7 @@ async def versions(
         args += list(before)
         cond += " AND (major, minor, patch) < ($2, $3, $4)"
     args.append(limit)
-    rows = await conn.fetch(
+    rows = await db.fetch(
         f"SELECT * FROM persona_versions WHERE {cond}"
         f" ORDER BY major DESC, minor DESC, patch DESC LIMIT ${len(args)}",
         *args,
@@ -129,7 +129,7 @@ async def versions(
 
 
 async def versions_page(
-    conn: asyncpg.Connection | asyncpg.Pool, persona_id: str, limit: int, cursor: str | None
+    db: asyncpg.Pool | asyncpg.Connection, persona_id: str, limit: int, cursor: str | None
 ) -> dict[str, Any]:
     """A keyset page of versions, newest first; the cursor is the last version's number."""
     values = decode_cursor(cursor)
@@ -141,25 +141,22 @@ async def versions_page(
             before = None
         if before is None:
             raise bad_cursor()
-    items = await versions(conn, persona_id, limit + 1, before)
-    more = len(items) > limit
-    items = items[:limit]
-    return {
-        "items": items,
-        "next_cursor": encode_cursor([items[-1]["version"]]) if more and items else None,
-    }
+    page = page_of(
+        await versions(db, persona_id, limit + 1, before), limit, lambda v: [v["version"]]
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 async def version_row(
-    conn: asyncpg.Connection | asyncpg.Pool, persona_id: str, version: str | None
+    db: asyncpg.Pool | asyncpg.Connection, persona_id: str, version: str | None
 ) -> asyncpg.Record | None:
     if version:
-        return await conn.fetchrow(
+        return await db.fetchrow(
             "SELECT * FROM persona_versions WHERE persona_id = $1 AND version = $2",
             as_uuid(persona_id),
             version,
         )
-    return await conn.fetchrow(
+    return await db.fetchrow(
         "SELECT * FROM persona_versions WHERE persona_id = $1"
         " ORDER BY major DESC, minor DESC, patch DESC LIMIT 1",
         as_uuid(persona_id),

@@ -77,21 +77,20 @@ class Profiles(IdentityBase):
         return followee_id
 
     async def follow(self, follower_id: str, username: str) -> None:
-        followee_id = await self._followee(follower_id, username)
-
-        async def fn(uow: UnitOfWork) -> None:
-            pair = await uow.load(Follow, follow_stream(follower_id, followee_id))
-            pair.follow()
-            await uow.save(pair)
-
-        await run_command(self.pool, self.store, fn)
+        await self._set_following(follower_id, username, following=True)
 
     async def unfollow(self, follower_id: str, username: str) -> None:
+        await self._set_following(follower_id, username, following=False)
+
+    async def _set_following(self, follower_id: str, username: str, *, following: bool) -> None:
         followee_id = await self._followee(follower_id, username)
 
         async def fn(uow: UnitOfWork) -> None:
             pair = await uow.load(Follow, follow_stream(follower_id, followee_id))
-            pair.unfollow()
+            if following:
+                pair.follow()
+            else:
+                pair.unfollow()
             await uow.save(pair)
 
         await run_command(self.pool, self.store, fn)
