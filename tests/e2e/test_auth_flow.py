@@ -452,6 +452,7 @@ async def test_password_reset_round_trip(auth_stack: Stack) -> None:
         "/api/auth/password-reset/confirm", json={"token": token, "password": "another-Pass-77"}
     )
     assert 400 <= resp.status_code < 500
+    assert resp.status_code == 400 and resp.json()["code"] == "invalid_token"
 
     assert (await auth_stack.login(email, new_password)).status_code == 200
     assert (await auth_stack.login(email, PASSWORD)).status_code == 401
