@@ -4,6 +4,7 @@ delivered through the real broker to catalog's inbox-guarded consumer."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
 
@@ -107,23 +108,31 @@ async def test_the_same_purchase_delivered_twice_grants_once(catalog):
     assert len(library["items"]) == 1
 
 
-async def test_a_full_refund_takes_access_away_and_a_partial_one_does_not(catalog):
-    env = catalog
-    creator = await env.user("seller3")
-    buyer = await env.user("payer3")
+async def bought(env: Any, seller: str, payer: str) -> tuple[dict[str, Any], str, str, Any]:
+    """A paid persona bought through billing's event, once its buyer can download it:
+    (persona, buyer id, transaction id, `status()` of the buyer's download)."""
+    creator = await env.user(seller)
+    buyer = await env.user(payer)
     persona = await env.approved(creator, price_cents=1999)
-    pid = persona["id"]
     tx = f"tx_{uuid.uuid4().hex[:8]}"
     await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
 
     async def status() -> int:
-        r = await env.http.get(f"/api/personas/{pid}/download", headers=env.headers(buyer))
+        r = await env.http.get(
+            f"/api/personas/{persona['id']}/download", headers=env.headers(buyer)
+        )
         return r.status_code
 
     async def can_download() -> bool:
         return await status() == 200
 
     await env.wait_until(can_download)
+    return persona, buyer, tx, status
+
+
+async def test_a_full_refund_takes_access_away_and_a_partial_one_does_not(catalog):
+    env = catalog
+    persona, buyer, tx, status = await bought(env, "seller3", "payer3")
     await env.publish("billing.PurchaseRefunded", refund(persona, buyer, tx, full=False))
     await env.wait_until(
         lambda: env.fetchval(
@@ -140,7 +149,9 @@ async def test_a_full_refund_takes_access_away_and_a_partial_one_does_not(catalo
     await env.wait_until(refused)
     library = (await env.http.get("/api/users/me/purchases", headers=env.headers(buyer))).json()
     assert library["items"] == []
-    detail = (await env.http.get(f"/api/personas/{pid}", headers=env.headers(buyer))).json()
+    detail = (
+        await env.http.get(f"/api/personas/{persona['id']}", headers=env.headers(buyer))
+    ).json()
     assert detail["entitled"] is False and detail["acquisitions"] == 0
     assert await env.events("EntitlementRevoked") == 1
 
@@ -183,21 +194,7 @@ async def test_a_lost_chargeback_takes_access_away_and_a_won_one_does_not(catalo
     """The buyer who got their money back through the card network no longer holds the persona
     (billing stops counting it as owned too); a dispute the platform won changes nothing."""
     env = catalog
-    creator = await env.user("seller5")
-    buyer = await env.user("payer5")
-    persona = await env.approved(creator, price_cents=1999)
-    pid = persona["id"]
-    tx = f"tx_{uuid.uuid4().hex[:8]}"
-    await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
-
-    async def status() -> int:
-        r = await env.http.get(f"/api/personas/{pid}/download", headers=env.headers(buyer))
-        return r.status_code
-
-    async def can_download() -> bool:
-        return await status() == 200
-
-    await env.wait_until(can_download)
+    persona, buyer, tx, status = await bought(env, "seller5", "payer5")
     await env.publish("billing.DisputeClosed", dispute_closed(persona, buyer, tx, "won"))
     await env.wait_until(
         lambda: env.fetchval(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
 
 from shared.auth import Principal
 from shared.uow import UnitOfWork
@@ -24,16 +23,7 @@ from catalog.uploads import StagedFile
 
 
 def merge_patch(current: Metadata, patch: PersonaPatch, currencies: list[str]) -> Metadata:
-    data: dict[str, Any] = {
-        "name": current.name,
-        "short_description": current.short_description,
-        "description": current.description,
-        "category": current.category,
-        "tags": current.tags,
-        "price_cents": current.price_cents,
-        "currency": current.currency,
-        "usage_terms": current.usage_terms,
-    }
+    data = current.as_event_fields()
     data.update(patch.model_dump(exclude_unset=True, exclude={"status"}, exclude_none=True))
     return parse_fields(data).to_metadata(currencies)
 

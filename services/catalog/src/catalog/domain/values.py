@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from catalog.domain.errors import (
@@ -77,16 +77,7 @@ class Metadata:
     usage_terms: dict[str, bool]
 
     def as_event_fields(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "short_description": self.short_description,
-            "description": self.description,
-            "category": self.category,
-            "tags": list(self.tags),
-            "price_cents": self.price_cents,
-            "currency": self.currency,
-            "usage_terms": dict(self.usage_terms),
-        }
+        return asdict(self)  # copies the tag list and terms too
 
 
 @dataclass(frozen=True)
@@ -97,12 +88,7 @@ class FileRef:
     content_type: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "sha256": self.sha256,
-            "size": self.size,
-            "content_type": self.content_type,
-        }
+        return asdict(self)
 
 
 @dataclass
