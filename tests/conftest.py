@@ -26,7 +26,7 @@ from shared.testing.servers import (
     serve_app,
 )
 
-SERVICES = ("identity", "catalog", "billing", "payouts")
+SERVICES = ("identity", "catalog", "billing", "payouts", "analytics")
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 WEBHOOK_SECRET = "whsec_e2e_secret"
 STRIPE_KEY = "sk_test_emulator"
@@ -148,6 +148,7 @@ async def stack(
         "catalog": {"blob_dir": str(tmp_path / "blobs")},
         "billing": stripe_env,
         "payouts": stripe_env,
+        "analytics": {},
     }
     servers = ServiceProcesses(ports)
     async with contextlib.AsyncExitStack() as stack_cm:

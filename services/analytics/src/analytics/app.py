@@ -1,0 +1,32 @@
+"""Composition root: settings, the stream consumer and routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from shared.http import ServiceSpec, create_service_app
+
+from analytics import api
+from analytics.consumers import subscription
+from analytics.errors import ERRORS
+from analytics.settings import AnalyticsSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build_spec(settings: AnalyticsSettings | None = None) -> ServiceSpec:
+    settings = settings or AnalyticsSettings()
+    return ServiceSpec(
+        name=settings.service_name,
+        settings=settings,
+        routers=[api.router],
+        migrations=MIGRATIONS,
+        streams=[subscription()],
+        errors=ERRORS,
+        title="Analytics service",
+    )
+
+
+def create_app(settings: AnalyticsSettings | None = None) -> FastAPI:
+    return create_service_app(build_spec(settings))
