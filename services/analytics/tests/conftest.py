@@ -159,11 +159,10 @@ class Harness:
     ) -> httpx.Response:
         headers = {"User-Agent": agent, **(self.auth(user) if user else {})}
         self.http.cookies.clear()
+        for name, value in (cookies or {}).items():
+            self.http.cookies.set(name, value)
         return await self.http.post(
-            "/api/analytics/views",
-            json={"persona_id": persona_id, **body},
-            headers=headers,
-            cookies=cookies,
+            "/api/analytics/views", json={"persona_id": persona_id, **body}, headers=headers
         )
 
     async def overview(self, user: str, **params: Any) -> dict[str, Any]:
