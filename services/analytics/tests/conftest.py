@@ -176,7 +176,9 @@ class Harness:
 async def harness(
     database_url: str, amqp_url: str, bus_namespace: str, tokens: TokenIssuer
 ) -> AsyncIterator[Harness]:
-    app = create_app(make_settings(database_url, amqp_url, bus_namespace, tokens.jwks_url))
+    app = create_app(
+        make_settings(database_url, amqp_url, bus_namespace, tokens.jwks_url), refresher=False
+    )
     async with serve_app(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         await asyncio.wait_for(app.state.bus.ready.wait(), 15)
         broker = Broker(amqp_url, bus_namespace)

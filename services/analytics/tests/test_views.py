@@ -69,7 +69,5 @@ async def test_unknown_personas_and_bad_reports_are_refused(harness) -> None:
     assert r.headers["content-type"].startswith("application/problem+json")
     r = await h.http.post("/api/analytics/views", json={"persona_id": ""})
     assert r.status_code == 422
-    r = await h.http.post(
-        "/api/analytics/views", json={"persona_id": "x", "referrer": "x" * 5000}
-    )
+    r = await h.http.post("/api/analytics/views", json={"persona_id": "x", "referrer": "x" * 5000})
     assert r.status_code == 422

@@ -13,6 +13,7 @@ from catalog.commands import Catalog
 from catalog.consumers import subscriptions
 from catalog.projections import projections
 from catalog.settings import CatalogSettings
+from catalog.trending import trending
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -37,7 +38,7 @@ def build_spec(settings: CatalogSettings | None = None) -> ServiceSpec:
         routers=routers,
         migrations=MIGRATIONS,
         projections=projections,
-        subscriptions=subscriptions,
+        subscriptions=[*subscriptions, trending],
         on_start=[start],
         title="Catalog service",
     )

@@ -138,3 +138,19 @@ CREATE TABLE applied (
     event_at timestamptz
 );
 INSERT INTO applied (id, event_at) VALUES (true, NULL);
+
+-- The last computed trending scores (read by GET /api/personas/trending and published to
+-- catalog as TrendingScoresUpdated).
+CREATE TABLE trending_scores (
+    persona_id  text             PRIMARY KEY,
+    score       double precision NOT NULL,
+    computed_at timestamptz      NOT NULL
+);
+CREATE INDEX trending_scores_order ON trending_scores (score DESC, persona_id DESC);
+
+-- What was last published, so an unchanged ranking is not sent again.
+CREATE TABLE trending_published (
+    id           boolean PRIMARY KEY DEFAULT true CHECK (id),
+    ranking      text[]      NOT NULL,
+    published_at timestamptz NOT NULL
+);
