@@ -1,6 +1,8 @@
 -- Analytics read models, all fed by the `analytics.events` stream except `view_log` and
 -- `view_last` (the view beacon's own records: the source of view figures, kept by a rebuild).
 
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
 -- What analytics knows of each persona (from catalog's events): its creator, for attributing
 -- views and sales, and its text, tags and category for similarity.
 CREATE TABLE personas (
@@ -13,9 +15,13 @@ CREATE TABLE personas (
     status      text        NOT NULL DEFAULT 'draft',
     created_at  timestamptz NOT NULL,
     approved_at timestamptz,
-    deleted     boolean     NOT NULL DEFAULT false
+    deleted     boolean     NOT NULL DEFAULT false,
+    -- name and description, for trigram text similarity
+    doc         text GENERATED ALWAYS AS (lower(name || ' ' || description)) STORED
 );
 CREATE INDEX personas_creator ON personas (creator_id);
+CREATE INDEX personas_doc_trgm ON personas USING gin (doc gin_trgm_ops);
+CREATE INDEX personas_tags ON personas USING gin (tags);
 
 -- Per persona and UTC day. Money lives in revenue_daily (per currency).
 CREATE TABLE persona_daily (
