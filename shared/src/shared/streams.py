@@ -239,6 +239,9 @@ class StreamConsumer:
         except Exception:
             log.warning("unreadable stream message ignored", offset=_offset(message))
             return
+        await self._apply_envelope(conn, envelope)
+
+    async def _apply_envelope(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
         if envelope.type not in self.sub.types:
             return
         fresh = await conn.fetchval(
@@ -257,6 +260,15 @@ class StreamConsumer:
             raise _Failed(envelope.type) from exc
         except Exception as exc:
             raise _Failed(envelope.type) from exc
+
+    async def apply_history(self, envelopes: Sequence[Envelope], batch: int = 500) -> None:
+        """Apply envelopes that never came through the stream (a producer's exported `events`
+        table, when the stream no longer holds them). The inbox makes the ones the stream still
+        has harmless when they arrive later; offsets are not touched."""
+        for start in range(0, len(envelopes), batch):
+            async with self.pool.acquire() as conn, conn.transaction():
+                for envelope in envelopes[start : start + batch]:
+                    await self._apply_envelope(conn, envelope)
 
     async def _store_offset(self, conn: asyncpg.Connection, offset: int) -> None:
         await conn.execute(

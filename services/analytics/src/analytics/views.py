@@ -95,9 +95,10 @@ async def record_view(
         if not fresh:
             return False
         await conn.execute(
-            "INSERT INTO view_log (persona_id, visitor, user_id, viewed_at, source, referrer_domain)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO view_log (persona_id, creator_id, visitor, user_id, viewed_at, source,"
+            " referrer_domain) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             persona_id,
+            creator_id,
             visitor,
             user_id,
             at,

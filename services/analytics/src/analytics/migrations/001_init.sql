@@ -74,6 +74,7 @@ CREATE INDEX source_daily_creator ON source_daily (creator_id, day);
 CREATE TABLE view_log (
     id              bigserial PRIMARY KEY,
     persona_id      text        NOT NULL,
+    creator_id      text        NOT NULL,
     visitor         text        NOT NULL,
     user_id         text,
     viewed_at       timestamptz NOT NULL,
