@@ -58,12 +58,12 @@ async def seed(h) -> tuple[str, str]:
                 creator_id=creator,
                 rating=1 + i % 5,
                 verified_purchase=True,
-            )  # fmt: skip
+            )
         )
     await h.publish(
         EntitlementRevoked(
             persona_id=b, user_id=users[0], creator_id=creator, transaction_id="t", reason="refund"
-        )  # fmt: skip
+        )
     )
     for i in range(4):
         r = await h.view(a, user=users[i], referrer="https://news.example.com/x")
