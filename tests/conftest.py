@@ -148,7 +148,7 @@ async def stack(
         "catalog": {"blob_dir": str(tmp_path / "blobs")},
         "billing": stripe_env,
         "payouts": stripe_env,
-        "analytics": {},
+        "analytics": {"trending_refresh_s": 1.0},
     }
     servers = ServiceProcesses(ports)
     async with contextlib.AsyncExitStack() as stack_cm:
