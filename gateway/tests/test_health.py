@@ -59,12 +59,16 @@ async def test_python_m_gateway_serve(tmp_path):
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", trust_env=False) as c:
-            for _ in range(200):
+            # A loaded machine can take a while to start Python: wait for the process, not a
+            # fixed number of tries.
+            deadline = asyncio.get_running_loop().time() + 90
+            while True:
                 try:
                     resp = await c.get("/healthz")
                     break
                 except httpx.TransportError:
                     assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+                    assert asyncio.get_running_loop().time() < deadline, "gateway never listened"
                     await asyncio.sleep(0.05)
             assert resp.status_code == 200
             resp = await c.get("/api/personas")

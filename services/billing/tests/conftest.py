@@ -21,7 +21,9 @@ from billing.settings import BillingSettings
 from fastapi import FastAPI
 from shared.bus import Broker
 from shared.contracts import catalog
-from shared.events import Envelope, Event, now
+from shared.events import Envelope, Event
+from shared.stripe_edge import STRIPE_INBOX, inbox_id
+from shared.testing.publish import publish_event
 from shared.testing.servers import serve_app
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
@@ -31,14 +33,6 @@ from stripe_emulator.webhooks import sign
 SUCCESS_CARD = "4242424242424242"
 ASYNC_CARD = "4000000000000044"
 DISPUTE_CARD = "4000000000000259"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # stripe's HTTPXClient passes the form body as `data=str`, which httpx deprecates.
-    mark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
-    for item in items:
-        if "services/billing" in str(item.path):
-            item.add_marker(mark)
 
 
 @pytest.fixture(scope="session")
@@ -131,17 +125,9 @@ class Billing:
         return version
 
     async def publish_catalog(self, event: Event, persona_id: str, version: int) -> None:
-        envelope = Envelope(
-            event_id=uuid.uuid4(),
-            type=event.type_name(),
-            producer="catalog",
-            stream_type="persona",
-            stream_id=persona_id,
-            version=version,
-            occurred_at=now(),
-            data=event.to_data(),
+        await publish_event(
+            self.broker, event, stream_type="persona", stream_id=persona_id, version=version
         )
-        await self.broker.publish(f"catalog.{event.type_name()}", envelope)
 
     async def approve(
         self, price: int = 999, *, creator_id: str | None = None, name: str = "Ada the tutor"
@@ -221,12 +207,35 @@ class Billing:
         return [r["type"] for r in rows]
 
     async def processed_types(self, transaction_id: str) -> list[str]:
-        """The Stripe events applied to a transaction, in the order they were applied."""
+        """The Stripe events applied to a transaction, in the order they were applied: the
+        emulator's events about its session, charge or PaymentIntent that billing's inbox
+        recorded, ordered by when it recorded them."""
+        tx = await self.transaction(transaction_id)
+        ours = {tx["session_id"], tx["charge_id"], tx["payment_intent"]} - {None}
+        events = {}
+        for event in await self.stripe_events(None):
+            obj = event["data"]["object"]
+            related = {obj.get("id"), obj.get("charge"), obj.get("payment_intent")}
+            if ours & related or (obj.get("metadata") or {}).get("transaction_id") == tx["id"]:
+                events[inbox_id(event["id"])] = event["type"]
         rows = await self.pool.fetch(
-            "SELECT type FROM stripe_events WHERE transaction_id = $1 ORDER BY processed_at",
-            transaction_id,
+            "SELECT event_id FROM inbox WHERE consumer = $1 AND event_id = ANY($2::uuid[])"
+            " ORDER BY processed_at",
+            STRIPE_INBOX,
+            list(events),
         )
-        return [r["type"] for r in rows]
+        return [events[r["event_id"]] for r in rows]
+
+    async def stripe_events_recorded(self, stripe_event_id: str | None = None) -> int:
+        """How many Stripe event ids billing's inbox holds (all, or this one)."""
+        return int(
+            await self.pool.fetchval(
+                "SELECT count(*) FROM inbox WHERE consumer = $1"
+                " AND ($2::uuid IS NULL OR event_id = $2)",
+                STRIPE_INBOX,
+                inbox_id(stripe_event_id) if stripe_event_id else None,
+            )
+        )
 
     async def webhook_statuses(self) -> list[tuple[str, int | None]]:
         """(event type, HTTP status) of every delivery attempt the emulator made to billing."""
@@ -239,11 +248,11 @@ class Billing:
         r = await self.stripe_admin.post("/_emulator/webhooks/wait", json={"timeout": 20})
         assert r.json()["idle"], r.text
 
-    async def stripe_events(self, event_type: str) -> list[dict[str, Any]]:
+    async def stripe_events(self, event_type: str | None) -> list[dict[str, Any]]:
         """Events as the emulator recorded them (what a webhook would carry), newest first."""
         r = await self.stripe_admin.get(
             "/v1/events",
-            params={"type": event_type, "limit": 100},
+            params={"type": event_type, "limit": 100} if event_type else {"limit": 100},
             headers={"Authorization": f"Bearer {API_KEY}"},
         )
         assert r.status_code == 200, r.text

@@ -98,7 +98,8 @@ async def test_a_checkout_that_died_before_recording_its_session_blocks_nothing(
     key and recorded nothing; the buyer's next try, a minute later, still gets a checkout."""
     from datetime import UTC, datetime, timedelta
 
-    from billing.commands import checkout_expiry, checkout_transaction_id
+    from billing.checkout import checkout_expiry, checkout_transaction_id
+    from billing.domain import Sale
 
     persona = await billing.approve(price=1500, name="Ada the tutor")
     buyer = str(uuid.uuid4())
@@ -107,14 +108,11 @@ async def test_a_checkout_that_died_before_recording_its_session_blocks_nothing(
         buyer, persona["persona_id"], 1500, "usd", "Ada the tutor", 0, earlier
     )
     service = billing.app.state.billing
-    await service.gateway.create_checkout_session(
+    await service.stripe.create_checkout_session(
         transaction_id=lost_id,
-        buyer_id=buyer,
-        persona_id=persona["persona_id"],
-        creator_id=persona["creator_id"],
-        persona_name="Ada the tutor",
-        amount=1500,
-        currency="usd",
+        sale=Sale(
+            buyer, persona["persona_id"], persona["creator_id"], "Ada the tutor", 1500, "usd"
+        ),
         success_url="http://localhost:8000/checkout/success",
         cancel_url="http://localhost:8000/checkout/cancel",
         expires_at=earlier,

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from billing.domain import (
     DomainError,
     NotPaidYet,
     Payment,
+    Sale,
     Status,
     StripeDispute,
     StripeRefund,
     Transaction,
 )
+from billing.errors import problem_for
 from billing.stripe_gateway import dispute_from, payment_from_session, refund_from
 from shared.contracts.billing import (
     CheckoutExpired,
@@ -21,17 +25,13 @@ from shared.contracts.billing import (
     PurchaseFailed,
     PurchaseRefunded,
 )
+from shared.stripe_edge import Charge, CheckoutSession, Dispute, Refund
 
 
 def started(amount: int = 999, rate: int = 3000) -> Transaction:
     tx = Transaction("tx-1")
     tx.start(
-        buyer_id="buyer",
-        persona_id="persona",
-        creator_id="creator",
-        persona_name="Ada",
-        amount=amount,
-        currency="USD",
+        Sale("buyer", "persona", "creator", "Ada", amount, "USD"),
         fee_rate_bps=rate,
         session_id="cs_1",
         checkout_url="https://pay/cs_1",
@@ -85,40 +85,25 @@ def test_split_always_adds_up(amount: int, rate: int) -> None:
     assert tx.platform_fee == (amount * rate + 5000) // 10_000
 
 
+CHECKOUT: dict[str, Any] = {
+    "fee_rate_bps": 3000,
+    "session_id": "cs",
+    "checkout_url": None,
+    "expires_at": None,
+    "tax_enabled": False,
+}
+
+
 def test_start_refuses_free_own_and_twice() -> None:
     with pytest.raises(DomainError) as free:
         started(amount=0)
     assert free.value.code == "persona_is_free"
     tx = Transaction("t")
     with pytest.raises(DomainError) as own:
-        tx.start(
-            buyer_id="same",
-            persona_id="p",
-            creator_id="same",
-            persona_name="x",
-            amount=100,
-            currency="usd",
-            fee_rate_bps=3000,
-            session_id="cs",
-            checkout_url=None,
-            expires_at=None,
-            tax_enabled=False,
-        )
-    assert own.value.code == "own_persona" and own.value.status == 403
+        tx.start(Sale("same", "p", "same", "x", 100, "usd"), **CHECKOUT)
+    assert own.value.code == "own_persona" and problem_for(own.value).status == 403
     with pytest.raises(DomainError):
-        replay(started()).start(
-            buyer_id="b",
-            persona_id="p",
-            creator_id="c",
-            persona_name="x",
-            amount=100,
-            currency="usd",
-            fee_rate_bps=3000,
-            session_id="cs",
-            checkout_url=None,
-            expires_at=None,
-            tax_enabled=False,
-        )
+        replay(started()).start(Sale("b", "p", "c", "x", 100, "usd"), **CHECKOUT)
 
 
 def test_completion_records_once_with_the_snapshotted_split_and_tax_apart() -> None:
@@ -214,7 +199,7 @@ def test_admin_refund_planning() -> None:
     assert tx.plan_refund(100) == 100
     with pytest.raises(DomainError) as too_much:
         tx.plan_refund(1000)
-    assert too_much.value.code == "refund_too_large" and too_much.value.status == 422
+    assert too_much.value.code == "refund_too_large" and problem_for(too_much.value).status == 422
     tx.record_refunds([StripeRefund("re_1", 999, "succeeded", request_key="k1")])
     assert tx.refund_for_request("k1") is not None and tx.refund_for_request("k2") is None
     with pytest.raises(DomainError) as done:
@@ -285,7 +270,7 @@ def test_parsers_read_stripe_shapes() -> None:
         "receipt_url": "https://r",
         "payment_method_details": {"card": {"brand": "visa", "last4": "4242"}},
     }
-    p = payment_from_session(session, charge)
+    p = payment_from_session(CheckoutSession.model_validate(session), Charge.model_validate(charge))
     assert (p.tax, p.amount_total, p.charge_id, p.card_brand, p.card_last4) == (
         100,
         1099,
@@ -293,11 +278,19 @@ def test_parsers_read_stripe_shapes() -> None:
         "visa",
         "4242",
     )
-    expanded = payment_from_session({**session, "payment_intent": {"id": "pi_2"}})
+    expanded = payment_from_session(
+        CheckoutSession.model_validate({**session, "payment_intent": {"id": "pi_2"}})
+    )
     assert expanded.payment_intent == "pi_2" and expanded.charge_id is None
     r = refund_from(
-        {"id": "re_1", "amount": 5, "status": "succeeded", "metadata": {"request_key": "k"}}
+        Refund.model_validate(
+            {"id": "re_1", "amount": 5, "status": "succeeded", "metadata": {"request_key": "k"}}
+        )
     )
     assert (r.refund_id, r.amount, r.request_key, r.requested_by) == ("re_1", 5, "k", None)
-    d = dispute_from({"id": "dp_1", "amount": 999, "status": "won", "reason": "fraudulent"})
+    d = dispute_from(
+        Dispute.model_validate(
+            {"id": "dp_1", "amount": 999, "status": "won", "reason": "fraudulent"}
+        )
+    )
     assert (d.dispute_id, d.status, d.reason) == ("dp_1", "won", "fraudulent")

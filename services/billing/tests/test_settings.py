@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from billing.settings import DEV_STRIPE_API_BASE, BillingSettings
+from billing.settings import BillingSettings
 from pydantic import ValidationError
+from shared.stripe_edge import DEV_STRIPE_API_BASE
 
 
 def test_defaults_point_at_the_local_emulator(monkeypatch: pytest.MonkeyPatch) -> None:

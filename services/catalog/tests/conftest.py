@@ -32,7 +32,8 @@ from catalog.settings import CatalogSettings
 from fastapi import FastAPI
 from shared.bus import Broker
 from shared.contracts.identity import UserRegistered
-from shared.events import Envelope, Event, now
+from shared.events import Envelope, Event
+from shared.testing.publish import publish_event
 from shared.testing.servers import serve_app
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually as wait_until
@@ -129,18 +130,7 @@ class CatalogEnv:
     async def publish(
         self, routing_key: str, event: Event, stream_id: str | None = None
     ) -> Envelope:
-        envelope = Envelope(
-            event_id=uuid.uuid4(),
-            type=event.type_name(),
-            producer=routing_key.split(".")[0],
-            stream_type="test",
-            stream_id=stream_id or str(uuid.uuid4()),
-            version=1,
-            occurred_at=now(),
-            data=event.to_data(),
-        )
-        await self.broker.publish(routing_key, envelope)
-        return envelope
+        return await publish_event(self.broker, event, routing_key=routing_key, stream_id=stream_id)
 
     async def republish(self, routing_key: str, envelope: Envelope) -> None:
         await self.broker.publish(routing_key, envelope)

@@ -15,26 +15,19 @@ import pytest
 import stripe
 from fastapi import FastAPI
 from payouts.app import create_app
-from payouts.commands import Payouts
+from payouts.service import Payouts
 from payouts.settings import PayoutsSettings
 from shared.bus import Broker
 from shared.contracts.billing import PurchaseCompleted
 from shared.events import Envelope, Event
 from shared.money import split
+from shared.testing.publish import publish_event
 from shared.testing.servers import serve_app
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
 from stripe_emulator.testing import API_KEY, WEBHOOK_SECRET, EmulatorServer
 
 T = TypeVar("T")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # stripe's HTTPXClient passes the form body as `data=str`, which httpx deprecates.
-    mark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
-    for item in items:
-        if "services/payouts" in str(item.path):
-            item.add_marker(mark)
 
 
 @pytest.fixture(scope="session")
@@ -103,18 +96,15 @@ class Harness:
         event_id: uuid.UUID | None = None,
         version: int = 1,
     ) -> Envelope:
-        envelope = Envelope(
-            event_id=event_id or uuid.uuid4(),
-            type=event.type_name(),
-            producer="billing",
+        return await publish_event(
+            self.broker,
+            event,
             stream_type="transaction",
             stream_id=stream_id or str(getattr(event, "transaction_id", uuid.uuid4())),
             version=version,
             occurred_at=occurred_at or datetime.now(UTC),
-            data=event.to_data(),
+            event_id=event_id,
         )
-        await self.broker.publish(f"billing.{envelope.type}", envelope)
-        return envelope
 
     async def sale(
         self,

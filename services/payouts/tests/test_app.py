@@ -36,6 +36,16 @@ def test_settings_read_the_environment_and_production_refuses_dev_defaults(
     assert PayoutsSettings().is_production
 
 
+def test_a_real_key_without_a_base_talks_to_real_stripe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel's one rule, as billing: payouts never stays on the emulator with a real key."""
+    for name in ("STRIPE_API_BASE", "APP_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("STRIPE_API_KEY", "sk_test_realkey")
+    assert PayoutsSettings().stripe_base_url is None
+    monkeypatch.setenv("STRIPE_API_KEY", "sk_test_emulator")
+    assert PayoutsSettings().stripe_base_url == "http://localhost:12111"
+
+
 async def test_openapi_lists_the_public_routes(harness: Any) -> None:
     doc = (await harness.http.get("/openapi.json")).json()
     assert {

@@ -56,26 +56,19 @@ async def test_refunds_and_disputes_reverse_and_a_won_dispute_recredits(harness:
     creator = str(uuid.uuid4())
     sale = await harness.sale(creator, 1000, days_ago=10)
     txn = sale.data["transaction_id"]
-    common = {"transaction_id": txn, "creator_id": creator, "currency": "usd"}
+    common = {
+        "transaction_id": txn,
+        "creator_id": creator,
+        "currency": "usd",
+        "buyer_id": "b",
+        "persona_id": "persona-1",
+    }
     refund = PurchaseRefunded(
-        **common,
-        refund_id="re_1",
-        buyer_id="b",
-        persona_id="persona-1",
-        amount=500,
-        creator_amount=350,
-        full=False,
+        **common, refund_id="re_1", amount=500, creator_amount=350, full=False
     )
     await harness.publish(refund)
     await harness.publish(refund)  # a second event about the same refund
-    opened = DisputeOpened(
-        **common,
-        dispute_id="dp_1",
-        buyer_id="b",
-        persona_id="persona-1",
-        amount=500,
-        creator_amount=350,
-    )
+    opened = DisputeOpened(**common, dispute_id="dp_1", amount=500, creator_amount=350)
     await harness.processed(await harness.publish(opened))
     e = await harness.earnings(creator)
     assert (e["available"], e["lifetime"]) == (0, 0)

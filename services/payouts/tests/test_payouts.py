@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.contracts.billing import PurchaseRefunded
+from shared.stripe_edge import STRIPE_INBOX, inbox_id
 
 
 async def ready_creator(h: Any, *, gross: int = 5000, days_ago: float = 10) -> tuple[str, str]:
@@ -56,8 +57,13 @@ async def test_onboarding_creates_one_express_account_and_the_webhook_marks_it_o
     e = await harness.earnings(creator)
     assert e["onboarded"] is True
     assert "not_onboarded" not in [b["code"] for b in e["payout_blockers"]]
+    updates = await harness.stripe.v1.events.list_async(
+        params={"type": "account.updated", "limit": 100}
+    )
     handled = await harness.svc.pool.fetchval(
-        "SELECT count(*) FROM stripe_webhook_events WHERE type = 'account.updated'"
+        "SELECT count(*) FROM inbox WHERE consumer = $1 AND event_id = ANY($2::uuid[])",
+        STRIPE_INBOX,
+        [inbox_id(e.id) for e in updates.data],
     )
     assert handled == 1
 

@@ -153,4 +153,6 @@ async def test_the_webhook_refuses_an_oversized_body_before_reading_it_all(harne
     body = json.dumps(event).encode()
     r = await harness.http.post("/api/payouts/webhook", content=body, headers=_signed(body))
     assert r.status_code == 413 and r.json()["code"] == "payload_too_large"
-    assert await harness.svc.pool.fetchval("SELECT count(*) FROM stripe_webhook_events") == 0
+    assert (
+        await harness.svc.pool.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'stripe'") == 0
+    )

@@ -25,3 +25,35 @@ def split(amount: int, rate_bps: int) -> tuple[int, int]:
     """(platform_fee, creator_revenue); the two always add up to `amount`."""
     fee = platform_fee(amount, rate_bps)
     return fee, amount - fee
+
+
+# Currencies whose minor unit is the whole unit (Stripe's list: amounts are not multiplied by 100).
+ZERO_DECIMAL = frozenset(
+    {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
+     "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"}
+)  # fmt: skip
+_SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "aud": "A$"}
+
+
+def decimal(cents: int, currency: str) -> str:
+    """Minor units as a plain decimal string, integers only: -1234 "usd" -> "-12.34"."""
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    if currency.lower() in ZERO_DECIMAL:
+        return f"{sign}{cents}"
+    whole, minor = divmod(cents, 100)
+    return f"{sign}{whole}.{minor:02d}"
+
+
+def format_money(cents: int, currency: str) -> str:
+    """For people: `2500, "usd"` -> `$25.00`, `-150000, "jpy"` -> `-150,000 JPY`."""
+    cur = currency.lower()
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    if cur in ZERO_DECIMAL:
+        number = f"{cents:,}"
+    else:
+        whole, minor = divmod(cents, 100)
+        number = f"{whole:,}.{minor:02d}"
+    symbol = _SYMBOLS.get(cur)
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {cur.upper()}"

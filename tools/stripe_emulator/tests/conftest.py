@@ -101,11 +101,3 @@ def pay(
         return result
 
     return run
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # stripe's HTTPXClient passes the form body as `data=str`, which httpx deprecates.
-    mark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
-    for item in items:
-        if "stripe_emulator" in str(item.path):
-            item.add_marker(mark)

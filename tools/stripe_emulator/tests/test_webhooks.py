@@ -38,9 +38,9 @@ async def test_retries_after_failures_until_delivered(pay, admin, receiver) -> N
         (2, 500, False),
         (3, 200, True),
     ]
-    # Retries are spaced by the backoff (0.05 s, then 0.1 s in the test settings).
-    assert tries[1]["created"] - tries[0]["created"] >= 0.04
-    assert tries[2]["created"] - tries[1]["created"] >= 0.09
+    # Retries are spaced by the backoff (0.05 s, then 0.1 s in the test settings): the schedule
+    # each attempt set, not the clock (timings belong in `make bench`).
+    assert [a["next_retry_in"] for a in tries] == [0.05, 0.1, None]
     # Every event got through in the end, each exactly once.
     await receiver.wait_for(lambda rc: len(rc.events) == 4)
     assert len({e["id"] for e in receiver.events}) == 4

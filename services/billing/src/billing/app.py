@@ -1,4 +1,4 @@
-"""Composition root: settings, Stripe client, routes, projections and consumers."""
+"""Composition root: settings, Stripe client, routes, projections, consumers and errors."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from fastapi import FastAPI
 from shared.http import ServiceSpec, create_service_app
 
 from billing.api import router
-from billing.commands import BillingService
 from billing.consumers import catalog_personas
+from billing.errors import ERRORS
 from billing.projections import projections
+from billing.service import Billing
 from billing.settings import BillingSettings
 from billing.stripe_gateway import StripeGateway
 
@@ -21,14 +22,14 @@ def build_spec(settings: BillingSettings | None = None) -> ServiceSpec:
     settings = settings or BillingSettings()
 
     async def start(app: FastAPI) -> None:
-        gateway = StripeGateway(settings)
-        app.state.stripe = gateway
-        app.state.billing = BillingService(app.state.pool, app.state.store, gateway, settings)
+        app.state.billing = Billing(
+            app.state.pool, app.state.store, StripeGateway(settings), settings
+        )
 
     async def stop(app: FastAPI) -> None:
-        gateway: StripeGateway | None = getattr(app.state, "stripe", None)
-        if gateway is not None:
-            await gateway.close()
+        billing: Billing | None = getattr(app.state, "billing", None)
+        if billing is not None:
+            await billing.stripe.close()
 
     return ServiceSpec(
         name="billing",
@@ -37,6 +38,7 @@ def build_spec(settings: BillingSettings | None = None) -> ServiceSpec:
         migrations=MIGRATIONS,
         projections=projections,
         subscriptions=[catalog_personas],
+        errors=ERRORS,
         on_start=[start],
         on_stop=[stop],
         title="Billing service",

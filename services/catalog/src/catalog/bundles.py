@@ -13,7 +13,7 @@ from zipstream import ZipStream
 
 from catalog.blobs import BlobStore
 from catalog.commands import DownloadPlan
-from catalog.uploads import IMAGE_TYPES, TEXT_TYPES
+from catalog.filetypes import IMAGE_TYPES, TEXT_TYPES
 
 _SAMPLE_DIRS = {"samples", "sample", "examples", "example", "previews", "preview"}
 _SAMPLE_PREFIXES = ("sample", "example", "preview", "readme")

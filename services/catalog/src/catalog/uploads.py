@@ -12,9 +12,8 @@ import asyncio
 import codecs
 import contextlib
 import hashlib
-import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from fastapi import Request
@@ -22,25 +21,15 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from shared.problems import Problem, Unprocessable
 
 from catalog.blobs import BlobStore
-
-TEXT_TYPES = {
-    ".txt": "text/plain",
-    ".md": "text/markdown",
-    ".json": "application/json",
-    ".yaml": "application/yaml",
-    ".yml": "application/yaml",
-    ".csv": "text/csv",
-}
-IMAGE_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".webp": "image/webp",
-}
-ALLOWED_TYPES = {**TEXT_TYPES, **IMAGE_TYPES}
-_RESERVED = set('<>:"|?*\\')
-MAX_NAME = 200
-MAX_DEPTH = 4
+from catalog.filetypes import (
+    TEXT_TYPES,
+    bad_name,
+    content_type_for,
+    image_signature_ok,
+    sanitize_path,
+    too_large,
+    unsupported,
+)
 
 
 @dataclass(frozen=True)
@@ -50,69 +39,6 @@ class UploadLimits:
     max_files: int = 20
     max_field_bytes: int = 64 * 1024
     max_fields: int = 64
-
-
-def too_large(detail: str, code: str) -> Problem:
-    return Problem(detail, status=413, code=code, title="Upload too large")
-
-
-def unsupported(detail: str) -> Problem:
-    return Problem(detail, status=415, code="unsupported_file_type", title="File type not allowed")
-
-
-def bad_name(name: str, why: str) -> Unprocessable:
-    shown = name.encode("unicode_escape").decode()[:80]
-    return Unprocessable(
-        f"The file name '{shown}' is not allowed: {why}.",
-        code="invalid_file_name",
-        errors=[{"field": "files", "message": f"{shown}: {why}"}],
-    )
-
-
-def sanitize_path(raw: str) -> str:
-    """A safe relative POSIX path for a file inside a persona, or a 422 explaining why not.
-
-    Names are refused, not silently rewritten: a traversal attempt is a client bug or an attack,
-    and either way the creator should see what was wrong.
-    """
-    name = unicodedata.normalize("NFC", raw).strip()
-    if not name:
-        raise bad_name(raw, "it is empty")
-    if len(name) > MAX_NAME:
-        raise bad_name(raw, f"it is longer than {MAX_NAME} characters")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
-        raise bad_name(raw, "it contains control characters")
-    if name.startswith("/") or name.startswith("~"):
-        raise bad_name(raw, "absolute paths are not allowed")
-    if any(ch in _RESERVED for ch in name):
-        raise bad_name(raw, 'it contains one of < > : " | ? * \\')
-    parts = name.split("/")
-    if len(parts) > MAX_DEPTH:
-        raise bad_name(raw, f"folders may nest at most {MAX_DEPTH - 1} deep")
-    for part in parts:
-        if part in ("", ".", ".."):
-            raise bad_name(raw, "'..', '.' and empty path segments are not allowed")
-        if part.startswith(".") or part != part.strip():
-            raise bad_name(raw, "hidden names and names padded with spaces are not allowed")
-    return str(PurePosixPath(*parts))
-
-
-def content_type_for(path: str) -> str:
-    suffix = PurePosixPath(path).suffix.lower()
-    if suffix not in ALLOWED_TYPES:
-        allowed = ", ".join(sorted(ALLOWED_TYPES))
-        raise unsupported(f"'{path}' is not an allowed file type (allowed: {allowed}).")
-    return ALLOWED_TYPES[suffix]
-
-
-def _image_signature_ok(content_type: str, head: bytes) -> bool:
-    if content_type == "image/png":
-        return head.startswith(b"\x89PNG\r\n\x1a\n")
-    if content_type == "image/jpeg":
-        return head.startswith(b"\xff\xd8\xff")
-    if content_type == "image/webp":
-        return len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    return False
 
 
 @dataclass
@@ -162,7 +88,7 @@ class _FileSink:
                 self.decoder.decode(b"", final=True)
             except UnicodeDecodeError as exc:
                 raise unsupported(f"'{self.file.path}' is named as text but is not UTF-8.") from exc
-        elif not _image_signature_ok(self.file.content_type, self.head):
+        elif not image_signature_ok(self.file.content_type, self.head):
             raise unsupported(
                 f"'{self.file.path}' does not contain a {self.file.content_type} image."
             )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,9 +9,11 @@ from shared.events import now as utc_now
 from shared.http import ServiceSpec, create_service_app
 
 from payouts import api
-from payouts.commands import Clock, Payouts, run_sweeper
+from payouts.commands import run_sweeper
 from payouts.consumers import ledger_subscription
+from payouts.errors import ERRORS
 from payouts.projections import projections
+from payouts.service import Clock, Payouts
 from payouts.settings import PayoutsSettings
 from payouts.stripe_connect import StripeConnect
 
@@ -31,23 +31,18 @@ def build_spec(
     settings = settings or PayoutsSettings()
 
     async def start(app: FastAPI) -> None:
-        client = StripeConnect(settings)
-        svc = Payouts(
+        app.state.payouts = Payouts(
             pool=app.state.pool,
             store=app.state.store,
             settings=settings,
-            stripe=client,
+            stripe=StripeConnect(settings),
             clock=clock or utc_now,
         )
-        app.state.payouts = svc
-        app.state.sweeper = asyncio.create_task(run_sweeper(svc)) if sweeper else None
+
+    async def sweep(app: FastAPI) -> None:
+        await run_sweeper(app.state.payouts)
 
     async def stop(app: FastAPI) -> None:
-        task: asyncio.Task[None] | None = app.state.sweeper
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
         await app.state.payouts.stripe.close()
 
     return ServiceSpec(
@@ -57,8 +52,10 @@ def build_spec(
         migrations=MIGRATIONS,
         projections=projections,
         subscriptions=[ledger_subscription(settings.holding_days)],
+        errors=ERRORS,
         on_start=[start],
         on_stop=[stop],
+        background=[sweep] if sweeper else [],
         title="Payouts service",
     )
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -21,6 +19,7 @@ import stripe
 from shared.db import advisory_key
 from shared.eventstore import EventStore
 from shared.logging import get_logger
+from shared.stripe_edge import Account, StripeUnavailable, first_delivery
 from shared.uow import UnitOfWork, run_command
 
 from payouts import queries
@@ -33,32 +32,11 @@ from payouts.domain import (
     account_stream,
     ledger_stream,
 )
-from payouts.settings import PayoutsSettings
-from payouts.stripe_connect import (
-    AccountSnapshot,
-    StripeConnect,
-    TransientStripeError,
-    snapshot,
-)
+from payouts.service import Payouts
 
 log = get_logger(__name__)
 
-Clock = Callable[[], datetime]
 PAYOUT_NAMESPACE = uuid.UUID("5b1f7c3e-9a53-4b8e-8f0e-3f4f5d2a6c11")
-
-
-@dataclass
-class Payouts:
-    """Everything the commands need; one per app (`app.state.payouts`)."""
-
-    pool: asyncpg.Pool
-    store: EventStore
-    settings: PayoutsSettings
-    stripe: StripeConnect
-    clock: Clock
-
-    def now(self) -> datetime:
-        return self.clock()
 
 
 def payout_id_for(creator_id: str, idempotency_key: str | None) -> str:
@@ -93,30 +71,28 @@ async def start_onboarding(svc: Payouts, creator_id: str) -> dict[str, Any]:
 
         stripe_account = await run_command(svc.pool, svc.store, remember)
     base = svc.settings.public_url.rstrip("/")
-    url, expires_at = await svc.stripe.onboarding_link(
+    link = await svc.stripe.onboarding_link(
         stripe_account,
         return_url=f"{base}/dashboard/earnings?onboarding=done",
         refresh_url=f"{base}/dashboard/earnings?onboarding=refresh",
     )
     status = await queries.account_status(svc.pool, creator_id)
     return {
-        "url": url,
-        "expires_at": expires_at,
+        "url": link.url,
+        "expires_at": link.expires_at,
         "stripe_account": stripe_account,
         "onboarded": status.onboarded,
     }
 
 
 async def apply_account_snapshot(
-    svc: Payouts, creator_id: str, snap: AccountSnapshot, *, webhook_event: str | None = None
+    svc: Payouts, creator_id: str, snap: Account, *, webhook_event: str | None = None
 ) -> bool:
     async def update(uow: UnitOfWork) -> bool:
-        if webhook_event is not None and not await _first_delivery(
-            uow.conn, webhook_event, "account.updated"
-        ):
+        if webhook_event is not None and not await first_delivery(uow.conn, webhook_event):
             return False
         acct = await uow.load(PayoutAccount, account_stream(creator_id))
-        if acct.stripe_account != snap.stripe_account:
+        if acct.stripe_account != snap.id:
             return False
         changed = acct.update_status(
             details_submitted=snap.details_submitted,
@@ -136,7 +112,7 @@ async def refresh_account(svc: Payouts, creator_id: str) -> AccountStatus:
         return status
     try:
         snap = await svc.stripe.account(status.stripe_account)
-    except stripe.StripeError as exc:
+    except (stripe.StripeError, StripeUnavailable) as exc:
         log.warning("account refresh failed", error=repr(exc))
         return status
     await apply_account_snapshot(svc, creator_id, snap)
@@ -221,7 +197,7 @@ async def make_transfer(svc: Payouts, creator_id: str, payout: PayoutState) -> N
             currency=payout.currency,
             destination=payout.destination,
         )
-    except TransientStripeError as exc:
+    except StripeUnavailable as exc:
         log.warning("transfer not made yet; will retry", payout_id=payout.payout_id, error=str(exc))
         return
     if outcome.transfer is not None:
@@ -278,7 +254,7 @@ async def sweep_unsettled(svc: Payouts, grace: timedelta | None = None) -> int:
                     continue
                 try:
                     existing = await svc.stripe.existing_transfer(payout_id)
-                except stripe.StripeError as exc:
+                except (stripe.StripeError, StripeUnavailable) as exc:
                     log.warning("sweeper cannot reach Stripe", error=repr(exc))
                     break
                 if existing is not None:
@@ -307,80 +283,3 @@ async def run_sweeper(svc: Payouts) -> None:
         except Exception:
             log.exception("payout sweep failed")
         await asyncio.sleep(svc.settings.sweep_interval_s)
-
-
-# -- Stripe webhooks -----------------------------------------------------------------------------
-
-
-async def _first_delivery(conn: asyncpg.Connection, event_id: str, event_type: str) -> bool:
-    fresh = await conn.fetchval(
-        "INSERT INTO stripe_webhook_events (event_id, type) VALUES ($1, $2)"
-        " ON CONFLICT DO NOTHING RETURNING 1",
-        event_id,
-        event_type,
-    )
-    return bool(fresh)
-
-
-def _reversal_reason(transfer: dict[str, Any]) -> str:
-    reversals = (transfer.get("reversals") or {}).get("data") or []
-    for reversal in reversals:
-        meta = reversal.get("metadata") or {}
-        message = meta.get("emulator_failure_message") or meta.get("reason")
-        if message:
-            return str(message)
-    return "Stripe reversed the transfer"
-
-
-async def handle_stripe_event(svc: Payouts, event: dict[str, Any]) -> str:
-    """Apply one verified Stripe event; returns what was done (for logs and tests)."""
-    event_id = str(event.get("id"))
-    event_type = str(event.get("type"))
-    obj: dict[str, Any] = (event.get("data") or {}).get("object") or {}
-    if event_type == "account.updated":
-        stripe_account = str(obj.get("id"))
-        creator_id = await queries.creator_for_account(svc.pool, stripe_account)
-        if creator_id is None:
-            return "ignored"
-        # Events can arrive out of order: read the account as it is now, not the snapshot.
-        try:
-            snap = await svc.stripe.account(stripe_account)
-        except stripe.StripeError:
-            snap = snapshot(obj)
-        changed = await apply_account_snapshot(svc, creator_id, snap, webhook_event=event_id)
-        return "account_updated" if changed else "unchanged"
-    if event_type in ("transfer.created", "transfer.reversed", "transfer.failed"):
-        payout_id = (obj.get("metadata") or {}).get("payout_id")
-        if not payout_id:
-            return "ignored"
-        owner = await svc.pool.fetchval(
-            "SELECT creator_id FROM payouts WHERE payout_id = $1", str(payout_id)
-        )
-        if owner is None:
-            return "ignored"
-        transfer_id = str(obj.get("id"))
-        if event_type == "transfer.created":
-            reversed_total, reason = 0, ""
-        elif event_type == "transfer.failed":
-            reversed_total = int(obj.get("amount") or 0)
-            reason = "Stripe could not deliver the transfer"
-        else:
-            reversed_total = int(obj.get("amount_reversed") or 0)
-            reason = _reversal_reason(obj)
-
-        async def apply(uow: UnitOfWork) -> bool:
-            if not await _first_delivery(uow.conn, event_id, event_type):
-                return False
-            ledger = await uow.load(CreatorLedger, ledger_stream(str(owner)), lock=True)
-            if reversed_total > 0:
-                changed = ledger.record_transfer_reversal(
-                    str(payout_id), transfer_id, reversed_total, reason
-                )
-            else:
-                changed = ledger.settle_paid(str(payout_id), transfer_id)
-            await uow.save(ledger)
-            return changed
-
-        changed = await run_command(svc.pool, svc.store, apply)
-        return event_type if changed else "unchanged"
-    return "ignored"

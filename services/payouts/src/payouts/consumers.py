@@ -7,6 +7,7 @@ same sale, refund or dispute (billing may publish one twice under a new event id
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, TypeAlias
 
 from shared.contracts.billing import (
     DisputeClosed,
@@ -26,65 +27,48 @@ def ledger_subscription(holding_days: int) -> Subscription:
     holding = timedelta(days=holding_days)
     ledger = Subscription("payouts", "ledger")
 
-    async def load(creator_id: str, uow: UnitOfWork) -> CreatorLedger:
+    @ledger.on(PurchaseCompleted, PurchaseRefunded, DisputeOpened, DisputeClosed)
+    async def record(event: BillingFact, envelope: Envelope, uow: UnitOfWork) -> None:
         # Every writer of a ledger takes its lock, so this never clashes with a payout request.
-        return await uow.load(CreatorLedger, ledger_stream(creator_id), lock=True)
+        book = await uow.load(CreatorLedger, ledger_stream(event.creator_id), lock=True)
+        apply_fact(book, event, envelope, holding)
+        await uow.save(book)
 
-    @ledger.on(PurchaseCompleted)
-    async def sale(event: PurchaseCompleted, envelope: Envelope, uow: UnitOfWork) -> None:
-        book = await load(event.creator_id, uow)
-        # Held from when the payment completed, so replays and late deliveries agree.
+    return ledger
+
+
+BillingFact: TypeAlias = PurchaseCompleted | PurchaseRefunded | DisputeOpened | DisputeClosed
+
+
+def apply_fact(
+    book: CreatorLedger, event: BillingFact, envelope: Envelope, holding: timedelta
+) -> None:
+    """Record one billing fact on the creator's ledger, dated when billing recorded it (so
+    replays and late deliveries agree); amounts taken back carry the buyer money they came from."""
+    when = envelope.occurred_at
+    if isinstance(event, PurchaseCompleted):
         book.record_sale(
             transaction_id=event.transaction_id,
             amount=event.creator_revenue,
             currency=event.currency,
-            available_at=envelope.occurred_at + holding,
+            available_at=when + holding,  # held from when the payment completed
             gross_amount=event.amount,
             platform_fee=event.platform_fee,
             tax=event.tax,
             persona_id=event.persona_id,
-            effective_at=envelope.occurred_at,
+            effective_at=when,
         )
-        await uow.save(book)
-
-    @ledger.on(PurchaseRefunded)
-    async def refund(event: PurchaseRefunded, envelope: Envelope, uow: UnitOfWork) -> None:
-        book = await load(event.creator_id, uow)
-        book.record_refund(
-            transaction_id=event.transaction_id,
-            refund_id=event.refund_id,
-            amount=event.creator_amount,
-            currency=event.currency,
-            gross_amount=event.amount,
-            effective_at=envelope.occurred_at,
-        )
-        await uow.save(book)
-
-    @ledger.on(DisputeOpened)
-    async def dispute_opened(event: DisputeOpened, envelope: Envelope, uow: UnitOfWork) -> None:
-        book = await load(event.creator_id, uow)
-        book.record_dispute_opened(
-            transaction_id=event.transaction_id,
-            dispute_id=event.dispute_id,
-            amount=event.creator_amount,
-            currency=event.currency,
-            gross_amount=event.amount,
-            effective_at=envelope.occurred_at,
-        )
-        await uow.save(book)
-
-    @ledger.on(DisputeClosed)
-    async def dispute_closed(event: DisputeClosed, envelope: Envelope, uow: UnitOfWork) -> None:
-        book = await load(event.creator_id, uow)
-        book.record_dispute_closed(
-            transaction_id=event.transaction_id,
-            dispute_id=event.dispute_id,
-            status=event.status,
-            amount=event.creator_amount,
-            currency=event.currency,
-            gross_amount=event.amount,
-            effective_at=envelope.occurred_at,
-        )
-        await uow.save(book)
-
-    return ledger
+        return
+    common: dict[str, Any] = {
+        "transaction_id": event.transaction_id,
+        "amount": event.creator_amount,
+        "currency": event.currency,
+        "gross_amount": event.amount,
+        "effective_at": when,
+    }
+    if isinstance(event, PurchaseRefunded):
+        book.record_refund(refund_id=event.refund_id, **common)
+    elif isinstance(event, DisputeOpened):
+        book.record_dispute_opened(dispute_id=event.dispute_id, **common)
+    else:
+        book.record_dispute_closed(dispute_id=event.dispute_id, status=event.status, **common)

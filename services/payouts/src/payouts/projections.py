@@ -95,9 +95,13 @@ async def _adjust_reversed(
     )
 
 
-@projections.on(EarningReversed)
-async def _reversed(conn: asyncpg.Connection, e: EarningReversed, env: Envelope) -> None:
-    await _adjust_reversed(conn, e.creator_id, e.transaction_id, e.currency, e.amount)
+@projections.on(EarningReversed, EarningReinstated)
+async def _taken_back_or_returned(
+    conn: asyncpg.Connection, e: EarningReversed | EarningReinstated, env: Envelope
+) -> None:
+    # A reversal takes the creator's share back; a dispute won gives it back.
+    sign = -1 if isinstance(e, EarningReversed) else 1
+    await _adjust_reversed(conn, e.creator_id, e.transaction_id, e.currency, -sign * e.amount)
     gross, fee = _refund_split(e)
     persona = await conn.fetchval(
         "SELECT persona_id FROM earning_txns WHERE creator_id = $1 AND transaction_id = $2",
@@ -107,34 +111,12 @@ async def _reversed(conn: asyncpg.Connection, e: EarningReversed, env: Envelope)
     await _entry(
         conn,
         env,
-        e.reason,
+        e.reason if isinstance(e, EarningReversed) else "dispute_won",
         reference=e.reference,
         persona_id=persona,
         gross=gross,
         fee=fee,
-        amount=-e.amount,
-        effective_at=e.effective_at,
-    )
-
-
-@projections.on(EarningReinstated)
-async def _reinstated(conn: asyncpg.Connection, e: EarningReinstated, env: Envelope) -> None:
-    await _adjust_reversed(conn, e.creator_id, e.transaction_id, e.currency, -e.amount)
-    gross, fee = _refund_split(e)
-    persona = await conn.fetchval(
-        "SELECT persona_id FROM earning_txns WHERE creator_id = $1 AND transaction_id = $2",
-        e.creator_id,
-        e.transaction_id,
-    )
-    await _entry(
-        conn,
-        env,
-        "dispute_won",
-        reference=e.reference,
-        persona_id=persona,
-        gross=gross,
-        fee=fee,
-        amount=e.amount,
+        amount=sign * e.amount,
         effective_at=e.effective_at,
     )
 
@@ -154,28 +136,22 @@ async def _requested(conn: asyncpg.Connection, e: PayoutRequested, env: Envelope
     await _entry(conn, env, "payout", amount=-e.amount)
 
 
-@projections.on(PayoutPaid)
-async def _paid(conn: asyncpg.Connection, e: PayoutPaid, env: Envelope) -> None:
+@projections.on(PayoutPaid, PayoutFailed)
+async def _settled(conn: asyncpg.Connection, e: PayoutPaid | PayoutFailed, env: Envelope) -> None:
+    failed = e if isinstance(e, PayoutFailed) else None
     await conn.execute(
-        "UPDATE payouts SET status = 'paid', stripe_transfer = $2, settled_at = $3"
-        " WHERE payout_id = $1",
+        "UPDATE payouts SET status = $2, stripe_transfer = coalesce($3, stripe_transfer),"
+        " reason = coalesce($4, reason), failure_code = coalesce($5, failure_code),"
+        " settled_at = $6 WHERE payout_id = $1",
         e.payout_id,
-        e.stripe_transfer,
+        "failed" if failed else "paid",
+        e.stripe_transfer if isinstance(e, PayoutPaid) else None,
+        failed.reason if failed else None,
+        failed.code if failed else None,
         env.occurred_at,
     )
-
-
-@projections.on(PayoutFailed)
-async def _failed(conn: asyncpg.Connection, e: PayoutFailed, env: Envelope) -> None:
-    await conn.execute(
-        "UPDATE payouts SET status = 'failed', reason = $2, failure_code = $3, settled_at = $4"
-        " WHERE payout_id = $1",
-        e.payout_id,
-        e.reason,
-        e.code,
-        env.occurred_at,
-    )
-    await _entry(conn, env, "payout_returned", amount=e.amount, reason=e.reason)
+    if failed:  # the reservation comes back to the balance
+        await _entry(conn, env, "payout_returned", amount=e.amount, reason=failed.reason)
 
 
 @projections.on(PayoutReversed)

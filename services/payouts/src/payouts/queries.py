@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
-from shared.pagination import Page, decode_cursor, page_of
+from shared.pagination import Page, after_key, decode_cursor, newest_first_key, page_of
 from shared.problems import Problem
 
-from payouts.domain import AccountStatus, Balance, format_money
+from payouts.domain import AccountStatus, Balance
+from payouts.schemas import entry_item, payout_item
+
+DB: TypeAlias = asyncpg.Pool | asyncpg.Connection
 
 # -- account and balance ------------------------------------------------------------------------
 
 
-async def account_status(conn: asyncpg.Connection | asyncpg.Pool, creator_id: str) -> AccountStatus:
-    row = await conn.fetchrow("SELECT * FROM payout_accounts WHERE creator_id = $1", creator_id)
+async def account_status(db: DB, creator_id: str) -> AccountStatus:
+    row = await db.fetchrow("SELECT * FROM payout_accounts WHERE creator_id = $1", creator_id)
     if row is None:
         return AccountStatus()
     return AccountStatus(
@@ -28,16 +31,23 @@ async def account_status(conn: asyncpg.Connection | asyncpg.Pool, creator_id: st
     )
 
 
-async def creator_for_account(pool: asyncpg.Pool, stripe_account: str) -> str | None:
-    value = await pool.fetchval(
+async def creator_for_account(db: DB, stripe_account: str) -> str | None:
+    value = await db.fetchval(
         "SELECT creator_id FROM payout_accounts WHERE stripe_account = $1", stripe_account
     )
     return str(value) if value is not None else None
 
 
-async def main_currency(pool: asyncpg.Pool, creator_id: str, default: str) -> str:
+async def currencies(db: DB, creator_id: str) -> list[str]:
+    rows = await db.fetch(
+        "SELECT DISTINCT currency FROM earning_txns WHERE creator_id = $1", creator_id
+    )
+    return [str(r["currency"]) for r in rows]
+
+
+async def main_currency(db: DB, creator_id: str, default: str) -> str:
     """The currency the creator earns most in (their earnings page shows it by default)."""
-    value = await pool.fetchval(
+    value = await db.fetchval(
         "SELECT currency FROM earning_txns WHERE creator_id = $1"
         " GROUP BY currency ORDER BY sum(earned) DESC, currency LIMIT 1",
         creator_id,
@@ -45,9 +55,12 @@ async def main_currency(pool: asyncpg.Pool, creator_id: str, default: str) -> st
     return str(value) if value else default
 
 
-async def balance(pool: asyncpg.Pool, creator_id: str, currency: str, now: datetime) -> Balance:
-    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
-        earned = await conn.fetchrow(
+async def balance(db: DB, creator_id: str, currency: str, now: datetime) -> Balance:
+    if isinstance(db, asyncpg.Pool):
+        async with db.acquire() as conn:
+            return await balance(conn, creator_id, currency, now)
+    async with db.transaction(isolation="repeatable_read"):
+        earned = await db.fetchrow(
             "SELECT"
             " coalesce(sum(earned - reversed) FILTER"
             "   (WHERE available_at IS NULL OR available_at <= $3), 0) AS matured,"
@@ -57,7 +70,7 @@ async def balance(pool: asyncpg.Pool, creator_id: str, currency: str, now: datet
             currency,
             now,
         )
-        releases = await conn.fetch(
+        releases = await db.fetch(
             "SELECT available_at, sum(earned - reversed) AS amount FROM earning_txns"
             " WHERE creator_id = $1 AND currency = $2 AND available_at > $3"
             " GROUP BY available_at ORDER BY available_at",
@@ -65,7 +78,7 @@ async def balance(pool: asyncpg.Pool, creator_id: str, currency: str, now: datet
             currency,
             now,
         )
-        paid = await conn.fetchrow(
+        paid = await db.fetchrow(
             "SELECT"
             " coalesce(sum(amount - reversed_amount)"
             "   FILTER (WHERE status IN ('requested', 'paid')), 0) AS committed,"
@@ -123,7 +136,7 @@ def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
 
 
 async def months(
-    pool: asyncpg.Pool, creator_id: str, currency: str, start: datetime, end: datetime
+    db: DB, creator_id: str, currency: str, start: datetime, end: datetime
 ) -> list[MonthFigures]:
     """Every calendar month (UTC) in [start, end), zero-filled, oldest first.
 
@@ -132,7 +145,7 @@ async def months(
     net = gross - fees - refunds is exactly the creator's earning. Payouts are transfers out,
     less any that failed or came back.
     """
-    rows = await pool.fetch(
+    rows = await db.fetch(
         "SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,"
         " coalesce(sum(gross) FILTER (WHERE kind = 'sale'), 0) AS gross,"
         " coalesce(sum(fee) FILTER (WHERE kind = 'sale'), 0)"
@@ -181,16 +194,6 @@ def trailing_window(now: datetime, count: int = 12) -> tuple[datetime, datetime]
 
 # -- lists ---------------------------------------------------------------------------------------
 
-_ENTRY_LABELS = {
-    "sale": "Sale",
-    "refund": "Refund",
-    "dispute": "Dispute opened",
-    "dispute_won": "Dispute won",
-    "payout": "Payout",
-    "payout_returned": "Payout failed: money returned",
-    "payout_reversed": "Transfer reversed: money returned",
-}
-
 
 def _bad_cursor() -> Problem:
     return Problem(
@@ -211,7 +214,7 @@ def _cursor_position(values: list[Any]) -> int:
 
 
 async def transactions(
-    pool: asyncpg.Pool,
+    db: DB,
     creator_id: str,
     now: datetime,
     limit: int,
@@ -220,7 +223,7 @@ async def transactions(
 ) -> Page[dict[str, Any]]:
     after = decode_cursor(cursor)
     before = _cursor_position(after) if after is not None else None
-    rows = await pool.fetch(
+    rows = await db.fetch(
         "SELECT e.*, p.status AS payout_status FROM ledger_entries e"
         " LEFT JOIN payouts p ON p.payout_id = e.payout_id AND e.kind = 'payout'"
         " WHERE e.creator_id = $1 AND ($2::bigint IS NULL OR e.position < $2)"
@@ -231,114 +234,39 @@ async def transactions(
         currency,
         limit + 1,
     )
-    items = [_entry_item(r, now) for r in rows]
+    items = [entry_item(r, now) for r in rows]
     return page_of(items, limit, lambda item: [int(item["id"])])
 
 
-def _entry_item(r: asyncpg.Record, now: datetime) -> dict[str, Any]:
-    kind = r["kind"]
-    if kind == "sale":
-        status = "pending" if r["available_at"] and r["available_at"] > now else "available"
-    elif kind == "payout":
-        status = r["payout_status"]
-    else:
-        status = "settled"
-    return {
-        "id": str(r["position"]),
-        "type": kind,
-        "description": _ENTRY_LABELS.get(kind, kind),
-        "transaction_id": r["transaction_id"],
-        "payout_id": r["payout_id"],
-        "reference": r["reference"],
-        "persona_id": r["persona_id"],
-        "gross": r["gross"],
-        "fee": r["fee"],
-        "amount": r["amount"],
-        "currency": r["currency"],
-        "status": status,
-        "reason": r["reason"],
-        "available_at": r["available_at"],
-        "created_at": r["occurred_at"],
-    }
-
-
-IN_PROGRESS_REASON = (
-    "The transfer to your Stripe account is being made; if Stripe is unreachable it is retried "
-    "automatically."
-)
-
-
-def payout_item(r: asyncpg.Record) -> dict[str, Any]:
-    reason = r["reason"]
-    status = r["status"]
-    amount, currency = int(r["amount"]), r["currency"]
-    if status == "requested":
-        reason = IN_PROGRESS_REASON
-    elif status == "failed" and r["reversed_amount"] >= amount:
-        reason = (
-            f"The transfer was reversed ({reason}); {format_money(amount, currency)} is back in "
-            "your balance."
-        )
-    elif status == "failed":
-        reason = (
-            f"The transfer failed: {(reason or 'Stripe refused it').rstrip('.')}. "
-            f"{format_money(amount, currency)} is back in your balance."
-        )
-    elif r["reversed_amount"] > 0:
-        reason = (
-            f"{format_money(int(r['reversed_amount']), currency)} of this transfer was reversed "
-            f"({reason}) and is back in your balance."
-        )
-    return {
-        "id": r["payout_id"],
-        "amount": amount,
-        "currency": currency,
-        "status": status,
-        "reason": reason,
-        "failure_code": r["failure_code"],
-        "reversed_amount": int(r["reversed_amount"]),
-        "stripe_transfer": r["stripe_transfer"],
-        "created_at": r["created_at"],
-        "settled_at": r["settled_at"],
-    }
-
-
-async def payout(pool: asyncpg.Pool, creator_id: str, payout_id: str) -> dict[str, Any] | None:
-    row = await pool.fetchrow(
+async def payout(db: DB, creator_id: str, payout_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
         "SELECT * FROM payouts WHERE payout_id = $1 AND creator_id = $2", payout_id, creator_id
     )
     return payout_item(row) if row else None
 
 
-async def payouts(
-    pool: asyncpg.Pool, creator_id: str, limit: int, cursor: str | None
-) -> Page[dict[str, Any]]:
-    after = decode_cursor(cursor)
-    created: datetime | None = None
-    last_id = ""
-    if after is not None:
-        try:
-            created, last_id = datetime.fromisoformat(str(after[0])), str(after[1])
-        except (ValueError, TypeError, IndexError):
-            raise _bad_cursor() from None
-        if created.tzinfo is None or len(after) != 2:
-            raise _bad_cursor()
-    rows = await pool.fetch(
+async def payouts(db: DB, creator_id: str, limit: int, cursor: str | None) -> Page[dict[str, Any]]:
+    after = after_key(cursor)
+    rows = await db.fetch(
         "SELECT * FROM payouts WHERE creator_id = $1"
         " AND ($2::timestamptz IS NULL OR (created_at, payout_id) < ($2, $3))"
         " ORDER BY created_at DESC, payout_id DESC LIMIT $4",
         creator_id,
-        created,
-        last_id,
+        after[0] if after else None,
+        after[1] if after else "",
         limit + 1,
     )
-    items = [payout_item(r) for r in rows]
-    return page_of(items, limit, lambda item: [item["created_at"].isoformat(), item["id"]])
+    return page_of([payout_item(r) for r in rows], limit, newest_first_key)
 
 
-async def unsettled_payouts(pool: asyncpg.Pool, older_than: datetime) -> list[asyncpg.Record]:
+async def payout_owner(db: DB, payout_id: str) -> str | None:
+    value = await db.fetchval("SELECT creator_id FROM payouts WHERE payout_id = $1", payout_id)
+    return str(value) if value is not None else None
+
+
+async def unsettled_payouts(db: DB, older_than: datetime) -> list[asyncpg.Record]:
     return list(
-        await pool.fetch(
+        await db.fetch(
             "SELECT payout_id, creator_id FROM payouts WHERE status = 'requested'"
             " AND created_at <= $1 ORDER BY created_at LIMIT 100",
             older_than,
@@ -346,11 +274,9 @@ async def unsettled_payouts(pool: asyncpg.Pool, older_than: datetime) -> list[as
     )
 
 
-async def last_failed_payout(
-    pool: asyncpg.Pool, creator_id: str, currency: str
-) -> dict[str, Any] | None:
+async def last_failed_payout(db: DB, creator_id: str, currency: str) -> dict[str, Any] | None:
     """The newest payout, if it failed: its reason stays visible until a payout succeeds."""
-    row = await pool.fetchrow(
+    row = await db.fetchrow(
         "SELECT * FROM payouts WHERE creator_id = $1 AND currency = $2"
         " ORDER BY created_at DESC, payout_id DESC LIMIT 1",
         creator_id,

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from shared.money import decimal
 
-from payouts.domain import ZERO_DECIMAL
 from payouts.queries import MonthFigures
 
 TAX_NOTE = (
@@ -24,16 +24,6 @@ DEFINITIONS = (
     "disputes won). Net earnings = gross sales - fees - refunds. Payouts: transfers to your Stripe "
     "account, less any that failed or were reversed. Months are calendar months in UTC."
 )
-
-
-def decimal(cents: int, currency: str) -> str:
-    """Integer cents as a plain decimal string (no floats): -1234 -> "-12.34"."""
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    if currency.lower() in ZERO_DECIMAL:
-        return f"{sign}{cents}"
-    whole, minor = divmod(cents, 100)
-    return f"{sign}{whole}.{minor:02d}"
 
 
 @dataclass

@@ -6,36 +6,28 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from . import checkout
-from .api_common import Call, get_op, list_op, run
+from .api_common import Call, Resource, read_routes, run
 from .forms import get_metadata
 from .lists import paginate
 from .params_schema import check_known
 from .store import Obj
 
 router = APIRouter()
+read_routes(
+    router,
+    Resource(
+        "checkout.session",
+        "/v1/checkout/sessions",
+        "checkout.SessionListParams",
+        ("payment_intent", "status", "customer"),
+        "session",
+    ),
+)
 
 
 @router.post("/v1/checkout/sessions")
 async def create_session(request: Request) -> Response:
     return await run(request, lambda c: checkout.create_session(c.store, c.settings, c.params))
-
-
-@router.get("/v1/checkout/sessions")
-async def list_sessions(request: Request) -> Response:
-    return await run(
-        request,
-        list_op(
-            "checkout.session",
-            "/v1/checkout/sessions",
-            "stripe.params.checkout.SessionListParams",
-            {"payment_intent": "payment_intent", "status": "status", "customer": "customer"},
-        ),
-    )
-
-
-@router.get("/v1/checkout/sessions/{session}")
-async def retrieve_session(request: Request, session: str) -> Response:
-    return await run(request, get_op("checkout.session", session, "session"))
 
 
 @router.post("/v1/checkout/sessions/{session}")

@@ -7,9 +7,9 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from . import checkout
@@ -95,6 +95,38 @@ def list_op(
 
 def get_op(kind: str, object_id: str, param: str = "id") -> Callable[[Call], Obj]:
     return lambda c: c.store.get(kind, object_id, param)
+
+
+class Resource(NamedTuple):
+    """A Stripe resource's read routes: `GET url` (newest first, filtered by equality on
+    `filters`) and `GET url/{id}` (`param` names the id in "no such" errors)."""
+
+    kind: str
+    url: str
+    schema: str  # the SDK's list params class, under `stripe.params`
+    filters: tuple[str, ...] = ()
+    param: str = "id"
+
+
+def read_routes(router: APIRouter, *resources: Resource) -> None:
+    for res in resources:
+        fields = {name: name for name in res.filters}
+
+        async def list_objects(
+            request: Request, res: Resource = res, fields: Any = fields
+        ) -> Response:
+            schema = f"stripe.params.{res.schema}"
+            return await run(request, list_op(res.kind, res.url, schema, fields))
+
+        async def retrieve_object(
+            request: Request, object_id: str, res: Resource = res
+        ) -> Response:
+            return await run(request, get_op(res.kind, object_id, res.param))
+
+        router.add_api_route(res.url, list_objects, methods=["GET"], name=f"list {res.kind}")
+        router.add_api_route(
+            res.url + "/{object_id}", retrieve_object, methods=["GET"], name=f"get {res.kind}"
+        )
 
 
 async def run(request: Request, op: Callable[[Call], Obj]) -> Response:

@@ -6,28 +6,29 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from . import connect
-from .api_common import Call, get_op, list_op, run
+from .api_common import Call, Resource, read_routes, run
 from .errors import no_such
 from .lists import paginate
 from .params_schema import check_known
 from .store import Obj
 
 router = APIRouter()
+read_routes(
+    router,
+    Resource("account", "/v1/accounts", "AccountListParams", param="account"),
+    Resource(
+        "transfer",
+        "/v1/transfers",
+        "TransferListParams",
+        ("destination", "transfer_group"),
+        "transfer",
+    ),
+)
 
 
 @router.post("/v1/accounts")
 async def create_account(request: Request) -> Response:
     return await run(request, lambda c: connect.create_account(c.store, c.params))
-
-
-@router.get("/v1/accounts")
-async def list_accounts(request: Request) -> Response:
-    return await run(request, list_op("account", "/v1/accounts", "stripe.params.AccountListParams"))
-
-
-@router.get("/v1/accounts/{account}")
-async def retrieve_account(request: Request, account: str) -> Response:
-    return await run(request, get_op("account", account, "account"))
 
 
 @router.post("/v1/accounts/{account}")
@@ -43,19 +44,6 @@ async def create_account_link(request: Request) -> Response:
 @router.post("/v1/transfers")
 async def create_transfer(request: Request) -> Response:
     return await run(request, lambda c: connect.create_transfer(c.store, c.params, c.req))
-
-
-@router.get("/v1/transfers")
-async def list_transfers(request: Request) -> Response:
-    fields = {"destination": "destination", "transfer_group": "transfer_group"}
-    return await run(
-        request, list_op("transfer", "/v1/transfers", "stripe.params.TransferListParams", fields)
-    )
-
-
-@router.get("/v1/transfers/{transfer}")
-async def retrieve_transfer(request: Request, transfer: str) -> Response:
-    return await run(request, get_op("transfer", transfer, "transfer"))
 
 
 @router.post("/v1/transfers/{transfer}")

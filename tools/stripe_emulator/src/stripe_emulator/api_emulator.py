@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -106,15 +106,6 @@ async def duplicate(request: Request) -> Response:
     return await _locked(request, op)
 
 
-@router.post("/webhooks/hold")
-async def hold(request: Request) -> Response:
-    def op(emu: Emulator, _: dict[str, Any]) -> Obj:
-        emu.webhooks.hold()
-        return _webhook_config(emu)
-
-    return await _locked(request, op)
-
-
 @router.post("/webhooks/release")
 async def release(request: Request) -> Response:
     def op(emu: Emulator, body: dict[str, Any]) -> Obj:
@@ -122,24 +113,6 @@ async def release(request: Request) -> Response:
         if order not in ("reverse", "original"):
             raise invalid("`order` must be `reverse` or `original`", param="order")
         return {"released": emu.webhooks.release(order)}
-
-    return await _locked(request, op)
-
-
-@router.post("/webhooks/pause")
-async def pause(request: Request) -> Response:
-    def op(emu: Emulator, _: dict[str, Any]) -> Obj:
-        emu.webhooks.pause()
-        return _webhook_config(emu)
-
-    return await _locked(request, op)
-
-
-@router.post("/webhooks/resume")
-async def resume(request: Request) -> Response:
-    def op(emu: Emulator, _: dict[str, Any]) -> Obj:
-        emu.webhooks.resume()
-        return _webhook_config(emu)
 
     return await _locked(request, op)
 
@@ -168,6 +141,18 @@ async def wait_idle(request: Request) -> Response:
 
 
 # -- payments -------------------------------------------------------------------------
+
+
+# After every other POST /webhooks/<name>: the switches without a body.
+@router.post("/webhooks/{switch}")
+async def webhook_switch(request: Request, switch: Literal["hold", "pause", "resume"]) -> Response:
+    """`hold` keeps deliveries back until `release`; `pause` stops the workers until `resume`."""
+
+    def op(emu: Emulator, _: dict[str, Any]) -> Obj:
+        getattr(emu.webhooks, switch)()
+        return _webhook_config(emu)
+
+    return await _locked(request, op)
 
 
 @router.post("/checkout/sessions/{session_id}/pay")
@@ -271,9 +256,11 @@ async def fail_transfer(request: Request, transfer_id: str) -> Response:
             emu.store,
             transfer_id,
             amount=None,
+            # `reason` is where a platform records why a transfer was reversed (what payouts
+            # reads, from real Stripe too); the code is the emulator's own note.
             metadata={
                 "emulator_failure_code": str(body.get("code", "account_closed")),
-                "emulator_failure_message": str(
+                "reason": str(
                     body.get("message", "The destination account could not receive the funds.")
                 ),
             },

@@ -17,21 +17,23 @@ _SOURCE_TYPE = "card"
 
 def record(
     store: Store,
-    *,
+    source: str,
     amount: int,
     currency: str,
-    source: str,
-    type: str,
-    reporting_category: str,
+    category: str,
+    *,
+    type: str | None = None,
     description: str | None = None,
     account: str | None = None,
 ) -> Obj:
+    """One money movement of `source` (an object id), signed: + in, - out of the account's
+    balance (the platform's unless `account`). `type` defaults to the reporting `category`."""
     txn = objects.balance_transaction(
         amount=amount,
         currency=currency,
         source=source,
-        type=type,
-        reporting_category=reporting_category,
+        type=type or category,
+        reporting_category=category,
         description=description,
         account=account,
     )

@@ -333,14 +333,7 @@ def _payment_intent_for(store: Store, session: Obj) -> Obj:
 
 def _settle(store: Store, session: Obj, pi: Obj, ch: Obj) -> None:
     """Money arrives: charge succeeded with its balance transaction, intent succeeded."""
-    txn = balance.record(
-        store,
-        amount=ch["amount"],
-        currency=ch["currency"],
-        source=ch["id"],
-        type="charge",
-        reporting_category="charge",
-    )
+    txn = balance.record(store, ch["id"], ch["amount"], ch["currency"], "charge")
     ch.update(
         status="succeeded",
         paid=True,

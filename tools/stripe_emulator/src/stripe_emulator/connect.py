@@ -205,23 +205,10 @@ def create_transfer(store: Store, params: Params, req: RequestInfo) -> Obj:
         source_transaction=source_transaction,
     )
     store.add(tr)
-    txn = balance.record(
-        store,
-        amount=-amount,
-        currency=currency,
-        source=tr["id"],
-        type="transfer",
-        reporting_category="transfer",
-    )
+    txn = balance.record(store, tr["id"], -amount, currency, "transfer")
     tr["balance_transaction"] = txn["id"]
     balance.record(
-        store,
-        amount=amount,
-        currency=currency,
-        source=destination_payment,
-        type="payment",
-        reporting_category="charge",
-        account=destination,
+        store, destination_payment, amount, currency, "charge", type="payment", account=destination
     )
     store.emit("transfer.created", tr, req)
     return tr
@@ -266,21 +253,16 @@ def reverse_transfer(
     )
     store.add(trr)
     txn = balance.record(
-        store,
-        amount=amount,
-        currency=tr["currency"],
-        source=trr["id"],
-        type="transfer_refund",
-        reporting_category="transfer_reversal",
+        store, trr["id"], amount, tr["currency"], "transfer_reversal", type="transfer_refund"
     )
     trr["balance_transaction"] = txn["id"]
     balance.record(
         store,
-        amount=-amount,
-        currency=tr["currency"],
-        source=trr["destination_payment_refund"],
+        trr["destination_payment_refund"],
+        -amount,
+        tr["currency"],
+        "refund",
         type="payment_refund",
-        reporting_category="refund",
         account=tr["destination"],
     )
     previous = {"amount_reversed": tr["amount_reversed"], "reversed": tr["reversed"]}

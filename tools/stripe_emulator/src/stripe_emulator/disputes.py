@@ -35,14 +35,15 @@ def open_dispute(
             "Dispute amount must be positive and at most the charge amount.", param="amount"
         )
     dp = store.add(objects.dispute(ch=ch, amount=amount, reason=reason))
+    withdrawal = f"Chargeback withdrawal for {ch['id']}"
     txn = balance.record(
         store,
-        amount=-amount,
-        currency=ch["currency"],
-        source=dp["id"],
+        dp["id"],
+        -amount,
+        ch["currency"],
+        "dispute",
         type="adjustment",
-        reporting_category="dispute",
-        description=f"Chargeback withdrawal for {ch['id']}",
+        description=withdrawal,
     )
     dp["balance_transactions"].append(public(txn))
     ch["disputed"] = True
@@ -57,14 +58,15 @@ def close_dispute(store: Store, dispute_id: str, outcome: str, req: RequestInfo 
     if dp["status"] not in OPEN_STATUSES:
         raise invalid(f"Dispute {dispute_id} is already closed ({dp['status']}).", param="dispute")
     if outcome == "won":
+        reversal = f"Chargeback reversal for {dp['charge']}"
         txn = balance.record(
             store,
-            amount=dp["amount"],
-            currency=dp["currency"],
-            source=dp["id"],
+            dp["id"],
+            dp["amount"],
+            dp["currency"],
+            "dispute_reversal",
             type="adjustment",
-            reporting_category="dispute_reversal",
-            description=f"Chargeback reversal for {dp['charge']}",
+            description=reversal,
         )
         dp["balance_transactions"].append(public(txn))
         dp["status"] = "won"

@@ -68,14 +68,25 @@ def param_name(path: list[str | int]) -> str:
 # Each takes the containing dict, the key and the full path prefix (for error `param`).
 
 
-def get_str(
-    d: Params, key: str, path: list[str | int] | None = None, *, required: bool = False
-) -> str | None:
+def _given(
+    d: Params, key: str, path: list[str | int] | None, required: bool = False
+) -> tuple[str, Any]:
+    """The parameter's full name and its value; None when absent or empty (an error if
+    `required`)."""
     full = param_name([*(path or []), key])
     v = d.get(key)
     if v is None or v == "":
         if required:
             raise missing_param(full)
+        return full, None
+    return full, v
+
+
+def get_str(
+    d: Params, key: str, path: list[str | int] | None = None, *, required: bool = False
+) -> str | None:
+    full, v = _given(d, key, path, required)
+    if v is None:
         return None
     if not isinstance(v, str):
         raise invalid(f"Invalid string: {v!r}", param=full)
@@ -90,11 +101,8 @@ def get_int(
     required: bool = False,
     minimum: int | None = None,
 ) -> int | None:
-    full = param_name([*(path or []), key])
-    v = d.get(key)
-    if v is None or v == "":
-        if required:
-            raise missing_param(full)
+    full, v = _given(d, key, path, required)
+    if v is None:
         return None
     if isinstance(v, int):
         n = v
@@ -108,9 +116,8 @@ def get_int(
 
 
 def get_bool(d: Params, key: str, path: list[str | int] | None = None) -> bool | None:
-    full = param_name([*(path or []), key])
-    v = d.get(key)
-    if v is None or v == "":
+    full, v = _given(d, key, path)
+    if v is None:
         return None
     if isinstance(v, bool):
         return v

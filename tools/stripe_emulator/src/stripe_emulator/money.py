@@ -1,4 +1,8 @@
-"""Currency facts the emulator needs: minimum charge amounts and display formatting."""
+"""Currency facts the emulator needs: minimum charge amounts and display formatting.
+
+The emulator stands alone (it does not depend on the kernel), so it keeps its own copy of
+Stripe's zero-decimal list; the platform's is `shared.money.ZERO_DECIMAL`.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,9 @@ def tax_for(subtotal: int, rate_bps: int) -> int:
 
 def fmt(amount: int, currency: str) -> str:
     cur = currency.lower()
-    value = f"{amount:,}" if cur in ZERO_DECIMAL else f"{amount / 100:,.2f}"
+    sign, cents = ("-" if amount < 0 else ""), abs(amount)
+    value = (
+        f"{sign}{cents:,}" if cur in ZERO_DECIMAL else f"{sign}{cents // 100:,}.{cents % 100:02d}"
+    )
     symbol = _SYMBOLS.get(cur)
     return f"{symbol}{value}" if symbol else f"{value} {cur.upper()}"

@@ -81,14 +81,7 @@ def create_refund(store: Store, params: Params, req: RequestInfo) -> Obj:
             description=get_str(params, "description"),
         )
     )
-    txn = balance.record(
-        store,
-        amount=-amount,
-        currency=ch["currency"],
-        source=refund["id"],
-        type="refund",
-        reporting_category="refund",
-    )
+    txn = balance.record(store, refund["id"], -amount, ch["currency"], "refund")
     refund["balance_transaction"] = txn["id"]
     previous = {"amount_refunded": ch["amount_refunded"], "refunded": ch["refunded"]}
     ch["amount_refunded"] += amount

@@ -182,6 +182,7 @@ class WebhookDispatcher:
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"
         ok = status is not None and 200 <= status < 300
+        delay = None if ok else self.retry_delay(d.attempt)
         self.attempts.append(
             {
                 "id": new_id("whatt", 16),
@@ -194,6 +195,8 @@ class WebhookDispatcher:
                 "error": error,
                 "succeeded": ok,
                 "created": time.time(),
+                # Seconds until the next attempt (None: delivered, or no attempts left).
+                "next_retry_in": delay,
             }
         )
         if ok:
@@ -201,18 +204,25 @@ class WebhookDispatcher:
                 self._delivered.add((d.event["id"], d.url))
                 d.event["pending_webhooks"] = max(0, d.event["pending_webhooks"] - 1)
             return
-        if d.attempt >= self.settings.webhook_max_attempts:
+        if delay is None:
             return
-        s = self.settings
-        delay = min(
-            s.webhook_retry_max_delay,
-            s.webhook_retry_base_delay * s.webhook_retry_factor ** (d.attempt - 1),
-        )
         retry = Delivery(d.event, d.url, d.attempt + 1, d.copy)
         task = asyncio.get_running_loop().create_task(self._retry_later(retry, delay))
         retries = self._retries
         retries.add(task)
         task.add_done_callback(retries.discard)
+
+    def retry_delay(self, attempt: int) -> float | None:
+        """Exponential backoff after failed attempt number `attempt`; None when it was the last."""
+        s = self.settings
+        if attempt >= s.webhook_max_attempts:
+            return None
+        return float(
+            min(
+                s.webhook_retry_max_delay,
+                s.webhook_retry_base_delay * s.webhook_retry_factor ** (attempt - 1),
+            )
+        )
 
     async def _retry_later(self, d: Delivery, delay: float) -> None:
         await asyncio.sleep(delay)

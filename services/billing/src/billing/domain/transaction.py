@@ -8,9 +8,8 @@ of the creator's share each refund or dispute takes back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
+from typing import Any
 
 from shared.aggregate import Aggregate
 from shared.contracts.billing import (
@@ -25,82 +24,21 @@ from shared.contracts.billing import (
 )
 from shared.money import split
 
-
-class Status(StrEnum):
-    PENDING = "pending"  # sent to Checkout, not paid
-    PROCESSING = "processing"  # Checkout done, an asynchronous payment is settling
-    COMPLETED = "completed"
-    PARTIALLY_REFUNDED = "partially_refunded"
-    REFUNDED = "refunded"
-    DISPUTED = "disputed"  # a chargeback is open
-    CHARGED_BACK = "charged_back"  # the chargeback was lost
-    FAILED = "failed"
-    EXPIRED = "expired"
-
-
-# The buyer holds the persona in these states (a partial refund keeps access; so does an open
-# dispute until it is lost).
-OWNING_STATUSES = frozenset({Status.COMPLETED, Status.PARTIALLY_REFUNDED, Status.DISPUTED})
-# Refund statuses that move money back to the buyer (Stripe counts pending ones in
-# `amount_refunded` too); failed and canceled refunds never do.
-COUNTED_REFUND_STATUSES = frozenset({"succeeded", "pending", "requires_action"})
-# Dispute outcomes in which the platform keeps the money (inquiries close as `warning_closed`).
-DISPUTE_KEPT = frozenset({"won", "warning_closed"})
-DISPUTE_CLOSED = DISPUTE_KEPT | {"lost"}
-
-
-class DomainError(Exception):
-    """A decision refused; `code` is the stable problem code, `status` its HTTP status."""
-
-    def __init__(self, message: str, code: str, status: int = 409) -> None:
-        super().__init__(message)
-        self.code = code
-        self.status = status
-
-
-class NotPaidYet(Exception):
-    """A refund or dispute arrived for a sale we have not yet seen paid: reconcile first."""
-
-
-@dataclass(frozen=True)
-class Payment:
-    """Stripe's word that the buyer paid (from a Checkout Session, plus its charge if known)."""
-
-    session_id: str
-    payment_intent: str | None
-    amount_subtotal: int | None
-    tax: int
-    amount_total: int
-    charge_id: str | None = None
-    receipt_url: str | None = None
-    card_brand: str | None = None
-    card_last4: str | None = None
-
-
-@dataclass(frozen=True)
-class StripeRefund:
-    refund_id: str
-    amount: int
-    status: str
-    reason: str | None = None
-    request_key: str | None = None
-    requested_by: str | None = None
-
-
-@dataclass(frozen=True)
-class StripeDispute:
-    dispute_id: str
-    amount: int
-    status: str
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class RecordedRefund:
-    refund_id: str
-    amount: int
-    creator_amount: int
-    request_key: str | None
+from billing.domain.values import (
+    COUNTED_REFUND_STATUSES,
+    DISPUTE_CLOSED,
+    DISPUTE_KEPT,
+    DomainError,
+    InvalidAmount,
+    NotAllowed,
+    NotPaidYet,
+    Payment,
+    RecordedRefund,
+    Sale,
+    Status,
+    StripeDispute,
+    StripeRefund,
+)
 
 
 class Transaction(Aggregate):
@@ -173,6 +111,14 @@ class Transaction(Aggregate):
             return 0
         return (self.creator_revenue * cents + self.amount_total // 2) // self.amount_total
 
+    def _buyer(self) -> dict[str, Any]:
+        """Who every event of this transaction is about."""
+        return {"transaction_id": self.id, "buyer_id": self.buyer_id, "persona_id": self.persona_id}
+
+    def _sale(self) -> dict[str, Any]:
+        """The same, for events that move money: with the creator and the currency."""
+        return {**self._buyer(), "creator_id": self.creator_id, "currency": self.currency}
+
     def refund_for_request(self, request_key: str) -> RecordedRefund | None:
         return next((r for r in self.refunds.values() if r.request_key == request_key), None)
 
@@ -180,13 +126,8 @@ class Transaction(Aggregate):
 
     def start(
         self,
+        sale: Sale,
         *,
-        buyer_id: str,
-        persona_id: str,
-        creator_id: str,
-        persona_name: str,
-        amount: int,
-        currency: str,
         fee_rate_bps: int,
         session_id: str,
         checkout_url: str | None,
@@ -195,21 +136,21 @@ class Transaction(Aggregate):
     ) -> None:
         if self.exists:
             raise DomainError("This transaction already exists.", "transaction_exists")
-        if amount <= 0:
+        if sale.amount <= 0:
             raise DomainError("A free persona is acquired, not bought.", "persona_is_free")
-        if buyer_id == creator_id:
-            raise DomainError("You cannot buy your own persona.", "own_persona", 403)
-        fee, creator = split(amount, fee_rate_bps)
+        if sale.buyer_id == sale.creator_id:
+            raise NotAllowed("You cannot buy your own persona.", "own_persona")
+        fee, creator = split(sale.amount, fee_rate_bps)
         self._record(
             CheckoutStarted(
                 transaction_id=self.id,
-                buyer_id=buyer_id,
-                persona_id=persona_id,
-                creator_id=creator_id,
-                amount=amount,
-                currency=currency.lower(),
+                buyer_id=sale.buyer_id,
+                persona_id=sale.persona_id,
+                creator_id=sale.creator_id,
+                amount=sale.amount,
+                currency=sale.currency.lower(),
                 session_id=session_id,
-                persona_name=persona_name,
+                persona_name=sale.persona_name,
                 fee_rate_bps=fee_rate_bps,
                 platform_fee=fee,
                 creator_revenue=creator,
@@ -222,14 +163,7 @@ class Transaction(Aggregate):
     def mark_processing(self, payment_intent: str | None) -> None:
         """Checkout finished unpaid: the payment settles later (async_payment_* events)."""
         if self.lifecycle == Status.PENDING and not self.paid:
-            self._record(
-                PaymentProcessing(
-                    transaction_id=self.id,
-                    buyer_id=self.buyer_id,
-                    persona_id=self.persona_id,
-                    stripe_payment_intent=payment_intent,
-                )
-            )
+            self._record(PaymentProcessing(**self._buyer(), stripe_payment_intent=payment_intent))
 
     def complete(self, payment: Payment) -> None:
         """The money arrived. Idempotent; and paid wins over an earlier expiry or failure,
@@ -238,12 +172,8 @@ class Transaction(Aggregate):
             return
         self._record(
             PurchaseCompleted(
-                transaction_id=self.id,
-                buyer_id=self.buyer_id,
-                persona_id=self.persona_id,
-                creator_id=self.creator_id,
+                **self._sale(),
                 amount=self.amount,
-                currency=self.currency,
                 platform_fee=self.platform_fee,
                 creator_revenue=self.creator_revenue,
                 fee_rate_bps=self.fee_rate_bps,
@@ -261,33 +191,21 @@ class Transaction(Aggregate):
 
     def fail(self, reason: str) -> None:
         if not self.paid and self.lifecycle in (Status.PENDING, Status.PROCESSING):
-            self._record(
-                PurchaseFailed(
-                    transaction_id=self.id,
-                    buyer_id=self.buyer_id,
-                    persona_id=self.persona_id,
-                    reason=reason,
-                )
-            )
+            self._record(PurchaseFailed(**self._buyer(), reason=reason))
 
     def expire(self) -> None:
         if not self.paid and self.lifecycle == Status.PENDING:
-            self._record(
-                CheckoutExpired(
-                    transaction_id=self.id, buyer_id=self.buyer_id, persona_id=self.persona_id
-                )
-            )
+            self._record(CheckoutExpired(**self._buyer()))
 
     def plan_refund(self, amount: int | None) -> int:
         """How much an admin refund of `amount` (None: whatever is left) takes; refuses what
         Stripe would refuse, before asking it."""
         if not self.paid:
-            raise DomainError("Only a paid purchase can be refunded.", "not_refundable", status=409)
+            raise DomainError("Only a paid purchase can be refunded.", "not_refundable")
         if self.dispute_status in ("open", "lost"):
             raise DomainError(
                 "This payment is disputed; the card network decides what happens to it.",
                 "payment_disputed",
-                status=409,
             )
         remaining = self.refundable
         if remaining == 0:
@@ -295,9 +213,7 @@ class Transaction(Aggregate):
         if amount is None:
             return remaining
         if amount > remaining:
-            raise DomainError(
-                f"At most {remaining} can still be refunded.", "refund_too_large", status=422
-            )
+            raise InvalidAmount(f"At most {remaining} can still be refunded.", "refund_too_large")
         return amount
 
     def record_refunds(self, refunds: Iterable[StripeRefund]) -> None:
@@ -318,14 +234,10 @@ class Transaction(Aggregate):
             creator_amount = max(0, min(share, self._creator_outstanding()))
             self._record(
                 PurchaseRefunded(
-                    transaction_id=self.id,
+                    **self._sale(),
                     refund_id=refund.refund_id,
-                    buyer_id=self.buyer_id,
-                    persona_id=self.persona_id,
-                    creator_id=self.creator_id,
                     amount=amount,
                     creator_amount=creator_amount,
-                    currency=self.currency,
                     full=after >= self.amount_total,
                     refunded_total=after,
                     reason=refund.reason,
@@ -343,14 +255,10 @@ class Transaction(Aggregate):
         creator_amount = min(self._creator_share(amount), self._creator_outstanding())
         self._record(
             DisputeOpened(
-                transaction_id=self.id,
+                **self._sale(),
                 dispute_id=dispute.dispute_id,
-                buyer_id=self.buyer_id,
-                persona_id=self.persona_id,
-                creator_id=self.creator_id,
                 amount=amount,
                 creator_amount=creator_amount,
-                currency=self.currency,
                 reason=dispute.reason,
             )
         )
@@ -366,15 +274,11 @@ class Transaction(Aggregate):
             return
         self._record(
             DisputeClosed(
-                transaction_id=self.id,
+                **self._sale(),
                 dispute_id=dispute.dispute_id,
-                creator_id=self.creator_id,
                 status="won" if dispute.status in DISPUTE_KEPT else "lost",
                 amount=self.dispute_amount,
                 creator_amount=self.dispute_creator_amount,
-                currency=self.currency,
-                buyer_id=self.buyer_id,
-                persona_id=self.persona_id,
             )
         )
 

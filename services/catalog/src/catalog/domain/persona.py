@@ -1,0 +1,218 @@
+"""The persona aggregate: metadata, lifecycle status and versions."""
+
+from __future__ import annotations
+
+from shared.aggregate import Aggregate
+from shared.contracts.catalog import (
+    PersonaApproved,
+    PersonaCreated,
+    PersonaDeleted,
+    PersonaRejected,
+    PersonaSubmitted,
+    PersonaSuspended,
+    PersonaUpdated,
+    PersonaVersionPublished,
+)
+from shared.problems import Conflict, Forbidden, NotFound, Problem, field_error
+
+from catalog.domain.values import (
+    APPROVED,
+    DRAFT,
+    PENDING,
+    REJECTED,
+    SUSPENDED,
+    FileRef,
+    Metadata,
+    VersionInfo,
+    parse_semver,
+)
+
+
+class Persona(Aggregate):
+    stream_type = "persona"
+
+    def __init__(self, stream_id: str) -> None:
+        super().__init__(stream_id)
+        self.creator_id = ""
+        self.metadata: Metadata | None = None
+        self.status = DRAFT
+        self.deleted = False
+        self.versions: list[VersionInfo] = []
+
+    # ---- reads used by commands
+
+    @property
+    def latest(self) -> VersionInfo | None:
+        return max(self.versions, key=lambda v: v.key) if self.versions else None
+
+    def find_version(self, number: str) -> VersionInfo | None:
+        return next((v for v in self.versions if v.version == number), None)
+
+    @property
+    def listed(self) -> bool:
+        return self.exists and not self.deleted and self.status == APPROVED
+
+    def is_free(self) -> bool:
+        return self.metadata is not None and self.metadata.price_cents == 0
+
+    def _must_exist(self) -> None:
+        if not self.exists or self.deleted:
+            raise NotFound("No such persona.", code="persona_not_found")
+
+    def _must_own(self, actor_id: str) -> None:
+        self._must_exist()
+        if actor_id != self.creator_id:
+            raise Forbidden("Only the persona's creator can do this.", code="not_creator")
+
+    # ---- decisions
+
+    def create(self, creator_id: str, meta: Metadata) -> None:
+        if self.exists:
+            raise Conflict("This persona exists already.", code="persona_exists")
+        self._record(
+            PersonaCreated(persona_id=self.id, creator_id=creator_id, **meta.as_event_fields())
+        )
+
+    def edit(self, actor_id: str, meta: Metadata) -> None:
+        self._must_own(actor_id)
+        if meta == self.metadata:
+            return
+        self._record(
+            PersonaUpdated(
+                persona_id=self.id,
+                creator_id=self.creator_id,
+                status=self.status,
+                **meta.as_event_fields(),
+            )
+        )
+
+    def publish_version(
+        self, actor_id: str, number: str, changelog: str, files: list[FileRef]
+    ) -> None:
+        self._must_own(actor_id)
+        key = parse_semver(number)
+        if not files:
+            raise field_error("files", "A version needs at least one file.")
+        latest = self.latest
+        if latest is not None and key <= latest.key:
+            raise Problem(
+                f"Version {number} must be greater than the latest version {latest.version}.",
+                status=409,
+                code="version_not_greater",
+            )
+        self._record(
+            PersonaVersionPublished(
+                persona_id=self.id,
+                creator_id=self.creator_id,
+                version=".".join(map(str, key)),
+                changelog=changelog,
+                files=[f.as_dict() for f in files],
+            )
+        )
+
+    def submit(self, actor_id: str, email_verified: bool) -> None:
+        self._must_own(actor_id)
+        if not email_verified:
+            raise Forbidden(
+                "Verify your e-mail address before submitting a persona for review.",
+                code="email_not_verified",
+            )
+        if self.status == PENDING:
+            raise Conflict("This persona is already waiting for review.", code="already_pending")
+        if self.status == APPROVED:
+            raise Conflict("This persona is already approved.", code="already_approved")
+        if not self.versions:
+            raise field_error("files", "Add at least one file before submitting for review.")
+        assert self.metadata is not None
+        self._record(
+            PersonaSubmitted(
+                persona_id=self.id, creator_id=self.creator_id, name=self.metadata.name
+            )
+        )
+
+    def delete(self, actor_id: str) -> None:
+        self._must_own(actor_id)
+        self._record(PersonaDeleted(persona_id=self.id, creator_id=self.creator_id))
+
+    def approve(self) -> None:
+        self._must_exist()
+        if self.status != PENDING:
+            raise Conflict(
+                f"Only a pending persona can be approved (it is {self.status}).", code="not_pending"
+            )
+        assert self.metadata is not None
+        self._record(
+            PersonaApproved(
+                persona_id=self.id,
+                creator_id=self.creator_id,
+                name=self.metadata.name,
+                price_cents=self.metadata.price_cents,
+                currency=self.metadata.currency,
+            )
+        )
+
+    def reject(self, reason: str) -> None:
+        self._must_exist()
+        if self.status != PENDING:
+            raise Conflict(
+                f"Only a pending persona can be rejected (it is {self.status}).", code="not_pending"
+            )
+        self._record(PersonaRejected(persona_id=self.id, creator_id=self.creator_id, reason=reason))
+
+    def suspend(self, reason: str) -> None:
+        self._must_exist()
+        if self.status != APPROVED:
+            raise Conflict(
+                f"Only an approved persona can be suspended (it is {self.status}).",
+                code="not_approved",
+            )
+        self._record(
+            PersonaSuspended(persona_id=self.id, creator_id=self.creator_id, reason=reason)
+        )
+
+    # ---- folds
+
+    def when_PersonaCreated(self, e: PersonaCreated) -> None:
+        self.creator_id = e.creator_id
+        self.metadata = Metadata(
+            e.name,
+            e.short_description,
+            e.description,
+            e.category,
+            list(e.tags),
+            e.price_cents,
+            e.currency,
+            dict(e.usage_terms),
+        )
+
+    def when_PersonaUpdated(self, e: PersonaUpdated) -> None:
+        old = self.metadata
+        assert old is not None
+        self.metadata = Metadata(
+            e.name,
+            e.short_description if e.short_description is not None else old.short_description,
+            e.description if e.description is not None else old.description,
+            e.category if e.category is not None else old.category,
+            list(e.tags) if e.tags is not None else old.tags,
+            e.price_cents,
+            e.currency,
+            dict(e.usage_terms) if e.usage_terms is not None else old.usage_terms,
+        )
+
+    def when_PersonaVersionPublished(self, e: PersonaVersionPublished) -> None:
+        self.versions.append(VersionInfo(e.version, parse_semver(e.version), list(e.files)))
+
+    def when_PersonaSubmitted(self, e: PersonaSubmitted) -> None:
+        self.status = PENDING
+
+    def when_PersonaApproved(self, e: PersonaApproved) -> None:
+        self.status = APPROVED
+
+    def when_PersonaRejected(self, e: PersonaRejected) -> None:
+        self.status = REJECTED
+
+    def when_PersonaSuspended(self, e: PersonaSuspended) -> None:
+        self.status = SUSPENDED
+
+    def when_PersonaDeleted(self, e: PersonaDeleted) -> None:
+        self.deleted = True

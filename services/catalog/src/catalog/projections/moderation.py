@@ -1,0 +1,59 @@
+"""Reports and collections."""
+
+from __future__ import annotations
+
+import asyncpg
+from shared.contracts.catalog import (
+    CollectionSaved,
+    ContentReported,
+    ReportResolved,
+)
+from shared.events import Envelope
+
+from catalog.projections.base import projections
+
+# ---------------------------------------------------------------- reports and collections
+
+
+@projections.on(ContentReported)
+async def _reported(conn: asyncpg.Connection, e: ContentReported, env: Envelope) -> None:
+    await conn.execute(
+        "INSERT INTO reports (id, target_type, target_id, persona_id, reporter_id, reason,"
+        " details, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        e.report_id,
+        e.target_type,
+        e.target_id,
+        e.persona_id,
+        e.reporter_id,
+        e.reason,
+        e.details,
+        env.occurred_at,
+    )
+
+
+@projections.on(ReportResolved)
+async def _resolved(conn: asyncpg.Connection, e: ReportResolved, env: Envelope) -> None:
+    await conn.execute(
+        "UPDATE reports SET status = 'resolved', action = $2, note = $3, resolver_id = $4,"
+        " resolved_at = $5 WHERE id = $1",
+        e.report_id,
+        e.action,
+        e.note,
+        e.resolver_id,
+        env.occurred_at,
+    )
+
+
+@projections.on(CollectionSaved)
+async def _collection(conn: asyncpg.Connection, e: CollectionSaved, env: Envelope) -> None:
+    await conn.execute(
+        "INSERT INTO collections (slug, title, description, persona_ids, created_at, updated_at)"
+        " VALUES ($1, $2, $3, $4::uuid[], $5, $5) ON CONFLICT (slug) DO UPDATE SET"
+        " title = excluded.title, description = excluded.description,"
+        " persona_ids = excluded.persona_ids, updated_at = excluded.updated_at",
+        e.slug,
+        e.title,
+        e.description,
+        e.persona_ids,
+        env.occurred_at,
+    )

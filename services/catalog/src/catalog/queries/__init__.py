@@ -1,0 +1,57 @@
+"""Read-side SQL for the API, by concern. Every list is a keyset page (`limit + 1` rows, opaque
+cursor). Query functions take the pool or a connection first."""
+
+from catalog.queries.browse import categories, collection, collections, tags
+from catalog.queries.common import as_uuid, bad_cursor
+from catalog.queries.feedback import report_json, reports, review_json, review_row, reviews
+from catalog.queries.lists import (
+    creator_personas,
+    moderation_queue,
+    my_personas,
+    purchases,
+    user_id_for,
+)
+from catalog.queries.market import SORTS, WINDOW, SearchParams, search
+from catalog.queries.personas import (
+    DETAIL_VERSIONS,
+    PERSONA_COLUMNS,
+    can_see,
+    persona_json,
+    persona_row,
+    version_json,
+    version_row,
+    versions,
+    versions_page,
+)
+
+__all__ = [
+    "DETAIL_VERSIONS",
+    "PERSONA_COLUMNS",
+    "SORTS",
+    "WINDOW",
+    "SearchParams",
+    "as_uuid",
+    "bad_cursor",
+    "can_see",
+    "categories",
+    "collection",
+    "collections",
+    "creator_personas",
+    "moderation_queue",
+    "my_personas",
+    "persona_json",
+    "persona_row",
+    "purchases",
+    "report_json",
+    "reports",
+    "review_json",
+    "review_row",
+    "reviews",
+    "search",
+    "tags",
+    "user_id_for",
+    "version_json",
+    "version_row",
+    "versions",
+    "versions_page",
+]

@@ -1,0 +1,162 @@
+"""A persona as the API shows it, who may see it, and its versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from shared.auth import Principal
+from shared.pagination import decode_cursor, encode_cursor
+from shared.problems import Problem
+
+from catalog.domain import parse_semver
+from catalog.queries.common import as_uuid, bad_cursor
+
+# ---------------------------------------------------------------- persona rows -> JSON
+
+# Columns of a persona as the API shows it; `$1` is always the viewer's id (or NULL).
+PERSONA_COLUMNS = """
+    p.id, p.creator_id, u.username AS creator_username, p.name, p.short_description,
+    p.description, p.category, p.tags, p.price_cents, p.currency, p.usage_terms, p.status,
+    p.rejection_reason, p.suspension_reason, p.latest_version, p.downloads, p.acquisitions,
+    p.rating_sum, p.rating_count, p.rating_1, p.rating_2, p.rating_3, p.rating_4, p.rating_5,
+    p.created_at, p.updated_at, p.submitted_at, p.deleted_at, p.listed,
+    (p.creator_id = $1 OR EXISTS (
+        SELECT 1 FROM entitlements e WHERE e.persona_id = p.id AND e.user_id = $1)) AS entitled
+"""
+
+
+def persona_json(
+    row: asyncpg.Record | dict[str, Any], *, owner_view: bool = False
+) -> dict[str, Any]:
+    count = row["rating_count"]
+    out: dict[str, Any] = {
+        "id": str(row["id"]),
+        "name": row["name"],
+        "short_description": row["short_description"],
+        "description": row["description"],
+        "category": row["category"],
+        "tags": list(row["tags"]),
+        "price_cents": row["price_cents"],
+        "currency": row["currency"],
+        "usage_terms": row["usage_terms"],
+        "status": row["status"],
+        "rejection_reason": row["rejection_reason"],
+        "suspension_reason": row["suspension_reason"] if owner_view else None,
+        "creator": {"id": row["creator_id"], "username": row["creator_username"]},
+        # Exact: computed from the integer sum and count, rounded only for display.
+        "rating_avg": round(row["rating_sum"] / count, 2) if count else None,
+        "rating_count": count,
+        "rating_distribution": {str(r): row[f"rating_{r}"] for r in range(1, 6)},
+        "downloads": row["downloads"],
+        "acquisitions": row["acquisitions"],
+        "latest_version": row["latest_version"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "submitted_at": row["submitted_at"],
+        "deleted_at": row["deleted_at"],
+        "entitled": bool(row["entitled"]),
+    }
+    return out
+
+
+def version_json(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "version": row["version"],
+        "changelog": row["changelog"],
+        "created_at": row["created_at"],
+        "downloads": row["downloads"],
+        "files": [
+            {k: f[k] for k in ("path", "size", "content_type", "sha256")} for f in row["files"]
+        ],
+    }
+
+
+def can_see(row: asyncpg.Record, viewer: Principal | None) -> bool:
+    """Market personas for everyone; any status for the creator and admins; a deleted persona
+    (once approved) for those who hold it. Everything else is a 404 to everyone else."""
+    if viewer is not None and (viewer.is_admin or viewer.user_id == row["creator_id"]):
+        return True
+    if row["listed"]:
+        return True
+    return bool(row["deleted_at"] is not None and row["status"] == "approved" and row["entitled"])
+
+
+async def persona_row(
+    conn: asyncpg.Connection | asyncpg.Pool, persona_id: str, viewer: Principal | None
+) -> asyncpg.Record | None:
+    pid = as_uuid(persona_id)
+    if pid is None:
+        return None
+    row: asyncpg.Record | None = await conn.fetchrow(
+        f"SELECT {PERSONA_COLUMNS} FROM personas p LEFT JOIN users u ON u.id = p.creator_id"
+        " WHERE p.id = $2",
+        viewer.user_id if viewer else None,
+        pid,
+    )
+    if row is None or not can_see(row, viewer):
+        return None
+    return row
+
+
+# How many of the newest versions a persona's detail embeds (all of them: `versions_page`).
+DETAIL_VERSIONS = 10
+
+
+async def versions(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    persona_id: str,
+    limit: int = DETAIL_VERSIONS,
+    before: tuple[int, int, int] | None = None,
+) -> list[dict[str, Any]]:
+    """The newest `limit` versions (older than `before`), newest first."""
+    args: list[Any] = [as_uuid(persona_id)]
+    cond = "persona_id = $1"
+    if before is not None:
+        args += list(before)
+        cond += " AND (major, minor, patch) < ($2, $3, $4)"
+    args.append(limit)
+    rows = await conn.fetch(
+        f"SELECT * FROM persona_versions WHERE {cond}"
+        f" ORDER BY major DESC, minor DESC, patch DESC LIMIT ${len(args)}",
+        *args,
+    )
+    return [version_json(r) for r in rows]
+
+
+async def versions_page(
+    conn: asyncpg.Connection | asyncpg.Pool, persona_id: str, limit: int, cursor: str | None
+) -> dict[str, Any]:
+    """A keyset page of versions, newest first; the cursor is the last version's number."""
+    values = decode_cursor(cursor)
+    before: tuple[int, int, int] | None = None
+    if values is not None:
+        try:
+            before = parse_semver(str(values[0])) if len(values) == 1 else None
+        except Problem:
+            before = None
+        if before is None:
+            raise bad_cursor()
+    items = await versions(conn, persona_id, limit + 1, before)
+    more = len(items) > limit
+    items = items[:limit]
+    return {
+        "items": items,
+        "next_cursor": encode_cursor([items[-1]["version"]]) if more and items else None,
+    }
+
+
+async def version_row(
+    conn: asyncpg.Connection | asyncpg.Pool, persona_id: str, version: str | None
+) -> asyncpg.Record | None:
+    if version:
+        return await conn.fetchrow(
+            "SELECT * FROM persona_versions WHERE persona_id = $1 AND version = $2",
+            as_uuid(persona_id),
+            version,
+        )
+    return await conn.fetchrow(
+        "SELECT * FROM persona_versions WHERE persona_id = $1"
+        " ORDER BY major DESC, minor DESC, patch DESC LIMIT 1",
+        as_uuid(persona_id),
+    )
