@@ -30,8 +30,8 @@ from shared.problems import NotFound, Problem, Unauthorized
 from starlette.responses import FileResponse, Response
 from structlog.contextvars import get_contextvars
 
-from gateway.headers import upstream_request_headers
 from gateway.events_doc import event_catalogue
+from gateway.headers import upstream_request_headers
 from gateway.openapi import DOCS_ASSETS, OpenApiMerger, docs_page, swagger_ui_dir
 from gateway.proxy import ClientGone, Upstreams, read_small_body, stream_back
 from gateway.ratelimit import ACCOUNT_ROUTES, AuthRateLimits, account_of, limited_kind

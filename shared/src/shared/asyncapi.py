@@ -15,7 +15,7 @@ import importlib
 import inspect
 import json
 import pkgutil
-from typing import Any
+from typing import Any, cast
 
 import shared.contracts
 from shared.bus import ANALYTICS_STREAM, EXCHANGE
@@ -30,9 +30,15 @@ def contract_classes() -> list[type[Event]]:
     found: dict[str, type[Event]] = {}
     for module_info in pkgutil.iter_modules(shared.contracts.__path__):
         module = importlib.import_module(f"shared.contracts.{module_info.name}")
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, Event) and cls is not Event and cls.__module__ == module.__name__:
-                found[cls.routing_key()] = cls
+        for _, member in inspect.getmembers(module, inspect.isclass):
+            if (
+                isinstance(member, type)
+                and issubclass(member, Event)
+                and member is not Event
+                and member.__module__ == module.__name__
+            ):
+                event_cls = cast("type[Event]", member)
+                found[event_cls.routing_key()] = event_cls
     return [found[k] for k in sorted(found)]
 
 
@@ -93,8 +99,7 @@ def build_document() -> dict[str, Any]:
             " (`x-stream-offset`: first, last, next, an offset or a timestamp); it keeps 30 days."
         ),
         "messages": {
-            cls.type_name(): {"$ref": f"#/components/messages/{cls.type_name()}"}
-            for cls in classes
+            cls.type_name(): {"$ref": f"#/components/messages/{cls.type_name()}"} for cls in classes
         },
         "bindings": {
             "amqp": {
@@ -108,8 +113,7 @@ def build_document() -> dict[str, Any]:
         "action": "receive",
         "channel": {"$ref": f"#/channels/{ANALYTICS_STREAM}"},
         "messages": [
-            {"$ref": f"#/channels/{ANALYTICS_STREAM}/messages/{cls.type_name()}"}
-            for cls in classes
+            {"$ref": f"#/channels/{ANALYTICS_STREAM}/messages/{cls.type_name()}"} for cls in classes
         ],
     }
     return {
