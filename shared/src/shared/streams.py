@@ -24,25 +24,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustQueue
 
 from shared.bus import ANALYTICS_STREAM, DATABASE_UNAVAILABLE, Broker, _connection_lost
-from shared.events import Envelope, Event
+from shared.events import Envelope
 from shared.eventstore import EventStore
 from shared.logging import get_logger
+from shared.subscriptions import TypedHandlers
 from shared.uow import UnitOfWork, run_in_transaction
 
 log = get_logger(__name__)
 
-E = TypeVar("E", bound=Event)
-Handler = Callable[[Any, Envelope, UnitOfWork], Awaitable[None]]
-
-
-class StreamSubscription:
+class StreamSubscription(TypedHandlers):
     """A named reader of a stream queue and its typed handlers, one list per event class.
 
     `consumer` names the offset row (and the inbox rows); `start` is where a consumer with no
@@ -59,45 +56,17 @@ class StreamSubscription:
         max_batch: int = 200,
         max_attempts: int = 5,
     ) -> None:
+        super().__init__()
         self.consumer = consumer
         self.stream = stream
         self.start = start
         self.prefetch = prefetch
         self.max_batch = max_batch
         self.max_attempts = max_attempts
-        self._handlers: dict[str, list[Handler]] = {}
-
-    def on(
-        self, *event_types: type[E]
-    ) -> Callable[
-        [Callable[[E, Envelope, UnitOfWork], Awaitable[None]]],
-        Callable[[E, Envelope, UnitOfWork], Awaitable[None]],
-    ]:
-        """Register `handler(event, envelope, uow)` for these event classes."""
-
-        def wrap(
-            fn: Callable[[E, Envelope, UnitOfWork], Awaitable[None]],
-        ) -> Callable[[E, Envelope, UnitOfWork], Awaitable[None]]:
-            for cls in event_types:
-                self._handlers.setdefault(cls.type_name(), []).append(fn)
-            return fn
-
-        return wrap
-
-    @property
-    def types(self) -> tuple[str, ...]:
-        return tuple(self._handlers)
 
     async def dispatch(self, envelope: Envelope, uow: UnitOfWork) -> None:
         """Run the handlers for this envelope; unknown types (and unknown fields) are ignored."""
-        handlers = self._handlers.get(envelope.type)
-        if not handlers:
-            return
-        event = envelope.event()
-        if event is None:
-            return
-        for handler in handlers:
-            await handler(event, envelope, uow)
+        await self.dispatch_typed(envelope, uow)
 
 
 async def stored_offset(conn: asyncpg.Connection | asyncpg.Pool, consumer: str) -> int | None:
