@@ -178,6 +178,8 @@ async def run(n_events: int) -> dict[str, Any]:
         return {
             "measured_at": datetime.now(UTC).isoformat(),
             "machine": f"{platform.machine()} {os.cpu_count()} CPUs, {platform.python_version()}",
+            # Shared machine: the load during the run explains much of a slow figure.
+            "load_average_1m": round(os.getloadavg()[0], 1),
             "events": len(events),
             "events_per_s": round(rate),
             "overview_1y_p50_ms": round(statistics.median(overview_ms), 2),
@@ -204,7 +206,8 @@ def write(result: dict[str, Any]) -> None:
     md = [
         "# Analytics bench",
         "",
-        f"{result['measured_at']} · {result['machine']} · {result['events']} events · {result['through']}",
+        f"{result['measured_at']} · {result['machine']} · load {result['load_average_1m']}"
+        f" · {result['events']} events · {result['through']}",
         "",
         "| figure | measured | target |",
         "|---|---|---|",
