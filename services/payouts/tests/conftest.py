@@ -25,7 +25,7 @@ from shared.testing.publish import publish_event
 from shared.testing.servers import serve_app
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
-from stripe_emulator.testing import API_KEY, WEBHOOK_SECRET, EmulatorServer
+from stripe_emulator.testing import API_KEY, WEBHOOK_SECRET, EmulatorServer, line_item
 
 T = TypeVar("T")
 
@@ -152,16 +152,7 @@ class Harness:
         session = await self.stripe.v1.checkout.sessions.create_async(
             params={
                 "mode": "payment",
-                "line_items": [
-                    {
-                        "price_data": {
-                            "currency": currency,
-                            "unit_amount": amount,
-                            "product_data": {"name": "Float"},
-                        },
-                        "quantity": 1,
-                    }
-                ],
+                "line_items": [line_item(amount, "Float", currency=currency)],
                 "success_url": "https://app.test/ok",
                 "cancel_url": "https://app.test/cancel",
             }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -25,10 +26,10 @@ from aio_pika.abc import (
 
 from shared.context import set_metadata
 from shared.events import Envelope
-from shared.eventstore import EventStore
+from shared.eventstore import ConcurrencyError, EventStore
 from shared.logging import bind_contextvars, get_logger
 from shared.subscriptions import Subscription
-from shared.uow import run_in_transaction
+from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 
@@ -221,6 +222,9 @@ class Broker:
         await queue.consume(consumer.on_message)
 
 
+CLASH_RETRIES = 8
+
+
 class InboxConsumer:
     """Processes one message at a time (FIFO), acking only after the transaction committed."""
 
@@ -238,19 +242,27 @@ class InboxConsumer:
             causation_id=str(envelope.event_id),
             actor_id=envelope.actor_id,
         )
-        async with self.pool.acquire() as conn, conn.transaction():
-            fresh = await conn.fetchval(
-                "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2)"
-                " ON CONFLICT DO NOTHING RETURNING 1",
-                self.name,
-                envelope.event_id,
-            )
-            if not fresh:
-                return False
-            await run_in_transaction(
-                conn, self.store, lambda uow: self.subscription.dispatch(envelope, uow)
-            )
-            return True
+        # A version clash rolls the whole inbox transaction back and runs it again from a fresh
+        # load: no savepoint, so the common case costs no extra round trips.
+        async with self.pool.acquire() as conn:
+            for attempt in range(CLASH_RETRIES + 1):
+                try:
+                    async with conn.transaction():
+                        fresh = await conn.fetchval(
+                            "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2)"
+                            " ON CONFLICT DO NOTHING RETURNING 1",
+                            self.name,
+                            envelope.event_id,
+                        )
+                        if not fresh:
+                            return False
+                        await self.subscription.dispatch(envelope, UnitOfWork(conn, self.store))
+                        return True
+                except ConcurrencyError:
+                    if attempt == CLASH_RETRIES:
+                        raise
+                    await asyncio.sleep(random.uniform(0, 0.005 * 2**attempt))
+        raise AssertionError("unreachable")
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         async with self._lock:

@@ -35,7 +35,7 @@ from shared.events import Envelope
 from shared.eventstore import EventStore
 from shared.logging import get_logger
 from shared.subscriptions import TypedHandlers
-from shared.uow import UnitOfWork, run_in_transaction
+from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 
@@ -222,7 +222,9 @@ class StreamConsumer:
         if not fresh:
             return  # the same event published twice: at two offsets, applied once
         try:
-            await run_in_transaction(conn, self.store, lambda uow: self.sub.dispatch(envelope, uow))
+            # No savepoint per event (two round trips): a failure, a version clash included,
+            # rolls the batch back and its messages are retried one by one.
+            await self.sub.dispatch(envelope, UnitOfWork(conn, self.store))
         except DATABASE_UNAVAILABLE as exc:
             if _connection_lost(exc):
                 raise

@@ -10,8 +10,8 @@
 
 The queue is `<service>.<name>`; its bindings are the routing keys of the event classes
 (`<producer>.<EventName>`), so they can never disagree with the handlers. Each handler runs in the
-message's inbox transaction, under a savepoint that is retried from a fresh load when another
-writer moved a stream (`ConcurrencyError`). `uow.conn` is that transaction's connection.
+message's inbox transaction; when another writer moved a stream (`ConcurrencyError`) that whole
+transaction is rolled back and run again from a fresh load. `uow.conn` is its connection.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 import stripe
-from stripe_emulator.testing import EmulatorServer, WebhookReceiver
+from stripe_emulator.testing import EmulatorServer, WebhookReceiver, line_item
 
 API_KEY = "sk_test_emulator"
 
@@ -57,16 +57,7 @@ async def admin(emulator: EmulatorServer) -> AsyncIterator[httpx.AsyncClient]:
 def session_params(**overrides: Any) -> dict[str, Any]:
     params: dict[str, Any] = {
         "mode": "payment",
-        "line_items": [
-            {
-                "price_data": {
-                    "currency": "usd",
-                    "unit_amount": 1500,
-                    "product_data": {"name": "Persona: Ada the tutor"},
-                },
-                "quantity": 2,
-            }
-        ],
+        "line_items": [line_item(1500, "Persona: Ada the tutor", 2)],
         "metadata": {"order_id": "ord_123"},
         "client_reference_id": "user_42",
         "success_url": "https://app.example/success?session_id={CHECKOUT_SESSION_ID}",

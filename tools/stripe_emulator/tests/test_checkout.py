@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 import stripe
+from stripe_emulator.testing import line_item
 
 
 def _form(email: str = "buyer@example.com", card: str = "4242 4242 4242 4242") -> dict[str, str]:
@@ -18,22 +19,8 @@ async def test_create_session_has_stripe_shape(client: stripe.StripeClient, emul
         params={
             "mode": "payment",
             "line_items": [
-                {
-                    "price_data": {
-                        "currency": "usd",
-                        "unit_amount": 1999,
-                        "product_data": {"name": "Persona"},
-                    },
-                    "quantity": 1,
-                },
-                {
-                    "price_data": {
-                        "currency": "usd",
-                        "unit_amount": 500,
-                        "product_data": {"name": "Tip"},
-                    },
-                    "quantity": 3,
-                },
+                line_item(1999, "Persona"),
+                line_item(500, "Tip", 3),
             ],
             "metadata": {"order_id": "ord_1"},
             "client_reference_id": "user_7",
@@ -282,16 +269,7 @@ async def test_validation_errors_look_like_stripe(client: stripe.StripeClient, e
         await client.v1.checkout.sessions.create_async(
             params={
                 "mode": "payment",
-                "line_items": [
-                    {
-                        "price_data": {
-                            "currency": "usd",
-                            "unit_amount": 10,
-                            "product_data": {"name": "x"},
-                        },
-                        "quantity": 1,
-                    }
-                ],
+                "line_items": [line_item(10, "x")],
             }
         )
     assert small.value.code == "amount_too_small"

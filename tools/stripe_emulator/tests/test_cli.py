@@ -10,7 +10,7 @@ import time
 
 import httpx
 import stripe
-from stripe_emulator.testing import WebhookReceiver
+from stripe_emulator.testing import WebhookReceiver, line_item
 
 
 def _free_port() -> int:
@@ -62,16 +62,7 @@ async def test_module_entry_point_serves_api_and_webhooks() -> None:
         session = await client.v1.checkout.sessions.create_async(
             params={
                 "mode": "payment",
-                "line_items": [
-                    {
-                        "price_data": {
-                            "currency": "usd",
-                            "unit_amount": 990,
-                            "product_data": {"name": "CLI"},
-                        },
-                        "quantity": 1,
-                    }
-                ],
+                "line_items": [line_item(990, "CLI")],
             }
         )
         assert session.url == f"http://emulator.local:9999/checkout/{session.id}"

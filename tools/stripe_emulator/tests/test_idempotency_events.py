@@ -6,11 +6,9 @@ import httpx
 import pytest
 import stripe
 from stripe_emulator import Settings, create_app
+from stripe_emulator.testing import line_item
 
-LINE = {
-    "price_data": {"currency": "usd", "unit_amount": 700, "product_data": {"name": "Chat pack"}},
-    "quantity": 1,
-}
+LINE = line_item(700, "Chat pack")
 
 
 async def test_same_key_same_params_replays(client: stripe.StripeClient, emulator) -> None:

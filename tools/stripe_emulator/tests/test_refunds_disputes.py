@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import stripe
+from stripe_emulator.testing import line_item
 
 
 async def _available(client: stripe.StripeClient) -> int:
@@ -155,18 +156,7 @@ async def test_balance_counts_charges_refunds_and_transfers(
         and empty.pending[0].amount == 0
     )
     await pay()
-    await pay(
-        line_items=[
-            {
-                "price_data": {
-                    "currency": "eur",
-                    "unit_amount": 800,
-                    "product_data": {"name": "EU"},
-                },
-                "quantity": 1,
-            }
-        ]
-    )
+    await pay(line_items=[line_item(800, "EU", currency="eur")])
     paid = await pay()
     await client.v1.refunds.create_async(params={"charge": paid["charge"]["id"], "amount": 500})
     acct = await client.v1.accounts.create_async(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import stripe
+from stripe_emulator.testing import line_item
 from stripe_emulator.webhooks import sign
 
 
@@ -111,16 +112,7 @@ async def test_hold_and_release_in_reverse_order(client, pay, admin, receiver) -
             await client.v1.checkout.sessions.create_async(
                 params={
                     "mode": "payment",
-                    "line_items": [
-                        {
-                            "price_data": {
-                                "currency": "usd",
-                                "unit_amount": 100,
-                                "product_data": {"name": "x"},
-                            },
-                            "quantity": 1,
-                        }
-                    ],
+                    "line_items": [line_item(100, "x")],
                 }
             )
         ).id

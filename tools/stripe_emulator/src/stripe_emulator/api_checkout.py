@@ -18,7 +18,7 @@ read_routes(
     Resource(
         "checkout.session",
         "/v1/checkout/sessions",
-        "checkout.SessionListParams",
+        "stripe.params.checkout.SessionListParams",
         ("payment_intent", "status", "customer"),
         "session",
     ),

@@ -103,7 +103,7 @@ class Resource(NamedTuple):
 
     kind: str
     url: str
-    schema: str  # the SDK's list params class, under `stripe.params`
+    schema: str  # the SDK's list params class (`stripe.params....ListParams`)
     filters: tuple[str, ...] = ()
     param: str = "id"
 
@@ -115,8 +115,7 @@ def read_routes(router: APIRouter, *resources: Resource) -> None:
         async def list_objects(
             request: Request, res: Resource = res, fields: Any = fields
         ) -> Response:
-            schema = f"stripe.params.{res.schema}"
-            return await run(request, list_op(res.kind, res.url, schema, fields))
+            return await run(request, list_op(res.kind, res.url, res.schema, fields))
 
         async def retrieve_object(
             request: Request, object_id: str, res: Resource = res

@@ -15,11 +15,11 @@ from .store import Obj
 router = APIRouter()
 read_routes(
     router,
-    Resource("account", "/v1/accounts", "AccountListParams", param="account"),
+    Resource("account", "/v1/accounts", "stripe.params.AccountListParams", param="account"),
     Resource(
         "transfer",
         "/v1/transfers",
-        "TransferListParams",
+        "stripe.params.TransferListParams",
         ("destination", "transfer_group"),
         "transfer",
     ),

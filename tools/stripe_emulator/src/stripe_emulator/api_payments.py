@@ -15,19 +15,19 @@ read_routes(
     Resource(
         "payment_intent",
         "/v1/payment_intents",
-        "PaymentIntentListParams",
+        "stripe.params.PaymentIntentListParams",
         ("customer",),
         "intent",
     ),
     Resource(
         "charge",
         "/v1/charges",
-        "ChargeListParams",
+        "stripe.params.ChargeListParams",
         ("payment_intent", "transfer_group", "customer"),
         "charge",
     ),
-    Resource("refund", "/v1/refunds", "RefundListParams", PAYMENTS, "refund"),
-    Resource("dispute", "/v1/disputes", "DisputeListParams", PAYMENTS, "dispute"),
+    Resource("refund", "/v1/refunds", "stripe.params.RefundListParams", PAYMENTS, "refund"),
+    Resource("dispute", "/v1/disputes", "stripe.params.DisputeListParams", PAYMENTS, "dispute"),
 )
 
 

@@ -164,3 +164,17 @@ class EmulatorServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=5)
+
+
+def line_item(
+    unit_amount: int, name: str = "Persona", quantity: int = 1, currency: str = "usd"
+) -> dict[str, Any]:
+    """One Checkout Session line item priced inline (`price_data`), as a platform sends it."""
+    return {
+        "price_data": {
+            "currency": currency,
+            "unit_amount": unit_amount,
+            "product_data": {"name": name},
+        },
+        "quantity": quantity,
+    }
