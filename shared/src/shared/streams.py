@@ -39,6 +39,7 @@ from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 
+
 class StreamSubscription(TypedHandlers):
     """A named reader of a stream queue and its typed handlers, one list per event class.
 
