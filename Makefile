@@ -38,7 +38,9 @@ fmt:
 
 bench: setup ## benchmarks; figures go to bench/results/
 	@bash scripts/services.sh
-	@for b in bench/*.py; do [ -f "$$b" ] && $(UV) run --frozen python "$$b" || exit 1; done
+	$(UV) run --frozen python bench/catalog_search.py $(if $(filter 1m,$(SIZE)),--count 1000000)
+	$(UV) run --frozen python bench/gateway_overhead.py
+	$(UV) run --frozen python bench/report.py
 
 migrate: setup ## apply every service's migrations
 	@for s in $(notdir $(wildcard services/*)); do $(UV) run --frozen python -m $$s migrate || exit 1; done

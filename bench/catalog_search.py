@@ -333,7 +333,7 @@ def main() -> int:
         gw_cmd = [sys.executable, "-m", "gateway", "serve", "--port", str(gateway_port)]
         with process(gw_cmd, gw_env, "gateway"):
             gateway_url = f"http://127.0.0.1:{gateway_port}"
-            if wait_for(f"{gateway_url}/api/categories", timeout=30):
+            if wait_for(f"{gateway_url}/api/categories", timeout=120):
                 log(
                     f"measuring through a gateway on :{gateway_port} in front of a catalog on :{catalog_port}"
                 )

@@ -36,6 +36,9 @@ def procfile() -> str:
     for name, port in PORTS.items():
         if (ROOT / "services" / name / "pyproject.toml").exists():
             lines.append(f"{name}: python -m {name} serve --port {port}")
+    if (ROOT / "services" / "generation" / "pyproject.toml").exists():
+        # batch items and schedules run apart from the API process
+        lines.append("generation-worker: python -m generation worker")
     gateway_port = int(os.environ.get("GATEWAY_PORT", "8000"))
     lines.append(f"gateway: python -m gateway serve --port {gateway_port}")
     if (ROOT / "tools" / "stripe_emulator" / "pyproject.toml").exists() and not os.environ.get(

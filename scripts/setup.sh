@@ -33,6 +33,7 @@ uv sync --all-packages --frozen --quiet
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)  # make bench's load generator
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     echo "==> apt-get install ${missing[*]}"

@@ -26,7 +26,7 @@ from shared.testing.servers import (
     serve_app,
 )
 
-SERVICES = ("identity", "catalog", "billing", "payouts", "analytics")
+SERVICES = ("identity", "catalog", "billing", "payouts", "analytics", "generation")
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 WEBHOOK_SECRET = "whsec_e2e_secret"
 STRIPE_KEY = "sk_test_emulator"
@@ -149,6 +149,12 @@ async def stack(
         "billing": stripe_env,
         "payouts": stripe_env,
         "analytics": {"trending_refresh_s": 1.0},
+        # the demo model (nothing configured); catalog's files read with the development
+        # service credential both sides default to outside production
+        "generation": {
+            "catalog_url": f"http://127.0.0.1:{ports.get('catalog', 9)}",
+            "default_max_tokens": 32,  # the demo model on a shared CPU: short texts
+        },
     }
     servers = ServiceProcesses(ports)
     async with contextlib.AsyncExitStack() as stack_cm:

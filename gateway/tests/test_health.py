@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 from shared.testing.servers import free_port
 
 
@@ -41,10 +42,12 @@ async def test_starts_and_serves_while_the_broker_and_identity_are_down(gateway,
         assert resp.status_code == 401
 
 
-async def test_python_m_gateway_serve(tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+async def test_python_m_gateway_serve(tmp_path, workers):
     port = free_port()
     env = {
         **os.environ,
+        "WEB_CONCURRENCY": workers,
         "GATEWAY_CATALOG_URL": f"http://127.0.0.1:{free_port()}",
         "GATEWAY_WEB_DIST": str(tmp_path),
         "AMQP_URL": f"amqp://guest:guest@127.0.0.1:{free_port()}/",
@@ -77,4 +80,9 @@ async def test_python_m_gateway_serve(tmp_path):
             assert "server" not in resp.headers
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.wait(10)
+        try:
+            # several workers stop one after the other: slow on a loaded machine
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise

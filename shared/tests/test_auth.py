@@ -199,3 +199,28 @@ async def test_a_key_withdrawn_from_the_jwks_stops_being_trusted(tokens):
             assert asyncio.get_running_loop().time() < deadline, "withdrawn key still trusted"
         assert (await verifier.verify(successor.mint("u2"))).user_id == "u2"
         await verifier.close()
+
+
+async def test_key_objects_are_built_once_per_kid_and_rebuilt_when_the_key_changes(tokens):
+    from shared.testing.tokens import TokenIssuer
+
+    verifier = TokenVerifier(tokens.jwks_url, tokens.issuer, tokens.audience)
+    try:
+        for n in range(3):
+            assert (await verifier.verify(tokens.mint(f"u{n}"))).user_id == f"u{n}"
+        built = await verifier.key_for(tokens.kid)
+        assert built is not None
+        # a refresh that finds the same key keeps the object; a broken key does not spoil it
+        broken = {"kty": "RSA", "kid": "broken", "n": "!!", "e": "AQAB"}
+        verifier.set_keys({"keys": [*tokens.jwks()["keys"], broken]})
+        assert await verifier.key_for(tokens.kid) is built
+        assert (await verifier.verify(tokens.mint("u9"))).user_id == "u9"
+        # the same kid now published with another key: the new key counts, the old one not
+        impostor = TokenIssuer(issuer=tokens.issuer, audience=tokens.audience)
+        replaced = {**impostor.jwks()["keys"][0], "kid": tokens.kid}
+        verifier.set_keys({"keys": [replaced]})
+        assert await verifier.key_for(tokens.kid) is not built
+        with pytest.raises(InvalidToken):
+            await verifier.verify(tokens.mint("u1"))
+    finally:
+        await verifier.close()

@@ -29,6 +29,7 @@ const ProfilePage = lazy(() => import("./pages/dashboard/ProfilePage"));
 const CreatorProfilePage = lazy(() => import("./pages/creators/CreatorProfilePage"));
 const AdminPage = lazy(() => import("./pages/admin/AdminPage"));
 const AnalyticsPage = lazy(() => import("./pages/analytics/AnalyticsPage"));
+const GeneratePage = lazy(() => import("./pages/generate/GeneratePage"));
 
 function Protected({ children }: { children: ReactNode }) {
   return <RequireAuth>{children}</RequireAuth>;
@@ -64,6 +65,14 @@ export function AppRoutes() {
           />
           <Route path="checkout/cancel" element={<CheckoutCancelPage />} />
           <Route path="creators/:username" element={<CreatorProfilePage />} />
+          <Route
+            path="generate"
+            element={
+              <Protected>
+                <GeneratePage />
+              </Protected>
+            }
+          />
           <Route
             path="dashboard"
             element={

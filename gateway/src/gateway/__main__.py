@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-import uvicorn
+from shared.cli import serve as serve_app
 from shared.logging import configure_logging
 
-from gateway.app import create_app, server_options
+from gateway.app import server_options
 from gateway.settings import GatewaySettings
 
 
@@ -21,13 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=settings.port)
     args = parser.parse_args(argv)
     configure_logging("gateway", settings.log_level, settings.log_json)
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        **server_options(settings),
-    )
+    # `WEB_CONCURRENCY=N`: N processes on the port (each with its own pool and key cache).
+    serve_app("gateway.app:create_app", args.host, args.port, **server_options(settings))
     return 0
 
 

@@ -2,7 +2,8 @@
 
 Per proxied request, in order: route (`routing.ROUTES`) → refuse dot segments → per-IP limit on
 the credential routes → verify the bearer token if there is one → per-account limit (login,
-password-reset request) → forward with cleaned headers, streaming → stream the answer back.
+password-reset request) → forward with cleaned headers (uploads streamed) → answer back (small
+bodies in one piece, big ones streamed; see proxy.py).
 
 What that costs beyond the one round trip to the service:
 * token verification is local: one RS256 signature check against the cached JWKS and a
@@ -21,6 +22,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from shared.auth import InvalidToken, Principal, TokenVerifier, bearer_token
@@ -33,7 +35,7 @@ from structlog.contextvars import get_contextvars
 from gateway.events_doc import event_catalogue
 from gateway.headers import upstream_request_headers
 from gateway.openapi import DOCS_ASSETS, OpenApiMerger, docs_page, swagger_ui_dir
-from gateway.proxy import ClientGone, Upstreams, read_small_body, stream_back
+from gateway.proxy import ClientGone, Upstreams, read_small_body, respond
 from gateway.ratelimit import ACCOUNT_ROUTES, AuthRateLimits, account_of, limited_kind
 from gateway.revocations import AuthRuntime
 from gateway.routing import is_suspicious, service_for
@@ -110,7 +112,7 @@ async def proxy(request: Request) -> Response:
         except ClientGone:
             log.info("client went away during the upload", upstream=service, path=path)
             return Response(status_code=400)
-        status = upstream.status_code
+        status = upstream.status
         if kind == "login" and account is not None and status == 401:
             await limits.record_login_failure(account)
     if (
@@ -130,7 +132,7 @@ async def proxy(request: Request) -> Response:
         status=status,
         ms=round((time.perf_counter() - started) * 1000, 1),
     )
-    return stream_back(upstream, service)
+    return await respond(upstream, service)
 
 
 def server_options(settings: GatewaySettings) -> dict[str, Any]:
@@ -159,9 +161,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         app.state.upstreams = upstreams
         app.state.rate_limits = rate_limits
         app.state.auth_runtime = runtime
+        openapi_http = httpx.AsyncClient(follow_redirects=False, trust_env=False)
         app.state.openapi = OpenApiMerger(
             upstreams.urls,
-            upstreams.client,
+            openapi_http,
             settings.openapi_cache_s,
             settings.openapi_fetch_timeout_s,
         )
@@ -172,6 +175,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             await runtime.stop()
             await rate_limits.close()
             await upstreams.aclose()
+            await openapi_http.aclose()
             await verifier.close()
 
     app = FastAPI(

@@ -1,10 +1,20 @@
-"""Forwarding one request to its service, streaming both bodies.
+"""Forwarding one request to its service: small answers in one piece, big ones streamed.
 
-Neither the upload nor the download is ever held whole: the client's body is handed to httpx as
-an async iterator (`build_request(..., content=...)`) and the service's body comes back through
-`send(stream=True)` into a StreamingResponse, chunk by chunk, as raw bytes (compressed bodies stay
-compressed, so `Content-Length` stays true). Only the small JSON bodies of the routes rate-limited
-per account are read first (see `read_small_body`).
+The hop is an aiohttp keep-alive pool (one `TCPConnector` for every upstream; see
+docs/adr/0010-gateway-upstream-client.md for why not httpx). A client's body of at most
+`SMALL_BODY` bytes (by its Content-Length) is read and sent with the headers; a bigger or chunked
+one is handed on as an async iterator, so an upload is never held whole. The service's answer is returned as one
+plain `Response` when it says it is at most `SMALL_BODY` bytes long (nearly every API answer:
+no streaming machinery, no background task), and as a `StreamingResponse` of raw chunks otherwise
+(downloads, chunked answers), so memory stays bounded whatever the size. Bodies stay as the
+service sent them (compressed ones stay compressed), so `Content-Length` stays true.
+
+A kept-alive connection can die between two requests (a service closes it after a 500, or after
+its own idle timeout). An idempotent request whose connection dies before any response byte is
+sent again once on a fresh connection (aiohttp's retry of persistent connections, RFC 9112 §9.3.1),
+and idle connections are let go before the services' 5 s idle timeout. Only a service that cannot
+be reached on a fresh connection gives 502. Known gap: a POST or PATCH (not retried, it may not
+be safe to) can still meet a connection the service closed after a 500, rarely.
 
 Cost per proxied request: one HTTP round trip to the service over a pooled keep-alive
 connection; nothing else on the network (token checks are local, see app.py).
@@ -14,17 +24,25 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
+import aiohttp
 from shared.logging import get_logger
 from shared.problems import Problem
 from starlette.background import BackgroundTask
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import StreamingResponse
+from starlette.responses import Response, StreamingResponse
+from yarl import URL
 
 from gateway.headers import Headers, downstream_response_headers
 from gateway.settings import GatewaySettings
 
 log = get_logger(__name__)
+
+# Answers up to this size (by their Content-Length) are read whole and returned in one piece.
+SMALL_BODY = 256 * 1024
+STREAM_CHUNK = 64 * 1024
+# Below uvicorn's default keep-alive timeout (5 s): the gateway lets an idle connection go before
+# the service would, instead of racing it.
+KEEPALIVE_S = 4.0
 
 
 class ServiceUnavailable(Problem):
@@ -66,37 +84,61 @@ async def read_small_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def _client_body(request: Request) -> AsyncIterator[bytes]:
-    try:
-        async for chunk in request.stream():
-            if chunk:
-                yield chunk
-    except ClientDisconnect as exc:
-        raise ClientGone() from exc
+class _ClientBody:
+    """The client's body as an async iterator that remembers whether the client went away
+    (aiohttp reports a failing body as a connection error of its own)."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.gone = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self.request.stream():
+                if chunk:
+                    yield chunk
+        except ClientDisconnect:
+            self.gone = True
+            raise
 
 
 class Upstreams:
-    """The services' base URLs and one pooled HTTP client for all of them."""
+    """The services' base URLs and one pooled keep-alive client for all of them."""
 
     def __init__(self, settings: GatewaySettings) -> None:
         self.urls = settings.service_urls()
-        self.client = httpx.AsyncClient(
-            timeout=httpx.Timeout(
-                connect=settings.connect_timeout_s,
-                read=settings.read_timeout_s,
-                write=settings.write_timeout_s,
-                pool=settings.pool_timeout_s,
-            ),
-            limits=httpx.Limits(
-                max_connections=settings.max_connections,
-                max_keepalive_connections=settings.max_keepalive_connections,
-            ),
-            follow_redirects=False,
-            trust_env=False,  # never route service traffic through an HTTP(S)_PROXY
-        )
+        self.settings = settings
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        # Created on first use, inside the running loop (aiohttp binds to it).
+        if self._session is None:
+            s = self.settings
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(
+                    limit=s.max_connections,
+                    limit_per_host=s.max_keepalive_connections,
+                    keepalive_timeout=KEEPALIVE_S,
+                    use_dns_cache=True,
+                ),
+                timeout=aiohttp.ClientTimeout(
+                    total=None,
+                    # `connect` includes waiting for a free pooled connection
+                    connect=s.pool_timeout_s + s.connect_timeout_s,
+                    sock_connect=s.connect_timeout_s,
+                    sock_read=s.read_timeout_s,
+                ),
+                auto_decompress=False,  # pass the service's bytes through as they are
+                skip_auto_headers=("User-Agent", "Accept-Encoding"),
+                trust_env=False,  # never route service traffic through an HTTP(S)_PROXY
+                cookie_jar=aiohttp.DummyCookieJar(),  # cookies are the client's, not ours
+            )
+        return self._session
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        if self._session is not None:
+            await self._session.close()
 
     async def open(
         self,
@@ -104,47 +146,86 @@ class Upstreams:
         request: Request,
         headers: Headers,
         body: bytes | None = None,
-    ) -> httpx.Response:
+    ) -> aiohttp.ClientResponse:
         """Send the request upstream; the response is open (headers read, body not yet)."""
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
         url = self.urls[service] + raw_path.decode("latin-1")
         query = request.scope.get("query_string", b"")
         if query:
             url += "?" + query.decode("latin-1")
-        content: bytes | AsyncIterator[bytes] | None
-        if body is not None:
-            content = body
-        elif has_body(request):
-            content = _client_body(request)
-        else:
-            content = None
-        upstream = self.client.build_request(request.method, url, headers=headers, content=content)
+        streamed: _ClientBody | None = None
+        data: bytes | _ClientBody | None = body
+        if body is None and has_body(request):
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) <= SMALL_BODY:
+                # Sent with the headers in one write. (A streamed body's writer can outlive
+                # the answer, and the connection it leaves behind is closing.)
+                try:
+                    data = await read_small_body(request, SMALL_BODY)
+                except ClientDisconnect as exc:
+                    raise ClientGone() from exc
+            else:
+                data = streamed = _ClientBody(request)
         try:
-            return await self.client.send(upstream, stream=True)
-        except httpx.TimeoutException as exc:
+            return await self.session.request(
+                request.method,
+                URL(url, encoded=True),  # the path as the client sent it, byte for byte
+                headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers],
+                data=data,
+                allow_redirects=False,
+                compress=None,
+            )
+        except TimeoutError as exc:
             log.warning("service timed out", upstream=service, error=type(exc).__name__)
             raise UpstreamTimeout(f"The {service} service did not answer in time.") from exc
-        except httpx.HTTPError as exc:
+        except aiohttp.ClientError as exc:
+            if streamed is not None and streamed.gone:
+                raise ClientGone() from exc
             log.warning("service unreachable", upstream=service, error=repr(exc))
             raise ServiceUnavailable(
                 f"The {service} service is not reachable right now; please try again shortly."
             ) from exc
 
 
-def stream_back(upstream: httpx.Response, service: str) -> StreamingResponse:
+def _is_small(upstream: aiohttp.ClientResponse) -> bool:
+    length = upstream.headers.get("Content-Length")
+    return length is not None and length.isdigit() and int(length) <= SMALL_BODY
+
+
+async def respond(upstream: aiohttp.ClientResponse, service: str) -> Response:
+    """The client's answer: small bodies in one piece, the rest streamed chunk by chunk."""
+    headers = downstream_response_headers(upstream.raw_headers)
+    if _is_small(upstream):
+        try:
+            content = await upstream.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("service response broke off", upstream=service, error=repr(exc))
+            raise ServiceUnavailable(
+                f"The {service} service broke off its answer; please try again shortly."
+            ) from exc
+        finally:
+            upstream.release()
+        response = Response(content, status_code=upstream.status)
+        response.raw_headers = headers
+        return response
+
     async def body() -> AsyncIterator[bytes]:
         try:
-            async for chunk in upstream.aiter_raw():
+            async for chunk in upstream.content.iter_chunked(STREAM_CHUNK):
                 yield chunk
-        except httpx.HTTPError as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:
             # Headers are already out: all we can do is cut the response short.
             log.warning("service response broke off", upstream=service, error=repr(exc))
             raise
         finally:
-            await upstream.aclose()
+            upstream.release()
 
-    response = StreamingResponse(
-        body(), status_code=upstream.status_code, background=BackgroundTask(upstream.aclose)
+    async def release() -> None:
+        # also when the client went away mid-download and the generator never finished
+        upstream.release()
+
+    streaming = StreamingResponse(
+        body(), status_code=upstream.status, background=BackgroundTask(release)
     )
-    response.raw_headers = downstream_response_headers(upstream.headers.raw)
-    return response
+    streaming.raw_headers = headers
+    return streaming

@@ -74,6 +74,7 @@ ROUTES: tuple[Rule, ...] = (
     Rule("/api/earnings/**", "payouts"),
     Rule("/api/notifications/**", "notifications"),
     Rule("/api/feed/**", "notifications"),
+    Rule("/api/providers/**", "generation"),
     Rule("/api/templates/**", "generation"),
     Rule("/api/generations/**", "generation"),
     Rule("/api/schedules/**", "generation"),

@@ -19,7 +19,8 @@ from typing import Annotated, Any
 import aio_pika
 import httpx
 from fastapi import Depends, Request
-from jose import jwt
+from jose import jwk, jwt
+from jose.backends.base import Key
 from jose.exceptions import JOSEError
 
 from shared.bus import REVOCATIONS_STREAM, Broker
@@ -109,7 +110,9 @@ class TokenVerifier:
         # Known keys are re-read (in the background) once older than this, so a key withdrawn
         # from the JWKS stops being trusted; identity serves the JWKS with max-age=300.
         self.max_key_age = max_key_age
-        self._keys: dict[str, dict[str, Any]] = {}
+        # kid -> (the JWK as published, its key object). Building the RSA key object is most of a
+        # verification's cost, so it is built once per kid, not once per request.
+        self._keys: dict[str, tuple[dict[str, Any], Key]] = {}
         self._keys_set_at = 0.0
         self._last_refresh = 0.0
         self._refreshes = 0  # completed refresh attempts, successful or not
@@ -125,9 +128,20 @@ class TokenVerifier:
         await self._http.aclose()
 
     def set_keys(self, jwks: dict[str, Any]) -> None:
-        self._keys = {
-            k["kid"]: k for k in jwks.get("keys", []) if k.get("kty") == "RSA" and "kid" in k
-        }
+        keys: dict[str, tuple[dict[str, Any], Key]] = {}
+        for published in jwks.get("keys", []):
+            kid = published.get("kid")
+            if published.get("kty") != "RSA" or not isinstance(kid, str):
+                continue
+            known = self._keys.get(kid)
+            if known is not None and known[0] == published:
+                keys[kid] = known  # unchanged: keep the object already built
+                continue
+            try:
+                keys[kid] = (published, jwk.construct(published, ALGORITHM))
+            except (JOSEError, ValueError, TypeError, KeyError) as exc:
+                log.warning("unusable key in the JWKS", kid=kid, error=repr(exc))
+        self._keys = keys
         self._keys_set_at = time.monotonic()
 
     async def _refresh(self) -> None:
@@ -154,12 +168,13 @@ class TokenVerifier:
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("JWKS fetch failed", url=self.jwks_url, error=repr(exc))
 
-    async def key_for(self, kid: str) -> dict[str, Any] | None:
+    async def key_for(self, kid: str) -> Key | None:
         if kid not in self._keys:
             await self._refresh()
         elif time.monotonic() - self._keys_set_at >= self.max_key_age:
             self._refresh_in_background()
-        return self._keys.get(kid)
+        known = self._keys.get(kid)
+        return None if known is None else known[1]
 
     def _refresh_in_background(self) -> None:
         # The request goes on with the keys it has; an unreachable issuer costs it nothing and

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
+import os
 import sys
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ import uvicorn
 
 from shared.db import create_pool, ensure_database, migrate
 from shared.eventstore import EventStore
-from shared.http import ServiceSpec, create_service_app
+from shared.http import ServiceSpec
 from shared.logging import configure_logging
 
 
@@ -78,6 +80,25 @@ class Command:
     arguments: Callable[[argparse.ArgumentParser], None] | None = None
 
 
+def workers() -> int:
+    """`WEB_CONCURRENCY` (as uvicorn's own command line reads it): processes serving one port."""
+    value = os.environ.get("WEB_CONCURRENCY", "").strip()
+    return max(1, int(value)) if value.isdigit() else 1
+
+
+def serve(factory: str, host: str, port: int, **options: Any) -> None:
+    """Serve the app that `factory` ("package.module:function", no arguments) builds, in
+    `workers()` processes. Background work stays correct with several: the outbox relay is
+    elected and consumers are inbox-guarded, as with several replicas."""
+    count = workers()
+    options = {"log_level": "warning", **options}
+    if count > 1:
+        uvicorn.run(factory, factory=True, workers=count, host=host, port=port, **options)
+        return
+    module, _, name = factory.partition(":")
+    uvicorn.run(getattr(importlib.import_module(module), name)(), host=host, port=port, **options)
+
+
 def run_cli(
     build_spec: Callable[[], ServiceSpec],
     default_port: int,
@@ -85,9 +106,9 @@ def run_cli(
 ) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m {build_spec.__module__.split('.')[0]}")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the HTTP service")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=default_port)
+    serve_cmd = sub.add_parser("serve", help="run the HTTP service")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=default_port)
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("rebuild-projections", help="rebuild every read model from the event store")
     export = sub.add_parser("export-events", help="write the events table as JSON lines")
@@ -101,13 +122,8 @@ def run_cli(
     spec = build_spec()
     configure_logging(spec.name, spec.settings.log_level, spec.settings.log_json)
     if args.command == "serve":
-        uvicorn.run(
-            create_service_app(spec),
-            host=args.host,
-            port=args.port,
-            log_level="warning",
-            proxy_headers=True,
-        )
+        # The app module's `create_app()` builds the same app as `create_service_app(spec)`.
+        serve(f"{build_spec.__module__}:create_app", args.host, args.port, proxy_headers=True)
     elif args.command == "migrate":
         asyncio.run(_migrate(spec))
     elif args.command == "export-events":

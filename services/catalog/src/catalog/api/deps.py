@@ -1,4 +1,5 @@
-"""Shared route helpers."""
+"""Shared route helpers. Every dependency is `async def`: a plain `def` one sends each request
+through the thread pool and back for nothing."""
 
 from __future__ import annotations
 
@@ -12,17 +13,17 @@ from catalog.commands import Catalog
 from catalog.settings import CatalogSettings
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:
     catalog: Catalog = request.app.state.catalog
     return catalog
 
 
-def get_settings(request: Request) -> CatalogSettings:
+async def get_settings(request: Request) -> CatalogSettings:
     settings: CatalogSettings = request.app.state.settings
     return settings
 
 
-def get_db(request: Request) -> asyncpg.Pool:
+async def get_db(request: Request) -> asyncpg.Pool:
     pool: asyncpg.Pool = request.app.state.pool
     return pool
 

@@ -1,0 +1,253 @@
+"""Gateway overhead and catalog's persona detail, each against its reference in the same run.
+
+    uv run python bench/gateway_overhead.py [--rounds 3 --seconds 5]
+
+Starts, on free ports: a JWKS for a benchmark token, a catalog on the benchmark database (the one
+bench/catalog_search.py seeds), a gateway in front of it, and the minimal FastAPI + asyncpg
+endpoint of bench/references/minimal_endpoint.py on the same table. Then wrk alternates A/B
+rounds (so the machine's noise hits both sides) and the median round counts:
+
+* gateway_latency: the same authenticated GET of a persona through the gateway / straight to the
+  catalog, 1 connection, p50 and p99 (goals ≤ 1.2 and ≤ 1.4);
+* gateway_throughput: the same at 32 connections, requests/s (goal ≥ 0.8);
+* catalog_detail: catalog's persona detail / the minimal endpoint, 32 connections (goal ≥ 0.7).
+
+Writes bench/results/<figure>.json; bench/report.py turns them into the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import threading
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from catalog_search import (
+    ROOT,
+    ensure_seeded,
+    free_port,
+    log,
+    process,
+    wait_for,
+)
+
+RESULTS = ROOT / "bench" / "results"
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def serve_jwks(jwks: dict[str, Any]) -> str:
+    body = json.dumps(jwks).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+
+
+def wrk(url: str, connections: int, seconds: int, token: str | None) -> dict[str, float]:
+    import subprocess
+
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url]
+    if token:
+        cmd[1:1] = ["-H", f"Authorization: Bearer {token}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in out:
+        raise RuntimeError(f"wrk saw errors against {url}:\n{out}")
+
+    def pct(p: str) -> float:
+        m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        assert m, out
+        return float(m.group(1)) * UNITS[m.group(2)]
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    assert rps, out
+    return {"p50_ms": pct("50"), "p99_ms": pct("99"), "rps": float(rps.group(1))}
+
+
+def ab(
+    a: str, b: str, connections: int, rounds: int, seconds: int, token: str | None
+) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """Alternating rounds A, B, B, A, A, B, ... so drift in the machine's load hits both."""
+    runs_a: list[dict[str, float]] = []
+    runs_b: list[dict[str, float]] = []
+    for i in range(rounds):
+        order = [(a, runs_a), (b, runs_b)] if i % 2 == 0 else [(b, runs_b), (a, runs_a)]
+        for url, runs in order:
+            runs.append(wrk(url, connections, seconds, token))
+    return runs_a, runs_b
+
+
+def median(runs: list[dict[str, float]], key: str) -> float:
+    return round(statistics.median(r[key] for r in runs), 3)
+
+
+def figure(
+    name: str, project: str, reference: str, metric: str, runs_a: list, runs_b: list, goal: str
+) -> dict[str, Any]:
+    a, b = median(runs_a, metric), median(runs_b, metric)
+    ratio = round(a / b, 3) if b else float("inf")
+    op, limit = goal.split()
+    met = ratio <= float(limit) if op == "<=" else ratio >= float(limit)
+    return {
+        "figure": name,
+        "metric": metric,
+        "project": project,
+        "project_value": a,
+        "reference": reference,
+        "reference_value": b,
+        "ratio": ratio,
+        "goal": goal,
+        "met": met,
+        "rounds": {"project": runs_a, "reference": runs_b},
+    }
+
+
+def write(name: str, rows: list[dict[str, Any]]) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "benchmark": name,
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count()},
+        "rows": rows,
+    }
+    (RESULTS / f"{name}.json").write_text(json.dumps(doc, indent=2) + "\n")
+    for r in rows:
+        log(
+            f"{r['figure']} {r['metric']}: {r['project_value']} vs {r['reference_value']}"
+            f" = {r['ratio']} (goal {r['goal']}: {'met' if r['met'] else 'NOT met'})"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "CATALOG_BENCH_DATABASE_URL", "postgresql://localhost/catalog_bench"
+        ),
+    )
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        log("wrk is missing: apt-get install wrk (make setup does it as root)")
+        return 1
+    from shared.testing.tokens import TokenIssuer
+
+    blob_dir = str(ROOT / ".run" / "bench-blobs")
+    ensure_seeded(args.database_url, 1_000, blob_dir)
+    import asyncio
+
+    import asyncpg
+
+    async def some_persona() -> str:
+        conn = await asyncpg.connect(args.database_url)
+        try:
+            return str(await conn.fetchval("SELECT id FROM personas WHERE listed LIMIT 1"))
+        finally:
+            await conn.close()
+
+    persona = asyncio.run(some_persona())
+    issuer = TokenIssuer()
+    jwks_url = serve_jwks(issuer.jwks())
+    token = issuer.mint("bench-user", roles=["user"], email_verified=True, ttl=3600)
+    env = {
+        **os.environ,
+        "CATALOG_DATABASE_URL": args.database_url,
+        "CATALOG_BLOB_DIR": blob_dir,
+        "BUS_NAMESPACE": "catalog-bench.",
+        "JWKS_URL": jwks_url,
+        "JWT_ISSUER": issuer.issuer,
+        "JWT_AUDIENCE": issuer.audience,
+        "LOG_LEVEL": "WARNING",
+        "BENCH_DATABASE_URL": args.database_url,
+    }
+    catalog_port, gateway_port, minimal_port = free_port(), free_port(), free_port()
+    catalog = f"http://127.0.0.1:{catalog_port}"
+    gateway = f"http://127.0.0.1:{gateway_port}"
+    minimal = f"http://127.0.0.1:{minimal_port}"
+    py = sys.executable
+    with (
+        process([py, "-m", "catalog", "serve", "--port", str(catalog_port)], env, "catalog"),
+        process(
+            [py, "-m", "gateway", "serve", "--port", str(gateway_port)],
+            {**env, "GATEWAY_CATALOG_URL": catalog},
+            "gateway",
+        ),
+        process(
+            [
+                py,
+                "-m",
+                "uvicorn",
+                "minimal_endpoint:app",
+                "--app-dir",
+                str(ROOT / "bench" / "references"),
+                "--port",
+                str(minimal_port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env,
+            "minimal",
+        ),
+    ):
+        path = f"/api/personas/{persona}"
+        for url in (catalog, gateway, minimal):
+            if not wait_for(url + path, timeout=90):
+                log(f"{url} did not come up; see .run/bench-*.log")
+                return 1
+        log(f"measuring GET {path}: {args.rounds} alternating rounds of {args.seconds}s")
+        gw1, direct1 = ab(gateway + path, catalog + path, 1, args.rounds, args.seconds, token)
+        gw32, direct32 = ab(gateway + path, catalog + path, 32, args.rounds, args.seconds, token)
+        cat32, ref32 = ab(catalog + path, minimal + path, 32, args.rounds, args.seconds, token)
+    via, direct = "gateway → catalog", "catalog directly"
+    write(
+        "gateway_latency",
+        [
+            figure("gateway/direct, 1 conn", via, direct, "p50_ms", gw1, direct1, "<= 1.2"),
+            figure("gateway/direct, 1 conn", via, direct, "p99_ms", gw1, direct1, "<= 1.4"),
+        ],
+    )
+    write(
+        "gateway_throughput",
+        [figure("gateway/direct, 32 conn", via, direct, "rps", gw32, direct32, ">= 0.8")],
+    )
+    write(
+        "catalog_detail",
+        [
+            figure(
+                "persona detail / minimal endpoint, 32 conn",
+                "catalog persona detail",
+                "FastAPI + asyncpg, one query",
+                "rps",
+                cat32,
+                ref32,
+                ">= 0.7",
+            )
+        ],
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
