@@ -5,7 +5,7 @@ export UV_PYTHON ?= python3.11
 UV ?= uv
 PY_SRC := shared/src gateway/src $(wildcard services/*/src) $(wildcard tools/*/src)
 
-.PHONY: setup run test test-py test-web lint fmt bench migrate admin rebuild-projections dlq-list dlq-replay clean
+.PHONY: setup run test test-py test-web lint fmt bench migrate admin rebuild-projections analytics-rebuild dlq-list dlq-replay clean
 
 setup: ## install everything the project needs (skipped when already done)
 	@bash scripts/setup.sh
@@ -51,6 +51,9 @@ admin: setup ## promote a registered user to admin: make admin EMAIL=someone@exa
 
 rebuild-projections: setup ## rebuild a service's read models: make rebuild-projections SERVICE=catalog
 	$(UV) run --frozen python -m $(SERVICE) rebuild-projections
+
+analytics-rebuild: setup ## rebuild analytics from the first event and swap it in live: make analytics-rebuild [EXPORTS="billing.jsonl catalog.jsonl"]
+	$(UV) run --frozen python -m analytics rebuild $(if $(EXPORTS),--from-export $(EXPORTS))
 
 dlq-list: ## make dlq-list QUEUE=catalog.entitlements
 	$(UV) run --frozen python -m shared.dlq list $(QUEUE)

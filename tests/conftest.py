@@ -26,7 +26,7 @@ from shared.testing.servers import (
     serve_app,
 )
 
-SERVICES = ("identity", "catalog", "billing", "payouts", "generation")
+SERVICES = ("identity", "catalog", "billing", "payouts", "analytics", "generation")
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 WEBHOOK_SECRET = "whsec_e2e_secret"
 STRIPE_KEY = "sk_test_emulator"
@@ -169,6 +169,7 @@ async def stack(
         "catalog": {"blob_dir": str(tmp_path / "blobs")},
         "billing": stripe_env,
         "payouts": stripe_env,
+        "analytics": {"trending_refresh_s": 1.0},
         # the demo model (nothing configured); catalog's files read with the development
         # service credential both sides default to outside production
         "generation": {

@@ -152,4 +152,4 @@ async def test_projection_rebuild_gives_identical_read_models(pool):
 async def test_migrations_apply_once_under_concurrency(database_url):
     results = await asyncio.gather(*(migrate(database_url, []) for _ in range(4)))
     applied = [name for r in results for name in r]
-    assert applied == ["kernel/001_event_store.sql"]
+    assert applied == ["kernel/001_event_store.sql", "kernel/002_stream_failures.sql"]

@@ -28,6 +28,7 @@ const EarningsPage = lazy(() => import("./pages/dashboard/EarningsPage"));
 const ProfilePage = lazy(() => import("./pages/dashboard/ProfilePage"));
 const CreatorProfilePage = lazy(() => import("./pages/creators/CreatorProfilePage"));
 const AdminPage = lazy(() => import("./pages/admin/AdminPage"));
+const AnalyticsPage = lazy(() => import("./pages/analytics/AnalyticsPage"));
 const GeneratePage = lazy(() => import("./pages/generate/GeneratePage"));
 
 function Protected({ children }: { children: ReactNode }) {
@@ -84,6 +85,8 @@ export function AppRoutes() {
             <Route path="personas" element={<MyPersonasPage />} />
             <Route path="personas/new" element={<Navigate to="/marketplace/submit" replace />} />
             <Route path="personas/:id/edit" element={<EditPersonaPage />} />
+            <Route path="analytics" element={<AnalyticsPage />} />
+            <Route path="personas/:id/analytics" element={<AnalyticsPage />} />
             <Route path="purchases" element={<PurchasesPage />} />
             <Route path="earnings" element={<EarningsPage />} />
             <Route path="profile" element={<ProfilePage />} />

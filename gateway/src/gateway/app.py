@@ -32,6 +32,7 @@ from shared.problems import NotFound, Problem, Unauthorized
 from starlette.responses import FileResponse, Response
 from structlog.contextvars import get_contextvars
 
+from gateway.events_doc import event_catalogue
 from gateway.headers import upstream_request_headers
 from gateway.openapi import DOCS_ASSETS, OpenApiMerger, docs_page, swagger_ui_dir
 from gateway.proxy import ClientGone, Upstreams, read_small_body, respond
@@ -45,6 +46,7 @@ log = get_logger(__name__)
 
 PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 OPENAPI_URL = "/api/openapi.json"
+ASYNCAPI_URL = "/api/events/asyncapi.json"  # the event catalogue, from shared/contracts
 DOCS_URL = "/api/docs"
 DOCS_ASSETS_URL = "/api/docs/assets"
 
@@ -206,6 +208,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @app.get(OPENAPI_URL, include_in_schema=False)
     async def openapi(request: Request) -> JSONResponse:
         return JSONResponse(await request.app.state.openapi.document())
+
+    @app.get(ASYNCAPI_URL, include_in_schema=False)
+    async def asyncapi() -> JSONResponse:
+        return JSONResponse(event_catalogue(), headers={"Cache-Control": "public, max-age=300"})
 
     @app.get(DOCS_URL, include_in_schema=False)
     async def docs() -> HTMLResponse:

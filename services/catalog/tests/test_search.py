@@ -126,8 +126,10 @@ async def test_every_sort_pages_through_everything_in_order(market):
             expected = ordered([r for r in rows if matches(r, f)], sort)
             got = await walk(env, {**f, "sort": sort}, limit=17)
             assert got == expected, (sort, f)
-    # trending is downloads until analytics provides a signal; a cursor is bound to its sort.
-    assert await walk(env, {"sort": "trending"}) == ordered(rows, "downloads")
+    # trending orders by the scores analytics sends (none here: all 0, so by id); a cursor is
+    # bound to its sort.
+    by_id = [str(r["id"]) for r in sorted(rows, key=lambda r: r["id"], reverse=True)]
+    assert await walk(env, {"sort": "trending"}) == by_id
     first = (await env.http.get("/api/personas", params={"sort": "rating", "limit": 5})).json()
     r = await env.http.get(
         "/api/personas", params={"sort": "newest", "cursor": first["next_cursor"]}

@@ -28,6 +28,7 @@ from shared.mailer import Mailer
 from shared.outbox import OutboxRelay
 from shared.problems import PROBLEM_JSON, Problem, problem_body
 from shared.settings import ServiceSettings
+from shared.streams import StreamConsumer, StreamSubscription
 
 log = get_logger(__name__)
 
@@ -150,6 +151,8 @@ class ServiceSpec:
 
     - `subscriptions`: typed consumers (`shared.subscriptions.Subscription`), declared and consumed
       once the broker answers; handlers get a unit of work on this service's event store.
+    - `streams`: stream-queue readers (`shared.streams.StreamSubscription`), offset kept in the
+      database; their consumers are `app.state.streams` (name → `StreamConsumer`).
     - `errors`: domain error class → function making its `Problem` (the service's `errors.py`).
     - `verifier`: builds the token verifier; default: the kernel's JWKS verifier.
     - `on_start` / `on_stop`: hooks run in order after the kernel is up / before it goes down.
@@ -162,6 +165,7 @@ class ServiceSpec:
     migrations: Path | None = None
     projections: Projections = field(default_factory=Projections)
     subscriptions: Sequence[Subscription] = ()
+    streams: Sequence[StreamSubscription] = ()
     errors: Mapping[type[Exception], ErrorMapper] = field(default_factory=dict)
     verifier: VerifierFactory | None = None
     verify_tokens: bool = True
@@ -191,6 +195,8 @@ class BusRuntime:
         await self.broker.declare_topology(self.spec.subscriptions)
         for sub in self.spec.subscriptions:
             await self.broker.consume(sub, self.app.state.pool, self.app.state.store)
+        for consumer in self.app.state.streams.values():
+            await consumer.start(self.broker)
         if self.spec.verify_tokens:
             await follow_revocations(self.broker, self.app.state.revocations)
 
@@ -226,6 +232,9 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
                 settings.jwks_url, settings.jwt_issuer, settings.jwt_audience, revocations
             )
         )
+        app.state.streams = {
+            s.consumer: StreamConsumer(s, pool, app.state.store) for s in spec.streams
+        }
         bus = BusRuntime(app, spec, broker)
         app.state.bus = bus
         relay = OutboxRelay(settings.database_url, broker, spec.name)
@@ -248,6 +257,8 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
                 with contextlib.suppress(Exception):
                     await hook(app)
             await _cancel(tasks)
+            for consumer in app.state.streams.values():
+                await consumer.stop()
             with contextlib.suppress(Exception):
                 await broker.close()
             await app.state.verifier.close()

@@ -30,35 +30,15 @@ TypedHandler = Callable[[Any, Envelope, UnitOfWork], Awaitable[None]]
 RawHandler = Callable[[Envelope, UnitOfWork], Awaitable[None]]
 
 
-class Subscription:
-    """A durable consumer queue `<service>.<name>` and its handlers, one per event class.
+class TypedHandlers:
+    """Handlers registered per event class with `on`, and dispatch of an envelope to them (the
+    part a queue `Subscription` and a `shared.streams.StreamSubscription` share)."""
 
-    `bindings` + `handler` is the low-level form (raw envelopes, wildcard keys) the kernel's own
-    tests use; services register typed handlers with `on`.
-    """
-
-    def __init__(
-        self,
-        service: str,
-        name: str,
-        *,
-        bindings: Iterable[str] = (),
-        handler: RawHandler | None = None,
-    ) -> None:
-        self.service = service
-        self.name = name
-        self._raw_bindings = tuple(bindings)
-        self._raw_handler = handler
+    def __init__(self) -> None:
         self._handlers: dict[str, list[TypedHandler]] = {}
-        self._keys: list[str] = []
 
-    @property
-    def queue(self) -> str:
-        return f"{self.service}.{self.name}"
-
-    @property
-    def bindings(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((*self._raw_bindings, *self._keys)))
+    def _registered(self, cls: type[Event]) -> None:
+        """Hook: a handler for `cls` was registered (a queue binds its routing key)."""
 
     def on(
         self, *event_types: type[E]
@@ -73,11 +53,62 @@ class Subscription:
         ) -> Callable[[E, Envelope, UnitOfWork], Awaitable[None]]:
             for cls in event_types:
                 self._handlers.setdefault(cls.type_name(), []).append(fn)
-                if cls.routing_key() not in self._keys:
-                    self._keys.append(cls.routing_key())
+                self._registered(cls)
             return fn
 
         return wrap
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        return tuple(self._handlers)
+
+    async def dispatch_typed(self, envelope: Envelope, uow: UnitOfWork) -> bool:
+        """Run the handlers for this envelope; False when its type is not handled or unknown
+        (unknown fields are ignored by the event classes)."""
+        handlers = self._handlers.get(envelope.type)
+        if not handlers:
+            return False
+        event = envelope.event()
+        if event is None:
+            return False
+        for handler in handlers:
+            await handler(event, envelope, uow)
+        return True
+
+
+class Subscription(TypedHandlers):
+    """A durable consumer queue `<service>.<name>` and its handlers, one per event class.
+
+    `bindings` + `handler` is the low-level form (raw envelopes, wildcard keys) the kernel's own
+    tests use; services register typed handlers with `on`.
+    """
+
+    def __init__(
+        self,
+        service: str,
+        name: str,
+        *,
+        bindings: Iterable[str] = (),
+        handler: RawHandler | None = None,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.name = name
+        self._raw_bindings = tuple(bindings)
+        self._raw_handler = handler
+        self._keys: list[str] = []
+
+    @property
+    def queue(self) -> str:
+        return f"{self.service}.{self.name}"
+
+    @property
+    def bindings(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self._raw_bindings, *self._keys)))
+
+    def _registered(self, cls: type[Event]) -> None:
+        if cls.routing_key() not in self._keys:
+            self._keys.append(cls.routing_key())
 
     def handles(self, envelope: Envelope) -> bool:
         return self._raw_handler is not None or envelope.type in self._handlers
@@ -86,12 +117,5 @@ class Subscription:
         """Run the handlers for this envelope (an unknown type or version is logged and skipped)."""
         if self._raw_handler is not None:
             await self._raw_handler(envelope, uow)
-        handlers = self._handlers.get(envelope.type)
-        if not handlers:
-            return
-        event = envelope.event()
-        if event is None:
+        if envelope.type in self._handlers and not await self.dispatch_typed(envelope, uow):
             log.warning("unknown event ignored", consumer=self.queue, event_type=envelope.type)
-            return
-        for handler in handlers:
-            await handler(event, envelope, uow)

@@ -1,6 +1,9 @@
 import { Link } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { listPersonas } from "../api";
+import { listRecommendations } from "../api/analytics";
+import { useAuth } from "../auth/AuthContext";
+import { DiscoveryRow } from "../components/DiscoveryRow";
 import { qk } from "../api/queryKeys";
 import { PersonaGrid } from "../components/PersonaCard";
 import { EmptyState, ErrorState, LoadingState } from "../components/States";
@@ -14,6 +17,7 @@ export default function HomePage() {
     queryFn: () => listPersonas({ sort: "trending" }, { limit: 8 }),
   });
   const categories = useCategories();
+  const { user } = useAuth();
 
   return (
     <div className="page">
@@ -42,6 +46,8 @@ export default function HomePage() {
           </div>
         </section>
       ) : null}
+
+      {user ? <DiscoveryRow title="Recommended for you" queryKey={["recommended", user.id]} load={() => listRecommendations()} source="recommendation" /> : null}
 
       <section aria-labelledby="trending-heading" className="section">
         <div className="section-head">

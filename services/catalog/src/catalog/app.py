@@ -14,6 +14,7 @@ from catalog.consumers import subscriptions
 from catalog.errors import ERRORS
 from catalog.projections import projections
 from catalog.settings import CatalogSettings
+from catalog.trending import trending
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -38,7 +39,7 @@ def build_spec(settings: CatalogSettings | None = None) -> ServiceSpec:
         routers=routers,
         migrations=MIGRATIONS,
         projections=projections,
-        subscriptions=subscriptions,
+        subscriptions=[*subscriptions, trending],
         errors=ERRORS,
         on_start=[start],
         title="Catalog service",

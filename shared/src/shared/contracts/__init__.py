@@ -6,6 +6,6 @@ do not know. A breaking change is a new `schema_version` with an upcaster (share
 Never put a password, token or secret in an event.
 """
 
-from shared.contracts import billing, catalog, generation, identity, payouts
+from shared.contracts import analytics, billing, catalog, generation, identity, payouts
 
-__all__ = ["billing", "catalog", "generation", "identity", "payouts"]
+__all__ = ["analytics", "billing", "catalog", "generation", "identity", "payouts"]

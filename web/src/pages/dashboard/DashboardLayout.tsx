@@ -10,6 +10,7 @@ export default function DashboardLayout() {
           <NavLink to="/dashboard" end>
             Overview
           </NavLink>
+          <NavLink to="/dashboard/analytics">Analytics</NavLink>
           <NavLink to="/dashboard/personas">My personas</NavLink>
           <NavLink to="/dashboard/purchases">Library</NavLink>
           <NavLink to="/dashboard/earnings">Earnings</NavLink>

@@ -11,6 +11,9 @@ import { PersonaStatus } from "../../components/StatusBadge";
 import { formatDate, pluralize } from "../../lib/format";
 import { useTitle } from "../../lib/useTitle";
 import { useCategories } from "../../lib/useCatalog";
+import { listAlsoDownloaded, listSimilar } from "../../api/analytics";
+import { DiscoveryRow } from "../../components/DiscoveryRow";
+import { useViewBeacon } from "../../lib/useViewBeacon";
 import { PersonaActions } from "./detail/PersonaActions";
 import { PreviewSection } from "./detail/PreviewSection";
 import { ReviewsSection } from "./detail/ReviewsSection";
@@ -23,6 +26,7 @@ export default function PersonaDetailPage() {
   // Wait for the session so `entitled` reflects the signed-in user.
   const persona = useQuery({ queryKey: qk.persona(id), queryFn: () => getPersona(id), enabled: status !== "loading" && !!id });
   useTitle(persona.data?.name ?? "Persona");
+  useViewBeacon(status === "loading" ? undefined : id);
 
   if (status === "loading" || persona.isPending) return <LoadingState label="Loading persona…" />;
   if (persona.isError)
@@ -83,6 +87,8 @@ export default function PersonaDetailPage() {
           <PreviewSection personaId={p.id} />
           <VersionsSection persona={p} canDownload={p.entitled || isOwner} />
           <ReviewsSection persona={p} />
+          <DiscoveryRow title="Similar personas" queryKey={["similar", p.id]} load={() => listSimilar(p.id)} source="recommendation" />
+          <DiscoveryRow title="Users also downloaded" queryKey={["also", p.id]} load={() => listAlsoDownloaded(p.id)} source="recommendation" />
         </div>
       </div>
     </div>

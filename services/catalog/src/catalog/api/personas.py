@@ -64,7 +64,7 @@ async def list_personas(
 ) -> dict[str, Any]:
     """The market: approved personas only. `category` and `tag` repeat (any category, all
     tags); dates are inclusive days (UTC). Without `sort`, a query sorts by relevance and no
-    query by downloads; `trending` sorts by downloads for now."""
+    query by downloads; `trending` by the scores analytics publishes."""
     cats = [c.strip().lower() for c in category or [] if c.strip()]
     tags = [t.strip().lower() for item in tag or [] for t in item.split(",") if t.strip()]
     params = queries.SearchParams(

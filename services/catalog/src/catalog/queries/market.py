@@ -41,6 +41,7 @@ _ORDERS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "newest": ("DESC", [("p.created_at", "ts"), ("p.id", "uuid")]),
     "price": ("ASC", [("p.price_cents", "int"), ("p.id", "uuid")]),
     "price_desc": ("DESC", [("p.price_cents", "int"), ("p.id", "uuid")]),
+    "trending": ("DESC", [("p.trending_score", "float"), ("p.id", "uuid")]),  # from analytics
 }
 SORTS = ("downloads", "rating", "newest", "price", "price_desc", "trending", "relevance")
 
@@ -111,8 +112,6 @@ async def search(
     a trigram search on names runs instead (typos). At most two queries."""
     q = (p.q or "").strip()[:200] or None
     sort = p.sort or ("relevance" if q else "downloads")
-    if sort == "trending":
-        sort = "downloads"  # until analytics provides a trending signal
     if sort == "relevance" and not q:
         sort = "downloads"
     cursor = decode_cursor(p.cursor)

@@ -1,0 +1,230 @@
+"""Analytics speed: stream consumer throughput, a 1-year overview and the view beacon, through
+the gateway, on the local PostgreSQL and RabbitMQ.
+
+    uv run python bench/analytics_stream.py [--events 20000]
+
+A fresh database and a private bus namespace are made; N events (sales, free acquisitions and
+downloads of 200 personas of one creator, spread over the last 365 days) are published to the
+stream first, then an analytics service is started and timed until its stored offset reaches the
+last one (events/s). Then, sequentially after a warm-up, `GET /api/analytics/overview` for the
+whole year (p50/p95) and `POST /api/analytics/views` (p50/p95), both through a gateway. Figures go
+to bench/results/analytics.json and .md. Targets (issue #11): ≥ 2,000 events/s, overview p95 ≤
+50 ms, view report p95 ≤ 10 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from analytics.app import create_app
+from analytics.settings import AnalyticsSettings
+from gateway.app import create_app as gateway_app
+from gateway.settings import GatewaySettings
+from shared.bus import Broker
+from shared.contracts.billing import PurchaseCompleted
+from shared.contracts.catalog import PersonaAcquired, PersonaApproved, PersonaDownloaded
+from shared.events import Envelope, Event
+from shared.testing.servers import create_database, delete_namespace, drop_database, serve_app
+from shared.testing.tokens import token_issuer
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+AMQP = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+TARGETS = {"events_per_s": 2000.0, "overview_1y_p95_ms": 50.0, "view_report_p95_ms": 10.0}
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0"
+
+
+def log(msg: str) -> None:
+    print(f"[analytics bench] {msg}", flush=True)
+
+
+def envelope(event: Event, at: datetime) -> Envelope:
+    return Envelope(
+        event_id=uuid.uuid4(),
+        type=event.type_name(),
+        producer=event.producer_name(),
+        stream_type="bench",
+        stream_id=str(uuid.uuid4()),
+        version=1,
+        occurred_at=at,
+        data=event.to_data(),
+    )
+
+
+def workload(n: int, creator: str, personas: list[str]) -> list[Envelope]:
+    now = datetime.now(UTC)
+    out = [
+        envelope(
+            PersonaApproved(
+                persona_id=p, creator_id=creator, name=f"P{i}", price_cents=500, currency="usd"
+            ),
+            now - timedelta(days=366),
+        )
+        for i, p in enumerate(personas)
+    ]
+    for i in range(n - len(out)):
+        p = personas[i % len(personas)]
+        at = now - timedelta(minutes=(i * 26) % (365 * 24 * 60))
+        kind = i % 3
+        user = f"u{i}"
+        event: Event
+        if kind == 0:
+            event = PurchaseCompleted(
+                transaction_id=f"tx{i}", buyer_id=user, persona_id=p, creator_id=creator,
+                amount=500, currency="usd", platform_fee=150, creator_revenue=350,
+                fee_rate_bps=3000,
+            )  # fmt: skip
+        elif kind == 1:
+            event = PersonaAcquired(persona_id=p, user_id=user, creator_id=creator, source="free")
+        else:
+            event = PersonaDownloaded(persona_id=p, user_id=user, creator_id=creator, version="1")
+        out.append(envelope(event, at))
+    return out
+
+
+def pct(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def timed(n: int, call: Any) -> list[float]:
+    for _ in range(20):  # warm-up
+        await call()
+    out = []
+    for _ in range(n):
+        start = time.perf_counter()
+        await call()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+async def run(n_events: int) -> dict[str, Any]:
+    ns = f"bench{uuid.uuid4().hex[:8]}."
+    dsn = await create_database(POSTGRES, "anbench")
+    creator = str(uuid.uuid4())
+    personas = [str(uuid.uuid4()) for _ in range(200)]
+    broker = Broker(AMQP, ns)
+    await broker.connect()
+    await broker.declare_topology()
+    try:
+        events = workload(n_events, creator, personas)
+        log(f"publishing {len(events)} events")
+        for start in range(0, len(events), 500):
+            chunk = events[start : start + 500]
+            done = await broker.publish_many(
+                [(str(e.event_id), f"{e.producer}.{e.type}", e.to_bytes()) for e in chunk]
+            )
+            assert done == len(chunk)
+        async with token_issuer() as tokens:
+            settings = AnalyticsSettings(
+                env="test", database_url=dsn, amqp_url=AMQP, bus_namespace=ns,
+                jwks_url=tokens.jwks_url, log_level="WARNING",
+            )  # fmt: skip
+            app = create_app(settings, refresher=False)
+            async with serve_app(app) as url:
+                started = time.perf_counter()
+                while True:
+                    offset = await app.state.pool.fetchval(
+                        "SELECT \"offset\" FROM stream_offsets WHERE consumer = 'analytics'"
+                    )
+                    if offset is not None and offset >= len(events) - 1:
+                        break
+                    await asyncio.sleep(0.02)
+                elapsed = time.perf_counter() - started
+                rate = len(events) / elapsed
+                log(f"consumer: {len(events)} events in {elapsed:.2f}s = {rate:.0f}/s")
+                gw = GatewaySettings(
+                    env="test", amqp_url=AMQP, bus_namespace=ns, jwks_url=tokens.jwks_url,
+                    analytics_url=url, web_dist=RESULTS, log_level="WARNING",
+                )  # fmt: skip
+                async with (
+                    serve_app(gateway_app(gw)) as gw_url,
+                    httpx.AsyncClient(base_url=gw_url, timeout=30) as http,
+                ):
+                    await asyncio.sleep(1.0)  # the gateway loads the JWKS
+                    headers = tokens.headers(creator)
+                    year = {
+                        "from": (datetime.now(UTC) - timedelta(days=364)).date().isoformat(),
+                        "to": datetime.now(UTC).date().isoformat(),
+                    }
+
+                    async def overview() -> None:
+                        r = await http.get("/api/analytics/overview", params=year, headers=headers)
+                        assert r.status_code == 200, r.text
+
+                    async def view() -> None:
+                        http.cookies.clear()
+                        r = await http.post(
+                            "/api/analytics/views",
+                            json={"persona_id": personas[0], "referrer": "https://example.com/"},
+                            headers={"User-Agent": BROWSER},
+                        )
+                        assert r.status_code == 202, r.text
+
+                    overview_ms = await timed(200, overview)
+                    view_ms = await timed(500, view)
+        return {
+            "measured_at": datetime.now(UTC).isoformat(),
+            "machine": f"{platform.machine()} {os.cpu_count()} CPUs, {platform.python_version()}",
+            # Shared machine: the load during the run explains much of a slow figure.
+            "load_average_1m": round(os.getloadavg()[0], 1),
+            "events": len(events),
+            "events_per_s": round(rate),
+            "overview_1y_p50_ms": round(statistics.median(overview_ms), 2),
+            "overview_1y_p95_ms": round(pct(overview_ms, 0.95), 2),
+            "view_report_p50_ms": round(statistics.median(view_ms), 2),
+            "view_report_p95_ms": round(pct(view_ms, 0.95), 2),
+            "targets": TARGETS,
+            "through": "gateway (in-process uvicorn) -> analytics (in-process uvicorn)",
+        }
+    finally:
+        await broker.close()
+        await delete_namespace(AMQP, ns)
+        await drop_database(dsn)
+
+
+def write(result: dict[str, Any]) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "analytics.json").write_text(json.dumps(result, indent=2) + "\n")
+    rows = [
+        ("stream consumer", f"{result['events_per_s']} events/s", "≥ 2,000 events/s"),
+        ("overview, 1 year, p95", f"{result['overview_1y_p95_ms']} ms", "≤ 50 ms"),
+        ("view report, p95", f"{result['view_report_p95_ms']} ms", "≤ 10 ms"),
+    ]
+    md = [
+        "# Analytics bench",
+        "",
+        f"{result['measured_at']} · {result['machine']} · load {result['load_average_1m']}"
+        f" · {result['events']} events · {result['through']}",
+        "",
+        "| figure | measured | target |",
+        "|---|---|---|",
+        *(f"| {a} | {b} | {c} |" for a, b, c in rows),
+        "",
+    ]
+    (RESULTS / "analytics.md").write_text("\n".join(md))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=20_000)
+    args = parser.parse_args()
+    result = asyncio.run(run(args.events))
+    write(result)
+    log(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

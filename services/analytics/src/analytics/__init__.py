@@ -1,0 +1,1 @@
+"""Analytics: reads every service's events from the `analytics.events` stream into figures."""

@@ -1,0 +1,258 @@
+"""Stream consumers: read a RabbitMQ stream queue with the offset kept in our own database.
+
+    events = StreamSubscription("analytics")              # reads the `analytics.events` stream
+
+    @events.on(PurchaseCompleted)
+    async def sale(event: PurchaseCompleted, envelope: Envelope, uow: UnitOfWork) -> None:
+        await uow.conn.execute("UPDATE persona_daily SET purchases = purchases + 1 ...")
+
+Unlike a queue, a stream keeps its messages and every consumer chooses where to start. The
+consumer's position is the row `stream_offsets(consumer)`, written in the same transaction as the
+handlers' updates, so a crash never loses or repeats an event: at start (and after every robust
+reconnect) it subscribes at the stored offset + 1, and anything at or below the stored offset is
+skipped. An event published twice (a lost publisher confirm) sits at two offsets; the kernel
+inbox, keyed by event id, makes the second one harmless too.
+
+Messages that arrive together are applied in one transaction (a batch), which is what lets one
+consumer keep up with thousands of events a second; if a handler fails, the batch is rolled back
+and its messages are applied one by one, so only the failing one is retried. A message that still
+fails after `max_attempts` is recorded in `stream_failures` and skipped (a stream cannot
+dead-letter, and one bad event must not stop every figure); a lost database is waited out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustQueue
+
+from shared.bus import ANALYTICS_STREAM, DATABASE_UNAVAILABLE, Broker, _connection_lost
+from shared.events import Envelope
+from shared.eventstore import EventStore
+from shared.logging import get_logger
+from shared.subscriptions import TypedHandlers
+from shared.uow import UnitOfWork
+
+log = get_logger(__name__)
+
+
+class StreamSubscription(TypedHandlers):
+    """A named reader of a stream queue and its typed handlers, one list per event class.
+
+    `consumer` names the offset row (and the inbox rows); `start` is where a consumer with no
+    stored offset begins: "first" (replay everything the stream still holds), "last" or "next".
+    """
+
+    def __init__(
+        self,
+        consumer: str,
+        stream: str = ANALYTICS_STREAM,
+        *,
+        start: str = "first",
+        prefetch: int = 500,
+        max_batch: int = 200,
+        max_attempts: int = 5,
+    ) -> None:
+        super().__init__()
+        self.consumer = consumer
+        self.stream = stream
+        self.start = start
+        self.prefetch = prefetch
+        self.max_batch = max_batch
+        self.max_attempts = max_attempts
+
+    async def dispatch(self, envelope: Envelope, uow: UnitOfWork) -> None:
+        """Run the handlers for this envelope; unknown types (and unknown fields) are ignored."""
+        await self.dispatch_typed(envelope, uow)
+
+
+async def stored_offset(conn: asyncpg.Connection | asyncpg.Pool, consumer: str) -> int | None:
+    value = await conn.fetchval('SELECT "offset" FROM stream_offsets WHERE consumer = $1', consumer)
+    return int(value) if value is not None else None
+
+
+class _Failed(Exception):
+    """A handler failed inside a batch (the batch was rolled back)."""
+
+
+class StreamConsumer:
+    """Feeds one `StreamSubscription` from its stream queue; see the module docstring."""
+
+    def __init__(
+        self, subscription: StreamSubscription, pool: asyncpg.Pool, store: EventStore
+    ) -> None:
+        self.sub = subscription
+        self.pool = pool
+        self.store = store
+        self.position: int | None = None  # the last offset committed (None: nothing yet)
+        self._pending: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
+        self._queue: AbstractRobustQueue | None = None
+        self._tag: str | None = None
+        self._worker: asyncio.Task[None] | None = None
+        self.applied = asyncio.Event()  # set after every commit (tests wait on it)
+
+    async def start(self, broker: Broker) -> None:
+        assert broker.connection is not None
+        channel: AbstractRobustChannel = await broker.connection.channel()  # type: ignore[assignment]
+        await channel.set_qos(prefetch_count=self.sub.prefetch)
+        self._queue = await channel.get_queue(broker.name(self.sub.stream))  # type: ignore[assignment]
+        # A robust channel would restore the consumer with the offset it first had; we
+        # re-subscribe ourselves, after the offset stored last.
+        channel.reopen_callbacks.add(self._resubscribe)
+        if self._worker is None:
+            self._worker = asyncio.create_task(self._work())
+        await self._subscribe()
+
+    async def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._worker
+            self._worker = None
+
+    async def _subscribe(self) -> None:
+        assert self._queue is not None
+        self.position = await stored_offset(self.pool, self.sub.consumer)
+        start: int | str = self.position + 1 if self.position is not None else self.sub.start
+        self._tag = await self._queue.consume(
+            self._pending.put, arguments={"x-stream-offset": start}, robust=False
+        )
+        log.info("stream subscribed", consumer=self.sub.consumer, offset=start)
+
+    async def _resubscribe(self, *_: Any) -> None:
+        try:
+            await self._subscribe()
+        except Exception as exc:  # the next reconnect tries again
+            log.warning("stream re-subscribe failed", consumer=self.sub.consumer, error=repr(exc))
+
+    async def _work(self) -> None:
+        while True:
+            batch = [await self._pending.get()]
+            while len(batch) < self.sub.max_batch and not self._pending.empty():
+                batch.append(self._pending.get_nowait())
+            await self._apply_through_outages(batch)
+            for message in batch:
+                with contextlib.suppress(Exception):  # a closed channel: re-read, then skipped
+                    await message.ack()
+            self.applied.set()
+            self.applied = asyncio.Event()
+
+    async def _apply_through_outages(self, batch: Sequence[AbstractIncomingMessage]) -> None:
+        """Apply the batch; a failing batch is split into single messages, a single message is
+        retried and finally recorded and skipped; a lost database is waited out."""
+        delay = 0.1
+        attempts = 0
+        while True:
+            try:
+                await self._apply(batch)
+                return
+            except _Failed as exc:
+                if len(batch) > 1:
+                    for message in batch:
+                        await self._apply_through_outages([message])
+                    return
+                attempts += 1
+                if attempts >= self.sub.max_attempts:
+                    await self._skip(batch[0], exc.__cause__ or exc)
+                    return
+                await asyncio.sleep(min(0.05 * 2**attempts, 2.0))
+            except DATABASE_UNAVAILABLE as exc:
+                log.warning("database unavailable; holding the stream", error=repr(exc))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def _skip(self, message: AbstractIncomingMessage, error: BaseException) -> None:
+        offset = _offset(message)
+        log.error(
+            "stream message skipped after failures",
+            consumer=self.sub.consumer,
+            offset=offset,
+            error=repr(error),
+        )
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                'INSERT INTO stream_failures (consumer, "offset", body, error)'
+                " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                self.sub.consumer,
+                offset,
+                message.body.decode("utf-8", "replace"),
+                repr(error),
+            )
+            await self._store_offset(conn, offset)
+        self.position = offset
+
+    async def _apply(self, batch: Sequence[AbstractIncomingMessage]) -> None:
+        last = self.position
+        async with self.pool.acquire() as conn, conn.transaction():
+            stored = await conn.fetchval(
+                'SELECT "offset" FROM stream_offsets WHERE consumer = $1 FOR UPDATE',
+                self.sub.consumer,
+            )
+            for message in batch:
+                offset = _offset(message)
+                if stored is not None and offset <= stored:
+                    continue  # already applied (a re-subscription or another replica)
+                stored = offset
+                last = offset
+                await self._apply_one(conn, message)
+            if last is not None and last != self.position:
+                await self._store_offset(conn, last)
+        self.position = last
+
+    async def _apply_one(self, conn: asyncpg.Connection, message: AbstractIncomingMessage) -> None:
+        try:
+            envelope = Envelope.from_bytes(message.body)
+        except Exception:
+            log.warning("unreadable stream message ignored", offset=_offset(message))
+            return
+        await self._apply_envelope(conn, envelope)
+
+    async def _apply_envelope(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
+        if envelope.type not in self.sub.types:
+            return
+        fresh = await conn.fetchval(
+            "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2)"
+            " ON CONFLICT DO NOTHING RETURNING 1",
+            self.sub.consumer,
+            envelope.event_id,
+        )
+        if not fresh:
+            return  # the same event published twice: at two offsets, applied once
+        try:
+            # No savepoint per event (two round trips): a failure, a version clash included,
+            # rolls the batch back and its messages are retried one by one.
+            await self.sub.dispatch(envelope, UnitOfWork(conn, self.store))
+        except DATABASE_UNAVAILABLE as exc:
+            if _connection_lost(exc):
+                raise
+            raise _Failed(envelope.type) from exc
+        except Exception as exc:
+            raise _Failed(envelope.type) from exc
+
+    async def apply_history(self, envelopes: Sequence[Envelope], batch: int = 500) -> None:
+        """Apply envelopes that never came through the stream (a producer's exported `events`
+        table, when the stream no longer holds them). The inbox makes the ones the stream still
+        has harmless when they arrive later; offsets are not touched."""
+        for start in range(0, len(envelopes), batch):
+            async with self.pool.acquire() as conn, conn.transaction():
+                for envelope in envelopes[start : start + batch]:
+                    await self._apply_envelope(conn, envelope)
+
+    async def _store_offset(self, conn: asyncpg.Connection, offset: int) -> None:
+        await conn.execute(
+            'INSERT INTO stream_offsets (consumer, "offset") VALUES ($1, $2)'
+            ' ON CONFLICT (consumer) DO UPDATE SET "offset" = EXCLUDED."offset", updated_at = now()',
+            self.sub.consumer,
+            offset,
+        )
+
+
+def _offset(message: AbstractIncomingMessage) -> int:
+    value = (message.headers or {}).get("x-stream-offset")
+    if not isinstance(value, int):
+        raise ValueError("a stream message without x-stream-offset")
+    return value
