@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Mapping
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlparse
@@ -21,19 +22,39 @@ class Mailer:
         self.mail_dir = Path(mail_dir)
         self.sender = sender
 
-    def compose(self, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+    def compose(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        message_id: str | None = None,
+    ) -> EmailMessage:
+        """`headers` adds e.g. List-Unsubscribe; a stable `message_id` (the local part) lets a
+        retried send be recognised as the same message."""
         msg = EmailMessage()
         msg["From"] = self.sender
         msg["To"] = to
         msg["Subject"] = subject
-        msg["Message-ID"] = f"<{uuid.uuid4()}@creator-platform>"
+        msg["Message-ID"] = f"<{message_id or uuid.uuid4()}@creator-platform>"
+        for name, value in (headers or {}).items():
+            msg[name] = value
         msg.set_content(text)
         if html:
             msg.add_alternative(html, subtype="html")
         return msg
 
-    async def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
-        msg = self.compose(to, subject, text, html)
+    async def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        msg = self.compose(to, subject, text, html, headers, message_id)
         if self.smtp_url:
             url = urlparse(self.smtp_url)
             await aiosmtplib.send(
