@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Mapping
+from email import policy
 from email.message import EmailMessage
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -14,6 +16,10 @@ import aiosmtplib
 from shared.logging import get_logger
 
 log = get_logger(__name__)
+
+# Headers are folded at RFC 5322's hard limit: a long unbreakable value (a List-Unsubscribe URL)
+# must stay a plain `<url>`, not turn into encoded words at the default 78 columns.
+POLICY = policy.default.clone(max_line_length=998)
 
 
 class Mailer:
@@ -33,7 +39,7 @@ class Mailer:
     ) -> EmailMessage:
         """`headers` adds e.g. List-Unsubscribe; a stable `message_id` (the local part) lets a
         retried send be recognised as the same message."""
-        msg = EmailMessage()
+        msg = EmailMessage(policy=POLICY)
         msg["From"] = self.sender
         msg["To"] = to
         msg["Subject"] = subject
@@ -57,8 +63,11 @@ class Mailer:
         msg = self.compose(to, subject, text, html, headers, message_id)
         if self.smtp_url:
             url = urlparse(self.smtp_url)
+            # Flattened here with our policy (aiosmtplib's own would refold at 78 columns).
             await aiosmtplib.send(
-                msg,
+                msg.as_bytes(policy=POLICY.clone(linesep="\r\n")),
+                sender=parseaddr(self.sender)[1],
+                recipients=[to],
                 hostname=url.hostname or "localhost",
                 port=url.port or 25,
                 username=url.username,
