@@ -1,8 +1,8 @@
 """The daily digest: one e-mail per user and UTC day gathering their digest notices.
 
 Any number of runners (replicas, restarts) may run it at once: a runner claims a waiting item
-with FOR UPDATE SKIP LOCKED, and the `digests (user_id, day)` primary key is the once-a-day
-guard, taken in the same transaction that marks the items and queues the mail (the mail outbox
+with FOR UPDATE SKIP LOCKED and then the user (an advisory try-lock), and the
+`digests (user_id, day)` primary key is the once-a-day guard, taken in the same transaction that marks the items and queues the mail (the mail outbox
 then sends it once).
 """
 
@@ -35,11 +35,22 @@ async def send_digests(pool: asyncpg.Pool, now: datetime) -> int:
     """Queue today's digest for everyone who has something waiting; the number queued."""
     day = now.astimezone(UTC).date()
     queued = 0
+    contended = False
     while True:
+        if contended:
+            await asyncio.sleep(0.05)
+            contended = False
         async with pool.acquire() as conn, conn.transaction():
             user_id = await conn.fetchval(CLAIM, day)
             if user_id is None:
                 return queued
+            # Two runners may claim two items of one user: the loser must not wait on the
+            # winner's digest row (while holding an item the winner needs), it steps aside.
+            if not await conn.fetchval(
+                "SELECT pg_try_advisory_xact_lock(hashtextextended('digest:' || $1, 0))", user_id
+            ):
+                contended = True
+                continue
             mine = await conn.fetchval(
                 "INSERT INTO digests (user_id, day, items) VALUES ($1, $2, 0) "
                 "ON CONFLICT DO NOTHING RETURNING true",
