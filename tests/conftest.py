@@ -26,7 +26,7 @@ from shared.testing.servers import (
     serve_app,
 )
 
-SERVICES = ("identity", "catalog", "billing", "payouts")
+SERVICES = ("identity", "catalog", "billing", "payouts", "notifications")
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 WEBHOOK_SECRET = "whsec_e2e_secret"
 STRIPE_KEY = "sk_test_emulator"
@@ -148,6 +148,8 @@ async def stack(
         "catalog": {"blob_dir": str(tmp_path / "blobs")},
         "billing": stripe_env,
         "payouts": stripe_env,
+        # mail and fan-out polled briskly; the daily digest never runs by itself in tests
+        "notifications": {"mail_poll_s": 0.2, "fanout_poll_s": 0.2, "digest_hour_utc": 24},
     }
     servers = ServiceProcesses(ports)
     async with contextlib.AsyncExitStack() as stack_cm:
