@@ -103,3 +103,38 @@ async def test_mail_waits_for_a_recipient_it_does_not_know_yet(harness: Any) -> 
     await harness.send(UserRegistered(user_id=creator, email="late@example.com", username="late"))
     [mail] = await harness.mail_to("late")
     assert "Bank closed" in message_text(mail)
+
+
+async def test_payouts_and_lost_disputes_mail_the_creator_won_ones_do_not(harness: Any) -> None:
+    from shared.contracts.billing import DisputeClosed
+    from shared.contracts.payouts import PayoutPaid
+
+    creator = await harness.user("carla")
+    buyer = await harness.user("bob")
+    await harness.send(
+        PayoutPaid(
+            payout_id="po_1", creator_id=creator, amount=4250, currency="usd", stripe_transfer="tr"
+        )
+    )
+    paid = await harness.mail_to("carla")
+    assert "Payout of $42.50 sent" in message_text(paid[0])
+    assert paid[0]["List-Unsubscribe"] is None
+    dispute = {
+        "transaction_id": "tx1",
+        "dispute_id": "dp_1",
+        "creator_id": creator,
+        "amount": 1079,
+        "creator_amount": 699,
+        "currency": "usd",
+        "buyer_id": buyer,
+        "persona_id": "persona-1",
+    }
+    await harness.send(DisputeClosed(status="won", **dispute))
+    await harness.send(DisputeClosed(status="lost", **{**dispute, "dispute_id": "dp_2"}))
+    await harness.mail_settled()
+    to_buyer = harness.mails_to("bob")
+    assert len(to_buyer) == 1 and "Chargeback: $10.79" in message_text(to_buyer[0])
+    to_creator = harness.mails_to("carla")
+    assert len(to_creator) == 2 and "$6.99" in message_text(to_creator[1])
+    kinds = [n["kind"] for n in (await harness.inbox(creator))["items"]]
+    assert kinds == ["dispute_lost", "payout_paid"]
