@@ -28,6 +28,8 @@ const EarningsPage = lazy(() => import("./pages/dashboard/EarningsPage"));
 const ProfilePage = lazy(() => import("./pages/dashboard/ProfilePage"));
 const CreatorProfilePage = lazy(() => import("./pages/creators/CreatorProfilePage"));
 const AdminPage = lazy(() => import("./pages/admin/AdminPage"));
+const NotificationsPage = lazy(() => import("./notifications/NotificationsPage"));
+const FeedPage = lazy(() => import("./notifications/FeedPage"));
 
 function Protected({ children }: { children: ReactNode }) {
   return <RequireAuth>{children}</RequireAuth>;
@@ -63,6 +65,8 @@ export function AppRoutes() {
           />
           <Route path="checkout/cancel" element={<CheckoutCancelPage />} />
           <Route path="creators/:username" element={<CreatorProfilePage />} />
+          <Route path="notifications" element={<Protected><NotificationsPage /></Protected>} />
+          <Route path="feed" element={<Protected><FeedPage /></Protected>} />
           <Route
             path="dashboard"
             element={

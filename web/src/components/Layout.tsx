@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useAuth } from "../auth/AuthContext";
+import { Bell } from "../notifications/Bell";
 import { UserMenu } from "./UserMenu";
 
 export function Layout() {
@@ -45,11 +46,15 @@ export function Layout() {
               Marketplace
             </NavLink>
             <NavLink to="/marketplace/submit">Sell a persona</NavLink>
+            {status === "authenticated" ? <NavLink to="/feed">Following</NavLink> : null}
             {status === "authenticated" ? <NavLink to="/dashboard">Dashboard</NavLink> : null}
             {isAdmin ? <NavLink to="/admin">Admin</NavLink> : null}
             <div className="nav-account">
               {status === "authenticated" ? (
-                <UserMenu />
+                <>
+                  <Bell />
+                  <UserMenu />
+                </>
               ) : status === "anonymous" ? (
                 <>
                   <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} className="btn btn-ghost">
