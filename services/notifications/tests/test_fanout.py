@@ -230,3 +230,33 @@ def html_part(message: Any) -> str:
         if part.get_content_type() == "text/html":
             return str(part.get_payload(decode=True).decode())
     raise AssertionError("no HTML part")
+
+
+async def test_the_library_learns_which_personas_have_an_unseen_version(harness: Any) -> None:
+    from shared.contracts.catalog import PersonaAcquired, PersonaApproved
+
+    creator = await harness.user("carla")
+    owner = await harness.user("owner")
+    for pid in ("p1", "p2"):
+        await harness.send(
+            PersonaApproved(
+                persona_id=pid, creator_id=creator, name=pid, price_cents=0, currency="usd"
+            ),
+            PersonaAcquired(persona_id=pid, user_id=owner, creator_id=creator, source="free"),
+        )
+    for version in ("1.1.0", "1.2.0"):
+        await harness.send(
+            PersonaVersionPublished(
+                persona_id="p1", creator_id=creator, version=version, changelog=""
+            )
+        )
+        await harness.eventually(
+            lambda: harness.pool.fetchval("SELECT count(*) FROM fanouts WHERE status = 'pending'"),
+            lambda n: n == 0,
+        )
+    r = await harness.get("/api/notifications/updates", owner)
+    assert r.status_code == 200, r.text
+    [update] = r.json()["items"]
+    assert (update["persona_id"], update["version"]) == ("p1", "1.2.0")
+    await harness.post("/api/notifications/read-all", owner)
+    assert (await harness.get("/api/notifications/updates", owner)).json()["items"] == []

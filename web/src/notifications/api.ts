@@ -139,3 +139,14 @@ export function dispatch(block: string, handlers: StreamHandlers): void {
   if (event === "unread") handlers.onUnread((payload as { unread_count: number }).unread_count);
   else if (event === "notification") handlers.onNotification?.(payload as AppNotification);
 }
+
+export interface PersonaUpdate {
+  notification_id: number;
+  persona_id: string;
+  version: string;
+}
+
+/** Library personas with a new version not seen yet (one page of up to 100 is plenty). */
+export function personaUpdates(): Promise<{ items: PersonaUpdate[]; next_cursor: string | null }> {
+  return request("/api/notifications/updates", { query: { limit: 100 } });
+}

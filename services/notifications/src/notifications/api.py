@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from pydantic import BaseModel
 from shared.auth import CurrentUser
 from shared.http import get_pool
-from shared.pagination import limit_param
+from shared.pagination import Page, limit_param
 
 from notifications import commands, queries
 from notifications.categories import Channel
@@ -34,6 +34,18 @@ async def list_notifications(
     unread: Annotated[bool, Query(description="only unread ones")] = False,
 ) -> queries.NotificationPage:
     return await queries.notifications(pool, user.user_id, limit, cursor, unread)
+
+
+@router.get(
+    "/api/notifications/updates",
+    response_model=Page[queries.PersonaUpdate],
+    tags=["notifications"],
+)
+async def persona_updates(
+    user: CurrentUser, pool: Pool, limit: Limit, cursor: str | None = None
+) -> Page[queries.PersonaUpdate]:
+    """Personas of the user's library with a new version they have not seen yet."""
+    return await queries.persona_updates(pool, user.user_id, limit, cursor)
 
 
 @router.post("/api/notifications/read-all", tags=["notifications"])

@@ -106,3 +106,32 @@ async def preferences(pool: asyncpg.Pool, user_id: str) -> list[PreferenceOut]:
         )
         for c in CATEGORIES.values()
     ]
+
+
+class PersonaUpdate(BaseModel):
+    """An unread new-version notice: the library marks the persona "Updated"."""
+
+    notification_id: int
+    persona_id: str
+    version: str
+
+
+async def persona_updates(
+    pool: asyncpg.Pool, user_id: str, limit: int, cursor: str | None
+) -> Page[PersonaUpdate]:
+    after = decode_cursor(cursor)
+    rows = await pool.fetch(
+        "SELECT DISTINCT ON (data->>'persona_id') id, data->>'persona_id' AS persona_id,"
+        " data->>'version' AS version FROM notifications"
+        " WHERE user_id = $1 AND kind = 'new_version' AND read_at IS NULL"
+        " AND ($3::text IS NULL OR data->>'persona_id' > $3)"
+        " ORDER BY data->>'persona_id', id DESC LIMIT $2",
+        user_id,
+        limit + 1,
+        str(after[0]) if after else None,
+    )
+    items = [
+        PersonaUpdate(notification_id=r["id"], persona_id=r["persona_id"], version=r["version"])
+        for r in rows
+    ]
+    return page_of(items, limit, lambda u: [u.persona_id])
