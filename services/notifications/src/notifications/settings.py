@@ -28,7 +28,7 @@ class NotificationsSettings(ServiceSettings):
     # New-version fan-out: recipients per transaction, and an optional pause between batches
     # (keeps a huge fan-out from hogging the database; tests use it to kill a worker halfway).
     fanout_batch: int = 1000
-    fanout_pause_s: float = 0.0
+    fanout_pause_s: float = 0.2
     fanout_poll_s: float = 2.0
 
     # The daily digest goes out once the UTC clock passes this hour.
