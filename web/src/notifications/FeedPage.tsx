@@ -3,6 +3,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { EmptyState, ErrorState, LoadingState } from "../components/States";
 import { formatDate } from "../lib/format";
 import { useTitle } from "../lib/useTitle";
+import { LoadMore } from "./LoadMore";
 import { getFeed, type FeedItem } from "./api";
 
 const VERB: Record<FeedItem["kind"], string> = {
@@ -51,11 +52,7 @@ export default function FeedPage() {
           ))}
         </ul>
       )}
-      {query.hasNextPage ? (
-        <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-          Show more
-        </button>
-      ) : null}
+      <LoadMore query={query} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-q
 import { EmptyState, ErrorState, LoadingState } from "../components/States";
 import { formatDate } from "../lib/format";
 import { useTitle } from "../lib/useTitle";
+import { LoadMore } from "./LoadMore";
 import { listNotifications, markAllRead, markRead, type AppNotification } from "./api";
 import { NOTIFICATIONS_KEY } from "./useUnread";
 
@@ -45,11 +46,7 @@ export default function NotificationsPage() {
           ))}
         </ul>
       )}
-      {query.hasNextPage ? (
-        <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-          Show more
-        </button>
-      ) : null}
+      <LoadMore query={query} />
     </div>
   );
 }
