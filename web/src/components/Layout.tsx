@@ -1,7 +1,6 @@
 import { useEffect, useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useAuth } from "../auth/AuthContext";
-import { Bell } from "../notifications/Bell";
 import { UserMenu } from "./UserMenu";
 
 export function Layout() {
@@ -51,10 +50,7 @@ export function Layout() {
             {isAdmin ? <NavLink to="/admin">Admin</NavLink> : null}
             <div className="nav-account">
               {status === "authenticated" ? (
-                <>
-                  <Bell />
-                  <UserMenu />
-                </>
+                <UserMenu />
               ) : status === "anonymous" ? (
                 <>
                   <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} className="btn btn-ghost">
