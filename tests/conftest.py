@@ -26,7 +26,7 @@ from shared.testing.servers import (
     serve_app,
 )
 
-SERVICES = ("identity", "catalog", "billing", "payouts", "analytics", "generation")
+SERVICES = ("identity", "catalog", "billing", "payouts", "analytics", "notifications", "generation")
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 WEBHOOK_SECRET = "whsec_e2e_secret"
 STRIPE_KEY = "sk_test_emulator"
@@ -176,6 +176,8 @@ async def stack(
             "catalog_url": f"http://127.0.0.1:{ports.get('catalog', 9)}",
             "default_max_tokens": 32,  # the demo model on a shared CPU: short texts
         },
+        # mail and fan-out polled briskly; the daily digest never runs by itself in tests
+        "notifications": {"mail_poll_s": 0.2, "fanout_poll_s": 0.2, "digest_hour_utc": 24},
     }
     servers = ServiceProcesses(ports)
     async with contextlib.AsyncExitStack() as stack_cm:

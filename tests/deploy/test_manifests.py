@@ -757,7 +757,7 @@ def test_compose_checks_catch_breakage(breakage: str) -> None:
 def test_compose_database_check_catches_a_missing_database() -> None:
     compose = load_compose()
     compose["services"]["postgres"]["environment"]["PLATFORM_DATABASES"] = (
-        "identity catalog billing"
+        "identity catalog billing notifications"
     )
     assert compose_database_problems(compose) == [
         "payouts: database payouts is not created by postgres"

@@ -30,6 +30,8 @@ const CreatorProfilePage = lazy(() => import("./pages/creators/CreatorProfilePag
 const AdminPage = lazy(() => import("./pages/admin/AdminPage"));
 const AnalyticsPage = lazy(() => import("./pages/analytics/AnalyticsPage"));
 const GeneratePage = lazy(() => import("./pages/generate/GeneratePage"));
+const NotificationsPage = lazy(() => import("./notifications/NotificationsPage"));
+const FeedPage = lazy(() => import("./notifications/FeedPage"));
 
 function Protected({ children }: { children: ReactNode }) {
   return <RequireAuth>{children}</RequireAuth>;
@@ -65,6 +67,8 @@ export function AppRoutes() {
           />
           <Route path="checkout/cancel" element={<CheckoutCancelPage />} />
           <Route path="creators/:username" element={<CreatorProfilePage />} />
+          <Route path="notifications" element={<Protected><NotificationsPage /></Protected>} />
+          <Route path="feed" element={<Protected><FeedPage /></Protected>} />
           <Route
             path="generate"
             element={

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Mapping
+from email import policy
 from email.message import EmailMessage
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -14,6 +17,10 @@ from shared.logging import get_logger
 
 log = get_logger(__name__)
 
+# Headers are folded at RFC 5322's hard limit: a long unbreakable value (a List-Unsubscribe URL)
+# must stay a plain `<url>`, not turn into encoded words at the default 78 columns.
+POLICY = policy.default.clone(max_line_length=998)
+
 
 class Mailer:
     def __init__(self, smtp_url: str, mail_dir: str, sender: str) -> None:
@@ -21,23 +28,46 @@ class Mailer:
         self.mail_dir = Path(mail_dir)
         self.sender = sender
 
-    def compose(self, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-        msg = EmailMessage()
+    def compose(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        message_id: str | None = None,
+    ) -> EmailMessage:
+        """`headers` adds e.g. List-Unsubscribe; a stable `message_id` (the local part) lets a
+        retried send be recognised as the same message."""
+        msg = EmailMessage(policy=POLICY)
         msg["From"] = self.sender
         msg["To"] = to
         msg["Subject"] = subject
-        msg["Message-ID"] = f"<{uuid.uuid4()}@creator-platform>"
+        msg["Message-ID"] = f"<{message_id or uuid.uuid4()}@creator-platform>"
+        for name, value in (headers or {}).items():
+            msg[name] = value
         msg.set_content(text)
         if html:
             msg.add_alternative(html, subtype="html")
         return msg
 
-    async def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
-        msg = self.compose(to, subject, text, html)
+    async def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        msg = self.compose(to, subject, text, html, headers, message_id)
         if self.smtp_url:
             url = urlparse(self.smtp_url)
+            # Flattened here with our policy (aiosmtplib's own would refold at 78 columns).
             await aiosmtplib.send(
-                msg,
+                msg.as_bytes(policy=POLICY.clone(linesep="\r\n")),
+                sender=parseaddr(self.sender)[1],
+                recipients=[to],
                 hostname=url.hostname or "localhost",
                 port=url.port or 25,
                 username=url.username,

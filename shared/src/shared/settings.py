@@ -53,7 +53,7 @@ class ServiceSettings(BaseSettings):
 
     smtp_url: str = shared_field("", "SMTP_URL")  # type: ignore[assignment]
     mail_dir: str = shared_field(".run/mail", "MAIL_DIR")  # type: ignore[assignment]
-    mail_from: str = shared_field("Creator Platform <no-reply@creator.local>", "MAIL_FROM")  # type: ignore[assignment]
+    mail_from: str = shared_field("Personas <no-reply@creator.local>", "MAIL_FROM")  # type: ignore[assignment]
     public_url: str = shared_field("http://localhost:8000", "PUBLIC_URL")  # type: ignore[assignment]
 
     @property

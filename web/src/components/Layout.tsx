@@ -46,6 +46,7 @@ export function Layout() {
             </NavLink>
             <NavLink to="/marketplace/submit">Sell a persona</NavLink>
             {status === "authenticated" ? <NavLink to="/generate">Generate</NavLink> : null}
+            {status === "authenticated" ? <NavLink to="/feed">Following</NavLink> : null}
             {status === "authenticated" ? <NavLink to="/dashboard">Dashboard</NavLink> : null}
             {isAdmin ? <NavLink to="/admin">Admin</NavLink> : null}
             <div className="nav-account">

@@ -47,6 +47,9 @@ if ! exists identity-secrets; then
     --from-file=IDENTITY_JWT_PRIVATE_KEY="$key"
 fi
 create catalog-secrets --from-literal=CATALOG_DATABASE_URL="$(db catalog)"
+create notifications-secrets \
+  --from-literal=NOTIFICATIONS_DATABASE_URL="$(db notifications)" \
+  --from-literal=NOTIFICATIONS_UNSUBSCRIBE_SECRET="$(random)"
 
 create stripe-emulator-secrets --from-literal=STRIPE_EMULATOR_WEBHOOK_SECRET="whsec_$(random)"
 webhook_secret="$(value stripe-emulator-secrets STRIPE_EMULATOR_WEBHOOK_SECRET)"

@@ -11,6 +11,7 @@ import { VerifyEmailNotice } from "../../components/VerifyEmailNotice";
 import { useToast } from "../../components/Toast";
 import { fieldErrorsOf, formLevelError } from "../../lib/forms";
 import { useTitle } from "../../lib/useTitle";
+import { PreferencesPanel } from "../../notifications/PreferencesPanel";
 
 const NETWORKS = [
   ["x", "X (Twitter)"],
@@ -144,6 +145,7 @@ function ProfileForm({ user }: { user: User }) {
           </button>
         </div>
       </form>
+      <PreferencesPanel />
     </div>
   );
 }

@@ -23,6 +23,7 @@ export function paymentStatusLabel(status: string): string {
 }
 import { usePersonaDownload } from "../../lib/useDownload";
 import { useTitle } from "../../lib/useTitle";
+import { UpdatedMark } from "../../notifications/UpdatedMark";
 
 export default function PurchasesPage() {
   useTitle("Library");
@@ -76,6 +77,7 @@ function Library() {
                     <span>{source === "free" || !price_cents ? "Free" : formatPrice(price_cents, currency ?? persona.currency)}</span>
                     <span>Added {formatDate(acquired_at)}</span>
                     {persona.latest_version ? <span>Latest v{persona.latest_version}</span> : null}
+                    <UpdatedMark personaId={persona.id} />
                   </div>
                 </div>
                 <div className="row-actions">

@@ -1,0 +1,1 @@
+"""Notifications: in-app notifications, the activity feed and product e-mail."""

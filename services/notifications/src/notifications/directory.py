@@ -1,0 +1,193 @@
+"""Facts kept from other services' events: users, personas, entitlements, follows, reviews,
+reports and the creators' activity for the feed. Idempotent upserts, so replays are harmless."""
+
+from __future__ import annotations
+
+from shared.contracts.catalog import (
+    ContentReported,
+    EntitlementRevoked,
+    PersonaAcquired,
+    PersonaApproved,
+    PersonaCreated,
+    PersonaDeleted,
+    PersonaRejected,
+    PersonaSuspended,
+    PersonaUpdated,
+    PersonaVersionPublished,
+    ReviewPosted,
+)
+from shared.contracts.identity import ProfileUpdated, UserFollowed, UserRegistered, UserUnfollowed
+from shared.events import Envelope
+from shared.uow import UnitOfWork
+
+from notifications.subscription import events
+
+
+@events.on(UserRegistered)
+async def user_registered(e: UserRegistered, env: Envelope, uow: UnitOfWork) -> None:
+    await uow.conn.execute(
+        "INSERT INTO users (user_id, email, username) VALUES ($1, $2, $3) "
+        "ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, username = EXCLUDED.username",
+        e.user_id,
+        e.email,
+        e.username,
+    )
+
+
+@events.on(ProfileUpdated)
+async def profile_updated(e: ProfileUpdated, env: Envelope, uow: UnitOfWork) -> None:
+    for column in ("email", "username"):
+        if column in e.changes:
+            await uow.conn.execute(
+                f"UPDATE users SET {column} = $2 WHERE user_id = $1",
+                e.user_id,
+                str(e.changes[column]),
+            )
+
+
+@events.on(UserFollowed)
+async def followed(e: UserFollowed, env: Envelope, uow: UnitOfWork) -> None:
+    await uow.conn.execute(
+        "INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        e.follower_id,
+        e.followee_id,
+    )
+
+
+@events.on(UserUnfollowed)
+async def unfollowed(e: UserUnfollowed, env: Envelope, uow: UnitOfWork) -> None:
+    await uow.conn.execute(
+        "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2",
+        e.follower_id,
+        e.followee_id,
+    )
+
+
+@events.on(PersonaCreated)
+async def persona_created(e: PersonaCreated, env: Envelope, uow: UnitOfWork) -> None:
+    await uow.conn.execute(
+        "INSERT INTO personas (persona_id, creator_id, name) VALUES ($1, $2, $3) "
+        "ON CONFLICT (persona_id) DO UPDATE SET name = EXCLUDED.name",
+        e.persona_id,
+        e.creator_id,
+        e.name,
+    )
+
+
+async def _status(uow: UnitOfWork, persona_id: str, creator_id: str, status: str) -> None:
+    await uow.conn.execute(
+        "INSERT INTO personas (persona_id, creator_id, name, status) VALUES ($1, $2, '', $3) "
+        "ON CONFLICT (persona_id) DO UPDATE SET status = EXCLUDED.status",
+        persona_id,
+        creator_id,
+        status,
+    )
+
+
+@events.on(PersonaUpdated)
+async def persona_updated(e: PersonaUpdated, env: Envelope, uow: UnitOfWork) -> None:
+    await uow.conn.execute(
+        "INSERT INTO personas (persona_id, creator_id, name, status) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (persona_id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status",
+        e.persona_id,
+        e.creator_id,
+        e.name,
+        e.status,
+    )
+
+
+@events.on(PersonaApproved)
+async def persona_approved(e: PersonaApproved, env: Envelope, uow: UnitOfWork) -> None:
+    await _status(uow, e.persona_id, e.creator_id, "approved")
+    await uow.conn.execute(
+        "UPDATE personas SET name = $2 WHERE persona_id = $1", e.persona_id, e.name
+    )
+    await uow.conn.execute(
+        "INSERT INTO feed_items (actor_id, kind, persona_id, title, source_key, created_at) "
+        "VALUES ($1, 'persona', $2, $3, $4, $5) ON CONFLICT (source_key) DO NOTHING",
+        e.creator_id,
+        e.persona_id,
+        e.name,
+        f"persona:{e.persona_id}",  # the first approval only; a re-approval is not news
+        env.occurred_at,
+    )
+
+
+@events.on(PersonaRejected)
+async def persona_rejected(e: PersonaRejected, env: Envelope, uow: UnitOfWork) -> None:
+    await _status(uow, e.persona_id, e.creator_id, "rejected")
+
+
+@events.on(PersonaSuspended)
+async def persona_suspended(e: PersonaSuspended, env: Envelope, uow: UnitOfWork) -> None:
+    await _status(uow, e.persona_id, e.creator_id, "suspended")
+
+
+@events.on(PersonaDeleted)
+async def persona_deleted(e: PersonaDeleted, env: Envelope, uow: UnitOfWork) -> None:
+    await _status(uow, e.persona_id, e.creator_id, "deleted")
+
+
+@events.on(PersonaVersionPublished)
+async def version_published(e: PersonaVersionPublished, env: Envelope, uow: UnitOfWork) -> None:
+    await uow.conn.execute(
+        "INSERT INTO persona_versions (persona_id, version, changelog, published_at) "
+        "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        e.persona_id,
+        e.version,
+        e.changelog,
+        env.occurred_at,
+    )
+
+
+@events.on(PersonaAcquired)
+async def acquired(e: PersonaAcquired, env: Envelope, uow: UnitOfWork) -> None:
+    await uow.conn.execute(
+        "INSERT INTO entitlements (persona_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        e.persona_id,
+        e.user_id,
+    )
+
+
+@events.on(EntitlementRevoked)
+async def revoked(e: EntitlementRevoked, env: Envelope, uow: UnitOfWork) -> None:
+    await uow.conn.execute(
+        "DELETE FROM entitlements WHERE persona_id = $1 AND user_id = $2", e.persona_id, e.user_id
+    )
+
+
+@events.on(ReviewPosted)
+async def review_posted(e: ReviewPosted, env: Envelope, uow: UnitOfWork) -> None:
+    await uow.conn.execute(
+        "INSERT INTO reviews (review_id, persona_id, user_id) VALUES ($1, $2, $3) "
+        "ON CONFLICT DO NOTHING",
+        e.review_id,
+        e.persona_id,
+        e.user_id,
+    )
+    # A public review is activity its author's followers see in their feed.
+    name = await uow.conn.fetchval("SELECT name FROM personas WHERE persona_id = $1", e.persona_id)
+    await uow.conn.execute(
+        "INSERT INTO feed_items (actor_id, kind, persona_id, title, body, data, source_key,"
+        " created_at) VALUES ($1, 'review', $2, $3, $4, $5, $6, $7) "
+        "ON CONFLICT (source_key) DO NOTHING",
+        e.user_id,
+        e.persona_id,
+        name or "",
+        e.body,
+        {"rating": e.rating, "review_id": e.review_id},
+        f"review:{e.review_id}",
+        env.occurred_at,
+    )
+
+
+@events.on(ContentReported)
+async def reported(e: ContentReported, env: Envelope, uow: UnitOfWork) -> None:
+    await uow.conn.execute(
+        "INSERT INTO reports (report_id, reporter_id, target_type, persona_id) "
+        "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        e.report_id,
+        e.reporter_id,
+        e.target_type,
+        e.persona_id,
+    )
