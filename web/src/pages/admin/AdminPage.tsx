@@ -11,6 +11,7 @@ import {
   resolveReport,
   listAdminPayments,
   type AdminTransaction,
+  type PaymentStatus,
   type ModerationItem,
   type Report,
   type RefundInput,
@@ -279,7 +280,7 @@ const REFUNDABLE_STATUSES = ["completed", "partially_refunded"];
 
 function Payments() {
   const [search, setSearch] = useState("");
-  const [statusFilter, setStatusFilter] = useState("");
+  const [statusFilter, setStatusFilter] = useState<PaymentStatus | "">("");
   const [refunding, setRefunding] = useState<AdminTransaction | null>(null);
   const query = useInfiniteQuery({
     queryKey: [...qk.adminPayments, statusFilter],
@@ -298,7 +299,7 @@ function Payments() {
       <p className="muted">Refunds return the buyer's money through Stripe and reverse the creator's share of the sale.</p>
       <div className="filter-row">
         <TextField className="grow" label="Find a payment" placeholder="Payment id, persona, buyer id or Stripe id" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />
-        <SelectField label="Status" value={statusFilter} onChange={(e) => setStatusFilter(e.target.value)}>
+        <SelectField label="Status" value={statusFilter} onChange={(e) => setStatusFilter(e.target.value as PaymentStatus | "")}>
           <option value="">All</option>
           <option value="completed">Paid</option>
           <option value="partially_refunded">Partly refunded</option>

@@ -43,10 +43,11 @@ export default function CreatorProfilePage() {
   const p: PublicProfile = profile.data ?? {
     id: personas[0]?.creator.id ?? username,
     username: personas[0]?.creator.username ?? username,
+    roles: [],
     bio: null,
     website: null,
     avatar_url: null,
-    social_links: null,
+    social_links: {},
     followers_count: 0,
     following_count: 0,
     created_at: "",
