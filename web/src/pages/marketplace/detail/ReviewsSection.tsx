@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import {
   errorMessage,
   listReviews,
@@ -15,23 +15,20 @@ import { qk } from "../../../api/queryKeys";
 import { loginPath, useAuth } from "../../../auth/AuthContext";
 import { Avatar } from "../../../components/Avatar";
 import { TextArea } from "../../../components/Field";
+import { PagedList } from "../../../components/PagedList";
 import { ReportDialog } from "../../../components/ReportDialog";
 import { StarInput, Stars } from "../../../components/Stars";
-import { EmptyState, ErrorState, FormError, LoadingState } from "../../../components/States";
+import { EmptyState, FormError } from "../../../components/States";
 import { useToast } from "../../../components/Toast";
 import { formatDate, formatRating } from "../../../lib/format";
 import { fieldErrorsOf, formLevelError } from "../../../lib/forms";
+import { usePagedList } from "../../../lib/usePagedList";
 
 export function ReviewsSection({ persona }: { persona: Persona }) {
   const { user, status } = useAuth();
   const location = useLocation();
-  const reviews = useInfiniteQuery({
-    queryKey: qk.reviews(persona.id),
-    queryFn: ({ pageParam }) => listReviews(persona.id, { limit: 20, cursor: pageParam }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
-  const items = reviews.data?.pages.flatMap((p) => p.items) ?? [];
+  const reviews = usePagedList(qk.reviews(persona.id), (page) => listReviews(persona.id, page), { limit: 20 });
+  const items = reviews.items;
   const mine = user ? items.find((r) => r.author?.id === user.id) : undefined;
   const isCreator = !!user && user.id === persona.creator?.id;
   const canReview = status === "authenticated" && persona.entitled && !isCreator;
@@ -51,26 +48,20 @@ export function ReviewsSection({ persona }: { persona: Persona }) {
         <p className="muted">Only people who own this persona can review it.</p>
       ) : null}
 
-      {reviews.isPending ? (
-        <LoadingState label="Loading reviews…" />
-      ) : reviews.isError ? (
-        <ErrorState error={reviews.error} onRetry={() => void reviews.refetch()} />
-      ) : items.length === 0 ? (
-        <EmptyState title="No reviews yet">{canReview ? "Be the first to share what you think." : undefined}</EmptyState>
-      ) : (
-        <>
+      <PagedList
+        list={reviews}
+        loadingLabel="Loading reviews…"
+        moreLabel="More reviews"
+        empty={<EmptyState title="No reviews yet">{canReview ? "Be the first to share what you think." : undefined}</EmptyState>}
+      >
+        {(items) => (
           <ul className="reviews">
             {items.map((r) => (
               <ReviewItem key={r.id} review={r} persona={persona} isCreator={isCreator} />
             ))}
           </ul>
-          {reviews.hasNextPage ? (
-            <button type="button" className="btn" onClick={() => void reviews.fetchNextPage()} disabled={reviews.isFetchingNextPage}>
-              {reviews.isFetchingNextPage ? "Loading…" : "More reviews"}
-            </button>
-          ) : null}
-        </>
-      )}
+        )}
+      </PagedList>
     </section>
   );
 }
