@@ -4,6 +4,8 @@ export interface Column<T> {
   header: string;
   /** Right-aligned numbers. */
   numeric?: boolean;
+  /** Header read by screen readers only (an actions column). */
+  hideHeader?: boolean;
   className?: (row: T) => string | undefined;
   cell: (row: T) => ReactNode;
 }
@@ -17,7 +19,7 @@ export function DataTable<T>({ rows, columns, rowKey, label }: { rows: T[]; colu
           <tr>
             {columns.map((c) => (
               <th key={c.header} scope="col" className={c.numeric ? "num" : undefined}>
-                {c.header}
+                {c.hideHeader ? <span className="sr-only">{c.header}</span> : c.header}
               </th>
             ))}
           </tr>
@@ -26,7 +28,7 @@ export function DataTable<T>({ rows, columns, rowKey, label }: { rows: T[]; colu
           {rows.map((row) => (
             <tr key={rowKey(row)}>
               {columns.map((c) => (
-                <td key={c.header} data-label={c.header} className={[c.numeric ? "num" : "", c.className?.(row) ?? ""].join(" ").trim() || undefined}>
+                <td key={c.header} data-label={c.hideHeader ? "" : c.header} className={[c.numeric ? "num" : "", c.className?.(row) ?? ""].join(" ").trim() || undefined}>
                   {c.cell(row)}
                 </td>
               ))}
