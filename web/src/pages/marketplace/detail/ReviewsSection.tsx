@@ -1,6 +1,9 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Controller, useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import {
   errorMessage,
   listReviews,
@@ -21,7 +24,7 @@ import { StarInput, Stars } from "../../../components/Stars";
 import { EmptyState, FormError } from "../../../components/States";
 import { useToast } from "../../../components/Toast";
 import { formatDate, formatRating } from "../../../lib/format";
-import { fieldErrorsOf, formLevelError } from "../../../lib/forms";
+import { fieldMessage, formLevelError } from "../../../lib/forms";
 import { usePagedList } from "../../../lib/usePagedList";
 
 export function ReviewsSection({ persona }: { persona: Persona }) {
@@ -103,15 +106,19 @@ function RatingSummary({ persona }: { persona: Persona }) {
   );
 }
 
+const reviewSchema = z.object({
+  rating: z.number().int().min(1, "Choose a rating from 1 to 5 stars.").max(5),
+  body: z.string().trim().max(5000, "At most 5000 characters."),
+});
+type ReviewValues = z.infer<typeof reviewSchema>;
+
 function ReviewForm({ persona, existing }: { persona: Persona; existing?: Review }) {
   const queryClient = useQueryClient();
   const { notify } = useToast();
   const [editing, setEditing] = useState(!existing);
-  const [rating, setRating] = useState(existing?.rating ?? 0);
-  const [body, setBody] = useState(existing?.body ?? "");
-  const [localError, setLocalError] = useState<string | undefined>();
+  const form = useForm<ReviewValues>({ resolver: zodResolver(reviewSchema), defaultValues: { rating: existing?.rating ?? 0, body: existing?.body ?? "" } });
   const mutation = useMutation({
-    mutationFn: () => postReview(persona.id, { rating, body: body.trim() }),
+    mutationFn: (values: ReviewValues) => postReview(persona.id, values),
     onSuccess: () => {
       notify(existing ? "Your review was updated." : "Thanks for your review!");
       setEditing(false);
@@ -130,8 +137,7 @@ function ReviewForm({ persona, existing }: { persona: Persona; existing?: Review
           type="button"
           className="btn btn-small"
           onClick={() => {
-            setRating(existing.rating);
-            setBody(existing.body);
+            form.reset({ rating: existing.rating, body: existing.body });
             setEditing(true);
           }}
         >
@@ -141,23 +147,17 @@ function ReviewForm({ persona, existing }: { persona: Persona; existing?: Review
     );
   }
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (rating < 1) {
-      setLocalError("Choose a rating from 1 to 5 stars.");
-      return;
-    }
-    setLocalError(undefined);
-    mutation.mutate();
-  };
-  const fe = fieldErrorsOf(mutation.error);
-
+  const message = (name: keyof ReviewValues) => fieldMessage(form.formState.errors, mutation.error, name);
   return (
-    <form className="card review-form" onSubmit={submit} aria-label={existing ? "Edit your review" : "Write a review"}>
+    <form className="card review-form" onSubmit={form.handleSubmit((values) => mutation.mutate(values))} aria-label={existing ? "Edit your review" : "Write a review"}>
       <h3>{existing ? "Edit your review" : "Write a review"}</h3>
       <FormError error={formLevelError(mutation.error, ["rating", "body"])} />
-      <StarInput label="Your rating" value={rating} onChange={setRating} error={localError ?? fe.rating} />
-      <TextArea label="Your review" rows={4} maxLength={5000} value={body} onChange={(e) => setBody(e.target.value)} error={fe.body} hint="What worked well? What could be better?" />
+      <Controller
+        control={form.control}
+        name="rating"
+        render={({ field }) => <StarInput label="Your rating" value={field.value} onChange={field.onChange} error={message("rating")} />}
+      />
+      <TextArea label="Your review" rows={4} maxLength={5000} {...form.register("body")} error={message("body")} hint="What worked well? What could be better?" />
       <div className="form-actions">
         {existing ? (
           <button type="button" className="btn btn-ghost" onClick={() => setEditing(false)}>
@@ -180,7 +180,6 @@ function ReviewItem({ review, persona, isCreator }: { review: Review; persona: P
   const { notify } = useToast();
   const [reporting, setReporting] = useState(false);
   const [responding, setResponding] = useState(false);
-  const [response, setResponse] = useState("");
   const [voted, setVoted] = useState(!!review.voted_helpful);
   const isMine = user?.id === review.author?.id;
 
@@ -193,14 +192,6 @@ function ReviewItem({ review, persona, isCreator }: { review: Review; persona: P
     onError: (e) => notify(errorMessage(e), "error"),
   });
 
-  const respond = useMutation({
-    mutationFn: () => respondToReview(review.id, response.trim()),
-    onSuccess: () => {
-      notify("Your response was posted.");
-      setResponding(false);
-      void queryClient.invalidateQueries({ queryKey: qk.reviews(persona.id) });
-    },
-  });
 
   const helpfulCount = review.helpful_count ?? 0;
   return (
@@ -263,28 +254,42 @@ function ReviewItem({ review, persona, isCreator }: { review: Review; persona: P
         ) : null}
       </div>
 
-      {responding ? (
-        <form
-          className="response-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (response.trim()) respond.mutate();
-          }}
-        >
-          <FormError error={formLevelError(respond.error, ["body"])} />
-          <TextArea label="Your response" rows={3} value={response} onChange={(e) => setResponse(e.target.value)} error={fieldErrorsOf(respond.error).body} />
-          <div className="form-actions">
-            <button type="button" className="btn btn-ghost" onClick={() => setResponding(false)}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={respond.isPending || !response.trim()}>
-              {respond.isPending ? "Posting…" : "Post response"}
-            </button>
-          </div>
-        </form>
-      ) : null}
+      {responding ? <ResponseForm review={review} persona={persona} onDone={() => setResponding(false)} /> : null}
 
       {reporting ? <ReportDialog title="Report this review" onSubmit={(input) => reportReview(review.id, input)} onClose={() => setReporting(false)} /> : null}
     </li>
+  );
+}
+
+const responseSchema = z.object({ body: z.string().trim().min(1, "Write a response first.").max(5000, "At most 5000 characters.") });
+type ResponseValues = z.infer<typeof responseSchema>;
+
+/** The creator's public answer to a review. */
+function ResponseForm({ review, persona, onDone }: { review: Review; persona: Persona; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const { notify } = useToast();
+  const form = useForm<ResponseValues>({ resolver: zodResolver(responseSchema), defaultValues: { body: "" } });
+  const body = form.watch("body");
+  const respond = useMutation({
+    mutationFn: (values: ResponseValues) => respondToReview(review.id, values.body),
+    onSuccess: () => {
+      notify("Your response was posted.");
+      onDone();
+      void queryClient.invalidateQueries({ queryKey: qk.reviews(persona.id) });
+    },
+  });
+  return (
+    <form className="response-form" onSubmit={form.handleSubmit((values) => respond.mutate(values))}>
+      <FormError error={formLevelError(respond.error, ["body"])} />
+      <TextArea label="Your response" rows={3} {...form.register("body")} error={fieldMessage(form.formState.errors, respond.error, "body")} />
+      <div className="form-actions">
+        <button type="button" className="btn btn-ghost" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={respond.isPending || !body.trim()}>
+          {respond.isPending ? "Posting…" : "Post response"}
+        </button>
+      </div>
+    </form>
   );
 }
