@@ -3297,9 +3297,7 @@ export interface operations {
     stripe_webhook_api_payouts_webhook_post: {
         parameters: {
             query?: never;
-            header?: {
-                "stripe-signature"?: string | null;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -3314,15 +3312,6 @@ export interface operations {
                     "application/json": {
                         [key: string]: string;
                     };
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
