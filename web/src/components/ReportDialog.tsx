@@ -4,6 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
 import type { ReportInput } from "../api";
 import { SelectField, TextArea } from "./Field";
+import { FormActions } from "./FormActions";
 import { Modal } from "./Modal";
 import { FormError } from "./States";
 import { fieldMessage, formLevelError } from "../lib/forms";
@@ -47,14 +48,7 @@ export function ReportDialog({ title, onSubmit, onClose }: { title: string; onSu
             ))}
           </SelectField>
           <TextArea label="Details (optional)" rows={4} {...form.register("details")} error={message("details")} maxLength={2000} />
-          <div className="form-actions">
-            <button type="button" className="btn btn-ghost" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-danger" disabled={send.isPending}>
-              {send.isPending ? "Sending…" : "Send report"}
-            </button>
-          </div>
+          <FormActions label="Send report" busyLabel="Sending…" busy={send.isPending} onCancel={onClose} kind="danger" />
         </form>
       )}
     </Modal>

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { approvePersona, errorMessage, getModerationQueue, rejectPersona, type ModerationItem } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { TextArea } from "../../components/Field";
+import { FormActions } from "../../components/FormActions";
 import { Modal } from "../../components/Modal";
 import { PagedList } from "../../components/PagedList";
 import { EmptyState, FormError } from "../../components/States";
@@ -101,14 +102,7 @@ function RejectDialog({ persona, onClose }: { persona: ModerationItem; onClose: 
           error={form.formState.errors.reason?.message ?? fieldErrorsOf(mutation.error).reason}
           hint="The creator sees this. Be specific about what to change."
         />
-        <div className="form-actions">
-          <button type="button" className="btn btn-ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-danger" disabled={mutation.isPending}>
-            {mutation.isPending ? "Rejecting…" : "Reject persona"}
-          </button>
-        </div>
+        <FormActions label="Reject persona" busyLabel="Rejecting…" busy={mutation.isPending} onCancel={onClose} kind="danger" />
       </form>
     </Modal>
   );

@@ -8,6 +8,7 @@ import { listAdminPayments, refundPayment, type AdminTransaction, type PaymentSt
 import { qk } from "../../api/queryKeys";
 import { DataTable, type Column } from "../../components/DataTable";
 import { SelectField, TextField } from "../../components/Field";
+import { FormActions } from "../../components/FormActions";
 import { Modal } from "../../components/Modal";
 import { PagedList } from "../../components/PagedList";
 import { EmptyState, FormError } from "../../components/States";
@@ -154,14 +155,7 @@ function RefundDialog({ payment, onClose }: { payment: AdminTransaction; onClose
           <option value="fraudulent">Fraudulent</option>
           <option value="">Other</option>
         </SelectField>
-        <div className="form-actions">
-          <button type="button" className="btn btn-ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-danger" disabled={mutation.isPending}>
-            {mutation.isPending ? "Refunding…" : "Refund"}
-          </button>
-        </div>
+        <FormActions label="Refund" busyLabel="Refunding…" busy={mutation.isPending} onCancel={onClose} kind="danger" />
       </form>
     </Modal>
   );

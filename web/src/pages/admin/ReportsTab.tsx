@@ -7,6 +7,7 @@ import { z } from "zod";
 import { listReports, resolveReport, type Report } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { SelectField, TextArea } from "../../components/Field";
+import { FormActions } from "../../components/FormActions";
 import { Modal } from "../../components/Modal";
 import { PagedList } from "../../components/PagedList";
 import { EmptyState, FormError } from "../../components/States";
@@ -90,14 +91,7 @@ function ResolveDialog({ report, onClose }: { report: Report; onClose: () => voi
           <option value="take_down">{report.target_type === "persona" ? "Take down: suspend the persona" : "Take down: remove the review"}</option>
         </SelectField>
         <TextArea label="Note (optional)" rows={3} {...form.register("note")} error={form.formState.errors.note?.message} />
-        <div className="form-actions">
-          <button type="button" className="btn btn-ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
-            {mutation.isPending ? "Saving…" : "Mark resolved"}
-          </button>
-        </div>
+        <FormActions label="Mark resolved" busyLabel="Saving…" busy={mutation.isPending} onCancel={onClose} />
       </form>
     </Modal>
   );

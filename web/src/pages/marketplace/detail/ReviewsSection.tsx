@@ -18,6 +18,7 @@ import { qk } from "../../../api/queryKeys";
 import { loginPath, useAuth } from "../../../auth/AuthContext";
 import { Avatar } from "../../../components/Avatar";
 import { TextArea } from "../../../components/Field";
+import { FormActions } from "../../../components/FormActions";
 import { PagedList } from "../../../components/PagedList";
 import { ReportDialog } from "../../../components/ReportDialog";
 import { StarInput, Stars } from "../../../components/Stars";
@@ -282,14 +283,7 @@ function ResponseForm({ review, persona, onDone }: { review: Review; persona: Pe
     <form className="response-form" onSubmit={form.handleSubmit((values) => respond.mutate(values))}>
       <FormError error={formLevelError(respond.error, ["body"])} />
       <TextArea label="Your response" rows={3} {...form.register("body")} error={fieldMessage(form.formState.errors, respond.error, "body")} />
-      <div className="form-actions">
-        <button type="button" className="btn btn-ghost" onClick={onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={respond.isPending || !body.trim()}>
-          {respond.isPending ? "Posting…" : "Post response"}
-        </button>
-      </div>
+      <FormActions label="Post response" busyLabel="Posting…" busy={respond.isPending} disabled={!body.trim()} onCancel={onDone} />
     </form>
   );
 }
