@@ -5,7 +5,7 @@ export UV_PYTHON ?= python3.11
 UV ?= uv
 PY_SRC := shared/src gateway/src $(wildcard services/*/src) $(wildcard tools/*/src)
 
-.PHONY: setup run test test-py test-web lint fmt bench migrate admin rebuild-projections analytics-rebuild dlq-list dlq-replay clean
+.PHONY: setup run test test-py test-web lint fmt openapi bench migrate admin rebuild-projections analytics-rebuild dlq-list dlq-replay clean
 
 setup: ## install everything the project needs (skipped when already done)
 	@bash scripts/setup.sh
@@ -35,6 +35,10 @@ lint: ## ruff (lint + format check) and mypy
 fmt:
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
+
+openapi: ## write web/openapi.json (the gateway's merged schema) and regenerate web/src/api/schema.d.ts from it
+	$(UV) run --frozen python scripts/openapi_dump.py web/openapi.json
+	cd web && npm run --silent openapi
 
 bench: setup ## benchmarks; figures go to bench/results/
 	@bash scripts/services.sh

@@ -33,5 +33,7 @@ export default defineConfig({
     css: false,
     restoreMocks: true,
     unstubGlobals: true,
+    // The machine running the suite may be busy: a cap, not a timing assertion.
+    testTimeout: 30_000,
   },
 });

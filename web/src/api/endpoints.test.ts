@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildQuery } from "./query";
 import {
-  asPage,
   getEarnings,
   listCategories,
   listCreatorPersonas,
@@ -58,13 +57,7 @@ describe("listPersonas", () => {
   });
 });
 
-describe("response shape tolerance", () => {
-  it("accepts arrays or pages", () => {
-    expect(asPage([1, 2])).toEqual({ items: [1, 2], next_cursor: null });
-    expect(asPage({ items: [1], next_cursor: "n" })).toEqual({ items: [1], next_cursor: "n" });
-    expect(asPage(null)).toEqual({ items: [], next_cursor: null });
-  });
-
+describe("response shapes", () => {
   it("reads categories and tags as catalog sends them", async () => {
     const { calls } = mockFetch({
       "GET /api/categories": { body: { items: [{ slug: "humor", name: "Humor & comedy", count: 3 }], next_cursor: null } },

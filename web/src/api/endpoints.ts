@@ -1,8 +1,9 @@
-// Every endpoint of the public API, typed. Pages and components call
-// these, never fetch directly.
+// Every endpoint of the public API, on the generated client: paths, query
+// parameters, bodies and answers are checked against `schema.d.ts`. Pages and
+// components call these, never fetch directly.
 
-import { ApiError, request, upload, type BlobResult, type UploadOptions } from "./client";
-import type { QueryInit } from "./query";
+import { ApiError, api, blob, data, page, publicApi, upload, type BlobResult, type UploadOptions } from "./client";
+import type { operations } from "./schema";
 import type {
   AcquireResult,
   AdminTransaction,
@@ -23,6 +24,7 @@ import type {
   Persona,
   PersonaFilters,
   PersonaInput,
+  PersonaStatus,
   PersonaPreview,
   PersonaVersion,
   ProfileInput,
@@ -33,7 +35,6 @@ import type {
   RegisterInput,
   Report,
   ReportInput,
-  ReportReceipt,
   ResolveReportInput,
   Review,
   ReviewInput,
@@ -44,116 +45,91 @@ import type {
   User,
 } from "./types";
 
-const enc = encodeURIComponent;
+type PersonaQuery = NonNullable<operations["list_personas_api_personas_get"]["parameters"]["query"]>;
 
-// ---------------------------------------------------------------- shape helpers
-
-/** Accept `{items, next_cursor}` (the contract) or a bare array. */
-export function asPage<T>(data: unknown): Page<T> {
-  if (Array.isArray(data)) return { items: data as T[], next_cursor: null };
-  if (data && typeof data === "object" && Array.isArray((data as Page<T>).items)) {
-    const p = data as Page<T>;
-    return { items: p.items, next_cursor: p.next_cursor ?? null };
-  }
-  return { items: [], next_cursor: null };
-}
-
-function listQuery(params?: ListParams, extra?: QueryInit): QueryInit {
-  return { ...extra, limit: params?.limit, cursor: params?.cursor ?? undefined };
-}
-
-async function getPage<T>(path: string, query?: QueryInit): Promise<Page<T>> {
-  return asPage<T>(await request<unknown>(path, { query }));
+function paging(params?: ListParams) {
+  return { limit: params?.limit, cursor: params?.cursor ?? undefined };
 }
 
 // ---------------------------------------------------------------- auth
 
 export function register(input: RegisterInput): Promise<RegisteredUser> {
-  return request<RegisteredUser>("/api/auth/register", { method: "POST", body: input, auth: false });
+  return data(publicApi.POST("/api/auth/register", { body: input }));
 }
 
 export function login(input: LoginInput): Promise<TokenPair> {
-  return request<TokenPair>("/api/auth/login", { method: "POST", body: input, auth: false });
+  return data(publicApi.POST("/api/auth/login", { body: input }));
 }
 
 export function refreshTokens(refreshToken: string): Promise<TokenPair> {
-  return request<TokenPair>("/api/auth/refresh", { method: "POST", body: { refresh_token: refreshToken }, auth: false });
+  return data(publicApi.POST("/api/auth/refresh", { body: { refresh_token: refreshToken } }));
 }
 
-export function logout(refreshToken: string): Promise<void> {
-  return request<void>("/api/auth/logout", { method: "POST", body: { refresh_token: refreshToken }, responseType: "none" });
+export async function logout(refreshToken: string): Promise<void> {
+  await data(api.POST("/api/auth/logout", { body: { refresh_token: refreshToken } }));
 }
 
 export function getMe(): Promise<User> {
-  return request<User>("/api/auth/me");
+  return data(api.GET("/api/auth/me"));
 }
 
-export function verifyEmail(token: string): Promise<void> {
-  return request<void>("/api/auth/verify-email", { method: "POST", body: { token }, auth: false, responseType: "none" });
+export async function verifyEmail(token: string): Promise<void> {
+  await data(publicApi.POST("/api/auth/verify-email", { body: { token } }));
 }
 
 /** Mail the confirmation link again (identity allows it once a minute). */
 export function resendVerificationEmail(): Promise<{ detail: string }> {
-  return request<{ detail: string }>("/api/auth/verify-email/resend", { method: "POST" });
+  return data(api.POST("/api/auth/verify-email/resend"));
 }
 
-export function requestPasswordReset(email: string): Promise<void> {
-  return request<void>("/api/auth/password-reset/request", {
-    method: "POST",
-    body: { email },
-    auth: false,
-    responseType: "none",
-  });
+export async function requestPasswordReset(email: string): Promise<void> {
+  await data(publicApi.POST("/api/auth/password-reset/request", { body: { email } }));
 }
 
-export function confirmPasswordReset(token: string, password: string): Promise<void> {
-  return request<void>("/api/auth/password-reset/confirm", {
-    method: "POST",
-    body: { token, password },
-    auth: false,
-    responseType: "none",
-  });
+export async function confirmPasswordReset(token: string, password: string): Promise<void> {
+  await data(publicApi.POST("/api/auth/password-reset/confirm", { body: { token, password } }));
 }
 
 // ---------------------------------------------------------------- users
 
 export function updateProfile(input: ProfileInput): Promise<User> {
-  return request<User>("/api/users/me/profile", { method: "PUT", body: input });
+  return data(api.PUT("/api/users/me/profile", { body: input }));
 }
 
 export function getPublicProfile(username: string): Promise<PublicProfile> {
-  return request<PublicProfile>(`/api/users/${enc(username)}`);
+  return data(api.GET("/api/users/{username}", { params: { path: { username } } }));
 }
 
 /** A creator's personas on the market (approved only), by username or id. */
 export function listCreatorPersonas(creator: string, params?: ListParams): Promise<Page<Persona>> {
-  return getPage<Persona>("/api/personas", listQuery(params, { creator, sort: "newest" }));
+  return page(api.GET("/api/personas", { params: { query: { creator, sort: "newest", ...paging(params) } } }));
 }
 
-export function followUser(username: string): Promise<void> {
-  return request<void>(`/api/users/${enc(username)}/follow`, { method: "POST", responseType: "none" });
+export async function followUser(username: string): Promise<void> {
+  await data(api.POST("/api/users/{username}/follow", { params: { path: { username } } }));
 }
 
-export function unfollowUser(username: string): Promise<void> {
-  return request<void>(`/api/users/${enc(username)}/follow`, { method: "DELETE", responseType: "none" });
+export async function unfollowUser(username: string): Promise<void> {
+  await data(api.DELETE("/api/users/{username}/follow", { params: { path: { username } } }));
 }
 
-export function listMyPersonas(params?: ListParams & { status?: string }): Promise<Page<Persona>> {
-  return getPage<Persona>("/api/users/me/personas", listQuery(params, { status: params?.status }));
+export function listMyPersonas(params?: ListParams & { status?: PersonaStatus }): Promise<Page<Persona>> {
+  return page(api.GET("/api/users/me/personas", { params: { query: { status: params?.status, ...paging(params) } } }));
 }
 
 /** The buyer's library: purchases and free acquisitions still held, newest first. */
 export function listMyPurchases(params?: ListParams): Promise<Page<Purchase>> {
-  return getPage<Purchase>("/api/users/me/purchases", listQuery(params));
+  return page(api.GET("/api/users/me/purchases", { params: { query: paging(params) } }));
 }
 
 // ---------------------------------------------------------------- personas
 
-export function personaFiltersToQuery(filters: PersonaFilters): QueryInit {
+export function personaFiltersToQuery(filters: PersonaFilters): PersonaQuery {
+  const tag = filters.tag?.trim();
   return {
     q: filters.q?.trim() || undefined,
     category: filters.category && filters.category.length ? filters.category : undefined,
-    tag: filters.tag?.trim() || undefined,
+    tag: tag ? [tag] : undefined,
     min_rating: filters.min_rating,
     min_downloads: filters.min_downloads,
     max_downloads: filters.max_downloads,
@@ -166,11 +142,11 @@ export function personaFiltersToQuery(filters: PersonaFilters): QueryInit {
 }
 
 export function listPersonas(filters: PersonaFilters = {}, params?: ListParams): Promise<Page<Persona>> {
-  return getPage<Persona>("/api/personas", listQuery(params, personaFiltersToQuery(filters)));
+  return page(api.GET("/api/personas", { params: { query: { ...personaFiltersToQuery(filters), ...paging(params) } } }));
 }
 
 export function getPersona(id: string): Promise<Persona> {
-  return request<Persona>(`/api/personas/${enc(id)}`);
+  return data(api.GET("/api/personas/{persona_id}", { params: { path: { persona_id: id } } }));
 }
 
 /**
@@ -194,27 +170,22 @@ export function personaFormData(input: PersonaInput, intent: SubmitIntent, files
   return fd;
 }
 
-export function createPersona(
-  input: PersonaInput,
-  intent: SubmitIntent,
-  files: File[],
-  opts?: UploadOptions,
-): Promise<Persona> {
-  return upload<Persona>("/api/personas", personaFormData(input, intent, files), opts);
+export function createPersona(input: PersonaInput, intent: SubmitIntent, files: File[], opts?: UploadOptions): Promise<Persona> {
+  return upload("/api/personas", {}, personaFormData(input, intent, files), opts);
 }
 
 /** PATCH with JSON; `status: "pending"` also submits it for review, in the same step. */
 export function updatePersona(id: string, patch: Partial<PersonaInput> & { status?: SubmitIntent }): Promise<Persona> {
-  return request<Persona>(`/api/personas/${enc(id)}`, { method: "PATCH", body: patch });
+  return data(api.PATCH("/api/personas/{persona_id}", { params: { path: { persona_id: id } }, body: patch }));
 }
 
 /** Send a draft, rejected or suspended persona to the moderation queue. */
 export function submitPersona(id: string): Promise<Persona> {
-  return request<Persona>(`/api/personas/${enc(id)}/submit`, { method: "POST" });
+  return data(api.POST("/api/personas/{persona_id}/submit", { params: { path: { persona_id: id } } }));
 }
 
-export function deletePersona(id: string): Promise<void> {
-  return request<void>(`/api/personas/${enc(id)}`, { method: "DELETE", responseType: "none" });
+export async function deletePersona(id: string): Promise<void> {
+  await data(api.DELETE("/api/personas/{persona_id}", { params: { path: { persona_id: id } } }));
 }
 
 export function createVersion(id: string, input: NewVersionInput, opts?: UploadOptions): Promise<PersonaVersion> {
@@ -222,124 +193,130 @@ export function createVersion(id: string, input: NewVersionInput, opts?: UploadO
   fd.append("version", input.version);
   fd.append("changelog", input.changelog);
   for (const f of input.files) fd.append("files", f, f.name);
-  return upload<PersonaVersion>(`/api/personas/${enc(id)}/versions`, fd, opts);
+  return upload("/api/personas/{persona_id}/versions", { persona_id: id }, fd, opts);
 }
 
 export async function listVersions(id: string): Promise<PersonaVersion[]> {
-  return asPage<PersonaVersion>(await request<unknown>(`/api/personas/${enc(id)}/versions`)).items;
+  return (await page(api.GET("/api/personas/{persona_id}/versions", { params: { path: { persona_id: id } } }))).items;
 }
 
 export function getPreview(id: string): Promise<PersonaPreview> {
-  return request<PersonaPreview>(`/api/personas/${enc(id)}/preview`);
+  return data(api.GET("/api/personas/{persona_id}/preview", { params: { path: { persona_id: id } } }));
 }
 
 /** Add a free persona to the library (idempotent; a paid one answers 402). */
 export function acquirePersona(id: string): Promise<AcquireResult> {
-  return request<AcquireResult>(`/api/personas/${enc(id)}/acquire`, { method: "POST" });
+  return data(api.POST("/api/personas/{persona_id}/acquire", { params: { path: { persona_id: id } } }));
 }
 
 /** The zip, as a blob (the endpoint needs the bearer token, so no plain link). */
 export function downloadPersona(id: string, version?: string): Promise<BlobResult> {
-  return request<BlobResult>(`/api/personas/${enc(id)}/download`, {
-    query: { version },
-    responseType: "blob",
-    headers: { Accept: "application/zip, application/octet-stream, */*" },
-  });
+  return blob(
+    api.GET("/api/personas/{persona_id}/download", {
+      params: { path: { persona_id: id }, query: { version } },
+      parseAs: "blob",
+      headers: { Accept: "application/zip, application/octet-stream, */*" },
+    }),
+  );
 }
 
 /** Every category with its number of personas on the market. */
 export async function listCategories(): Promise<Category[]> {
-  return asPage<Category>(await request<unknown>("/api/categories", { auth: false })).items;
+  return (await page(publicApi.GET("/api/categories"))).items;
 }
 
 /** The most used tags on the market (`q` filters by prefix). */
 export async function listTags(q?: string, limit = 30): Promise<Tag[]> {
-  return asPage<Tag>(await request<unknown>("/api/tags", { auth: false, query: { q, limit } })).items;
+  return (await page(publicApi.GET("/api/tags", { params: { query: { q, limit } } }))).items;
 }
 
 export async function listCollections(): Promise<Collection[]> {
-  return asPage<Collection>(await request<unknown>("/api/collections")).items;
+  return (await page(api.GET("/api/collections"))).items;
 }
 
 export function getCollection(slug: string): Promise<Collection> {
-  return request<Collection>(`/api/collections/${enc(slug)}`);
+  return data(api.GET("/api/collections/{slug}", { params: { path: { slug } } }));
 }
 
 // ---------------------------------------------------------------- reviews
 
-export function listReviews(personaId: string, params?: ListParams & { sort?: string }): Promise<Page<Review>> {
-  return getPage<Review>(`/api/personas/${enc(personaId)}/reviews`, listQuery(params, { sort: params?.sort }));
+type ReviewSort = NonNullable<operations["list_reviews_api_personas__persona_id__reviews_get"]["parameters"]["query"]>["sort"];
+
+export function listReviews(personaId: string, params?: ListParams & { sort?: ReviewSort }): Promise<Page<Review>> {
+  return page(
+    api.GET("/api/personas/{persona_id}/reviews", {
+      params: { path: { persona_id: personaId }, query: { sort: params?.sort, ...paging(params) } },
+    }),
+  );
 }
 
 /** Creates or (second time) replaces the caller's review. */
 export function postReview(personaId: string, input: ReviewInput): Promise<Review> {
-  return request<Review>(`/api/personas/${enc(personaId)}/reviews`, { method: "POST", body: input });
+  return data(api.POST("/api/personas/{persona_id}/reviews", { params: { path: { persona_id: personaId } }, body: input }));
 }
 
 export function markReviewHelpful(reviewId: string): Promise<HelpfulResult> {
-  return request<HelpfulResult>(`/api/reviews/${enc(reviewId)}/helpful`, { method: "POST" });
+  return data(api.POST("/api/reviews/{review_id}/helpful", { params: { path: { review_id: reviewId } } }));
 }
 
 export function respondToReview(reviewId: string, body: string): Promise<Review> {
-  return request<Review>(`/api/reviews/${enc(reviewId)}/response`, { method: "POST", body: { body } });
+  return data(api.POST("/api/reviews/{review_id}/response", { params: { path: { review_id: reviewId } }, body: { body } }));
 }
 
-export function reportReview(reviewId: string, input: ReportInput): Promise<ReportReceipt> {
-  return request<ReportReceipt>(`/api/reviews/${enc(reviewId)}/report`, { method: "POST", body: input });
+export async function reportReview(reviewId: string, input: ReportInput): Promise<void> {
+  await data(api.POST("/api/reviews/{review_id}/report", { params: { path: { review_id: reviewId } }, body: input }));
 }
 
-export function reportPersona(personaId: string, input: ReportInput): Promise<ReportReceipt> {
-  return request<ReportReceipt>(`/api/personas/${enc(personaId)}/report`, { method: "POST", body: input });
+export async function reportPersona(personaId: string, input: ReportInput): Promise<void> {
+  await data(api.POST("/api/personas/{persona_id}/report", { params: { path: { persona_id: personaId } }, body: input }));
 }
 
 // ---------------------------------------------------------------- admin
 
 export function getModerationQueue(params?: ListParams): Promise<Page<ModerationItem>> {
-  return getPage<ModerationItem>("/api/admin/moderation", listQuery(params));
+  return page(api.GET("/api/admin/moderation", { params: { query: paging(params) } }));
 }
 
 export function approvePersona(id: string): Promise<Persona> {
-  return request<Persona>(`/api/admin/personas/${enc(id)}/approve`, { method: "POST" });
+  return data(api.POST("/api/admin/personas/{persona_id}/approve", { params: { path: { persona_id: id } } }));
 }
 
 /** `reason` (3..2000 characters) is shown to the creator. */
 export function rejectPersona(id: string, reason: string): Promise<Persona> {
-  return request<Persona>(`/api/admin/personas/${enc(id)}/reject`, { method: "POST", body: { reason } });
+  return data(api.POST("/api/admin/personas/{persona_id}/reject", { params: { path: { persona_id: id } }, body: { reason } }));
 }
 
 /** Take an approved persona off the market (the creator can fix it and resubmit). */
 export function suspendPersona(id: string, reason: string): Promise<Persona> {
-  return request<Persona>(`/api/admin/personas/${enc(id)}/suspend`, { method: "POST", body: { reason } });
+  return data(api.POST("/api/admin/personas/{persona_id}/suspend", { params: { path: { persona_id: id } }, body: { reason } }));
 }
 
 export function listReports(params?: ListParams & { status?: "open" | "resolved" }): Promise<Page<Report>> {
-  return getPage<Report>("/api/admin/reports", listQuery(params, { status: params?.status }));
+  return page(api.GET("/api/admin/reports", { params: { query: { status: params?.status, ...paging(params) } } }));
 }
 
-export function resolveReport(id: string, input: ResolveReportInput): Promise<void> {
-  return request<void>(`/api/admin/reports/${enc(id)}/resolve`, { method: "POST", body: input, responseType: "none" });
+export async function resolveReport(id: string, input: ResolveReportInput): Promise<void> {
+  await data(api.POST("/api/admin/reports/{report_id}/resolve", { params: { path: { report_id: id } }, body: input }));
 }
 
-export function listAdminPayments(
-  params?: ListParams & { status?: string; persona_id?: string; buyer_id?: string; creator_id?: string },
-): Promise<Page<AdminTransaction>> {
-  return getPage<AdminTransaction>(
-    "/api/admin/payments",
-    listQuery(params, { status: params?.status, persona_id: params?.persona_id, buyer_id: params?.buyer_id, creator_id: params?.creator_id }),
-  );
+type AdminPaymentFilters = NonNullable<operations["admin_list_api_admin_payments_get"]["parameters"]["query"]>;
+
+export function listAdminPayments(params?: ListParams & Omit<AdminPaymentFilters, "limit" | "cursor">): Promise<Page<AdminTransaction>> {
+  return page(api.GET("/api/admin/payments", { params: { query: { ...params, ...paging(params) } } }));
 }
 
 export function getAdminPayment(id: string): Promise<AdminTransaction> {
-  return request<AdminTransaction>(`/api/admin/payments/${enc(id)}`);
+  return data(api.GET("/api/admin/payments/{transaction_id}", { params: { path: { transaction_id: id } } }));
 }
 
 /** Refund in full (no amount) or in part; the idempotency key makes a retried click harmless. */
 export function refundPayment(id: string, input: RefundInput = {}, idempotencyKey?: string): Promise<AdminTransaction> {
-  return request<AdminTransaction>(`/api/admin/payments/${enc(id)}/refund`, {
-    method: "POST",
-    body: input,
-    headers: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : undefined,
-  });
+  return data(
+    api.POST("/api/admin/payments/{transaction_id}/refund", {
+      params: { path: { transaction_id: id }, header: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : undefined },
+      body: input,
+    }),
+  );
 }
 
 // ---------------------------------------------------------------- payments
@@ -354,10 +331,7 @@ export async function createCheckout(
 ): Promise<CheckoutSession> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await request<CheckoutSession>("/api/payments/create-checkout", {
-        method: "POST",
-        body: { persona_id: personaId },
-      });
+      return await data(api.POST("/api/payments/create-checkout", { body: { persona_id: personaId } }));
     } catch (err) {
       const notYetKnown = err instanceof ApiError && err.status === 404 && err.code === "persona_not_found";
       if (!notYetKnown || attempt >= attempts) throw err;
@@ -367,26 +341,26 @@ export async function createCheckout(
 }
 
 export function listPaymentHistory(params?: ListParams): Promise<Page<Payment>> {
-  return getPage<Payment>("/api/payments/history", listQuery(params));
+  return page(api.GET("/api/payments/history", { params: { query: paging(params) } }));
 }
 
 /** The purchase behind a Checkout Session (the success page polls it until the webhook lands). */
 export function getCheckoutPayment(sessionId: string): Promise<Payment> {
-  return request<Payment>(`/api/payments/sessions/${enc(sessionId)}`);
+  return data(api.GET("/api/payments/sessions/{session_id}", { params: { path: { session_id: sessionId } } }));
 }
 
 // ---------------------------------------------------------------- payouts
 
 export function startOnboarding(): Promise<OnboardingLink> {
-  return request<OnboardingLink>("/api/payouts/onboarding", { method: "POST" });
+  return data(api.POST("/api/payouts/onboarding"));
 }
 
 export function getEarnings(currency?: string): Promise<Earnings> {
-  return request<Earnings>("/api/earnings", { query: { currency } });
+  return data(api.GET("/api/earnings", { params: { query: { currency } } }));
 }
 
 export function listEarningTransactions(params?: ListParams): Promise<Page<EarningTransaction>> {
-  return getPage<EarningTransaction>("/api/earnings/transactions", listQuery(params));
+  return page(api.GET("/api/earnings/transactions", { params: { query: paging(params) } }));
 }
 
 /**
@@ -397,21 +371,21 @@ export function requestPayout(amountCents?: number, currency?: string, idempoten
   const body: { amount?: number; currency?: string } = {};
   if (amountCents !== undefined) body.amount = amountCents;
   if (currency) body.currency = currency;
-  return request<Payout>("/api/payouts", {
-    method: "POST",
-    body,
-    headers: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : undefined,
-  });
+  return data(
+    api.POST("/api/payouts", { params: { header: idempotencyKey ? { "idempotency-key": idempotencyKey } : undefined }, body }),
+  );
 }
 
 export function listPayouts(params?: ListParams): Promise<Page<Payout>> {
-  return getPage<Payout>("/api/payouts", listQuery(params));
+  return page(api.GET("/api/payouts", { params: { query: paging(params) } }));
 }
 
 export function downloadStatement(year: number, format: StatementFormat): Promise<BlobResult> {
-  return request<BlobResult>(`/api/earnings/statements/${year}`, {
-    query: { format },
-    responseType: "blob",
-    headers: { Accept: format === "pdf" ? "application/pdf" : "text/csv" },
-  });
+  return blob(
+    api.GET("/api/earnings/statements/{year}", {
+      params: { path: { year }, query: { format } },
+      parseAs: "blob",
+      headers: { Accept: format === "pdf" ? "application/pdf" : "text/csv" },
+    }),
+  );
 }

@@ -74,7 +74,7 @@ describe("upload (XHR multipart)", () => {
 
   it("turns validation problems into field errors", async () => {
     installFakeXhr([{ status: 422, body: { title: "Invalid", status: 422, errors: [{ field: "name", message: "Required" }] } }]);
-    const err = (await upload("/api/personas", new FormData()).catch((e) => e)) as ApiError;
+    const err = (await upload("/api/personas", {}, new FormData()).catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.fieldErrors).toEqual({ name: "Required" });
   });
@@ -89,7 +89,7 @@ describe("upload (XHR multipart)", () => {
       { status: 401, body: { title: "Expired" } },
       { status: 201, body: { version: "1.1.0" } },
     ]);
-    await expect(upload("/api/personas/p1/versions", new FormData())).resolves.toEqual({ version: "1.1.0" });
+    await expect(upload("/api/personas/{persona_id}/versions", { persona_id: "p1" }, new FormData())).resolves.toEqual({ version: "1.1.0" });
     expect(sent).toHaveLength(2);
     expect(sent[1].headers.Authorization).toBe("Bearer new");
   });

@@ -6,15 +6,15 @@ import { FilterBar } from "./FilterBar";
 import { LocationDisplay } from "../test/utils";
 
 const categories = [
-  { slug: "fitness", name: "Fitness" },
-  { slug: "humor", name: "Humor" },
-  { slug: "business", name: "Business" },
+  { slug: "fitness", name: "Fitness", count: 0 },
+  { slug: "humor", name: "Humor", count: 0 },
+  { slug: "business", name: "Business", count: 0 },
 ];
 
 function setup(route = "/marketplace") {
   render(
     <MemoryRouter initialEntries={[route]}>
-      <FilterBar categories={categories} tags={[{ name: "upbeat" }]} />
+      <FilterBar categories={categories} tags={[{ name: "upbeat", count: 0 }]} />
       <LocationDisplay />
     </MemoryRouter>,
   );

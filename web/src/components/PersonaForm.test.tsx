@@ -6,8 +6,8 @@ import { PersonaForm, parseTags } from "./PersonaForm";
 import { samplePersona } from "../test/utils";
 
 const categories = [
-  { slug: "fitness", name: "Fitness" },
-  { slug: "humor", name: "Humor" },
+  { slug: "fitness", name: "Fitness", count: 0 },
+  { slug: "humor", name: "Humor", count: 0 },
 ];
 
 describe("PersonaForm", () => {

@@ -1,9 +1,13 @@
-import { useState, type FormEvent } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import type { ReportInput } from "../api";
 import { SelectField, TextArea } from "./Field";
+import { FormActions } from "./FormActions";
 import { Modal } from "./Modal";
 import { FormError } from "./States";
-import { fieldErrorsOf } from "../lib/forms";
+import { fieldMessage, formLevelError } from "../lib/forms";
 
 const REASONS = [
   ["spam", "Spam or scam"],
@@ -13,31 +17,20 @@ const REASONS = [
   ["other", "Something else"],
 ] as const;
 
-export function ReportDialog({ title, onSubmit, onClose }: { title: string; onSubmit: (input: ReportInput) => Promise<unknown>; onClose: () => void }) {
-  const [reason, setReason] = useState<string>("spam");
-  const [details, setDetails] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
+const reportSchema = z.object({
+  reason: z.enum(REASONS.map(([v]) => v) as [string, ...string[]]),
+  details: z.string().trim().max(2000, "At most 2000 characters."),
+});
+type ReportValues = z.infer<typeof reportSchema>;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit({ reason, details: details.trim() || undefined });
-      setDone(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fe = fieldErrorsOf(error);
+export function ReportDialog({ title, onSubmit, onClose }: { title: string; onSubmit: (input: ReportInput) => Promise<unknown>; onClose: () => void }) {
+  const form = useForm<ReportValues>({ resolver: zodResolver(reportSchema), defaultValues: { reason: "spam", details: "" } });
+  const send = useMutation({ mutationFn: ({ reason, details }: ReportValues) => onSubmit({ reason, details: details || undefined }) });
+  const message = (name: keyof ReportValues) => fieldMessage(form.formState.errors, send.error, name);
 
   return (
     <Modal title={title} onClose={onClose}>
-      {done ? (
+      {send.isSuccess ? (
         <div role="status">
           <p>Thanks — our moderators will take a look.</p>
           <button type="button" className="btn" onClick={onClose}>
@@ -45,24 +38,17 @@ export function ReportDialog({ title, onSubmit, onClose }: { title: string; onSu
           </button>
         </div>
       ) : (
-        <form onSubmit={submit}>
-          <FormError error={error && !fe.reason && !fe.details ? error : null} />
-          <SelectField label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} error={fe.reason}>
+        <form onSubmit={form.handleSubmit((values) => send.mutate(values))}>
+          <FormError error={formLevelError(send.error, ["reason", "details"])} />
+          <SelectField label="Reason" {...form.register("reason")} error={message("reason")}>
             {REASONS.map(([v, l]) => (
               <option key={v} value={v}>
                 {l}
               </option>
             ))}
           </SelectField>
-          <TextArea label="Details (optional)" rows={4} value={details} onChange={(e) => setDetails(e.target.value)} error={fe.details} maxLength={2000} />
-          <div className="form-actions">
-            <button type="button" className="btn btn-ghost" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-danger" disabled={busy}>
-              {busy ? "Sending…" : "Send report"}
-            </button>
-          </div>
+          <TextArea label="Details (optional)" rows={4} {...form.register("details")} error={message("details")} maxLength={2000} />
+          <FormActions label="Send report" busyLabel="Sending…" busy={send.isPending} onCancel={onClose} kind="danger" />
         </form>
       )}
     </Modal>

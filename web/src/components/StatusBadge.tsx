@@ -1,4 +1,4 @@
-import type { PersonaStatus } from "../api";
+import type { Persona, PersonaStatus } from "../api";
 
 const LABELS: Record<PersonaStatus, string> = {
   draft: "Draft",
@@ -8,11 +8,11 @@ const LABELS: Record<PersonaStatus, string> = {
   suspended: "Suspended",
 };
 
-export function statusLabel(status: PersonaStatus): string {
-  return LABELS[status] ?? status;
+export function statusLabel(status: Persona["status"]): string {
+  return LABELS[status as PersonaStatus] ?? status;
 }
 
-export function StatusBadge({ status }: { status: PersonaStatus }) {
+export function StatusBadge({ status }: { status: Persona["status"] }) {
   return (
     <span className={`badge badge-${status}`} data-status={status}>
       {statusLabel(status)}
@@ -21,7 +21,7 @@ export function StatusBadge({ status }: { status: PersonaStatus }) {
 }
 
 /** Badge plus the moderator's reason for rejected or suspended personas. */
-export function PersonaStatus({ status, reason }: { status: PersonaStatus; reason?: string | null }) {
+export function PersonaStatus({ status, reason }: { status: Persona["status"]; reason?: string | null }) {
   return (
     <div className="persona-status">
       <StatusBadge status={status} />

@@ -1,3 +1,4 @@
+import type { FieldErrors } from "react-hook-form";
 import { isApiError } from "../api";
 
 /** Field errors of an API error, keyed by field name. */
@@ -15,4 +16,10 @@ export function formLevelError(error: unknown, shownFields: readonly string[]): 
   const fe = error.fieldErrors;
   const unexplained = Object.keys(fe).filter((f) => !shownFields.includes(f));
   return unexplained.length ? error : null;
+}
+
+/** The message under a field: the form's own check (zod) first, then what the API said about it. */
+export function fieldMessage(errors: FieldErrors, apiError: unknown, name: string): string | undefined {
+  const own = errors[name]?.message;
+  return typeof own === "string" && own ? own : fieldErrorsOf(apiError)[name];
 }

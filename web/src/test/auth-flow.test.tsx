@@ -59,7 +59,7 @@ describe("auth flow", () => {
       "GET /api/auth/me": { body: sampleUser },
       "POST /api/auth/logout": { status: 204 },
       "GET /api/personas": { body: { items: [], next_cursor: null } },
-      "GET /api/categories": { body: [] },
+      "GET /api/categories": { body: { items: [], next_cursor: null } },
       ...dashboardMocks,
     });
     renderRoutes("/dashboard");

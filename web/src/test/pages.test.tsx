@@ -63,8 +63,8 @@ const personaMocks = (over = {}) => ({
 describe("marketplace", () => {
   it("lists personas with filters from the URL and loads more", async () => {
     const { calls } = mockFetch({
-      "GET /api/categories": { body: [{ slug: "fitness", name: "Fitness" }] },
-      "GET /api/tags": { body: [] },
+      "GET /api/categories": { body: { items: [{ slug: "fitness", name: "Fitness", count: 1 }], next_cursor: null } },
+      "GET /api/tags": { body: { items: [], next_cursor: null } },
       "GET /api/personas": ({ url }) =>
         url.searchParams.get("cursor")
           ? { body: { items: [samplePersona({ id: "p2", name: "Second" })], next_cursor: null } }
@@ -84,8 +84,8 @@ describe("marketplace", () => {
 
   it("shows an empty state", async () => {
     mockFetch({
-      "GET /api/categories": { body: [] },
-      "GET /api/tags": { body: [] },
+      "GET /api/categories": { body: { items: [], next_cursor: null } },
+      "GET /api/tags": { body: { items: [], next_cursor: null } },
       "GET /api/personas": { body: { items: [], next_cursor: null } },
     });
     renderRoutes("/marketplace?q=zzz");
@@ -94,8 +94,8 @@ describe("marketplace", () => {
 
   it("shows an error state with retry", async () => {
     mockFetch({
-      "GET /api/categories": { body: [] },
-      "GET /api/tags": { body: [] },
+      "GET /api/categories": { body: { items: [], next_cursor: null } },
+      "GET /api/tags": { body: { items: [], next_cursor: null } },
       "GET /api/personas": { status: 500, body: { title: "Internal error" } },
     });
     renderRoutes("/marketplace");

@@ -31,6 +31,12 @@ export function mockFetch(routes: Record<string, RouteHandler | RouteHandler[]>)
   const calls: { method: string; url: URL; headers: Headers; body: unknown }[] = [];
   const counters = new Map<string, number>();
   const fn = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    if (input instanceof Request) {
+      // The generated client sends Request objects: read them as (url, init).
+      const text = input.body ? await input.clone().text() : undefined;
+      init = { method: input.method, headers: input.headers, body: text };
+      input = input.url;
+    }
     const url = new URL(String(input), "http://localhost");
     const method = (init.method ?? "GET").toUpperCase();
     let body: unknown = init.body;

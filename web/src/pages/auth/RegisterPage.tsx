@@ -1,12 +1,22 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { register } from "../../api";
 import { safeNext, useAuth } from "../../auth/AuthContext";
 import { PasswordField, TextField } from "../../components/Field";
 import { FormError } from "../../components/States";
 import { useToast } from "../../components/Toast";
-import { fieldErrorsOf, formLevelError } from "../../lib/forms";
+import { fieldMessage, formLevelError } from "../../lib/forms";
 import { useTitle } from "../../lib/useTitle";
+
+const registerSchema = z.object({
+  email: z.string().trim().regex(/^\S+@\S+\.\S+$/, "Enter a valid e-mail address."),
+  username: z.string().trim().regex(/^[A-Za-z0-9_]{3,30}$/, "3–30 letters, numbers or underscores."),
+  password: z.string().min(8, "Use at least 8 characters.").max(128, "Use at most 128 characters."),
+});
+type RegisterValues = z.infer<typeof registerSchema>;
 
 export default function RegisterPage() {
   useTitle("Create an account");
@@ -15,34 +25,19 @@ export default function RegisterPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const next = safeNext(params.get("next"));
-  const [email, setEmail] = useState("");
-  const [username, setUsername] = useState("");
-  const [password, setPassword] = useState("");
+  const form = useForm<RegisterValues>({ resolver: zodResolver(registerSchema), defaultValues: { email: "", username: "", password: "" } });
   const [error, setError] = useState<unknown>(null);
-  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
 
   if (status === "authenticated" && !busy) return <Navigate to={next} replace />;
 
-  const validate = () => {
-    const errs: Record<string, string> = {};
-    if (!/^\S+@\S+\.\S+$/.test(email.trim())) errs.email = "Enter a valid e-mail address.";
-    if (!/^[A-Za-z0-9_]{3,30}$/.test(username.trim())) errs.username = "3–30 letters, numbers or underscores.";
-    if (password.length < 8) errs.password = "Use at least 8 characters.";
-    else if (password.length > 128) errs.password = "Use at most 128 characters.";
-    setLocalErrors(errs);
-    return Object.keys(errs).length === 0;
-  };
-
-  const onSubmit = async (e: FormEvent) => {
-    e.preventDefault();
+  const onSubmit = async ({ email, username, password }: RegisterValues) => {
     setError(null);
-    if (!validate()) return;
     setBusy(true);
     try {
-      await register({ email: email.trim(), username: username.trim(), password });
+      await register({ email, username, password });
       try {
-        await login(email.trim(), password);
+        await login(email, password);
         notify("Welcome! Check your inbox to verify your e-mail address.");
         navigate(next, { replace: true });
       } catch {
@@ -55,31 +50,29 @@ export default function RegisterPage() {
     }
   };
 
-  const fe = { ...localErrors, ...fieldErrorsOf(error) };
+  const message = (name: keyof RegisterValues) => fieldMessage(form.formState.errors, error, name);
   return (
     <div className="page auth-page">
       <div className="card auth-card">
         <h1>Create your account</h1>
         <p className="muted">Buy personas, or publish your own and get paid.</p>
-        <form onSubmit={onSubmit} noValidate>
+        <form onSubmit={form.handleSubmit(onSubmit)} noValidate>
           <FormError error={formLevelError(error, ["email", "username", "password"])} />
-          <TextField label="E-mail" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fe.email} />
+          <TextField label="E-mail" type="email" autoComplete="email" required {...form.register("email")} error={message("email")} />
           <TextField
             label="Username"
             autoComplete="username"
             required
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            error={fe.username}
+            {...form.register("username")}
+            error={message("username")}
             hint="3–30 letters, numbers or underscores. Shown on your public creator page."
           />
           <PasswordField
             label="Password"
             autoComplete="new-password"
             required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={fe.password}
+            {...form.register("password")}
+            error={message("password")}
             hint="At least 8 characters. A short sentence works well."
           />
           <button type="submit" className="btn btn-primary btn-block" disabled={busy}>

@@ -1,13 +1,15 @@
 import { Link, useParams } from "react-router";
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { getPublicProfile, isApiError, listCreatorPersonas, type PublicProfile } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
 import { Avatar } from "../../components/Avatar";
 import { FollowButton } from "../../components/FollowButton";
+import { PagedList } from "../../components/PagedList";
 import { PersonaGrid } from "../../components/PersonaCard";
 import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { formatDate, pluralize } from "../../lib/format";
+import { usePagedList } from "../../lib/usePagedList";
 import { useTitle } from "../../lib/useTitle";
 
 function safeHref(url: string | null | undefined): string | null {
@@ -19,17 +21,11 @@ export default function CreatorProfilePage() {
   const { user, status } = useAuth();
   const profile = useQuery({ queryKey: qk.profile(username), queryFn: () => getPublicProfile(username), enabled: status !== "loading", retry: false });
   // The personas come from the catalog (approved only), whatever identity says about the profile.
-  const list = useInfiniteQuery({
-    queryKey: [...qk.profile(username), "personas"],
-    queryFn: ({ pageParam }) => listCreatorPersonas(username, { limit: 24, cursor: pageParam }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    enabled: !!username,
-  });
+  const list = usePagedList([...qk.profile(username), "personas"], (page) => listCreatorPersonas(username, page), { limit: 24, enabled: !!username });
   useTitle(username || "Creator");
 
-  if (status === "loading" || profile.isPending || list.isPending) return <LoadingState label="Loading profile…" />;
-  const personas = list.data?.pages.flatMap((pg) => pg.items) ?? [];
+  if (status === "loading" || profile.isPending || list.query.isPending) return <LoadingState label="Loading profile…" />;
+  const personas = list.items;
   const missing = profile.isError && isApiError(profile.error) && profile.error.status === 404;
   if (profile.isError && (!missing || personas.length === 0)) {
     return (
@@ -43,10 +39,11 @@ export default function CreatorProfilePage() {
   const p: PublicProfile = profile.data ?? {
     id: personas[0]?.creator.id ?? username,
     username: personas[0]?.creator.username ?? username,
+    roles: [],
     bio: null,
     website: null,
     avatar_url: null,
-    social_links: null,
+    social_links: {},
     followers_count: 0,
     following_count: 0,
     created_at: "",
@@ -72,7 +69,7 @@ export default function CreatorProfilePage() {
                 <span className="muted">Joined {formatDate(p.created_at)}</span>
               </>
             ) : null}
-            <span>{pluralize(personas.length, "persona")}{list.hasNextPage ? "+" : ""} on the market</span>
+            <span>{pluralize(personas.length, "persona")}{list.query.hasNextPage ? "+" : ""} on the market</span>
           </div>
           {website || links.length ? (
             <ul className="profile-links">
@@ -105,20 +102,9 @@ export default function CreatorProfilePage() {
       </header>
       <section className="section" aria-labelledby="creator-personas">
         <h2 id="creator-personas">Personas by {p.username}</h2>
-        {list.isError ? (
-          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-        ) : personas.length === 0 ? (
-          <EmptyState title="No published personas yet">{isMe ? "Once a persona is approved it shows up here." : "Follow to hear when they publish one."}</EmptyState>
-        ) : (
-          <>
-            <PersonaGrid personas={personas} />
-            {list.hasNextPage ? (
-              <button type="button" className="btn" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-                {list.isFetchingNextPage ? "Loading…" : "Load more"}
-              </button>
-            ) : null}
-          </>
-        )}
+        <PagedList list={list} empty={<EmptyState title="No published personas yet">{isMe ? "Once a persona is approved it shows up here." : "Follow to hear when they publish one."}</EmptyState>}>
+          {(items) => <PersonaGrid personas={items} />}
+        </PagedList>
       </section>
     </div>
   );

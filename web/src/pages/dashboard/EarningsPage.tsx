@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type FormEvent } from "react";
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
 import {
   downloadStatement,
@@ -10,19 +10,24 @@ import {
   listPayouts,
   requestPayout,
   startOnboarding,
+  type EarningTransaction,
   type Earnings,
+  type Payout,
   type StatementFormat,
 } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
 import { BarChart, netByMonth } from "../../components/BarChart";
+import { DataTable, type Column } from "../../components/DataTable";
 import { TextField } from "../../components/Field";
+import { PagedList } from "../../components/PagedList";
 import { EmptyState, ErrorState, FormError, LoadingState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { saveBlob } from "../../lib/download";
 import { formatDate, formatDateTime } from "../../lib/format";
 import { fieldErrorsOf, formLevelError } from "../../lib/forms";
 import { centsToInput, formatMoney, parseMoneyInput } from "../../lib/money";
+import { usePagedList } from "../../lib/usePagedList";
 import { useTitle } from "../../lib/useTitle";
 import { browser } from "../../lib/browser";
 
@@ -189,124 +194,51 @@ function PayoutPanel({ e }: { e: Earnings }) {
 }
 
 function Transactions() {
-  const query = useInfiniteQuery({
-    queryKey: qk.earningTransactions,
-    queryFn: ({ pageParam }) => listEarningTransactions({ limit: 25, cursor: pageParam }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
-  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const list = usePagedList(qk.earningTransactions, listEarningTransactions);
   // The ledger knows persona ids only; the creator's own list gives the names.
-  const mine = useQuery({ queryKey: [...qk.myPersonas, "names"], queryFn: () => listMyPersonas({ limit: 100 }), enabled: items.some((t) => t.persona_id) });
+  const mine = useQuery({ queryKey: [...qk.myPersonas, "names"], queryFn: () => listMyPersonas({ limit: 100 }), enabled: list.items.some((t) => t.persona_id) });
   const names = useMemo(() => new Map((mine.data?.items ?? []).map((p) => [p.id, p.name])), [mine.data]);
+  const columns: Column<EarningTransaction>[] = [
+    { header: "Date", cell: (t) => formatDate(t.created_at) },
+    {
+      header: "What",
+      cell: (t) => (
+        <span className={`badge badge-tx-${t.type}`} title={t.reason ?? undefined}>
+          {t.description}
+        </span>
+      ),
+    },
+    { header: "Persona", cell: (t) => (t.persona_id ? <Link to={`/marketplace/${encodeURIComponent(t.persona_id)}`}>{names.get(t.persona_id) ?? "View persona"}</Link> : "—") },
+    { header: "Sale", numeric: true, cell: (t) => (t.gross ? formatMoney(t.gross, t.currency) : "—") },
+    { header: "Fee", numeric: true, cell: (t) => (t.fee ? formatMoney(-t.fee, t.currency) : "—") },
+    { header: "You earn", numeric: true, className: (t) => (t.amount < 0 ? "negative" : undefined), cell: (t) => formatMoney(t.amount, t.currency) },
+    { header: "Available", cell: (t) => (t.type === "sale" && t.available_at ? (t.status === "pending" ? `From ${formatDate(t.available_at)}` : "Available") : "—") },
+  ];
   return (
     <section className="card" aria-labelledby="tx-heading">
       <h2 id="tx-heading">Transactions</h2>
-      {query.isPending ? (
-        <LoadingState label="Loading transactions…" />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : items.length === 0 ? (
-        <EmptyState title="No transactions yet">Sales, refunds and payouts will be listed here.</EmptyState>
-      ) : (
-        <div className="table-wrap">
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">What</th>
-                <th scope="col">Persona</th>
-                <th scope="col" className="num">
-                  Sale
-                </th>
-                <th scope="col" className="num">
-                  Fee
-                </th>
-                <th scope="col" className="num">
-                  You earn
-                </th>
-                <th scope="col">Available</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((t) => (
-                <tr key={t.id}>
-                  <td data-label="Date">{formatDate(t.created_at)}</td>
-                  <td data-label="What">
-                    <span className={`badge badge-tx-${t.type}`} title={t.reason ?? undefined}>
-                      {t.description}
-                    </span>
-                  </td>
-                  <td data-label="Persona">{t.persona_id ? <Link to={`/marketplace/${encodeURIComponent(t.persona_id)}`}>{names.get(t.persona_id) ?? "View persona"}</Link> : "—"}</td>
-                  <td data-label="Sale" className="num">{t.gross ? formatMoney(t.gross, t.currency) : "—"}</td>
-                  <td data-label="Fee" className="num">{t.fee ? formatMoney(-t.fee, t.currency) : "—"}</td>
-                  <td data-label="You earn" className={`num ${t.amount < 0 ? "negative" : ""}`}>{formatMoney(t.amount, t.currency)}</td>
-                  <td data-label="Available">{t.type === "sale" && t.available_at ? (t.status === "pending" ? `From ${formatDate(t.available_at)}` : "Available") : "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {query.hasNextPage ? (
-            <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-              Load more
-            </button>
-          ) : null}
-        </div>
-      )}
+      <PagedList list={list} loadingLabel="Loading transactions…" empty={<EmptyState title="No transactions yet">Sales, refunds and payouts will be listed here.</EmptyState>}>
+        {(items) => <DataTable rows={items} columns={columns} rowKey={(t) => t.id} />}
+      </PagedList>
     </section>
   );
 }
 
+const PAYOUT_COLUMNS: Column<Payout>[] = [
+  { header: "Requested", cell: (p) => formatDate(p.created_at) },
+  { header: "Amount", numeric: true, cell: (p) => formatMoney(p.amount, p.currency) },
+  { header: "Status", cell: (p) => <span className={`badge badge-payout-${p.status}`}>{p.status === "requested" ? "on its way" : p.status}</span> },
+  { header: "Details", cell: (p) => p.reason ?? (p.settled_at ? `Paid ${formatDateTime(p.settled_at)}` : "—") },
+];
+
 function PayoutHistory() {
-  const query = useInfiniteQuery({
-    queryKey: qk.payouts,
-    queryFn: ({ pageParam }) => listPayouts({ limit: 25, cursor: pageParam }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
-  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const list = usePagedList(qk.payouts, listPayouts);
   return (
     <section className="card" aria-labelledby="payouts-heading">
       <h2 id="payouts-heading">Payout history</h2>
-      {query.isPending ? (
-        <LoadingState label="Loading payouts…" />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : items.length === 0 ? (
-        <p className="muted">No payouts yet.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th scope="col">Requested</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col">Status</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.id}>
-                  <td data-label="Requested">{formatDate(p.created_at)}</td>
-                  <td data-label="Amount" className="num">{formatMoney(p.amount, p.currency)}</td>
-                  <td data-label="Status">
-                    <span className={`badge badge-payout-${p.status}`}>{p.status === "requested" ? "on its way" : p.status}</span>
-                  </td>
-                  <td data-label="Details">{p.reason ?? (p.settled_at ? `Paid ${formatDateTime(p.settled_at)}` : "—")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {query.hasNextPage ? (
-            <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-              Load more
-            </button>
-          ) : null}
-        </div>
-      )}
+      <PagedList list={list} loadingLabel="Loading payouts…" empty={<p className="muted">No payouts yet.</p>}>
+        {(items) => <DataTable rows={items} columns={PAYOUT_COLUMNS} rowKey={(p) => p.id} />}
+      </PagedList>
     </section>
   );
 }

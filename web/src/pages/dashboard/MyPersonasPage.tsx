@@ -1,16 +1,18 @@
 import { useState } from "react";
 import { Link } from "react-router";
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { deletePersona, errorMessage, listMyPersonas, submitPersona, type Persona, type PersonaStatus as Status } from "../../api";
 import { useAuth } from "../../auth/AuthContext";
 import { qk } from "../../api/queryKeys";
 import { ConfirmDialog } from "../../components/Modal";
 import { Stars } from "../../components/Stars";
-import { EmptyState, ErrorState, LoadingState } from "../../components/States";
+import { PagedList } from "../../components/PagedList";
+import { EmptyState } from "../../components/States";
 import { PersonaStatus, statusLabel } from "../../components/StatusBadge";
 import { useToast } from "../../components/Toast";
 import { formatDate, pluralize } from "../../lib/format";
 import { formatPrice } from "../../lib/money";
+import { usePagedList } from "../../lib/usePagedList";
 import { useTitle } from "../../lib/useTitle";
 
 const STATUSES: Status[] = ["draft", "pending", "approved", "rejected", "suspended"];
@@ -21,12 +23,7 @@ export default function MyPersonasPage() {
   const { notify } = useToast();
   const [statusFilter, setStatusFilter] = useState<Status | "">("");
   const [toDelete, setToDelete] = useState<Persona | null>(null);
-  const query = useInfiniteQuery({
-    queryKey: qk.myPersonas,
-    queryFn: ({ pageParam }) => listMyPersonas({ limit: 50, cursor: pageParam }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
+  const list = usePagedList(qk.myPersonas, listMyPersonas, { limit: 50 });
   const remove = useMutation({
     mutationFn: (p: Persona) => deletePersona(p.id),
     onSuccess: (_d, p) => {
@@ -49,7 +46,7 @@ export default function MyPersonasPage() {
   });
   const submittable = (p: Persona) => (p.status === "draft" || p.status === "rejected" || p.status === "suspended") && !!p.latest_version && !!user?.email_verified;
 
-  const all = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const all = list.items;
   const items = statusFilter ? all.filter((p) => p.status === statusFilter) : all;
   const counts = STATUSES.map((s) => [s, all.filter((p) => p.status === s).length] as const);
 
@@ -61,11 +58,10 @@ export default function MyPersonasPage() {
           New persona
         </Link>
       </div>
-      {query.isPending ? (
-        <LoadingState label="Loading your personas…" />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : all.length === 0 ? (
+      <PagedList
+        list={list}
+        loadingLabel="Loading your personas…"
+        empty={
         <EmptyState
           title="You haven't created a persona yet"
           action={
@@ -76,7 +72,9 @@ export default function MyPersonasPage() {
         >
           Package your voice — prompts, style guide and examples — and sell it to other creators.
         </EmptyState>
-      ) : (
+        }
+      >
+        {() => (
         <>
           <div className="chips" role="group" aria-label="Filter by status">
             <button type="button" className={`chip${statusFilter === "" ? " chip-on" : ""}`} aria-pressed={statusFilter === ""} onClick={() => setStatusFilter("")}>
@@ -134,13 +132,9 @@ export default function MyPersonasPage() {
             ))}
           </ul>
           {items.length === 0 ? <p className="muted">No personas with this status.</p> : null}
-          {query.hasNextPage ? (
-            <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-              {query.isFetchingNextPage ? "Loading…" : "Load more"}
-            </button>
-          ) : null}
         </>
-      )}
+        )}
+      </PagedList>
       {toDelete ? (
         <ConfirmDialog
           title={`Delete “${toDelete.name}”?`}

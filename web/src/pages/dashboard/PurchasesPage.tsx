@@ -1,8 +1,9 @@
 import { Link } from "react-router";
-import { useInfiniteQuery } from "@tanstack/react-query";
-import { listMyPurchases, listPaymentHistory } from "../../api";
+import { listMyPurchases, listPaymentHistory, type Payment } from "../../api";
 import { qk } from "../../api/queryKeys";
-import { EmptyState, ErrorState, LoadingState } from "../../components/States";
+import { DataTable, type Column } from "../../components/DataTable";
+import { PagedList } from "../../components/PagedList";
+import { EmptyState } from "../../components/States";
 import { formatDate } from "../../lib/format";
 import { formatMoney, formatPrice } from "../../lib/money";
 
@@ -22,6 +23,7 @@ export function paymentStatusLabel(status: string): string {
   return PAYMENT_STATUS[status] ?? status.replace(/_/g, " ");
 }
 import { usePersonaDownload } from "../../lib/useDownload";
+import { usePagedList } from "../../lib/usePagedList";
 import { useTitle } from "../../lib/useTitle";
 import { UpdatedMark } from "../../notifications/UpdatedMark";
 
@@ -38,22 +40,15 @@ export default function PurchasesPage() {
 
 function Library() {
   const { download, isBusy } = usePersonaDownload();
-  const query = useInfiniteQuery({
-    queryKey: qk.myPurchases,
-    queryFn: ({ pageParam }) => listMyPurchases({ limit: 50, cursor: pageParam }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
-  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const list = usePagedList(qk.myPurchases, listMyPurchases, { limit: 50 });
   return (
     <section aria-labelledby="library-heading" className="stack">
       <h2 id="library-heading">Your personas</h2>
-      {query.isPending ? (
-        <LoadingState label="Loading your library…" />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : items.length === 0 ? (
-        <EmptyState
+      <PagedList
+        list={list}
+        loadingLabel="Loading your library…"
+        empty={
+          <EmptyState
           title="Your library is empty"
           action={
             <Link to="/marketplace" className="btn btn-primary">
@@ -61,10 +56,11 @@ function Library() {
             </Link>
           }
         >
-          Personas you buy or get for free show up here, ready to download again any time.
-        </EmptyState>
-      ) : (
-        <>
+            Personas you buy or get for free show up here, ready to download again any time.
+          </EmptyState>
+        }
+      >
+        {(items) => (
           <ul className="row-list" aria-label="Owned personas">
             {items.map(({ persona, acquired_at, price_cents, currency, source }) => (
               <li key={persona.id} className="card row-item">
@@ -94,90 +90,55 @@ function Library() {
               </li>
             ))}
           </ul>
-          {query.hasNextPage ? (
-            <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-              {query.isFetchingNextPage ? "Loading…" : "Load more"}
-            </button>
-          ) : null}
-        </>
-      )}
+        )}
+      </PagedList>
     </section>
   );
 }
 
+const RECEIPT_COLUMNS: Column<Payment>[] = [
+  { header: "Date", cell: (p) => formatDate(p.created_at) },
+  { header: "Persona", cell: (p) => <Link to={`/marketplace/${encodeURIComponent(p.persona_id)}`}>{p.persona_name || "Persona"}</Link> },
+  {
+    header: "Amount",
+    numeric: true,
+    cell: (p) => (
+      <>
+        {formatMoney(p.total, p.currency)}
+        {p.tax ? <div className="muted small">incl. {formatMoney(p.tax, p.currency)} tax</div> : null}
+        {p.refunded_amount ? <div className="muted small">{formatMoney(p.refunded_amount, p.currency)} refunded</div> : null}
+      </>
+    ),
+  },
+  { header: "Status", cell: (p) => <span className={`badge badge-pay-${p.status}`}>{paymentStatusLabel(p.status)}</span> },
+  { header: "Receipt", cell: (p) => <ReceiptLink receipt={p.receipt} /> },
+];
+
+function ReceiptLink({ receipt }: { receipt: Payment["receipt"] }) {
+  if (!receipt) return <span className="muted small">—</span>;
+  if (receipt.stripe_receipt_url) {
+    return (
+      <a href={receipt.stripe_receipt_url} target="_blank" rel="noopener noreferrer">
+        Receipt {receipt.number}
+      </a>
+    );
+  }
+  return (
+    <span className="small">
+      {receipt.number}
+      {receipt.payment_method ? <span className="muted"> · {receipt.payment_method}</span> : null}
+    </span>
+  );
+}
+
 function Receipts() {
-  const query = useInfiniteQuery({
-    queryKey: qk.payments,
-    queryFn: ({ pageParam }) => listPaymentHistory({ limit: 50, cursor: pageParam }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
-  const items = query.data?.pages.flatMap((p) => p.items) ?? [];
+  const list = usePagedList(qk.payments, listPaymentHistory, { limit: 50 });
   return (
     <section aria-labelledby="receipts-heading" className="stack">
       <h2 id="receipts-heading">Receipts</h2>
-      {query.isPending ? (
-        <LoadingState label="Loading payments…" />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-      ) : items.length === 0 ? (
-        <p className="muted">No payments yet. Free personas don't create receipts.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table responsive">
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Persona</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                <th scope="col">Status</th>
-                <th scope="col">Receipt</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.id}>
-                  <td data-label="Date">{formatDate(p.created_at)}</td>
-                  <td data-label="Persona">
-                    <Link to={`/marketplace/${encodeURIComponent(p.persona_id)}`}>{p.persona_name || "Persona"}</Link>
-                  </td>
-                  <td data-label="Amount" className="num">
-                    {formatMoney(p.total, p.currency)}
-                    {p.tax ? <div className="muted small">incl. {formatMoney(p.tax, p.currency)} tax</div> : null}
-                    {p.refunded_amount ? <div className="muted small">{formatMoney(p.refunded_amount, p.currency)} refunded</div> : null}
-                  </td>
-                  <td data-label="Status">
-                    <span className={`badge badge-pay-${p.status}`}>{paymentStatusLabel(p.status)}</span>
-                  </td>
-                  <td data-label="Receipt">
-                    {p.receipt ? (
-                      p.receipt.stripe_receipt_url ? (
-                        <a href={p.receipt.stripe_receipt_url} target="_blank" rel="noopener noreferrer">
-                          Receipt {p.receipt.number}
-                        </a>
-                      ) : (
-                        <span className="small">
-                          {p.receipt.number}
-                          {p.receipt.payment_method ? <span className="muted"> · {p.receipt.payment_method}</span> : null}
-                        </span>
-                      )
-                    ) : (
-                      <span className="muted small">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {query.hasNextPage ? (
-            <button type="button" className="btn" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-              Load more
-            </button>
-          ) : null}
-        </div>
-      )}
+      <PagedList list={list} loadingLabel="Loading payments…" empty={<p className="muted">No payments yet. Free personas don't create receipts.</p>}>
+        {(items) => <DataTable rows={items} columns={RECEIPT_COLUMNS} rowKey={(p) => p.id} />}
+      </PagedList>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 // Calls of the /generate page. JSON calls go through the app's one HTTP layer; the
 // streamed ones (server-sent events over POST) read the body as it arrives.
 
-import { request, refreshSession, url, problemToError, type BlobResult } from "../../api/client";
+import { api, blob, page, refreshSession, url, problemToError, type BlobResult } from "../../api/client";
 import { tokenStore } from "../../api/tokens";
 
 export interface ParamSpec {
@@ -56,12 +56,13 @@ export type StreamEvent =
   | { event: "error"; data: { code: string; message: string } }
   | { event: "done"; data: { id: string; status: string; error: string | null } };
 
-export const listTemplates = () => request<Page<Template>>("/api/templates", { query: { limit: 100 } });
-export const listProviders = () => request<Page<Provider>>("/api/providers");
-export const listHistory = () => request<Page<Generation>>("/api/generations", { query: { limit: 20 } });
+// The page's own view types stay until its screens are moved onto the generated ones.
+export const listTemplates = async () => (await page(api.GET("/api/templates", { params: { query: { limit: 100 } } }))) as unknown as Page<Template>;
+export const listProviders = async () => (await page(api.GET("/api/providers") as Promise<{ data?: Page<Provider>; response: Response }>));
+export const listHistory = async () => (await page(api.GET("/api/generations", { params: { query: { limit: 20 } } }))) as unknown as Page<Generation>;
 
 export function exportHistory(format: "json" | "csv" | "md"): Promise<BlobResult> {
-  return request<BlobResult>("/api/generations/export", { query: { format }, responseType: "blob" });
+  return blob(api.GET("/api/generations/export", { params: { query: { format } }, parseAs: "blob" }));
 }
 
 async function post(path: string, body: unknown, signal: AbortSignal): Promise<Response> {

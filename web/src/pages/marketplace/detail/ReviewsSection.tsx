@@ -1,6 +1,9 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Controller, useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import {
   errorMessage,
   listReviews,
@@ -15,23 +18,21 @@ import { qk } from "../../../api/queryKeys";
 import { loginPath, useAuth } from "../../../auth/AuthContext";
 import { Avatar } from "../../../components/Avatar";
 import { TextArea } from "../../../components/Field";
+import { FormActions } from "../../../components/FormActions";
+import { PagedList } from "../../../components/PagedList";
 import { ReportDialog } from "../../../components/ReportDialog";
 import { StarInput, Stars } from "../../../components/Stars";
-import { EmptyState, ErrorState, FormError, LoadingState } from "../../../components/States";
+import { EmptyState, FormError } from "../../../components/States";
 import { useToast } from "../../../components/Toast";
 import { formatDate, formatRating } from "../../../lib/format";
-import { fieldErrorsOf, formLevelError } from "../../../lib/forms";
+import { fieldMessage, formLevelError } from "../../../lib/forms";
+import { usePagedList } from "../../../lib/usePagedList";
 
 export function ReviewsSection({ persona }: { persona: Persona }) {
   const { user, status } = useAuth();
   const location = useLocation();
-  const reviews = useInfiniteQuery({
-    queryKey: qk.reviews(persona.id),
-    queryFn: ({ pageParam }) => listReviews(persona.id, { limit: 20, cursor: pageParam }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-  });
-  const items = reviews.data?.pages.flatMap((p) => p.items) ?? [];
+  const reviews = usePagedList(qk.reviews(persona.id), (page) => listReviews(persona.id, page), { limit: 20 });
+  const items = reviews.items;
   const mine = user ? items.find((r) => r.author?.id === user.id) : undefined;
   const isCreator = !!user && user.id === persona.creator?.id;
   const canReview = status === "authenticated" && persona.entitled && !isCreator;
@@ -51,26 +52,20 @@ export function ReviewsSection({ persona }: { persona: Persona }) {
         <p className="muted">Only people who own this persona can review it.</p>
       ) : null}
 
-      {reviews.isPending ? (
-        <LoadingState label="Loading reviews…" />
-      ) : reviews.isError ? (
-        <ErrorState error={reviews.error} onRetry={() => void reviews.refetch()} />
-      ) : items.length === 0 ? (
-        <EmptyState title="No reviews yet">{canReview ? "Be the first to share what you think." : undefined}</EmptyState>
-      ) : (
-        <>
+      <PagedList
+        list={reviews}
+        loadingLabel="Loading reviews…"
+        moreLabel="More reviews"
+        empty={<EmptyState title="No reviews yet">{canReview ? "Be the first to share what you think." : undefined}</EmptyState>}
+      >
+        {(items) => (
           <ul className="reviews">
             {items.map((r) => (
               <ReviewItem key={r.id} review={r} persona={persona} isCreator={isCreator} />
             ))}
           </ul>
-          {reviews.hasNextPage ? (
-            <button type="button" className="btn" onClick={() => void reviews.fetchNextPage()} disabled={reviews.isFetchingNextPage}>
-              {reviews.isFetchingNextPage ? "Loading…" : "More reviews"}
-            </button>
-          ) : null}
-        </>
-      )}
+        )}
+      </PagedList>
     </section>
   );
 }
@@ -112,15 +107,19 @@ function RatingSummary({ persona }: { persona: Persona }) {
   );
 }
 
+const reviewSchema = z.object({
+  rating: z.number().int().min(1, "Choose a rating from 1 to 5 stars.").max(5),
+  body: z.string().trim().max(5000, "At most 5000 characters."),
+});
+type ReviewValues = z.infer<typeof reviewSchema>;
+
 function ReviewForm({ persona, existing }: { persona: Persona; existing?: Review }) {
   const queryClient = useQueryClient();
   const { notify } = useToast();
   const [editing, setEditing] = useState(!existing);
-  const [rating, setRating] = useState(existing?.rating ?? 0);
-  const [body, setBody] = useState(existing?.body ?? "");
-  const [localError, setLocalError] = useState<string | undefined>();
+  const form = useForm<ReviewValues>({ resolver: zodResolver(reviewSchema), defaultValues: { rating: existing?.rating ?? 0, body: existing?.body ?? "" } });
   const mutation = useMutation({
-    mutationFn: () => postReview(persona.id, { rating, body: body.trim() }),
+    mutationFn: (values: ReviewValues) => postReview(persona.id, values),
     onSuccess: () => {
       notify(existing ? "Your review was updated." : "Thanks for your review!");
       setEditing(false);
@@ -139,8 +138,7 @@ function ReviewForm({ persona, existing }: { persona: Persona; existing?: Review
           type="button"
           className="btn btn-small"
           onClick={() => {
-            setRating(existing.rating);
-            setBody(existing.body);
+            form.reset({ rating: existing.rating, body: existing.body });
             setEditing(true);
           }}
         >
@@ -150,23 +148,17 @@ function ReviewForm({ persona, existing }: { persona: Persona; existing?: Review
     );
   }
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (rating < 1) {
-      setLocalError("Choose a rating from 1 to 5 stars.");
-      return;
-    }
-    setLocalError(undefined);
-    mutation.mutate();
-  };
-  const fe = fieldErrorsOf(mutation.error);
-
+  const message = (name: keyof ReviewValues) => fieldMessage(form.formState.errors, mutation.error, name);
   return (
-    <form className="card review-form" onSubmit={submit} aria-label={existing ? "Edit your review" : "Write a review"}>
+    <form className="card review-form" onSubmit={form.handleSubmit((values) => mutation.mutate(values))} aria-label={existing ? "Edit your review" : "Write a review"}>
       <h3>{existing ? "Edit your review" : "Write a review"}</h3>
       <FormError error={formLevelError(mutation.error, ["rating", "body"])} />
-      <StarInput label="Your rating" value={rating} onChange={setRating} error={localError ?? fe.rating} />
-      <TextArea label="Your review" rows={4} maxLength={5000} value={body} onChange={(e) => setBody(e.target.value)} error={fe.body} hint="What worked well? What could be better?" />
+      <Controller
+        control={form.control}
+        name="rating"
+        render={({ field }) => <StarInput label="Your rating" value={field.value} onChange={field.onChange} error={message("rating")} />}
+      />
+      <TextArea label="Your review" rows={4} maxLength={5000} {...form.register("body")} error={message("body")} hint="What worked well? What could be better?" />
       <div className="form-actions">
         {existing ? (
           <button type="button" className="btn btn-ghost" onClick={() => setEditing(false)}>
@@ -189,7 +181,6 @@ function ReviewItem({ review, persona, isCreator }: { review: Review; persona: P
   const { notify } = useToast();
   const [reporting, setReporting] = useState(false);
   const [responding, setResponding] = useState(false);
-  const [response, setResponse] = useState("");
   const [voted, setVoted] = useState(!!review.voted_helpful);
   const isMine = user?.id === review.author?.id;
 
@@ -202,14 +193,6 @@ function ReviewItem({ review, persona, isCreator }: { review: Review; persona: P
     onError: (e) => notify(errorMessage(e), "error"),
   });
 
-  const respond = useMutation({
-    mutationFn: () => respondToReview(review.id, response.trim()),
-    onSuccess: () => {
-      notify("Your response was posted.");
-      setResponding(false);
-      void queryClient.invalidateQueries({ queryKey: qk.reviews(persona.id) });
-    },
-  });
 
   const helpfulCount = review.helpful_count ?? 0;
   return (
@@ -272,28 +255,35 @@ function ReviewItem({ review, persona, isCreator }: { review: Review; persona: P
         ) : null}
       </div>
 
-      {responding ? (
-        <form
-          className="response-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (response.trim()) respond.mutate();
-          }}
-        >
-          <FormError error={formLevelError(respond.error, ["body"])} />
-          <TextArea label="Your response" rows={3} value={response} onChange={(e) => setResponse(e.target.value)} error={fieldErrorsOf(respond.error).body} />
-          <div className="form-actions">
-            <button type="button" className="btn btn-ghost" onClick={() => setResponding(false)}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={respond.isPending || !response.trim()}>
-              {respond.isPending ? "Posting…" : "Post response"}
-            </button>
-          </div>
-        </form>
-      ) : null}
+      {responding ? <ResponseForm review={review} persona={persona} onDone={() => setResponding(false)} /> : null}
 
       {reporting ? <ReportDialog title="Report this review" onSubmit={(input) => reportReview(review.id, input)} onClose={() => setReporting(false)} /> : null}
     </li>
+  );
+}
+
+const responseSchema = z.object({ body: z.string().trim().min(1, "Write a response first.").max(5000, "At most 5000 characters.") });
+type ResponseValues = z.infer<typeof responseSchema>;
+
+/** The creator's public answer to a review. */
+function ResponseForm({ review, persona, onDone }: { review: Review; persona: Persona; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const { notify } = useToast();
+  const form = useForm<ResponseValues>({ resolver: zodResolver(responseSchema), defaultValues: { body: "" } });
+  const body = form.watch("body");
+  const respond = useMutation({
+    mutationFn: (values: ResponseValues) => respondToReview(review.id, values.body),
+    onSuccess: () => {
+      notify("Your response was posted.");
+      onDone();
+      void queryClient.invalidateQueries({ queryKey: qk.reviews(persona.id) });
+    },
+  });
+  return (
+    <form className="response-form" onSubmit={form.handleSubmit((values) => respond.mutate(values))}>
+      <FormError error={formLevelError(respond.error, ["body"])} />
+      <TextArea label="Your response" rows={3} {...form.register("body")} error={fieldMessage(form.formState.errors, respond.error, "body")} />
+      <FormActions label="Post response" busyLabel="Posting…" busy={respond.isPending} disabled={!body.trim()} onCancel={onDone} />
+    </form>
   );
 }
