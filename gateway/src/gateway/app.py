@@ -26,6 +26,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from shared.auth import InvalidToken, Principal, TokenVerifier, bearer_token
+from shared.guards import InputGuard, SecurityHeaders
 from shared.http import RequestIdMiddleware, install_error_handlers
 from shared.logging import bind_contextvars, configure_logging, get_logger
 from shared.problems import NotFound, Problem, Unauthorized
@@ -61,6 +62,9 @@ def _request_id() -> str:
 async def _principal(request: Request) -> Principal | None:
     token = bearer_token(request)
     if token is None:
+        scheme = request.headers.get("authorization", "").strip().lower()
+        if scheme == "bearer":  # a bearer header without its token is a client bug: say so
+            raise Unauthorized("The Authorization header has no token.", code="invalid_token")
         return None
     verifier: TokenVerifier = request.app.state.verifier
     try:
@@ -183,6 +187,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
+    # Bodies are only counted here (the services check JSON); a body past its route's limit is
+    # refused before the service reads all of it.
+    app.add_middleware(
+        InputGuard,
+        body_limits=settings.body_limits(),
+        default_limit=settings.body_max_bytes,
+        check_json=False,
+    )
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
 

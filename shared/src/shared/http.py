@@ -23,6 +23,7 @@ from shared.bus import Broker, Subscription
 from shared.context import set_metadata
 from shared.db import create_pool, ensure_database, migrate
 from shared.eventstore import EventStore, Projections
+from shared.guards import InputGuard, SecurityHeaders
 from shared.logging import bind_contextvars, configure_logging, get_logger
 from shared.mailer import Mailer
 from shared.outbox import OutboxRelay
@@ -99,9 +100,28 @@ def install_error_handlers(app: FastAPI) -> None:
             media_type=PROBLEM_JSON,
         )
 
+    @app.exception_handler(asyncpg.DataError)
+    async def _unstorable(request: Request, exc: asyncpg.DataError) -> JSONResponse:
+        # A value PostgreSQL cannot hold (an integer over 64 bits, a date past its range, a
+        # character its encoding lacks): the client's input, refused before anything was written.
+        log.info("input refused by the database", path=request.url.path, error=type(exc).__name__)
+        return JSONResponse(
+            problem_body(
+                400,
+                "value_out_of_range",
+                "Invalid value",
+                "A value in the request is out of the range this service can store.",
+                instance=str(request.url.path),
+            ),
+            status_code=400,
+            media_type=PROBLEM_JSON,
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+            exc.status_code, "http_error"
+        )
         return JSONResponse(
             problem_body(
                 exc.status_code,
@@ -154,6 +174,8 @@ class ServiceSpec:
     - `verifier`: builds the token verifier; default: the kernel's JWKS verifier.
     - `on_start` / `on_stop`: hooks run in order after the kernel is up / before it goes down.
     - `background`: long-running coroutines started after `on_start`, cancelled at stop.
+    - `body_limits`: `"METHOD /path/{param}"` → the most bytes that route accepts (default
+      `guards.DEFAULT_BODY_LIMIT`, 1 MB); uploads that stream and check their own limits set theirs.
     """
 
     name: str
@@ -168,6 +190,7 @@ class ServiceSpec:
     on_start: Sequence[Hook] = ()
     on_stop: Sequence[Hook] = ()
     background: Sequence[Job] = ()
+    body_limits: Mapping[str, int] = field(default_factory=dict)
     title: str | None = None
     version: str = "0.1.0"
 
@@ -260,6 +283,8 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.add_middleware(InputGuard, body_limits=spec.body_limits)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     install_domain_errors(app, spec.errors)

@@ -75,8 +75,8 @@ async def follow_list(
         if direction == "followers"
         else ("follower_id", "followee_id")
     )
-    after = decode_cursor(cursor)
-    position = int(after[0]) if after else None
+    after = decode_cursor(cursor, ("int",))
+    position = after[0] if after else None
     rows = await conn.fetch(
         f"SELECT u.id, u.username, u.avatar_url, f.followed_at, f.position"
         f" FROM follows f JOIN users u ON u.id = f.{other}"
