@@ -13,6 +13,7 @@ from catalog.commands import Catalog
 from catalog.consumers import subscriptions
 from catalog.projections import projections
 from catalog.settings import CatalogSettings
+from catalog.uploads import body_ceiling
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -39,6 +40,11 @@ def build_spec(settings: CatalogSettings | None = None) -> ServiceSpec:
         projections=projections,
         subscriptions=subscriptions,
         on_start=[start],
+        # Uploads stream and check each file themselves; the kernel only caps the whole body.
+        body_limits=dict.fromkeys(
+            ("POST /api/personas", "POST /api/personas/{id}/versions"),
+            body_ceiling(settings.upload_limits),
+        ),
         title="Catalog service",
     )
 
