@@ -11,8 +11,9 @@ _ME = (
     "id, email, username, roles, email_verified, bio, website, avatar_url, social_links,"
     " followers_count, following_count, created_at"
 )
+# No roles: a public profile must not tell anyone who the admins are.
 _PUBLIC = (
-    "id, username, roles, bio, website, avatar_url, social_links, followers_count,"
+    "id, username, bio, website, avatar_url, social_links, followers_count,"
     " following_count, created_at"
 )
 
@@ -34,9 +35,7 @@ async def user_id_by_email(conn: asyncpg.Pool | asyncpg.Connection, email: str) 
 
 
 def _public(row: asyncpg.Record) -> dict[str, Any]:
-    out = dict(row)
-    out["roles"] = list(out["roles"])
-    return out
+    return dict(row)
 
 
 async def active_user_by_username(
