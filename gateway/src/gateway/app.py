@@ -33,6 +33,7 @@ from shared.problems import NotFound, Problem, Unauthorized
 from starlette.responses import FileResponse, Response
 from structlog.contextvars import get_contextvars
 
+from gateway.compose import checkout, profile_with_personas
 from gateway.headers import upstream_request_headers
 from gateway.openapi import DOCS_ASSETS, OpenApiMerger, docs_page, swagger_ui_dir
 from gateway.proxy import ClientGone, Upstreams, read_small_body, respond
@@ -137,6 +138,22 @@ async def proxy(request: Request) -> Response:
     return await respond(upstream, service)
 
 
+async def composed(request: Request) -> Response:
+    """The routes answered from more than one service (gateway/compose.py)."""
+    await _principal(request)
+    client_ip = request.client.host if request.client else None
+    headers = upstream_request_headers(
+        request.scope["headers"],
+        client_ip=client_ip,
+        scheme=request.url.scheme,
+        request_id=_request_id(),
+    )
+    if request.method in ("GET", "HEAD"):
+        return await profile_with_personas(request, headers)
+    body = await read_small_body(request, request.app.state.settings.body_max_bytes)
+    return await checkout(request, headers, body)
+
+
 def server_options(settings: GatewaySettings) -> dict[str, Any]:
     """uvicorn options: believe `X-Forwarded-For`/`-Proto` from the trusted proxies only."""
     return {
@@ -234,6 +251,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
+    app.add_route("/api/users/{username}", composed, methods=["GET"], include_in_schema=False)
+    app.add_route(
+        "/api/payments/create-checkout", composed, methods=["POST"], include_in_schema=False
+    )
     app.add_route("/.well-known/jwks.json", proxy, methods=["GET", "HEAD"], include_in_schema=False)
     app.add_route("/api/{rest:path}", proxy, methods=PROXY_METHODS, include_in_schema=False)
     app.add_route("/api", proxy, methods=PROXY_METHODS, include_in_schema=False)
