@@ -22,7 +22,7 @@ from catalog.domain import (
 
 
 async def post_review(
-    cat: Catalog, user: Principal, persona_id: str, rating: int, body: str
+    cat: Catalog, user: Principal, persona_id: str, rating: int, body: str | None
 ) -> tuple[str, bool]:
     """Post the user's review of a persona, or edit it if they reviewed it before."""
 
@@ -44,7 +44,7 @@ async def post_review(
 
 
 async def edit_review(
-    cat: Catalog, user: Principal, review_id: str, rating: int, body: str
+    cat: Catalog, user: Principal, review_id: str, rating: int | None, body: str | None
 ) -> None:
     async def fn(uow: UnitOfWork) -> None:
         review = await load_review(uow, review_id)
