@@ -99,6 +99,11 @@ async def test_every_operation_as_user_and_admin(stack: Any) -> None:
     assert not [s for s in tally.statuses if s >= 500]
     assert not tally.failures, "\n".join(tally.failures[:30])
     operations = sum(
-        1 for item in doc["paths"].values() for m in item if m in ("get", "post", "put", "patch", "delete")
+        1
+        for item in doc["paths"].values()
+        for m in item
+        if m in ("get", "post", "put", "patch", "delete")
     )
-    assert len({o.split(" ")[0] + " " + o.split(" ")[1] for o in tally.operations}) >= operations * 0.9
+    assert (
+        len({o.split(" ")[0] + " " + o.split(" ")[1] for o in tally.operations}) >= operations * 0.9
+    )
