@@ -117,6 +117,27 @@ def install_error_handlers(app: FastAPI) -> None:
             media_type=PROBLEM_JSON,
         )
 
+    @app.exception_handler(asyncpg.PostgresConnectionError)
+    @app.exception_handler(asyncpg.InterfaceError)
+    @app.exception_handler(asyncpg.InternalClientError)  # a pooled connection cut mid-protocol
+    @app.exception_handler(asyncpg.exceptions.AdminShutdownError)
+    async def _database_gone(request: Request, exc: Exception) -> JSONResponse:
+        # The connection died under the command (a terminated backend, a failover): its
+        # transaction rolled back whole, so the client may simply send it again.
+        log.warning("database connection lost", path=request.url.path, error=type(exc).__name__)
+        return JSONResponse(
+            problem_body(
+                503,
+                "database_unavailable",
+                "Try again shortly",
+                "The database connection was lost before the command was confirmed; please try again.",
+                instance=str(request.url.path),
+            ),
+            status_code=503,
+            media_type=PROBLEM_JSON,
+            headers={"Retry-After": "1"},
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
