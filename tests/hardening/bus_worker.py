@@ -1,7 +1,7 @@
 """A relay or a consumer of the kernel as a real process, for the fault tests to SIGKILL.
 
-    python tests/hardening/bus_worker.py relay   DSN AMQP_URL NAMESPACE
-    python tests/hardening/bus_worker.py consume DSN AMQP_URL NAMESPACE
+python tests/hardening/bus_worker.py relay   DSN AMQP_URL NAMESPACE
+python tests/hardening/bus_worker.py consume DSN AMQP_URL NAMESPACE
 """
 
 from __future__ import annotations
@@ -32,9 +32,7 @@ async def record(env: Envelope, uow: UnitOfWork) -> None:
 
 
 def subscription() -> Subscription:
-    return Subscription(
-        "fault", "things", bindings=(FaultHappened.routing_key(),), handler=record
-    )
+    return Subscription("fault", "things", bindings=(FaultHappened.routing_key(),), handler=record)
 
 
 async def main(role: str, dsn: str, amqp_url: str, namespace: str) -> None:

@@ -1,5 +1,5 @@
 """An authorization matrix generated from the platform's route table (the gateway's merged
-OpenAPI, which holds every service's routes): every write route × anonymous / another user /
+OpenAPI, which holds every service's routes): every write route x anonymous / another user /
 owner / admin → the expected status. A new write route fails this test until it checks who may
 call it and is put in one of the classes below.
 
