@@ -26,6 +26,7 @@ from shared.testing.wait import eventually
 
 from tests.hardening.bus_worker import PRODUCER, FaultHappened, subscription
 
+pytestmark = pytest.mark.faults
 WORKER = Path(__file__).with_name("bus_worker.py")
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,10 @@ import json
 from typing import Any
 
 import asyncpg
+import pytest
 from shared.testing.wait import eventually
+
+pytestmark = pytest.mark.faults
 
 
 async def test_a_stopped_service_is_a_502_problem_then_recovers(stack: Any) -> None:
