@@ -105,16 +105,9 @@ def install_error_handlers(app: FastAPI) -> None:
         # A value PostgreSQL cannot hold (an integer over 64 bits, a date past its range, a
         # character its encoding lacks): the client's input, refused before anything was written.
         log.info("input refused by the database", path=request.url.path, error=type(exc).__name__)
-        return JSONResponse(
-            problem_body(
-                400,
-                "value_out_of_range",
-                "Invalid value",
-                "A value in the request is out of the range this service can store.",
-                instance=str(request.url.path),
-            ),
-            status_code=400,
-            media_type=PROBLEM_JSON,
+        detail = "A value in the request is out of the range this service can store."
+        return problem_response(
+            Problem(detail, code="value_out_of_range", title="Invalid value"), request
         )
 
     @app.exception_handler(asyncpg.PostgresConnectionError)
@@ -125,51 +118,37 @@ def install_error_handlers(app: FastAPI) -> None:
         # The connection died under the command (a terminated backend, a failover): its
         # transaction rolled back whole, so the client may simply send it again.
         log.warning("database connection lost", path=request.url.path, error=type(exc).__name__)
-        return JSONResponse(
-            problem_body(
-                503,
-                "database_unavailable",
-                "Try again shortly",
-                "The database connection was lost before the command was confirmed; please try again.",
-                instance=str(request.url.path),
-            ),
-            status_code=503,
-            media_type=PROBLEM_JSON,
+        detail = "The database connection was lost before the command was confirmed; try again."
+        problem = Problem(
+            detail,
+            status=503,
+            code="database_unavailable",
+            title="Try again shortly",
             headers={"Retry-After": "1"},
         )
+        return problem_response(problem, request)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "http_error"
         )
-        return JSONResponse(
-            problem_body(
-                exc.status_code,
-                code,
-                str(exc.detail),
-                str(exc.detail),
-                instance=str(request.url.path),
-            ),
-            status_code=exc.status_code,
-            media_type=PROBLEM_JSON,
+        detail = str(exc.detail)
+        problem = Problem(
+            detail,
+            status=exc.status_code,
+            code=code,
+            title=detail,
             headers=getattr(exc, "headers", None),
         )
+        return problem_response(problem, request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", path=request.url.path)
-        return JSONResponse(
-            problem_body(
-                500,
-                "internal_error",
-                "Something went wrong",
-                "An unexpected error occurred; it has been logged.",
-                instance=str(request.url.path),
-            ),
-            status_code=500,
-            media_type=PROBLEM_JSON,
-        )
+        detail = "An unexpected error occurred; it has been logged."
+        problem = Problem(detail, status=500, code="internal_error", title="Something went wrong")
+        return problem_response(problem, request)
 
 
 def install_domain_errors(app: FastAPI, errors: Mapping[type[Exception], ErrorMapper]) -> None:
