@@ -195,6 +195,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             await rate_limits.close()
             await upstreams.aclose()
             await openapi_http.aclose()
+            compose_http = getattr(app.state, "compose_http", None)
+            if compose_http is not None:
+                await compose_http.aclose()
             await verifier.close()
 
     app = FastAPI(

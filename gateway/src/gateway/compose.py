@@ -36,9 +36,24 @@ class PriceNotReady(Problem):
     status, code, title = 503, "price_not_ready", "Try again shortly"
 
 
-async def _get(upstreams: Upstreams, service: str, path: str, headers: Headers) -> httpx.Response:
+def _client(request: Request) -> httpx.AsyncClient:
+    """The composed routes' own small client (the proxy's pool streams; these read whole)."""
+    client: httpx.AsyncClient | None = getattr(request.app.state, "compose_http", None)
+    if client is None:
+        s = request.app.state.settings
+        client = httpx.AsyncClient(
+            timeout=httpx.Timeout(s.read_timeout_s, connect=s.connect_timeout_s),
+            follow_redirects=False,
+            trust_env=False,
+        )
+        request.app.state.compose_http = client
+    return client
+
+
+async def _get(request: Request, service: str, path: str, headers: Headers) -> httpx.Response:
+    upstreams: Upstreams = request.app.state.upstreams
     try:
-        return await upstreams.client.get(upstreams.urls[service] + path, headers=headers)
+        return await _client(request).get(upstreams.urls[service] + path, headers=headers)
     except httpx.TimeoutException as exc:
         raise UpstreamTimeout(f"The {service} service did not answer in time.") from exc
     except httpx.HTTPError as exc:
@@ -56,16 +71,15 @@ def _passed_on(upstream: httpx.Response) -> Response:
 
 
 async def profile_with_personas(request: Request, headers: Headers) -> Response:
-    upstreams: Upstreams = request.app.state.upstreams
     raw_path = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
-    profile = await _get(upstreams, "identity", raw_path, headers)
+    profile = await _get(request, "identity", raw_path, headers)
     if profile.status_code != 200:
         return _passed_on(profile)
     body: dict[str, Any] = profile.json()
     personas: Any = None
     path = f"/api/users/{quote(str(body.get('username', '')), safe='')}/personas"
     try:
-        page = await _get(upstreams, "catalog", f"{path}?limit={PROFILE_PERSONAS}", headers)
+        page = await _get(request, "catalog", f"{path}?limit={PROFILE_PERSONAS}", headers)
         if page.status_code == 200:
             personas = page.json()
         else:
@@ -80,7 +94,7 @@ async def profile_with_personas(request: Request, headers: Headers) -> Response:
 async def checkout(request: Request, headers: Headers, body: bytes) -> Response:
     upstreams: Upstreams = request.app.state.upstreams
     try:
-        answer = await upstreams.client.post(
+        answer = await _client(request).post(
             upstreams.urls["billing"] + "/api/payments/create-checkout",
             headers=headers,
             content=body,
@@ -96,7 +110,7 @@ async def checkout(request: Request, headers: Headers, body: bytes) -> Response:
             dropped = (b"authorization", b"content-length", b"content-type")
             anonymous = [(k, v) for k, v in headers if k not in dropped]
             shown = await _get(
-                upstreams, "catalog", f"/api/personas/{quote(persona_id, safe='')}", anonymous
+                request, "catalog", f"/api/personas/{quote(persona_id, safe='')}", anonymous
             )
             if shown.status_code == 200:
                 raise PriceNotReady(
