@@ -5,7 +5,7 @@ export UV_PYTHON ?= python3.11
 UV ?= uv
 PY_SRC := shared/src gateway/src $(wildcard services/*/src) $(wildcard tools/*/src)
 
-.PHONY: setup run test test-py test-web lint fmt openapi bench migrate admin rebuild-projections analytics-rebuild dlq-list dlq-replay clean
+.PHONY: setup run test test-faults test-py test-web lint fmt openapi bench migrate admin rebuild-projections analytics-rebuild dlq-list dlq-replay clean
 
 setup: ## install everything the project needs (skipped when already done)
 	@bash scripts/setup.sh
@@ -21,7 +21,11 @@ test: setup ## lint, then the whole suite (Python on real PostgreSQL/RabbitMQ/SM
 	@$(MAKE) --no-print-directory test-py
 
 test-py:
-	$(UV) run --frozen pytest -q --durations=15
+	$(UV) run --frozen pytest -q --durations=15 -m "not faults"
+
+test-faults: setup ## fault injection on the real servers (kills processes, stops the broker app); CI runs it after `make test`
+	@bash scripts/services.sh
+	$(UV) run --frozen pytest -q --durations=10 -m faults tests/hardening
 
 test-web:
 	@if [ -f web/package.json ]; then cd web && npm test --silent; fi

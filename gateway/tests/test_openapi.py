@@ -104,7 +104,7 @@ def test_identical_components_are_shared_not_duplicated():
         "catalog": {"paths": {}, "components": {"schemas": {"HTTPValidationError": shared}}},
     }
     merged = merge_documents(docs, [])
-    assert list(merged["components"]["schemas"]) == ["HTTPValidationError"]
+    assert sorted(merged["components"]["schemas"]) == ["HTTPValidationError", "Problem"]
     assert "x-unavailable-services" not in merged
 
 
@@ -119,3 +119,33 @@ async def test_docs_page_works_offline(gateway):
             assert resp.status_code == 200, asset
             assert len(resp.content) > 1000
         assert (await gw.client.get("/api/docs/assets/..%2F..%2Fsettings.py")).status_code == 404
+
+
+def test_the_merged_document_declares_problems_and_list_constraints():
+    listing = {
+        "get": {
+            "parameters": [
+                {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                {
+                    "name": "cursor",
+                    "in": "query",
+                    "schema": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                },
+            ],
+            "responses": {
+                "200": {"description": "ok"},
+                "422": {
+                    "description": "bad",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+            },
+        }
+    }
+    merged = merge_documents({"catalog": {"paths": {"/api/personas": listing}}}, [])
+    op = merged["paths"]["/api/personas"]["get"]
+    assert set(op["responses"]["422"]["content"]) == {"application/problem+json"}
+    assert set(op["responses"]["4XX"]["content"]) == {"application/problem+json"}
+    limit, cursor = op["parameters"]
+    assert (limit["schema"]["minimum"], limit["schema"]["maximum"]) == (1, 100)
+    assert cursor["schema"]["maxLength"] == 1024 and "anyOf" not in cursor["schema"]
+    assert merged["components"]["schemas"]["Problem"]["required"][0] == "type"

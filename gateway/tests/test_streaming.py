@@ -19,7 +19,7 @@ PEAK_LIMIT = 16 * MB
 
 
 async def test_a_50mb_upload_streams_through(gateway, tokens):
-    async with gateway() as gw:
+    async with gateway(body_max_bytes=64 * MB) as gw:  # past the default 1 MB JSON limit
         echo = gw.echo
 
         async def body() -> AsyncIterator[bytes]:

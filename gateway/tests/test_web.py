@@ -95,5 +95,10 @@ async def test_pages_cannot_be_framed_and_never_leak_their_url_as_a_referrer(gat
             assert resp.status_code == 200, path
             assert resp.headers["referrer-policy"] == "no-referrer"
             assert resp.headers["x-frame-options"] == "DENY"
-            assert "frame-ancestors 'none'" in resp.headers["content-security-policy"]
+            csp = resp.headers["content-security-policy"]
+            assert "frame-ancestors 'none'" in csp
+            assert (
+                "script-src 'self';" in csp
+                and "unsafe-inline' " not in csp.split("script-src")[1].split(";")[0]
+            )
             assert resp.headers["x-content-type-options"] == "nosniff"

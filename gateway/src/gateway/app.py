@@ -26,12 +26,14 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from shared.auth import InvalidToken, Principal, TokenVerifier, bearer_token
+from shared.guards import InputGuard, SecurityHeaders
 from shared.http import RequestIdMiddleware, install_error_handlers
 from shared.logging import bind_contextvars, configure_logging, get_logger
 from shared.problems import NotFound, Problem, Unauthorized
 from starlette.responses import FileResponse, Response
 from structlog.contextvars import get_contextvars
 
+from gateway.compose import checkout, profile_with_personas
 from gateway.events_doc import event_catalogue
 from gateway.headers import upstream_request_headers
 from gateway.openapi import DOCS_ASSETS, OpenApiMerger, docs_page, swagger_ui_dir
@@ -63,6 +65,9 @@ def _request_id() -> str:
 async def _principal(request: Request) -> Principal | None:
     token = bearer_token(request)
     if token is None:
+        scheme = request.headers.get("authorization", "").strip().lower()
+        if scheme == "bearer":  # a bearer header without its token is a client bug: say so
+            raise Unauthorized("The Authorization header has no token.", code="invalid_token")
         return None
     verifier: TokenVerifier = request.app.state.verifier
     try:
@@ -135,6 +140,22 @@ async def proxy(request: Request) -> Response:
     return await respond(upstream, service)
 
 
+async def composed(request: Request) -> Response:
+    """The routes answered from more than one service (gateway/compose.py)."""
+    await _principal(request)
+    client_ip = request.client.host if request.client else None
+    headers = upstream_request_headers(
+        request.scope["headers"],
+        client_ip=client_ip,
+        scheme=request.url.scheme,
+        request_id=_request_id(),
+    )
+    if request.method in ("GET", "HEAD"):
+        return await profile_with_personas(request, headers)
+    body = await read_small_body(request, request.app.state.settings.body_max_bytes)
+    return await checkout(request, headers, body)
+
+
 def server_options(settings: GatewaySettings) -> dict[str, Any]:
     """uvicorn options: believe `X-Forwarded-For`/`-Proto` from the trusted proxies only."""
     return {
@@ -176,6 +197,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             await rate_limits.close()
             await upstreams.aclose()
             await openapi_http.aclose()
+            compose_http = getattr(app.state, "compose_http", None)
+            if compose_http is not None:
+                await compose_http.aclose()
             await verifier.close()
 
     app = FastAPI(
@@ -185,6 +209,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
+    # Bodies are only counted here (the services check JSON); a body past its route's limit is
+    # refused before the service reads all of it.
+    app.add_middleware(
+        InputGuard,
+        body_limits=settings.body_limits(),
+        default_limit=settings.body_max_bytes,
+        check_json=False,
+    )
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
 
@@ -227,6 +260,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
+    app.add_route("/api/users/{username}", composed, methods=["GET"], include_in_schema=False)
+    app.add_route(
+        "/api/payments/create-checkout", composed, methods=["POST"], include_in_schema=False
+    )
     app.add_route("/.well-known/jwks.json", proxy, methods=["GET", "HEAD"], include_in_schema=False)
     app.add_route("/api/{rest:path}", proxy, methods=PROXY_METHODS, include_in_schema=False)
     app.add_route("/api", proxy, methods=PROXY_METHODS, include_in_schema=False)

@@ -53,7 +53,9 @@ RESPONSE_OWNED = frozenset({b"x-request-id", b"server", b"date"})
 
 
 def _lower(raw: Iterable[tuple[bytes, bytes]]) -> Headers:
-    return [(k.lower(), v) for k, v in raw]
+    # Surrounding whitespace is not part of a field value (RFC 9110 §5.5), and the HTTP client
+    # refuses to send a value that ends in it: strip it rather than fail the request with a 502.
+    return [(k.lower(), v.strip(b" \t")) for k, v in raw]
 
 
 def _connection_tokens(headers: Headers) -> set[bytes]:

@@ -87,12 +87,83 @@ def merge_documents(documents: dict[str, dict[str, Any]], unavailable: list[str]
                 seen_tags.add(tag["name"])
                 merged["tags"].append(tag)
     merged["paths"] = dict(sorted(merged["paths"].items()))
+    declare_contract(merged)
     merged["x-services"] = sorted(documents)
     if unavailable:
         merged["x-unavailable-services"] = sorted(unavailable)
     if not merged["tags"]:
         del merged["tags"]
     return merged
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "RFC 9457 problem details with a stable `code`.",
+    "required": ["type", "title", "status", "code", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+PROBLEM = {"application/problem+json": {"schema": {"$ref": REF_PREFIX + "Problem"}}}
+# What every list and keyset parameter accepts (shared/pagination.py), whatever a service wrote.
+PARAMETER_RULES: dict[str, dict[str, Any]] = {
+    "limit": {"type": "integer", "minimum": 1, "maximum": 100},
+    "cursor": {"type": "string", "maxLength": 1024, "pattern": "^[A-Za-z0-9_-]*$"},
+}
+PROFILE = "/api/users/{username}"
+
+
+def _json_schema(operation: dict[str, Any] | None) -> Any:
+    try:
+        return operation["responses"]["200"]["content"]["application/json"]["schema"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return None
+
+
+def declare_contract(merged: dict[str, Any]) -> None:
+    """What the gateway and the kernel guarantee beyond the services' own documents: errors are
+    problem+json (any 4xx may come from the gateway or the kernel's guards), the list parameters'
+    constraints, and the profile the gateway composes (gateway/compose.py)."""
+    merged["components"].setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for item in merged["paths"].values():
+        for method, operation in item.items():
+            if method == "parameters" or not isinstance(operation, dict):
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, response in responses.items():
+                if str(status)[0] in "45" and isinstance(response, dict):
+                    response["content"] = PROBLEM
+            responses.setdefault("4XX", {"description": "Refused", "content": PROBLEM})
+            for param in operation.get("parameters", []):
+                rule = PARAMETER_RULES.get(param.get("name", ""))
+                if rule is not None and param.get("in") == "query":
+                    schema = param.setdefault("schema", {})
+                    schema.pop("anyOf", None)  # `str | None` → the non-null form with its rules
+                    schema.update(rule)
+    profile = merged["paths"].get(PROFILE, {}).get("get")
+    personas = _json_schema(merged["paths"].get(PROFILE + "/personas", {}).get("get"))
+    own = _json_schema(profile)
+    if profile is not None and own is not None and personas is not None:
+        extra = {
+            "type": "object",
+            "required": ["personas"],
+            "properties": {"personas": {"anyOf": [personas, {"type": "null"}]}},
+        }
+        profile["responses"]["200"]["content"]["application/json"]["schema"] = {
+            "allOf": [own, extra]
+        }
 
 
 class OpenApiMerger:

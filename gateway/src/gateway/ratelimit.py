@@ -58,7 +58,7 @@ def account_of(body: bytes) -> str | None:
     """The normalised e-mail of a JSON body, or None (the service then answers 422)."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting is refused by the service (400)
         return None
     email = data.get("email") if isinstance(data, dict) else None
     if not isinstance(email, str) or not email.strip():

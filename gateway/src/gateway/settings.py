@@ -58,6 +58,14 @@ class GatewaySettings(ServiceSettings):
     rate_limit_reset_per_account: str = "5/hour"
     # Biggest JSON body read for the routes limited per account (login, password reset).
     auth_body_max_bytes: int = 16 * 1024
+    # Every other body: refused with 413 past this while it streams (`shared.guards`) ...
+    body_max_bytes: int = 1024 * 1024
+    # ... except persona uploads, which catalog checks file by file (50 MB of files + form fields).
+    upload_body_max_bytes: int = 56 * 1024 * 1024
+
+    def body_limits(self) -> dict[str, int]:
+        uploads = ("POST /api/personas", "POST /api/personas/{id}/versions")
+        return {route: self.upload_body_max_bytes for route in uploads}
 
     openapi_cache_s: float = 30.0
     openapi_fetch_timeout_s: float = 2.0

@@ -119,7 +119,8 @@ async def test_checkout_refuses_what_cannot_be_bought(billing) -> None:
     )
     await billing.wait_catalog(suspended["persona_id"], version)
     r = await billing.checkout(buyer, suspended["persona_id"])
-    assert r.status_code == 409 and r.json()["code"] == "persona_not_for_sale"
+    # not for sale and not the buyer's own: the same answer as a persona that never existed
+    assert r.status_code == 404 and r.json()["code"] == "persona_not_found"
 
     pending = str(uuid.uuid4())
     version = await billing.catalog_event(
@@ -135,7 +136,7 @@ async def test_checkout_refuses_what_cannot_be_bought(billing) -> None:
     )
     await billing.wait_catalog(pending, version)
     r = await billing.checkout(buyer, pending)
-    assert r.status_code == 409 and r.json()["code"] == "persona_not_for_sale"
+    assert r.status_code == 404 and r.json()["code"] == "persona_not_found"
 
     # Acquired for free while it was free, then priced: already owned.
     owned = await billing.approve(price=500)

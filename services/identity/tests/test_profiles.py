@@ -32,6 +32,7 @@ async def test_profile_update_and_public_profile(client: Client) -> None:
 
     public = (await client.http.get("/api/users/ALICE")).json()
     assert "email" not in public
+    assert "roles" not in public  # nobody can list the admins
     assert public["website"] == "https://alice.example"
     assert public["is_following"] is None
 
@@ -58,7 +59,10 @@ BAD_PROFILES = [
     ({"bio": "x" * 501}, "bio"),
     ({"website": "javascript:alert(1)"}, "website"),
     ({"website": "alice.example"}, "website"),
+    ({"website": "http://[::1"}, "website"),
+    ({"website": "https://alice.example:port/"}, "website"),
     ({"avatar_url": "ftp://cdn.example/a.png"}, "avatar_url"),
+    ({"social_links": {"x": "https://[oops/"}}, "social_links.x"),
     ({"social_links": {"x": "not a url"}}, "social_links.x"),
     ({"username": "no spaces"}, "username"),
     ({"username": "me"}, "username"),

@@ -23,6 +23,7 @@ from shared.bus import Broker, Subscription
 from shared.context import set_metadata
 from shared.db import create_pool, ensure_database, migrate
 from shared.eventstore import EventStore, Projections
+from shared.guards import InputGuard, SecurityHeaders
 from shared.logging import bind_contextvars, configure_logging, get_logger
 from shared.mailer import Mailer
 from shared.outbox import OutboxRelay
@@ -100,36 +101,55 @@ def install_error_handlers(app: FastAPI) -> None:
             media_type=PROBLEM_JSON,
         )
 
+    @app.exception_handler(asyncpg.DataError)
+    async def _unstorable(request: Request, exc: asyncpg.DataError) -> JSONResponse:
+        # A value PostgreSQL cannot hold (an integer over 64 bits, a date past its range, a
+        # character its encoding lacks): the client's input, refused before anything was written.
+        log.info("input refused by the database", path=request.url.path, error=type(exc).__name__)
+        detail = "A value in the request is out of the range this service can store."
+        return problem_response(
+            Problem(detail, code="value_out_of_range", title="Invalid value"), request
+        )
+
+    @app.exception_handler(asyncpg.PostgresConnectionError)
+    @app.exception_handler(asyncpg.InterfaceError)
+    @app.exception_handler(asyncpg.InternalClientError)  # a pooled connection cut mid-protocol
+    @app.exception_handler(asyncpg.exceptions.AdminShutdownError)
+    async def _database_gone(request: Request, exc: Exception) -> JSONResponse:
+        # The connection died under the command (a terminated backend, a failover): its
+        # transaction rolled back whole, so the client may simply send it again.
+        log.warning("database connection lost", path=request.url.path, error=type(exc).__name__)
+        detail = "The database connection was lost before the command was confirmed; try again."
+        problem = Problem(
+            detail,
+            status=503,
+            code="database_unavailable",
+            title="Try again shortly",
+            headers={"Retry-After": "1"},
+        )
+        return problem_response(problem, request)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(
-            problem_body(
-                exc.status_code,
-                code,
-                str(exc.detail),
-                str(exc.detail),
-                instance=str(request.url.path),
-            ),
-            status_code=exc.status_code,
-            media_type=PROBLEM_JSON,
+        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+            exc.status_code, "http_error"
+        )
+        detail = str(exc.detail)
+        problem = Problem(
+            detail,
+            status=exc.status_code,
+            code=code,
+            title=detail,
             headers=getattr(exc, "headers", None),
         )
+        return problem_response(problem, request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", path=request.url.path)
-        return JSONResponse(
-            problem_body(
-                500,
-                "internal_error",
-                "Something went wrong",
-                "An unexpected error occurred; it has been logged.",
-                instance=str(request.url.path),
-            ),
-            status_code=500,
-            media_type=PROBLEM_JSON,
-        )
+        detail = "An unexpected error occurred; it has been logged."
+        problem = Problem(detail, status=500, code="internal_error", title="Something went wrong")
+        return problem_response(problem, request)
 
 
 def install_domain_errors(app: FastAPI, errors: Mapping[type[Exception], ErrorMapper]) -> None:
@@ -157,6 +177,8 @@ class ServiceSpec:
     - `verifier`: builds the token verifier; default: the kernel's JWKS verifier.
     - `on_start` / `on_stop`: hooks run in order after the kernel is up / before it goes down.
     - `background`: long-running coroutines started after `on_start`, cancelled at stop.
+    - `body_limits`: `"METHOD /path/{param}"` → the most bytes that route accepts (default
+      `guards.DEFAULT_BODY_LIMIT`, 1 MB); uploads that stream and check their own limits set theirs.
     """
 
     name: str
@@ -172,6 +194,7 @@ class ServiceSpec:
     on_start: Sequence[Hook] = ()
     on_stop: Sequence[Hook] = ()
     background: Sequence[Job] = ()
+    body_limits: Mapping[str, int] = field(default_factory=dict)
     title: str | None = None
     version: str = "0.1.0"
 
@@ -271,6 +294,8 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.add_middleware(InputGuard, body_limits=spec.body_limits)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     install_domain_errors(app, spec.errors)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import math
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +21,13 @@ from shared.problems import Problem
 T = TypeVar("T")
 U = TypeVar("U")
 MAX_LIMIT = 100
+# A cursor is a short flat list of sort-key values; anything longer or deeper is not ours.
+MAX_CURSOR_CHARS = 1024
+MAX_CURSOR_VALUES = 8
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"
+Kind = Literal["int", "str", "ts", "uuid", "float"]
+_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+_INT64 = 2**63
 
 
 class Page(BaseModel, Generic[T]):
@@ -34,17 +44,69 @@ def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> list[Any] | None:
+def invalid_cursor(
+    detail: str = "The cursor is not valid; start again from the first page.",
+) -> Problem:
+    return Problem(detail, code="invalid_cursor", title="Invalid cursor")
+
+
+def _scalar_ok(value: Any) -> bool:
+    if value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -_INT64 <= value < _INT64
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        return len(value) <= 256 and not _BAD_CHARS.search(value)
+    return False
+
+
+def _typed(kind: Kind, value: Any) -> Any:
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == "float" and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if kind == "str" and isinstance(value, str):
+        return value
+    if kind == "uuid" and isinstance(value, str):
+        return uuid.UUID(value)
+    if kind == "ts" and isinstance(value, str):
+        ts = datetime.fromisoformat(value)
+        if ts.tzinfo is None:
+            raise ValueError("a cursor's timestamps carry their offset")
+        return ts
+    raise ValueError(f"not a {kind}")
+
+
+def decode_cursor(cursor: str | None, kinds: Sequence[Kind] | None = None) -> list[Any] | None:
+    """The sort-key values of a cursor from `encode_cursor`, or a 400 `invalid_cursor`.
+
+    Whatever a client sends, the result is a flat list of at most 8 small scalars (64-bit
+    integers, finite floats, short strings without NUL or lone surrogates); with `kinds` it
+    also has exactly that shape, each value converted (`ts` → aware datetime, `uuid` → UUID).
+    """
     if not cursor:
         return None
+    if len(cursor) > MAX_CURSOR_CHARS:
+        raise invalid_cursor()
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, json.JSONDecodeError) as exc:
+    except (ValueError, binascii.Error, RecursionError) as exc:
         raise invalid_cursor() from exc
-    if not isinstance(values, list):
+    if not isinstance(values, list) or len(values) > MAX_CURSOR_VALUES:
         raise invalid_cursor()
-    return values
+    if not all(_scalar_ok(v) for v in values):
+        raise invalid_cursor()
+    if kinds is None:
+        return values
+    if len(values) != len(kinds):
+        raise invalid_cursor()
+    try:
+        return [_typed(kind, v) for kind, v in zip(kinds, values, strict=True)]
+    except ValueError as exc:
+        raise invalid_cursor() from exc
 
 
 async def limit_param(limit: int = Query(20, ge=1, le=MAX_LIMIT)) -> int:
@@ -66,32 +128,8 @@ def newest_first_key(row: Any) -> list[Any]:
 
 def after_key(cursor: str | None) -> tuple[datetime, str] | None:
     """The `(created_at, id)` a newest-first list continues after; 400 for a foreign cursor."""
-    values = decode_cursor(cursor)
-    if values is None:
-        return None
-    try:
-        created_at, row_id = values
-        when = datetime.fromisoformat(str(created_at))
-    except (ValueError, TypeError) as exc:
-        raise Problem("The cursor is not valid.", code="invalid_cursor") from exc
-    if when.tzinfo is None:
-        raise Problem("The cursor is not valid.", code="invalid_cursor")
-    return when, str(row_id)
-
-
-_KINDS: dict[str, Callable[[Any], Any]] = {
-    "int": int,
-    "float": float,
-    "str": str,
-    "uuid": lambda v: uuid.UUID(str(v)),
-    "ts": lambda v: datetime.fromisoformat(str(v)),
-}
-
-
-def invalid_cursor() -> Problem:
-    return Problem(
-        "The cursor is not valid; start again from the first page.", code="invalid_cursor"
-    )
+    values = decode_cursor(cursor, ("ts", "str"))
+    return (values[0], values[1]) if values is not None else None
 
 
 def cursor_json(value: Any) -> Any:
@@ -103,11 +141,11 @@ def cursor_json(value: Any) -> Any:
     return value
 
 
-def typed_cursor_value(kind: str, value: Any) -> Any:
+def typed_cursor_value(kind: Kind, value: Any) -> Any:
     """A cursor value back to its SQL type (`int`, `float`, `str`, `uuid`, `ts`); 400 if bad."""
     try:
-        return _KINDS[kind](value)
-    except (KeyError, TypeError, ValueError) as exc:
+        return _typed(kind, value)
+    except (TypeError, ValueError) as exc:
         raise invalid_cursor() from exc
 
 
@@ -118,7 +156,7 @@ class Key:
 
     sql: str
     column: str
-    kind: str
+    kind: Kind
     direction: Literal["ASC", "DESC"] = "DESC"
 
 

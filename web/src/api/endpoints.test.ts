@@ -154,9 +154,9 @@ describe("request bodies", () => {
   });
 
   it("retries a checkout briefly while billing has not heard of a just-approved persona", async () => {
-    const notFound = { status: 404, body: { status: 404, code: "persona_not_found", title: "Not found" } };
+    const notReady = { status: 503, body: { status: 503, code: "price_not_ready", title: "Try again shortly" } };
     const { calls } = mockFetch({
-      "POST /api/payments/create-checkout": [notFound, notFound, { body: { checkout_url: "https://pay/s/2", session_id: "s2" } }],
+      "POST /api/payments/create-checkout": [notReady, notReady, { body: { checkout_url: "https://pay/s/2", session_id: "s2" } }],
     });
     const session = await createCheckout("p2", { delayMs: 1 });
     expect(session.session_id).toBe("s2");
@@ -164,10 +164,13 @@ describe("request bodies", () => {
   });
 
   it("gives up on checkout after a few tries and on other errors at once", async () => {
-    const notFound = { status: 404, body: { status: 404, code: "persona_not_found", title: "Not found" } };
-    const { calls } = mockFetch({ "POST /api/payments/create-checkout": notFound });
-    await expect(createCheckout("p3", { attempts: 3, delayMs: 1 })).rejects.toMatchObject({ status: 404 });
+    const notReady = { status: 503, body: { status: 503, code: "price_not_ready", title: "Try again shortly" } };
+    const { calls } = mockFetch({ "POST /api/payments/create-checkout": notReady });
+    await expect(createCheckout("p3", { attempts: 3, delayMs: 1 })).rejects.toMatchObject({ status: 503 });
     expect(calls).toHaveLength(3);
+    const missing = mockFetch({ "POST /api/payments/create-checkout": { status: 404, body: { status: 404, code: "persona_not_found" } } });
+    await expect(createCheckout("p5", { delayMs: 1 })).rejects.toMatchObject({ status: 404 });
+    expect(missing.calls).toHaveLength(1);
     const forbidden = mockFetch({ "POST /api/payments/create-checkout": { status: 403, body: { status: 403, code: "own_persona" } } });
     await expect(createCheckout("p4", { delayMs: 1 })).rejects.toMatchObject({ status: 403 });
     expect(forbidden.calls).toHaveLength(1);

@@ -323,7 +323,8 @@ export function refundPayment(id: string, input: RefundInput = {}, idempotencyKe
 
 /**
  * Billing learns prices from catalog's events, so for a moment after a persona is approved it may
- * not know it yet (404 persona_not_found). Retry briefly before showing the buyer an error.
+ * not know it yet: it then answers 503 price_not_ready with Retry-After. Wait it out briefly
+ * before showing the buyer an error.
  */
 export async function createCheckout(
   personaId: string,
@@ -333,7 +334,7 @@ export async function createCheckout(
     try {
       return await data(api.POST("/api/payments/create-checkout", { body: { persona_id: personaId } }));
     } catch (err) {
-      const notYetKnown = err instanceof ApiError && err.status === 404 && err.code === "persona_not_found";
+      const notYetKnown = err instanceof ApiError && err.status === 503 && err.code === "price_not_ready";
       if (!notYetKnown || attempt >= attempts) throw err;
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }

@@ -46,6 +46,13 @@ async def start_checkout(billing: Billing, buyer_id: str, persona_id: str) -> Ch
     raise StripeUnavailable("the checkout could not be started; please try again")
 
 
+def no_such_persona() -> Missing:
+    # The same answer for a persona that never existed and one its creator has not published
+    # (or that was suspended or deleted): nobody learns what they may not see. Right after an
+    # approval the gateway turns this into a retryable 503 (gateway/src/gateway/compose.py).
+    return Missing("There is no such persona.", "persona_not_found")
+
+
 async def _start_checkout_once(
     billing: Billing, buyer_id: str, persona_id: str
 ) -> CheckoutLink | None:
@@ -53,12 +60,13 @@ async def _start_checkout_once(
     now = datetime.now(UTC)
     async with billing.pool.acquire() as conn:
         persona = await queries.persona(conn, persona_id)
-        if persona is None or persona["status"] == "deleted":
-            raise Missing("There is no such persona.", "persona_not_found")
+        if persona is None:
+            raise no_such_persona()
         if persona["creator_id"] == buyer_id:
             raise NotAllowed("You cannot buy your own persona.", "own_persona")
         if persona["status"] != "approved":
-            raise DomainError("This persona is not for sale.", "persona_not_for_sale")
+            # Unpublished, suspended or deleted: for anyone but its creator it does not exist.
+            raise no_such_persona()
         if persona["price_cents"] <= 0:
             raise DomainError(
                 "This persona is free: add it to your library instead.", "persona_is_free"

@@ -15,6 +15,7 @@ from catalog.errors import ERRORS
 from catalog.projections import projections
 from catalog.settings import CatalogSettings
 from catalog.trending import trending
+from catalog.uploads import body_ceiling
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -42,6 +43,11 @@ def build_spec(settings: CatalogSettings | None = None) -> ServiceSpec:
         subscriptions=[*subscriptions, trending],
         errors=ERRORS,
         on_start=[start],
+        # Uploads stream and check each file themselves; the kernel only caps the whole body.
+        body_limits=dict.fromkeys(
+            ("POST /api/personas", "POST /api/personas/{id}/versions"),
+            body_ceiling(settings.upload_limits),
+        ),
         title="Catalog service",
     )
 

@@ -12,9 +12,11 @@ import asyncio
 import codecs
 import contextlib
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import unquote
 
 from fastapi import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -39,6 +41,34 @@ class UploadLimits:
     max_files: int = 20
     max_field_bytes: int = 64 * 1024
     max_fields: int = 64
+
+
+def body_ceiling(limits: UploadLimits) -> int:
+    """The most bytes an upload request may carry: its files, its fields and some framing."""
+    return limits.max_version_bytes + limits.max_fields * limits.max_field_bytes + 256 * 1024
+
+
+def malformed(detail: str) -> Problem:
+    return Problem(detail, code="malformed_multipart", title="Malformed multipart body")
+
+
+# RFC 5987 `filename*=charset'language'percent-encoded`, which python-multipart drops silently.
+_EXTENDED_FILENAME = re.compile(r"""(?:^|;)\s*filename\*\s*=\s*([^;]*)""", re.IGNORECASE)
+
+
+def extended_filename(disposition: str) -> str | None:
+    """The decoded `filename*` of a Content-Disposition, None without one, 400 when unreadable."""
+    match = _EXTENDED_FILENAME.search(disposition)
+    if match is None:
+        return None
+    charset, quote, rest = match.group(1).strip().strip('"').partition("'")
+    _, quote2, encoded = rest.partition("'")
+    if not quote or not quote2 or charset.lower() not in ("utf-8", "us-ascii", "iso-8859-1"):
+        raise malformed("A filename*= parameter must be charset''percent-encoded (UTF-8).")
+    try:
+        return unquote(encoded, encoding=charset, errors="strict")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise malformed("The filename*= parameter is not valid in its charset.") from exc
 
 
 @dataclass
@@ -128,6 +158,7 @@ class _FormReader:
         self._field_value = bytearray()
         self._sink: _FileSink | None = None
         self._open: list[Path] = []  # staging files not yet finished (for clean-up)
+        self.ended = False  # the closing boundary was seen
 
     # python-multipart callbacks; exceptions raised here abort the parse.
 
@@ -152,9 +183,13 @@ class _FormReader:
         self._header_value = b""
 
     def on_headers_finished(self) -> None:
-        _, options = parse_options_header(self._headers.get("content-disposition", ""))
+        disposition = self._headers.get("content-disposition", "")
+        _, options = parse_options_header(disposition)
         name = options.get(b"name", b"").decode("utf-8", "replace")
         filename = options.get(b"filename")
+        extended = extended_filename(disposition)
+        if extended is not None:  # takes precedence over filename= (RFC 6266 §4.3)
+            filename = extended.encode()
         if filename is None:
             self.field_count += 1
             if self.field_count > self.limits.max_fields:
@@ -228,7 +263,11 @@ class _FormReader:
             "on_headers_finished": self.on_headers_finished,
             "on_part_data": self.on_part_data,
             "on_part_end": self.on_part_end,
+            "on_end": self.on_end,
         }
+
+    def on_end(self) -> None:
+        self.ended = True
 
     def abort(self) -> None:
         if self._sink is not None:
@@ -254,7 +293,7 @@ async def read_upload(request: Request, blobs: BlobStore, limits: UploadLimits) 
             title="Unsupported media type",
         )
     declared = request.headers.get("content-length")
-    ceiling = limits.max_version_bytes + limits.max_fields * limits.max_field_bytes + 256 * 1024
+    ceiling = body_ceiling(limits)
     if declared is not None and declared.isdigit() and int(declared) > ceiling:
         raise too_large(
             f"The upload is larger than the {_mb(limits.max_version_bytes)} allowed per version.",
@@ -274,7 +313,11 @@ async def read_upload(request: Request, blobs: BlobStore, limits: UploadLimits) 
     except Exception as exc:
         await asyncio.to_thread(reader.abort)
         raise Problem("The multipart body could not be read.", code="malformed_multipart") from exc
-    if reader._sink is not None:  # the body ended inside a file part
+    if not reader.ended:
+        # Cut inside a part's headers, inside a part or between parts: whatever came last may
+        # be missing, so nothing of it is taken (a persona never loses a file silently).
         await asyncio.to_thread(reader.abort)
-        raise Problem("The multipart body ended early.", code="malformed_multipart")
+        for staged in reader.form.files:
+            staged.staged.unlink(missing_ok=True)
+        raise malformed("The multipart body ended before its closing boundary.")
     return reader.form

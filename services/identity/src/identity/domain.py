@@ -159,13 +159,18 @@ def normalize_url(field: str, value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     url = value.strip()
-    parts = urlsplit(url)
-    if (
-        len(url) > MAX_URL
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or any(c.isspace() for c in url)
-    ):
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- reading it raises ValueError for a port that is no number
+        valid = (
+            len(url) <= MAX_URL
+            and parts.scheme in ("http", "https")
+            and bool(parts.hostname)
+            and not any(c.isspace() for c in url)
+        )
+    except ValueError:  # e.g. "http://[::1" or a port that is not a number
+        valid = False
+    if not valid:
         raise DomainError(field, "Enter a full http:// or https:// address.")
     return url
 

@@ -12,8 +12,9 @@ _ME = (
     "id, email, username, roles, email_verified, bio, website, avatar_url, social_links,"
     " followers_count, following_count, created_at"
 )
+# No roles: a public profile must not tell anyone who the admins are.
 _PUBLIC = (
-    "id, username, roles, bio, website, avatar_url, social_links, followers_count,"
+    "id, username, bio, website, avatar_url, social_links, followers_count,"
     " following_count, created_at"
 )
 
@@ -42,7 +43,7 @@ async def active_user_by_username(
         f"SELECT {_PUBLIC} FROM users WHERE username = $1 AND suspended_at IS NULL",
         username.strip().lower(),
     )
-    return _user(row) if row is not None else None
+    return dict(row) if row is not None else None
 
 
 async def is_following(

@@ -86,7 +86,6 @@ class ProfileIn(BaseModel):
 class PublicProfileOut(BaseModel):
     id: str
     username: str
-    roles: list[str]
     bio: str | None
     website: str | None
     avatar_url: str | None

@@ -10,7 +10,15 @@ from shared.auth import CurrentUser, OptionalUser
 from catalog import queries
 from catalog.api.deps import CatalogDep, Limit, Pool
 from catalog.domain.errors import persona_not_found, review_not_found
-from catalog.schemas import HelpfulOut, ReportIn, ResponseIn, ReviewIn, ReviewOut, ReviewPage
+from catalog.schemas import (
+    HelpfulOut,
+    ReportIn,
+    ResponseIn,
+    ReviewIn,
+    ReviewOut,
+    ReviewPage,
+    ReviewPatch,
+)
 
 router = APIRouter(tags=["reviews"])
 
@@ -56,8 +64,9 @@ async def post_review(
 
 @router.patch("/api/reviews/{review_id}", response_model=ReviewOut)
 async def edit_review(
-    review_id: str, body: ReviewIn, user: CurrentUser, cat: CatalogDep, pool: Pool
+    review_id: str, body: ReviewPatch, user: CurrentUser, cat: CatalogDep, pool: Pool
 ) -> dict[str, Any]:
+    """Change the rating, the text or both: a field left out keeps its saved value."""
     await cat.edit_review(user, review_id, body.rating, body.body)
     return await _review(pool, review_id, user.user_id)
 

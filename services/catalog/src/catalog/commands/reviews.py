@@ -27,7 +27,7 @@ class ReviewCommands(CatalogBase):
     """Review commands: post, edit, delete, vote helpful, respond."""
 
     async def post_review(
-        self, user: Principal, persona_id: str, rating: int, body: str
+        self, user: Principal, persona_id: str, rating: int, body: str | None
     ) -> tuple[str, bool]:
         """Post the user's review of a persona, or edit it if they reviewed it before."""
 
@@ -47,7 +47,9 @@ class ReviewCommands(CatalogBase):
 
         return await self.run(fn)
 
-    async def edit_review(self, user: Principal, review_id: str, rating: int, body: str) -> None:
+    async def edit_review(
+        self, user: Principal, review_id: str, rating: int | None, body: str | None
+    ) -> None:
         async def fn(uow: UnitOfWork) -> None:
             review = await load_review(uow, review_id)
             verified = await is_entitled(uow, review.persona_id, review.author_id)

@@ -27,6 +27,7 @@ class Review(Aggregate):
         self.author_id = ""
         self.creator_id = ""
         self.rating = 0
+        self.body = ""
         self.active = False
         self.voters: set[str] = set()
         self.responded = False
@@ -41,10 +42,11 @@ class Review(Aggregate):
         author_id: str,
         creator_id: str,
         rating: int,
-        body: str,
+        body: str | None,
         verified: bool,
     ) -> bool:
-        """Post, or edit the author's existing review; True when a new review was posted."""
+        """Post, or edit the author's existing review; True when a new review was posted.
+        A body left out (None) keeps the one saved; on a new review it is empty."""
         if self.active:
             self.edit(author_id, rating, body, verified)
             return False
@@ -56,12 +58,13 @@ class Review(Aggregate):
                 creator_id=creator_id,
                 rating=rating,
                 verified_purchase=verified,
-                body=body,
+                body=body or "",
             )
         )
         return True
 
-    def edit(self, actor_id: str, rating: int, body: str, verified: bool) -> None:
+    def edit(self, actor_id: str, rating: int | None, body: str | None, verified: bool) -> None:
+        """Change what is given; a field left out (None) keeps its saved value (PATCH)."""
         self._must_be_active()
         if actor_id != self.author_id:
             raise NotAllowed("Only the review's author can edit it.", code="not_author")
@@ -71,8 +74,8 @@ class Review(Aggregate):
                 persona_id=self.persona_id,
                 user_id=self.author_id,
                 creator_id=self.creator_id,
-                rating=rating,
-                body=body,
+                rating=self.rating if rating is None else rating,
+                body=self.body if body is None else body,
                 verified_purchase=verified,
             )
         )
@@ -119,6 +122,7 @@ class Review(Aggregate):
     def when_ReviewPosted(self, e: ReviewPosted) -> None:
         self.persona_id, self.author_id, self.creator_id = e.persona_id, e.user_id, e.creator_id
         self.rating = e.rating
+        self.body = e.body
         self.active = True
         # A re-posted review starts fresh: no votes, no response.
         self.voters = set()
@@ -126,6 +130,7 @@ class Review(Aggregate):
 
     def when_ReviewEdited(self, e: ReviewEdited) -> None:
         self.rating = e.rating
+        self.body = e.body
 
     def when_ReviewDeleted(self, e: ReviewDeleted) -> None:
         self.active = False

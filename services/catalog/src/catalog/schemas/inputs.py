@@ -179,12 +179,19 @@ class PersonaPatch(BaseModel):
 
 class ReviewIn(BaseModel):
     rating: int = Field(ge=1, le=5)
-    body: str = Field(default="", max_length=5000)
+    # Left out: a new review has none, an existing one keeps its text.
+    body: str | None = Field(default=None, max_length=5000)
 
     @field_validator("body", mode="before")
     @classmethod
     def _strip(cls, v: Any) -> Any:
         return v.strip() if isinstance(v, str) else v
+
+
+class ReviewPatch(ReviewIn):
+    """PATCH: only the fields sent change."""
+
+    rating: int | None = Field(default=None, ge=1, le=5)  # type: ignore[assignment]
 
 
 class ResponseIn(BaseModel):

@@ -43,7 +43,8 @@ export function ReviewsSection({ persona }: { persona: Persona }) {
       <RatingSummary persona={persona} />
 
       {canReview ? (
-        <ReviewForm persona={persona} existing={mine} />
+        // Keyed on the saved review: the form starts from it once the reviews have loaded.
+        <ReviewForm key={mine?.id ?? "new"} persona={persona} existing={mine} />
       ) : status === "anonymous" ? (
         <p className="muted">
           <Link to={loginPath(location)}>Log in</Link> to review personas you own.
