@@ -39,7 +39,6 @@ export default function CreatorProfilePage() {
   const p: PublicProfile = profile.data ?? {
     id: personas[0]?.creator.id ?? username,
     username: personas[0]?.creator.username ?? username,
-    roles: [],
     bio: null,
     website: null,
     avatar_url: null,
