@@ -25,6 +25,8 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 PUBLIC = [
     r"POST /api/auth/(register|login|refresh|logout|verify-email|password-reset/request|password-reset/confirm)",
     r"POST /api/(payments|payouts)/webhook",
+    r"POST /api/analytics/views",  # the view beacon counts anonymous visitors too
+    r"POST /api/notifications/unsubscribe/\{[^}]+\}",  # the signed link is the credential
 ]
 ADMIN = [r"\w+ /api/admin/.*"]
 OWNED = [
@@ -43,6 +45,9 @@ SELF = [
     r"POST /api/payments/create-checkout",
     r"POST /api/payouts(/onboarding)?",
     r"POST /api/payments/\{[^}]+\}/refund",
+    # notifications: the caller's own inbox (someone else's notification id is a 404)
+    r"PUT /api/notifications/preferences",
+    r"POST /api/notifications/(read-all|\{[^}]+\}/read)",
     # generation: the caller's own generations, batches, schedules, templates and tryouts
     # (their owner / another-user columns are not generated yet: see the README)
     r"(POST|PUT|DELETE) /api/(generations|schedules|templates)(/.*)?",

@@ -60,7 +60,18 @@ async def read_one(notification_id: int, user: CurrentUser, pool: Pool) -> dict[
     return {"unread_count": await queries.unread_count(pool, user.user_id)}
 
 
-@router.get("/api/notifications/stream", tags=["notifications"])
+class EventStream(StreamingResponse):
+    """Server-sent events: documented as text/event-stream, not JSON."""
+
+    media_type = "text/event-stream"
+
+
+@router.get(
+    "/api/notifications/stream",
+    tags=["notifications"],
+    response_class=EventStream,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "unread, notification…"}},
+)
 async def stream(request: Request, user: CurrentUser) -> StreamingResponse:
     return StreamingResponse(
         events_for(request.app, user.user_id),
