@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import email
 import os
+import random
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -101,10 +102,25 @@ async def delete_namespace(amqp_url: str, namespace: str) -> None:
         await connection.close()
 
 
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A port to serve on later. Chosen below the kernel's ephemeral range (32768+): a port the
+    kernel picked for us could be picked again for an outgoing connection or another `bind(0)`
+    before our server binds it, which made stacks of several servers fail at random."""
+    for _ in range(1000):
+        port = random.randint(20000, 32000)
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError("no free port between 20000 and 32000")
 
 
 @contextlib.asynccontextmanager
