@@ -45,6 +45,9 @@ class Tally:
 # Merged minutes before the deadline: its export (`GET /api/generations/export?since=0197-...`)
 # breaks the run with an exception; left out until that is fixed (reported to the lead).
 NOT_YET = ("/api/generations", "/api/schedules", "/api/templates")
+# Not JSON APIs: a server-sent event stream (never ends; JSON events in a text/event-stream body)
+# and the unsubscribe confirmation page (HTML for people); tests/e2e and the service tests cover them.
+STREAMS = {"/api/notifications/stream", "/api/notifications/unsubscribe/{token}"}
 
 
 def _last_if_auth(operation: Any) -> tuple[int, str]:
@@ -84,7 +87,7 @@ def fuzz(doc: dict[str, Any], base_url: str, roles: dict[str, dict[str, str]]) -
     operations = [
         op
         for op in (result.ok() for result in schema.get_all_operations())
-        if not op.path.startswith(NOT_YET)
+        if not op.path.startswith(NOT_YET) and op.path not in STREAMS
     ]
     tally = Tally()
     for operation in sorted(operations, key=_last_if_auth):
