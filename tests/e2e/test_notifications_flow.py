@@ -94,7 +94,7 @@ async def buy(stack: Any, buyer: dict[str, str], pid: str) -> dict[str, Any]:
             "/api/payments/create-checkout", headers=buyer, json={"persona_id": pid}
         )
 
-    r = await eventually(attempt, lambda r: r.status_code not in (404, 409))
+    r = await eventually(attempt, lambda r: r.status_code not in (404, 409, 503))
     assert r.status_code in (200, 201), r.text
     session: dict[str, Any] = r.json()
     async with httpx.AsyncClient() as emu:

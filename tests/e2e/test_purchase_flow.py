@@ -38,7 +38,7 @@ async def start_checkout(stack: Any, buyer: dict[str, str], persona_id: str) -> 
             "/api/payments/create-checkout", headers=buyer, json={"persona_id": persona_id}
         )
 
-    r = await eventually(attempt, lambda r: r.status_code not in (404, 409), timeout=10)
+    r = await eventually(attempt, lambda r: r.status_code not in (404, 409, 503), timeout=30)
     assert r.status_code in (200, 201), r.text
     session: dict[str, Any] = r.json()
     assert session["checkout_url"].startswith(stack.emulator_url)

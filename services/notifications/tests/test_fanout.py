@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 import httpx
-from shared.bus import Broker
+from shared.bus import Broker, PublishFailed
 from shared.contracts.catalog import PersonaVersionPublished
 from shared.contracts.identity import UserFollowed, UserRegistered
 from shared.events import Envelope, Event
@@ -71,9 +71,12 @@ async def consuming(broker: Broker, db: asyncpg.Connection, user_id: str) -> Non
     """Wait until the process consumes (a message sent before its queue exists is dropped)."""
 
     async def seen() -> bool:
-        await publish(
-            broker, UserRegistered(user_id=user_id, email=f"{user_id}@x.test", username=user_id)
-        )
+        try:
+            await publish(
+                broker, UserRegistered(user_id=user_id, email=f"{user_id}@x.test", username=user_id)
+            )
+        except PublishFailed:  # the queue is not bound yet: nothing routes the message
+            return False
         await asyncio.sleep(0.3)
         return bool(await db.fetchval("SELECT 1 FROM users WHERE user_id = $1", user_id))
 

@@ -140,15 +140,17 @@ def _uuid(value: str) -> uuid.UUID:
 async def batch_progress(batch_id: str, pool: Pool, user: CurrentUser) -> dict[str, Any]:
     """`done`/`total`, counts per status and each item (at most 100) with its generation."""
     bid = _uuid(batch_id)
+    # Items first: the batch turns done in the transaction that finishes its last item, so a
+    # later read of the batch row can never lag behind the items already read.
+    items = await pool.fetch(
+        "SELECT idx, status, generation_id, error FROM batch_items WHERE batch_id = $1 ORDER BY idx",
+        bid,
+    )
     batch = await pool.fetchrow(
         "SELECT * FROM batches WHERE id = $1 AND user_id = $2", bid, user.user_id
     )
     if batch is None:
         raise GenerationUnknown("No such batch.")
-    items = await pool.fetch(
-        "SELECT idx, status, generation_id, error FROM batch_items WHERE batch_id = $1 ORDER BY idx",
-        bid,
-    )
     counts: dict[str, int] = {}
     for i in items:
         counts[i["status"]] = counts.get(i["status"], 0) + 1

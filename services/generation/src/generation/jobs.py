@@ -100,6 +100,10 @@ async def finish(
 ) -> None:
     a, b = item.kind.keys
     async with pool.acquire() as conn, conn.transaction():
+        if item.kind is BATCH:
+            # Two workers finishing a batch's last two items at once would each still see the
+            # other's item running and neither would mark the batch done: finishing takes turns.
+            await conn.execute("SELECT 1 FROM batches WHERE id = $1 FOR UPDATE", item.key[0])
         await conn.execute(
             f"UPDATE {item.kind.table} SET status = $4, generation_id = $5, error = $6,"
             f" claimed_until = NULL WHERE {a} = $1 AND {b} = $2 AND claim = $3",
