@@ -3,6 +3,7 @@ screenshots of each page at desktop and phone width."""
 
 from __future__ import annotations
 
+import fcntl
 import re
 import shutil
 import subprocess
@@ -40,7 +41,14 @@ def _newest_source() -> float:
 
 def ensure_web_build() -> None:
     """The gateway serves `web/dist`: build it when it is missing or older than the sources, so
-    the browser tests never run against a stale UI."""
+    the browser tests never run against a stale UI. Parallel test workers take turns (a lock
+    file), so one builds and the others find the build current."""
+    with (WEB / ".build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _build_if_stale()
+
+
+def _build_if_stale() -> None:
     if DIST_INDEX.exists() and DIST_INDEX.stat().st_mtime >= _newest_source():
         return
     npm = shutil.which("npm")

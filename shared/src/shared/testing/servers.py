@@ -108,9 +108,14 @@ _handed_out: set[int] = set()
 def free_port() -> int:
     """A port to serve on later. Chosen below the kernel's ephemeral range (32768+): a port the
     kernel picked for us could be picked again for an outgoing connection or another `bind(0)`
-    before our server binds it, which made stacks of several servers fail at random."""
+    before our server binds it, which made stacks of several servers fail at random. Parallel
+    test workers (pytest-xdist) each draw from their own slice, so two never pick one port."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    span = 12000 // workers
+    low = 20000 + (worker % workers) * span
     for _ in range(1000):
-        port = random.randint(20000, 32000)
+        port = random.randint(low, low + span - 1)
         if port in _handed_out:
             continue
         with socket.socket() as s:
@@ -120,7 +125,7 @@ def free_port() -> int:
                 continue
         _handed_out.add(port)
         return port
-    raise RuntimeError("no free port between 20000 and 32000")
+    raise RuntimeError(f"no free port between {low} and {low + span - 1}")
 
 
 @contextlib.asynccontextmanager
