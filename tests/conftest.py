@@ -7,6 +7,7 @@ Everything is reached through the gateway, as a browser would.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import re
@@ -20,7 +21,7 @@ import pytest
 from shared.testing.servers import (
     SmtpSink,
     create_database,
-    drop_database,
+    drop_databases,
     free_port,
     message_text,
     serve_app,
@@ -60,8 +61,7 @@ class ServiceProcesses:
         await self._running.pop(name).__aexit__(None, None, None)
 
     async def stop_all(self) -> None:
-        for name in list(self._running)[::-1]:
-            await self.stop(name)
+        await asyncio.gather(*(self.stop(name) for name in list(self._running)))
 
 
 @dataclass
@@ -150,7 +150,8 @@ async def stack(
         webhook_urls=[f"{gateway_url}/api/payments/webhook", f"{gateway_url}/api/payouts/webhook"],
         webhook_secret=WEBHOOK_SECRET,
     )
-    databases = {n: await create_database(postgres_url, n[:4]) for n in names}
+    created = await asyncio.gather(*(create_database(postgres_url, n[:4]) for n in names))
+    databases = dict(zip(names, created, strict=True))
     common: dict[str, Any] = {
         "amqp_url": amqp_url,
         "bus_namespace": bus_namespace,
@@ -182,12 +183,17 @@ async def stack(
     servers = ServiceProcesses(ports)
     async with contextlib.AsyncExitStack() as stack_cm:
         stack_cm.push_async_callback(servers.stop_all)
-        service_urls = {}
         for n in names:
             servers.settings[n] = _settings(
                 n, database_url=databases[n], **common, **per_service[n]
             )
-            service_urls[n] = await servers.start(n)
+        # Identity first (the others read its JWKS), then the rest side by side: each start is
+        # mostly waiting on migrations and the broker.
+        first = [n for n in names if n == "identity"]
+        rest = [n for n in names if n != "identity"]
+        urls = [await servers.start(n) for n in first]
+        urls += await asyncio.gather(*(servers.start(n) for n in rest))
+        service_urls = dict(zip(first + rest, urls, strict=True))
         from gateway.app import create_app as gateway_app
         from gateway.settings import GatewaySettings
 
@@ -207,6 +213,4 @@ async def stack(
                 services=servers,
             )
     emulator.stop()
-    for dsn in databases.values():
-        with contextlib.suppress(Exception):
-            await drop_database(dsn)
+    await drop_databases(list(databases.values()))

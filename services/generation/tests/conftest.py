@@ -32,7 +32,7 @@ from generation.settings import GenerationSettings, ProviderConfig
 from shared.bus import Broker
 from shared.contracts.identity import UserRegistered
 from shared.events import Envelope, now
-from shared.testing.servers import create_database, drop_database, serve_app
+from shared.testing.servers import create_database, retire_database, serve_app
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
 
@@ -217,8 +217,7 @@ async def _env(
             )
             yield GenEnv(catalog, http, app, tokens, broker, database_url, catalog_db, fake)
     finally:
-        with contextlib.suppress(Exception):
-            await drop_database(catalog_db)
+        await retire_database(catalog_db)
 
 
 def fake_providers(url: str) -> list[ProviderConfig]:

@@ -11,9 +11,10 @@ from shared.testing.servers import (
     SmtpSink,
     create_database,
     delete_namespace,
-    drop_database,
+    drop_retired_databases,
     postgres_server,
     rabbitmq_server,
+    retire_database,
     smtp_sink,
 )
 from shared.testing.tokens import TokenIssuer, token_issuer
@@ -23,6 +24,7 @@ from shared.testing.tokens import TokenIssuer, token_issuer
 def postgres_url() -> Iterator[str]:
     with postgres_server() as url:
         yield url
+        drop_retired_databases()
 
 
 @pytest.fixture(scope="session")
@@ -33,10 +35,10 @@ def amqp_url() -> Iterator[str]:
 
 @pytest.fixture
 async def database_url(postgres_url: str) -> AsyncIterator[str]:
-    """A fresh, empty database for this test, dropped afterwards."""
+    """A fresh, empty database for this test, dropped afterwards (in a batch with others)."""
     dsn = await create_database(postgres_url)
     yield dsn
-    await drop_database(dsn)
+    await retire_database(dsn)
 
 
 @pytest.fixture

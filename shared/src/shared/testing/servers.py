@@ -79,6 +79,34 @@ async def drop_database(dsn: str) -> None:
         await admin.close()
 
 
+# Dropping a database makes PostgreSQL take a checkpoint (up to a second or two on a busy
+# machine), and drops issued together share one. Tests retire their databases here: they are
+# dropped eight at a time, concurrently, and the rest when the test session ends.
+_retired: list[str] = []
+RETIRE_BATCH = 8
+
+
+async def drop_databases(dsns: list[str]) -> None:
+    """Drop these databases concurrently (one shared checkpoint instead of one each)."""
+    await asyncio.gather(*(drop_database(d) for d in dsns), return_exceptions=True)
+
+
+async def retire_database(dsn: str) -> None:
+    _retired.append(dsn)
+    if len(_retired) >= RETIRE_BATCH:
+        batch = _retired[:]
+        _retired.clear()
+        await drop_databases(batch)
+
+
+def drop_retired_databases() -> None:
+    """At the end of a test session (no event loop running): drop what is still retired."""
+    if _retired:
+        batch = _retired[:]
+        _retired.clear()
+        asyncio.run(drop_databases(batch))
+
+
 async def delete_namespace(amqp_url: str, namespace: str) -> None:
     import aio_pika
 
@@ -88,16 +116,21 @@ async def delete_namespace(amqp_url: str, namespace: str) -> None:
     if not names:
         return
     connection = await aio_pika.connect(amqp_url)
+
+    async def delete(kind: str, name: str) -> None:
+        channel = await connection.channel()  # a failed delete closes its channel: one each
+        with contextlib.suppress(Exception):
+            if kind == "queue":
+                await channel.queue_delete(name)
+            else:
+                await channel.exchange_delete(name)
+        with contextlib.suppress(Exception):
+            await channel.close()
+
     try:
-        for kind, name in sorted(names, key=lambda n: n[0] != "queue"):
-            channel = await connection.channel()
-            with contextlib.suppress(Exception):
-                if kind == "queue":
-                    await channel.queue_delete(name)
-                else:
-                    await channel.exchange_delete(name)
-            with contextlib.suppress(Exception):
-                await channel.close()
+        # Queues first, side by side (a stack declares dozens), then the exchanges.
+        for wanted in ("queue", "exchange"):
+            await asyncio.gather(*(delete(k, n) for k, n in names if k == wanted))
     finally:
         await connection.close()
 
