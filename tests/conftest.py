@@ -159,6 +159,9 @@ async def stack(
         "smtp_url": smtp_server.url,
         "public_url": gateway_url,
         "env": "test",
+        # Two test workers may each run a stack of seven services on a server that allows 100
+        # connections: a small pool each is plenty for a test.
+        "db_pool_max": 4,
     }
     stripe_env = {
         "stripe_api_key": STRIPE_KEY,

@@ -13,18 +13,19 @@ function describedBy(hintId: string, errorId: string, hint?: ReactNode, error?: 
   return ids || undefined;
 }
 
-export function TextField({ label, error, hint, className, id, ...input }: BaseProps & InputHTMLAttributes<HTMLInputElement>) {
+/** The ids and ARIA attributes a labelled control needs, from its own `id` or a generated one. */
+function useFieldIds(id: string | undefined, hint?: ReactNode, error?: string) {
   const auto = useId();
   const fieldId = id ?? auto;
   const hintId = `${fieldId}-hint`;
   const errorId = `${fieldId}-error`;
+  const aria = { id: fieldId, "aria-describedby": describedBy(hintId, errorId, hint, error) };
+  return { fieldId, hintId, errorId, aria };
+}
+
+function HintAndError({ hint, error, hintId, errorId }: { hint?: ReactNode; error?: string; hintId: string; errorId: string }) {
   return (
-    <div className={`field${error ? " has-error" : ""}${className ? ` ${className}` : ""}`}>
-      <label htmlFor={fieldId}>
-        {label}
-        {input.required ? <span className="req" aria-hidden="true"> *</span> : null}
-      </label>
-      <input id={fieldId} aria-invalid={error ? true : undefined} aria-describedby={describedBy(hintId, errorId, hint, error)} {...input} />
+    <>
       {hint ? (
         <div className="hint" id={hintId}>
           {hint}
@@ -35,33 +36,38 @@ export function TextField({ label, error, hint, className, id, ...input }: BaseP
           {error}
         </div>
       ) : null}
+    </>
+  );
+}
+
+/** Label, control, hint and error: the one layout of every text-like field. */
+function FieldShell({ label, error, hint, className, required, id, children }: BaseProps & { required?: boolean; id: string | undefined; children: (aria: { id: string; "aria-describedby"?: string; "aria-invalid"?: true }) => ReactNode }) {
+  const { fieldId, hintId, errorId, aria } = useFieldIds(id, hint, error);
+  return (
+    <div className={`field${error ? " has-error" : ""}${className ? ` ${className}` : ""}`}>
+      <label htmlFor={fieldId}>
+        {label}
+        {required ? <span className="req" aria-hidden="true"> *</span> : null}
+      </label>
+      {children({ ...aria, "aria-invalid": error ? true : undefined })}
+      <HintAndError hint={hint} error={error} hintId={hintId} errorId={errorId} />
     </div>
   );
 }
 
-export function TextArea({ label, error, hint, className, id, ...input }: BaseProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const auto = useId();
-  const fieldId = id ?? auto;
-  const hintId = `${fieldId}-hint`;
-  const errorId = `${fieldId}-error`;
+export function TextField({ label, error, hint, className, id, ...input }: BaseProps & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <div className={`field${error ? " has-error" : ""}${className ? ` ${className}` : ""}`}>
-      <label htmlFor={fieldId}>
-        {label}
-        {input.required ? <span className="req" aria-hidden="true"> *</span> : null}
-      </label>
-      <textarea id={fieldId} aria-invalid={error ? true : undefined} aria-describedby={describedBy(hintId, errorId, hint, error)} {...input} />
-      {hint ? (
-        <div className="hint" id={hintId}>
-          {hint}
-        </div>
-      ) : null}
-      {error ? (
-        <div className="field-error" id={errorId}>
-          {error}
-        </div>
-      ) : null}
-    </div>
+    <FieldShell label={label} error={error} hint={hint} className={className} required={input.required} id={id}>
+      {(aria) => <input {...aria} {...input} />}
+    </FieldShell>
+  );
+}
+
+export function TextArea({ label, error, hint, className, id, ...input }: BaseProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return (
+    <FieldShell label={label} error={error} hint={hint} className={className} required={input.required} id={id}>
+      {(aria) => <textarea {...aria} {...input} />}
+    </FieldShell>
   );
 }
 
@@ -74,53 +80,25 @@ export function SelectField({
   children,
   ...input
 }: BaseProps & SelectHTMLAttributes<HTMLSelectElement> & { children: ReactNode }) {
-  const auto = useId();
-  const fieldId = id ?? auto;
-  const hintId = `${fieldId}-hint`;
-  const errorId = `${fieldId}-error`;
   return (
-    <div className={`field${error ? " has-error" : ""}${className ? ` ${className}` : ""}`}>
-      <label htmlFor={fieldId}>
-        {label}
-        {input.required ? <span className="req" aria-hidden="true"> *</span> : null}
-      </label>
-      <select id={fieldId} aria-invalid={error ? true : undefined} aria-describedby={describedBy(hintId, errorId, hint, error)} {...input}>
-        {children}
-      </select>
-      {hint ? (
-        <div className="hint" id={hintId}>
-          {hint}
-        </div>
-      ) : null}
-      {error ? (
-        <div className="field-error" id={errorId}>
-          {error}
-        </div>
-      ) : null}
-    </div>
+    <FieldShell label={label} error={error} hint={hint} className={className} required={input.required} id={id}>
+      {(aria) => (
+        <select {...aria} {...input}>
+          {children}
+        </select>
+      )}
+    </FieldShell>
   );
 }
 
 export function CheckboxField({ label, hint, error, className, id, ...input }: BaseProps & Omit<InputHTMLAttributes<HTMLInputElement>, "type">) {
-  const auto = useId();
-  const fieldId = id ?? auto;
-  const hintId = `${fieldId}-hint`;
-  const errorId = `${fieldId}-error`;
+  const { fieldId, hintId, errorId, aria } = useFieldIds(id, hint, error);
   return (
     <div className={`checkbox${className ? ` ${className}` : ""}`}>
-      <input type="checkbox" id={fieldId} aria-describedby={describedBy(hintId, errorId, hint, error)} {...input} />
+      <input type="checkbox" {...aria} {...input} />
       <div>
         <label htmlFor={fieldId}>{label}</label>
-        {hint ? (
-          <div className="hint" id={hintId}>
-            {hint}
-          </div>
-        ) : null}
-        {error ? (
-          <div className="field-error" id={errorId}>
-            {error}
-          </div>
-        ) : null}
+        <HintAndError hint={hint} error={error} hintId={hintId} errorId={errorId} />
       </div>
     </div>
   );
