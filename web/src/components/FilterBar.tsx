@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router";
 import type { Category, PersonaFilters, PersonaSort, Tag } from "../api";
 import { countActiveFilters, filtersFromSearch, filtersToSearch } from "../lib/filters";
+import { TextField } from "./Field";
 
 interface Props {
   categories: Category[];
@@ -197,48 +198,10 @@ export function FilterBar({ categories, tags = [] }: Props) {
             ))}
           </datalist>
         </div>
-        <div className="field">
-          <label htmlFor="marketplace-min-downloads">Min downloads</label>
-          <input
-            id="marketplace-min-downloads"
-            type="number"
-            min={0}
-            inputMode="numeric"
-            value={draft.min_downloads}
-            onChange={(e) => setDraft({ ...draft, min_downloads: e.target.value })}
-            onBlur={commitText}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="marketplace-max-downloads">Max downloads</label>
-          <input
-            id="marketplace-max-downloads"
-            type="number"
-            min={0}
-            inputMode="numeric"
-            value={draft.max_downloads}
-            onChange={(e) => setDraft({ ...draft, max_downloads: e.target.value })}
-            onBlur={commitText}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="marketplace-created-after">Created after</label>
-          <input
-            id="marketplace-created-after"
-            type="date"
-            value={filters.created_after ?? ""}
-            onChange={(e) => set("created_after", e.target.value || undefined)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="marketplace-created-before">Created before</label>
-          <input
-            id="marketplace-created-before"
-            type="date"
-            value={filters.created_before ?? ""}
-            onChange={(e) => set("created_before", e.target.value || undefined)}
-          />
-        </div>
+        <TextField id="marketplace-min-downloads" label="Min downloads" type="number" min={0} inputMode="numeric" value={draft.min_downloads} onChange={(e) => setDraft({ ...draft, min_downloads: e.target.value })} onBlur={commitText} />
+        <TextField id="marketplace-max-downloads" label="Max downloads" type="number" min={0} inputMode="numeric" value={draft.max_downloads} onChange={(e) => setDraft({ ...draft, max_downloads: e.target.value })} onBlur={commitText} />
+        <TextField id="marketplace-created-after" label="Created after" type="date" value={filters.created_after ?? ""} onChange={(e) => set("created_after", e.target.value || undefined)} />
+        <TextField id="marketplace-created-before" label="Created before" type="date" value={filters.created_before ?? ""} onChange={(e) => set("created_before", e.target.value || undefined)} />
         <div className="more-filters-apply">
           <button type="submit" className="btn">
             Apply filters
