@@ -137,10 +137,54 @@ def write(name: str, rows: list[dict[str, Any]]) -> None:
         )
 
 
+def profile_gateway(pid: int, url: str, token: str, seconds: int) -> None:
+    """py-spy samples the gateway while wrk loads it; self time per function, top 25."""
+    import subprocess
+    from collections import Counter
+
+    raw = RESULTS / "gateway_profile.folded"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    spy = subprocess.Popen(
+        [
+            *("py-spy", "record", "--pid", str(pid), "--subprocesses", "--nonblocking"),
+            *("--duration", str(seconds), "--rate", "250", "--format", "raw", "--output", str(raw)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wrk(url, 32, seconds, token)
+    spy.wait(timeout=seconds + 30)
+    own: Counter[str] = Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        n = int(count)
+        total += n
+        own[frames[-1]] += n
+    lines = [
+        "# Gateway profile (py-spy, self time, 32 connections)",
+        "",
+        f"{total} samples. Written by `python bench/gateway_overhead.py --profile`.",
+        "",
+        "| share | function |",
+        "|---:|---|",
+    ]
+    lines += [f"| {n / total:.1%} | `{fn}` |" for fn, n in own.most_common(25)]
+    (RESULTS / "gateway_profile.md").write_text("\n".join(lines) + "\n")
+    log(f"gateway profile: {RESULTS / 'gateway_profile.md'}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also sample the gateway with py-spy under 32 connections and write"
+        " bench/results/gateway_profile.md (self time per function)",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -192,7 +236,7 @@ def main() -> int:
             [py, "-m", "gateway", "serve", "--port", str(gateway_port)],
             {**env, "GATEWAY_CATALOG_URL": catalog},
             "gateway",
-        ),
+        ) as gateway_proc,
         process(
             [
                 py,
@@ -220,6 +264,8 @@ def main() -> int:
         gw1, direct1 = ab(gateway + path, catalog + path, 1, args.rounds, args.seconds, token)
         gw32, direct32 = ab(gateway + path, catalog + path, 32, args.rounds, args.seconds, token)
         cat32, ref32 = ab(catalog + path, minimal + path, 32, args.rounds, args.seconds, token)
+        if args.profile:
+            profile_gateway(gateway_proc.pid, gateway + path, token, max(args.seconds, 10))
     via, direct = "gateway → catalog", "catalog directly"
     write(
         "gateway_latency",
