@@ -50,7 +50,7 @@ openapi: ## write web/openapi.json (the gateway's merged schema) and regenerate 
 bench: setup ## benchmarks; figures go to bench/results/
 	@bash scripts/services.sh
 	$(UV) run --frozen python bench/catalog_search.py $(if $(filter 1m,$(SIZE)),--count 1000000)
-	$(UV) run --frozen python bench/gateway_overhead.py
+	$(UV) run --frozen python bench/gateway_overhead.py --profile
 	$(UV) run --frozen python bench/login.py
 	$(UV) run --frozen python bench/bus_paths.py
 	$(UV) run --frozen python bench/report.py
