@@ -30,6 +30,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -213,6 +214,18 @@ class ImageStore:
 
 
 _NAME = re.compile(r"^([0-9a-f]{64})\.webp$")
+
+# `openapi_extra` of an upload route: the body is the image's bytes.
+IMAGE_BODY_OPENAPI: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "The image's bytes: PNG, JPEG or WebP (recognised by content).",
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}}
+            for media in ("image/png", "image/jpeg", "image/webp", "application/octet-stream")
+        },
+    }
+}
 
 
 def image_url(prefix: str, sha256: str) -> str:

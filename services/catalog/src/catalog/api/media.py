@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from shared.auth import CurrentUser
-from shared.images import image_response, read_image_body
+from shared.images import IMAGE_BODY_OPENAPI, image_response, read_image_body
 
 from catalog import queries
 from catalog.api.deps import CatalogDep, Pool, SettingsDep
@@ -19,20 +19,9 @@ from catalog.schemas import ImageOut, PersonaOut
 
 router = APIRouter(tags=["personas"])
 
-IMAGE_BODY_DOC: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "description": "The image's bytes: PNG, JPEG or WebP (recognised by content).",
-        "content": {
-            media: {"schema": {"type": "string", "format": "binary"}}
-            for media in ("image/png", "image/jpeg", "image/webp", "application/octet-stream")
-        },
-    }
-}
-
 
 @router.put(
-    "/api/personas/{persona_id}/cover", response_model=PersonaOut, openapi_extra=IMAGE_BODY_DOC
+    "/api/personas/{persona_id}/cover", response_model=PersonaOut, openapi_extra=IMAGE_BODY_OPENAPI
 )
 async def set_cover(
     persona_id: str,
@@ -60,7 +49,7 @@ async def remove_cover(persona_id: str, user: CurrentUser, cat: CatalogDep) -> R
     "/api/personas/{persona_id}/versions/{version}/gallery",
     status_code=201,
     response_model=ImageOut,
-    openapi_extra=IMAGE_BODY_DOC,
+    openapi_extra=IMAGE_BODY_OPENAPI,
 )
 async def add_gallery_image(
     persona_id: str,

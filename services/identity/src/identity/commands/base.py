@@ -12,6 +12,7 @@ from shared.auth import RevocationList
 from shared.contracts.identity import SessionRevoked
 from shared.events import now
 from shared.eventstore import EventStore
+from shared.images import ImageStore
 from shared.logging import get_logger
 from shared.uow import UnitOfWork, run_command
 
@@ -66,6 +67,7 @@ class IdentityBase:
         self.pool = pool
         self.store = store
         self.settings = settings
+        self.avatars = ImageStore(settings.avatar_dir)
         self.hashing = hashing
         self.keys = keys
         self.revocations = revocations
