@@ -114,7 +114,10 @@ class Stack:
     ) -> httpx.Response:
         """`POST /api/personas` as the web UI sends it: form fields and files (path -> bytes)."""
         types = {".md": "text/markdown", ".txt": "text/plain"}
-        parts = [("files", (path, body, types[Path(path).suffix])) for path, body in files.items()]
+        parts = [
+            ("files", (path, body, types.get(Path(path).suffix, "application/octet-stream")))
+            for path, body in files.items()
+        ]
         return await self.http.post("/api/personas", headers=creator, data=fields, files=parts)
 
     async def publish_persona(
@@ -169,7 +172,7 @@ async def stack(
         "stripe_api_base": emulator.url,
     }
     per_service: dict[str, dict[str, Any]] = {
-        "identity": {},
+        "identity": {"avatar_dir": str(tmp_path / "avatars")},
         "catalog": {"blob_dir": str(tmp_path / "blobs")},
         "billing": stripe_env,
         "payouts": stripe_env,
