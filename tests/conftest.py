@@ -172,7 +172,7 @@ async def stack(
         "stripe_api_base": emulator.url,
     }
     per_service: dict[str, dict[str, Any]] = {
-        "identity": {"avatar_dir": str(tmp_path / "avatars")},
+        "identity": {},
         "catalog": {"blob_dir": str(tmp_path / "blobs")},
         "billing": stripe_env,
         "payouts": stripe_env,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -16,8 +15,8 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def settings_overrides(tmp_path: Path) -> dict[str, Any]:
-    return {"avatar_dir": str(tmp_path / "avatars"), "max_avatar_bytes": 256 * 1024}
+def settings_overrides() -> dict[str, Any]:
+    return {"max_avatar_bytes": 256 * 1024}
 
 
 def photo(size: tuple[int, int] = (900, 600), fmt: str = "JPEG") -> bytes:

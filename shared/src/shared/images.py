@@ -12,9 +12,10 @@ An uploaded image is never stored or served as it came. It is
    metadata of the upload (EXIF with GPS, XMP, ICC, comments) can survive, and
 5. re-encoded as WebP in each requested size (`Variant`): fitted inside a box or cropped to fill it.
 
-The results are stored content-addressed (`ImageStore`, laid out as catalog's persona files:
-`root/sha256/ab/cd/<sha256>`) and served by `image_response` as `image/webp` with `nosniff`, a
-restrictive CSP and a year of immutable caching (the URL is the hash of the bytes).
+The results are stored content-addressed (catalog: `ImageStore`, laid out as its persona files,
+`root/sha256/ab/cd/<sha256>`; identity keeps its small avatars in its database) and served by
+`image_response` / `image_bytes_response` as `image/webp` with `nosniff`, a restrictive CSP and a
+year of immutable caching (the URL is the hash of the bytes).
 """
 
 from __future__ import annotations
@@ -233,10 +234,14 @@ def image_url(prefix: str, sha256: str) -> str:
     return f"{prefix.rstrip('/')}/{sha256}.webp"
 
 
-async def image_response(store: ImageStore, name: str) -> Response:
-    """A stored image by its `<sha256>.webp` name: immutable, never sniffed, never a document."""
+def image_sha(name: str) -> str | None:
+    """The sha256 in an image's public name `<sha256>.webp`, or None for any other name."""
     match = _NAME.match(name)
-    data = await asyncio.to_thread(store.read, match.group(1)) if match else None
+    return match.group(1) if match else None
+
+
+def image_bytes_response(data: bytes | None) -> Response:
+    """A rendering as served: immutable, never sniffed, never a document (404 for None)."""
     if data is None:
         raise NotFound("No such image.", code="image_not_found")
     return Response(
@@ -249,3 +254,9 @@ async def image_response(store: ImageStore, name: str) -> Response:
             "Content-Disposition": "inline",
         },
     )
+
+
+async def image_response(store: ImageStore, name: str) -> Response:
+    """A stored rendering by its `<sha256>.webp` name."""
+    sha = image_sha(name)
+    return image_bytes_response(await asyncio.to_thread(store.read, sha) if sha else None)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response
 from shared.auth import AdminUser, CurrentUser, OptionalUser, Principal
 from shared.context import set_metadata
-from shared.images import IMAGE_BODY_OPENAPI, image_response, read_image_body
+from shared.images import IMAGE_BODY_OPENAPI, image_bytes_response, image_sha, read_image_body
 from shared.pagination import Page, limit_param
 from shared.problems import Unauthorized
 
@@ -179,7 +179,8 @@ async def remove_avatar(user: CurrentUser, svc: Svc) -> dict[str, Any]:
 )
 async def avatar_image(name: str, svc: Svc) -> Response:
     """An uploaded avatar's rendering by its `<sha256>.webp` name (public, immutable)."""
-    return await image_response(svc.avatars, name)
+    sha = image_sha(name)
+    return image_bytes_response(await svc.avatar_image(sha) if sha else None)
 
 
 async def _profile(svc: Svc, username: str, viewer: OptionalUser) -> dict[str, Any]:

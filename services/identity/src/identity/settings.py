@@ -42,8 +42,7 @@ class IdentitySettings(ServiceSettings):
     email_cooldown_s: int = Field(default=60, ge=0)
 
     # Uploaded avatars (shared.images): at most this many bytes and decoded pixels; the
-    # 256 x 256 WebP renderings (never the upload) are stored content-addressed under avatar_dir.
-    avatar_dir: str = ".run/avatars"
+    # 256 x 256 WebP renderings (never the upload) are kept in the `avatar_images` table.
     max_avatar_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     max_avatar_pixels: int = Field(default=40_000_000, ge=10_000)
 

@@ -12,7 +12,6 @@ from shared.auth import RevocationList
 from shared.contracts.identity import SessionRevoked
 from shared.events import now
 from shared.eventstore import EventStore
-from shared.images import ImageStore
 from shared.logging import get_logger
 from shared.uow import UnitOfWork, run_command
 
@@ -67,7 +66,6 @@ class IdentityBase:
         self.pool = pool
         self.store = store
         self.settings = settings
-        self.avatars = ImageStore(settings.avatar_dir)
         self.hashing = hashing
         self.keys = keys
         self.revocations = revocations

@@ -62,8 +62,18 @@ class Profiles(IdentityBase):
         (avatar,) = await asyncio.to_thread(
             render, data, AVATAR_VARIANTS, self.settings.max_avatar_pixels
         )
-        await asyncio.to_thread(self.avatars.put, avatar)
+        await self.pool.execute(
+            "INSERT INTO avatar_images (sha256, data) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            avatar.sha256,
+            avatar.data,
+        )
         await self.update_profile(user_id, {"avatar_url": image_url(AVATAR_PREFIX, avatar.sha256)})
+
+    async def avatar_image(self, sha256: str) -> bytes | None:
+        data: bytes | None = await self.pool.fetchval(
+            "SELECT data FROM avatar_images WHERE sha256 = $1", sha256
+        )
+        return data
 
     async def _reauthenticate(
         self, user_id: str, new_email: str, current_password: str | None
