@@ -7,6 +7,7 @@ web/test-results/media/."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import sys
 from collections.abc import AsyncIterator
@@ -46,6 +47,13 @@ def picture(path: Path, color: tuple[int, int, int], size: tuple[int, int] = (12
     return path
 
 
+def noisy_photo(path: Path) -> Path:
+    """A photo-sized PNG of noise (it does not compress): well over the gateway's 1 MB default."""
+    Image.frombytes("RGB", (900, 700), os.urandom(900 * 700 * 3)).save(path, "PNG")
+    assert path.stat().st_size > 1024 * 1024
+    return path
+
+
 def word_sample() -> bytes:
     document = docx.Document()
     document.add_paragraph("Rise and shine: today's loaf is rye with caraway.")
@@ -81,6 +89,7 @@ async def test_cover_on_cards_gallery_and_readable_samples(
         price_cents="0",
     )
     cover = picture(tmp_path / "cover.jpg", (200, 120, 40))
+    photo = noisy_photo(tmp_path / "me.png")
     shots = [
         picture(tmp_path / f"sample-{i}.png", c)
         for i, c in enumerate(((40, 90, 160), (30, 140, 80)))
@@ -143,7 +152,7 @@ async def test_cover_on_cards_gallery_and_readable_samples(
 
     # an avatar from a photo on the profile page
     await page.goto("/dashboard/profile")
-    await page.get_by_label("Profile photo").set_input_files(str(cover))
+    await page.get_by_label("Profile photo").set_input_files(str(photo))
     avatar = page.locator(".profile-preview img.avatar")
     await expect(avatar).to_have_attribute("src", re.compile(r"^/api/avatars/[0-9a-f]{64}\.webp$"))
     assert await avatar.evaluate("img => img.complete && img.naturalWidth") == 256
@@ -153,6 +162,13 @@ async def test_cover_on_cards_gallery_and_readable_samples(
     await expect(field(page, "Instagram")).to_have_value("https://instagram.com/sunnybaker")
     await expect(field(page, "TikTok")).to_have_value("https://www.tiktok.com/@sunnybaker")
     await shoot(page, "profile with uploaded avatar")
+
+    # through the gateway: the rendering, typed and never sniffed, not the upload
+    served = await stack.http.get(await avatar.get_attribute("src") or "")
+    assert served.headers["content-type"] == "image/webp"
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert "immutable" in served.headers["cache-control"]
+    assert served.content != photo.read_bytes() and len(served.content) < 256 * 1024
 
     assert not errors, errors
     await context.close()
