@@ -181,6 +181,8 @@ async def test_refused_documents_store_nothing(catalog) -> None:
         ("post.pdf", b"%PDF-1.4 broken beyond repair", 422, "unreadable_document"),
         ("notes.odt", make_odt([], heading=False), 422, "document_has_no_text"),
         ("old.doc", b"\xd0\xcf\x11\xe0", 415, "unsupported_file_type"),
+        # the per-file limit (64 KB in these tests) holds for documents too
+        ("post.pdf", make_pdf() + b"%" * 70 * 1024, 413, "file_too_large"),
     ]
     for name, data, status, code in cases:
         r = await env.http.post(
