@@ -114,7 +114,10 @@ class Stack:
     ) -> httpx.Response:
         """`POST /api/personas` as the web UI sends it: form fields and files (path -> bytes)."""
         types = {".md": "text/markdown", ".txt": "text/plain"}
-        parts = [("files", (path, body, types[Path(path).suffix])) for path, body in files.items()]
+        parts = [
+            ("files", (path, body, types.get(Path(path).suffix, "application/octet-stream")))
+            for path, body in files.items()
+        ]
         return await self.http.post("/api/personas", headers=creator, data=fields, files=parts)
 
     async def publish_persona(

@@ -32,6 +32,9 @@ ADMIN = [r"\w+ /api/admin/.*"]
 OWNED = [
     r"(PATCH|DELETE) /api/personas/\{[^}]+\}",
     r"POST /api/personas/\{[^}]+\}/(submit|versions)",
+    r"(PUT|DELETE) /api/personas/\{[^}]+\}/cover",
+    r"POST /api/personas/\{[^}]+\}/versions/\{[^}]+\}/gallery",
+    r"DELETE /api/personas/\{[^}]+\}/versions/\{[^}]+\}/gallery/\{[^}]+\}",
     r"(PATCH|DELETE) /api/reviews/\{[^}]+\}",
     r"POST /api/reviews/\{[^}]+\}/response",
 ]
@@ -40,6 +43,7 @@ SELF = [
     r"POST /api/personas/\{[^}]+\}/(acquire|report|reviews)",
     r"POST /api/reviews/\{[^}]+\}/(helpful|report)",
     r"PUT /api/users/me/profile",
+    r"(PUT|DELETE) /api/users/me/avatar",
     r"(POST|DELETE) /api/users/\{[^}]+\}/follow",
     r"POST /api/auth/verify-email/resend",
     r"POST /api/payments/create-checkout",
@@ -122,6 +126,7 @@ async def test_every_write_route_checks_who_may_call_it(stack: Any) -> None:
             "review": review,
             "username": me["username"],
             "user_id": str(uuid.uuid4()),
+            "version": "1.0.0",  # the version publish_paid_persona publishes
         }
         target = fill(path, values)
         anonymous = await call(stack, method, target, None)

@@ -55,6 +55,7 @@ ROUTES: tuple[Rule, ...] = (
     Rule("/api/users/me/purchases/**", "catalog"),
     Rule("/api/users/{username}/personas", "catalog"),
     Rule("/api/users/**", "identity"),
+    Rule("/api/avatars/**", "identity"),  # rendered avatar images
     Rule("/api/admin/users/**", "identity"),
     Rule("/api/admin/payments/**", "billing"),
     Rule("/api/admin/**", "catalog"),
@@ -65,6 +66,7 @@ ROUTES: tuple[Rule, ...] = (
     Rule("/api/recommendations/**", "analytics"),
     Rule("/api/analytics/**", "analytics"),
     Rule("/api/personas/**", "catalog"),
+    Rule("/api/images/**", "catalog"),  # rendered covers and gallery images
     Rule("/api/categories/**", "catalog"),
     Rule("/api/tags/**", "catalog"),
     Rule("/api/collections/**", "catalog"),

@@ -62,10 +62,20 @@ class GatewaySettings(ServiceSettings):
     body_max_bytes: int = 1024 * 1024
     # ... except persona uploads, which catalog checks file by file (50 MB of files + form fields).
     upload_body_max_bytes: int = 56 * 1024 * 1024
+    # ... and image uploads (covers, gallery images, avatars: 8 MB, checked by the service).
+    image_body_max_bytes: int = 8 * 1024 * 1024 + 64 * 1024
 
     def body_limits(self) -> dict[str, int]:
         uploads = ("POST /api/personas", "POST /api/personas/{id}/versions")
-        return {route: self.upload_body_max_bytes for route in uploads}
+        images = (
+            "PUT /api/personas/{id}/cover",
+            "POST /api/personas/{id}/versions/{v}/gallery",
+            "PUT /api/users/me/avatar",
+        )
+        return {
+            **{route: self.upload_body_max_bytes for route in uploads},
+            **{route: self.image_body_max_bytes for route in images},
+        }
 
     openapi_cache_s: float = 30.0
     openapi_fetch_timeout_s: float = 2.0

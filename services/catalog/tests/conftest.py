@@ -39,7 +39,13 @@ from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually as wait_until
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-LIMITS = {"max_file_bytes": 64 * 1024, "max_version_bytes": 160 * 1024, "max_files": 6}
+LIMITS = {
+    "max_file_bytes": 64 * 1024,
+    "max_version_bytes": 160 * 1024,
+    "max_files": 6,
+    "max_image_bytes": 256 * 1024,
+    "max_image_pixels": 4_000_000,
+}
 
 
 def persona_fields(**overrides: Any) -> dict[str, Any]:

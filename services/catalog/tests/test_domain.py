@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from catalog.blobs import LocalBlobStore
 from catalog.bundles import archive_name, is_sample
 from catalog.domain import (
     APPROVED,
@@ -46,6 +47,35 @@ def persona(with_version: bool = True) -> Persona:
         p.publish_version("creator", "1.0.0", "first", [FILE])
     p.pending = []
     return p
+
+
+def image(n: int) -> dict[str, object]:
+    return {"id": f"img{n}", "thumb": "t" * 64, "large": "l" * 64, "width": 10, "height": 10}
+
+
+def test_cover_and_gallery_decisions():
+    p = persona()
+    with raises(NotAllowed, 403):
+        p.set_cover("someone-else", image(0))
+    p.set_cover("creator", image(0))
+    p.set_cover("creator", None)
+    p.set_cover("creator", None)  # nothing to remove: no event
+    assert [type(e).__name__ for e in p.pending] == ["PersonaCoverChanged"] * 2
+    assert p.cover is None
+    for n in range(8):
+        p.add_gallery_image("creator", "1.0.0", image(n))
+    with raises(Conflicting, 409) as info:
+        p.add_gallery_image("creator", "1.0.0", image(8))
+    assert info.value.code == "too_many_gallery_images"
+    with raises(Missing, 404):
+        p.add_gallery_image("creator", "2.0.0", image(9))
+    p.remove_gallery_image("creator", "1.0.0", "img3")
+    p.remove_gallery_image("creator", "1.0.0", "img3")  # gone already: idempotent
+    version = p.find_version("1.0.0")
+    assert version is not None and [i["id"] for i in version.gallery] == [
+        f"img{n}" for n in range(8) if n != 3
+    ]
+    p.add_gallery_image("creator", "1.0.0", image(9))  # room again
 
 
 def test_persona_lifecycle_and_who_may_do_what():
@@ -196,7 +226,8 @@ def test_types_by_extension_and_content(tmp_path):
 
     def sniff(path: str, *chunks: bytes) -> None:
         target = tmp_path / "staged"
-        sink = _FileSink(path, content_type_for(path), target.open("wb"), target)
+        blobs = LocalBlobStore(tmp_path / "blobs")
+        sink = _FileSink(path, content_type_for(path), target.open("wb"), target, blobs)
         for chunk in chunks:
             sink.write(chunk)
         sink.finish()

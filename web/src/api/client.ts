@@ -360,7 +360,7 @@ interface XhrResult {
   retryAfter: string | null;
 }
 
-function xhrSend(path: string, form: FormData, opts: UploadOptions): Promise<XhrResult> {
+function xhrSend(path: string, form: FormData | Blob, opts: UploadOptions): Promise<XhrResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(opts.method ?? "POST", url(path));
@@ -415,18 +415,29 @@ export async function upload<P extends keyof paths>(
   form: FormData,
   opts: UploadOptions = {},
 ): Promise<PostResult<P>> {
-  const path = fillPath(route, pathParams);
-  let res = await xhrSend(path, form, opts);
+  return sendUpload<PostResult<P>>(fillPath(route, pathParams), form, opts);
+}
+
+/**
+ * Upload one file as the raw request body (covers, gallery images, avatars: the server
+ * recognises the image by its content). `path` is already filled in; the answer's JSON.
+ */
+export function uploadFile<T>(path: string, file: Blob, opts: UploadOptions = {}): Promise<T> {
+  return sendUpload<T>(path, file, opts);
+}
+
+async function sendUpload<T>(path: string, body: FormData | Blob, opts: UploadOptions): Promise<T> {
+  let res = await xhrSend(path, body, opts);
   if ((res.status === 401 || staleClaims(res.status, res.text)) && tokenStore.getRefreshToken() !== null) {
     const refreshed = await refreshSession();
-    if (refreshed) res = await xhrSend(path, form, opts);
+    if (refreshed) res = await xhrSend(path, body, opts);
   }
   if (res.status < 200 || res.status >= 300) {
     throw problemToError(res.status, res.contentType, res.text, res.retryAfter);
   }
   opts.onProgress?.({ loaded: 1, total: 1, fraction: 1 });
   try {
-    return JSON.parse(res.text) as PostResult<P>;
+    return JSON.parse(res.text) as T;
   } catch {
     throw new ApiError(res.status, { title: "Unexpected response from the server" });
   }

@@ -2,7 +2,7 @@
 // parameters, bodies and answers are checked against `schema.d.ts`. Pages and
 // components call these, never fetch directly.
 
-import { ApiError, api, blob, data, page, publicApi, upload, type BlobResult, type UploadOptions } from "./client";
+import { ApiError, api, blob, data, page, publicApi, upload, uploadFile, type BlobResult, type UploadOptions } from "./client";
 import type { operations } from "./schema";
 import type {
   AcquireResult,
@@ -23,6 +23,7 @@ import type {
   Payout,
   Persona,
   PersonaFilters,
+  PersonaImage,
   PersonaInput,
   PersonaStatus,
   PersonaPreview,
@@ -194,6 +195,42 @@ export function createVersion(id: string, input: NewVersionInput, opts?: UploadO
   fd.append("changelog", input.changelog);
   for (const f of input.files) fd.append("files", f, f.name);
   return upload("/api/personas/{persona_id}/versions", { persona_id: id }, fd, opts);
+}
+
+// ---------------------------------------------------------------- pictures (covers, galleries)
+
+const enc = encodeURIComponent;
+
+/** Set the persona's cover: the file is the request body; the server re-encodes it. */
+export function setCover(id: string, file: File, opts?: UploadOptions): Promise<Persona> {
+  return uploadFile<Persona>(`/api/personas/${enc(id)}/cover`, file, { ...opts, method: "PUT" });
+}
+
+export async function removeCover(id: string): Promise<void> {
+  await data(api.DELETE("/api/personas/{persona_id}/cover", { params: { path: { persona_id: id } } }));
+}
+
+/** Add an image of sample output to a version's gallery (at most 8 per version). */
+export function addGalleryImage(id: string, version: string, file: File, caption = "", opts?: UploadOptions): Promise<PersonaImage> {
+  const query = caption.trim() ? `?caption=${enc(caption.trim())}` : "";
+  return uploadFile<PersonaImage>(`/api/personas/${enc(id)}/versions/${enc(version)}/gallery${query}`, file, opts);
+}
+
+export async function removeGalleryImage(id: string, version: string, imageId: string): Promise<void> {
+  await data(
+    api.DELETE("/api/personas/{persona_id}/versions/{version}/gallery/{image_id}", {
+      params: { path: { persona_id: id, version, image_id: imageId } },
+    }),
+  );
+}
+
+/** Upload an avatar (re-encoded by identity as a 256 x 256 square); the updated profile. */
+export function uploadAvatar(file: File, opts?: UploadOptions): Promise<User> {
+  return uploadFile<User>("/api/users/me/avatar", file, { ...opts, method: "PUT" });
+}
+
+export function removeAvatar(): Promise<User> {
+  return data(api.DELETE("/api/users/me/avatar", {}));
 }
 
 export async function listVersions(id: string): Promise<PersonaVersion[]> {

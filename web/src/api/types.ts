@@ -58,6 +58,8 @@ export type SocialLinks = NonNullable<User["social_links"]>;
 
 export type Persona = Schemas["PersonaOut"];
 export type PersonaVersion = Schemas["VersionOut"];
+/** A cover or gallery image: URLs of the server's renderings (never the uploaded file). */
+export type PersonaImage = Schemas["ImageOut"];
 export type PersonaFile = Schemas["VersionFileOut"];
 export type PersonaPreview = Schemas["PreviewOut"];
 export type PreviewFile = Schemas["PreviewFileOut"];

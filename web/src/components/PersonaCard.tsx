@@ -9,6 +9,9 @@ export function PersonaCard({ persona }: { persona: Persona }) {
   const categoryName = useCategoryName();
   return (
     <article className="card persona-card">
+      <div className="persona-card-cover" aria-hidden="true" style={persona.cover ? undefined : { background: placeholder(persona.name) }}>
+        {persona.cover ? <img src={persona.cover.thumb_url} alt="" loading="lazy" width={640} height={360} /> : <span>{persona.name.slice(0, 1).toUpperCase()}</span>}
+      </div>
       <div className="persona-card-top">
         <span className="chip chip-static">{categoryName(persona.category)}</span>
         <span className={`price${persona.price_cents === 0 ? " price-free" : ""}`}>{formatPrice(persona.price_cents, persona.currency)}</span>
@@ -29,6 +32,13 @@ export function PersonaCard({ persona }: { persona: Persona }) {
       <div className="persona-card-creator muted">by {persona.creator?.username ?? "unknown"}</div>
     </article>
   );
+}
+
+/** A persona without a cover still gets a look of its own: a gradient from its name. */
+function placeholder(name: string): string {
+  let hue = 0;
+  for (const ch of name) hue = (hue * 31 + ch.charCodeAt(0)) % 360;
+  return `linear-gradient(135deg, hsl(${hue} 60% 55%), hsl(${(hue + 50) % 360} 60% 40%))`;
 }
 
 export function PersonaGrid({ personas }: { personas: Persona[] }) {

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from shared.http import ServiceSpec, create_service_app
+from shared.images import ImageStore
 
 from catalog.api import routers
 from catalog.blobs import LocalBlobStore
@@ -32,6 +33,8 @@ def build_spec(settings: CatalogSettings | None = None) -> ServiceSpec:
             store=app.state.store,
             blobs=blobs,
             currencies=[c.lower() for c in settings.currencies],
+            images=ImageStore(settings.image_root),
+            max_image_pixels=settings.max_image_pixels,
         )
 
     return ServiceSpec(
@@ -44,10 +47,18 @@ def build_spec(settings: CatalogSettings | None = None) -> ServiceSpec:
         errors=ERRORS,
         on_start=[start],
         # Uploads stream and check each file themselves; the kernel only caps the whole body.
-        body_limits=dict.fromkeys(
-            ("POST /api/personas", "POST /api/personas/{id}/versions"),
-            body_ceiling(settings.upload_limits),
-        ),
+        body_limits={
+            **dict.fromkeys(
+                ("POST /api/personas", "POST /api/personas/{id}/versions"),
+                body_ceiling(settings.upload_limits),
+            ),
+            # Past the image limit the pipeline answers 413 `image_too_large` itself; far past
+            # it the kernel stops the body at once.
+            **dict.fromkeys(
+                ("PUT /api/personas/{id}/cover", "POST /api/personas/{id}/versions/{v}/gallery"),
+                settings.max_image_bytes + 64 * 1024,
+            ),
+        },
         title="Catalog service",
     )
 

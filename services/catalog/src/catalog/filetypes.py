@@ -7,6 +7,8 @@ from pathlib import PurePosixPath
 
 from shared.problems import Problem, Unprocessable
 
+from catalog.documents import DOCUMENT_TYPES, LEGACY_SUFFIXES, MACRO_SUFFIXES, macro_refused
+
 TEXT_TYPES = {
     ".txt": "text/plain",
     ".md": "text/markdown",
@@ -21,7 +23,7 @@ IMAGE_TYPES = {
     ".jpeg": "image/jpeg",
     ".webp": "image/webp",
 }
-ALLOWED_TYPES = {**TEXT_TYPES, **IMAGE_TYPES}
+ALLOWED_TYPES = {**TEXT_TYPES, **IMAGE_TYPES, **DOCUMENT_TYPES}
 _RESERVED = set('<>:"|?*\\')
 MAX_NAME = 200
 MAX_DEPTH = 4
@@ -74,6 +76,13 @@ def sanitize_path(raw: str) -> str:
 
 def content_type_for(path: str) -> str:
     suffix = PurePosixPath(path).suffix.lower()
+    if suffix in MACRO_SUFFIXES:
+        raise macro_refused(path)
+    if suffix in LEGACY_SUFFIXES:
+        raise unsupported(
+            f"'{path}' is in an older format that is not accepted: save it as"
+            f" {LEGACY_SUFFIXES[suffix]} and upload that."
+        )
     if suffix not in ALLOWED_TYPES:
         allowed = ", ".join(sorted(ALLOWED_TYPES))
         raise unsupported(f"'{path}' is not an allowed file type (allowed: {allowed}).")

@@ -54,18 +54,31 @@ router = APIRouter(
 )
 
 
+def readable(f: dict[str, Any]) -> dict[str, Any]:
+    """A file as the internal routes hand it out: a document (.docx, .pdf, .odt) as its
+    extracted text (text/plain, named by the text's sha256); every other file as it is."""
+    out = {k: f[k] for k in ("path", "sha256", "size", "content_type")}
+    if f.get("text_sha256"):
+        out.update(
+            sha256=f["text_sha256"],
+            size=f.get("text_size") or 0,
+            content_type="text/plain",
+            source={"sha256": f["sha256"], "size": f["size"], "content_type": f["content_type"]},
+        )
+    return out
+
+
 @router.get("/personas/{persona_id}/versions/{version}")
 async def version_files(persona_id: str, version: str, pool: Pool) -> dict[str, Any]:
-    """A version's file list (`latest` = the newest): path, sha256, size, content type."""
+    """A version's file list (`latest` = the newest): path, sha256, size, content type; a
+    document is listed as its extracted text (`source` = the original file)."""
     row = await queries.version_row(pool, persona_id, None if version == "latest" else version)
     if row is None:
         raise persona_not_found()
     return {
         "persona_id": persona_id,
         "version": row["version"],
-        "files": [
-            {k: f[k] for k in ("path", "sha256", "size", "content_type")} for f in row["files"]
-        ],
+        "files": [readable(f) for f in row["files"]],
     }
 
 
@@ -73,8 +86,17 @@ async def version_files(persona_id: str, version: str, pool: Pool) -> dict[str, 
 async def file_bytes(
     persona_id: str, version: str, sha256: str, pool: Pool, cat: CatalogDep
 ) -> StreamingResponse:
-    """One file's bytes, only if it belongs to that version (never an arbitrary blob)."""
+    """One file's bytes, only if it belongs to that version (never an arbitrary blob): a
+    document's extracted text by the sha256 the list gives, or the original by its own."""
     row = await queries.version_row(pool, persona_id, version)
-    if row is None or not any(f["sha256"] == sha256 for f in row["files"]):
+    found = None
+    for f in row["files"] if row is not None else []:
+        if f.get("text_sha256") == sha256:
+            found = "text/plain; charset=utf-8"
+        elif f["sha256"] == sha256:
+            found = "application/octet-stream"
+        if found:
+            break
+    if found is None:
         raise NotFound("No such file in this version.", code="file_not_found")
-    return StreamingResponse(cat.blobs.iter_bytes(sha256), media_type="application/octet-stream")
+    return StreamingResponse(cat.blobs.iter_bytes(sha256), media_type=found)

@@ -23,6 +23,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from shared.problems import Problem, Unprocessable
 
 from catalog.blobs import BlobStore
+from catalog.documents import DOCUMENT_TYPES, check_head, extract_text
 from catalog.filetypes import (
     TEXT_TYPES,
     bad_name,
@@ -78,16 +79,27 @@ class StagedFile:
     staged: Path
     sha256: str = ""
     size: int = 0
+    # A document's extracted text, staged as a blob of its own (catalog.documents).
+    text_staged: Path | None = None
+    text_sha256: str | None = None
+    text_size: int | None = None
+
+    def staged_paths(self) -> list[Path]:
+        return [self.staged, *([self.text_staged] if self.text_staged else [])]
 
 
 class _FileSink:
     """Writes one part to a staging file, hashing and sniffing its content on the way."""
 
-    def __init__(self, path: str, content_type: str, handle: BinaryIO, staged: Path) -> None:
+    def __init__(
+        self, path: str, content_type: str, handle: BinaryIO, staged: Path, blobs: BlobStore
+    ) -> None:
         self.file = StagedFile(path, content_type, staged)
         self.handle = handle
+        self.blobs = blobs
         self.hasher = hashlib.sha256()
         self.is_text = content_type in TEXT_TYPES.values()
+        self.is_document = content_type in DOCUMENT_TYPES.values()
         self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
         self.head = b""
 
@@ -101,6 +113,8 @@ class _FileSink:
                 raise unsupported(f"'{self.file.path}' is named as text but is not UTF-8.") from exc
         elif len(self.head) < 16:
             self.head += data[: 16 - len(self.head)]
+            if self.is_document and len(self.head) >= 8:
+                check_head(self.file.path, self.file.content_type, self.head)
         self.hasher.update(data)
         self.handle.write(data)
         self.file.size += len(data)
@@ -118,12 +132,24 @@ class _FileSink:
                 self.decoder.decode(b"", final=True)
             except UnicodeDecodeError as exc:
                 raise unsupported(f"'{self.file.path}' is named as text but is not UTF-8.") from exc
+        elif self.is_document:
+            self._extract()
         elif not image_signature_ok(self.file.content_type, self.head):
             raise unsupported(
                 f"'{self.file.path}' does not contain a {self.file.content_type} image."
             )
         self.file.sha256 = self.hasher.hexdigest()
         return self.file
+
+    def _extract(self) -> None:
+        """Check the document by content and stage its text (refusals are 4xx Problems)."""
+        text = extract_text(self.file.path, self.file.content_type, self.file.staged).encode()
+        handle, staged = self.blobs.staging_file()
+        self.file.text_staged = staged
+        with handle:
+            handle.write(text)
+        self.file.text_sha256 = hashlib.sha256(text).hexdigest()
+        self.file.text_size = len(text)
 
 
 @dataclass
@@ -140,8 +166,9 @@ class UploadedForm:
 
     def discard(self) -> None:
         for f in self.files:
-            with contextlib.suppress(FileNotFoundError):
-                f.staged.unlink()
+            for staged in f.staged_paths():
+                with contextlib.suppress(FileNotFoundError):
+                    staged.unlink()
 
 
 class _FormReader:
@@ -215,7 +242,7 @@ class _FormReader:
         content_type = content_type_for(path)
         handle, staged = self.blobs.staging_file()
         self._open.append(staged)
-        self._sink = _FileSink(path, content_type, handle, staged)
+        self._sink = _FileSink(path, content_type, handle, staged, self.blobs)
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         chunk = data[start:end]
@@ -241,7 +268,11 @@ class _FormReader:
 
     def on_part_end(self) -> None:
         if self._sink is not None:
-            staged = self._sink.finish()
+            try:
+                staged = self._sink.finish()
+            finally:
+                if self._sink.file.text_staged is not None:
+                    self._open.append(self._sink.file.text_staged)
             self.form.files.append(staged)
             self._sink = None
         elif self._field_name is not None:
@@ -317,7 +348,6 @@ async def read_upload(request: Request, blobs: BlobStore, limits: UploadLimits) 
         # Cut inside a part's headers, inside a part or between parts: whatever came last may
         # be missing, so nothing of it is taken (a persona never loses a file silently).
         await asyncio.to_thread(reader.abort)
-        for staged in reader.form.files:
-            staged.staged.unlink(missing_ok=True)
+        reader.form.discard()
         raise malformed("The multipart body ended before its closing boundary.")
     return reader.form

@@ -6,6 +6,8 @@ purchase) is not revoked. Version file lists come with `PersonaVersionPublished`
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.contracts.catalog import (
     EntitlementRevoked,
     PersonaAcquired,
@@ -39,6 +41,19 @@ async def named(e: PersonaCreated | PersonaUpdated, env: Envelope, uow: UnitOfWo
     )
 
 
+def readable(f: dict[str, Any]) -> dict[str, Any]:
+    """A version's file as generation reads it. A document (.docx, .pdf, .odt) is its text, which
+    catalog extracted at upload and serves by `text_sha256` (as its internal file list does)."""
+    if f.get("text_sha256"):
+        return {
+            "path": f.get("path"),
+            "sha256": f["text_sha256"],
+            "size": f.get("text_size") or 0,
+            "content_type": "text/plain",
+        }
+    return {k: f.get(k) for k in ("path", "sha256", "size", "content_type")}
+
+
 @personas.on(PersonaVersionPublished)
 async def version_published(e: PersonaVersionPublished, env: Envelope, uow: UnitOfWork) -> None:
     await _ensure(uow, e.persona_id, e.creator_id)
@@ -47,7 +62,7 @@ async def version_published(e: PersonaVersionPublished, env: Envelope, uow: Unit
         " ON CONFLICT DO NOTHING",
         e.persona_id,
         e.version,
-        [{k: f.get(k) for k in ("path", "sha256", "size", "content_type")} for f in e.files],
+        [readable(f) for f in e.files],
     )
     # Catalog publishes versions in order for one persona; the newest published is the latest.
     await uow.conn.execute(

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response
 from shared.auth import AdminUser, CurrentUser, OptionalUser, Principal
 from shared.context import set_metadata
+from shared.images import IMAGE_BODY_OPENAPI, image_bytes_response, image_sha, read_image_body
 from shared.pagination import Page, limit_param
 from shared.problems import Unauthorized
 
@@ -153,6 +154,33 @@ async def update_profile(body: ProfileIn, user: CurrentUser, svc: Svc) -> dict[s
     raw = body.model_dump(exclude_unset=True, exclude={"current_password"})
     await svc.update_profile(user.user_id, raw, body.current_password)
     return await _me(svc, user.user_id)
+
+
+@users_router.put("/api/users/me/avatar", response_model=MeOut, openapi_extra=IMAGE_BODY_OPENAPI)
+async def upload_avatar(request: Request, user: CurrentUser, svc: Svc) -> dict[str, Any]:
+    """Upload an avatar: the body is a PNG, JPEG or WebP image (recognised by content, at most
+    8 MB). It is re-encoded as a 256 x 256 WebP crop without metadata; `avatar_url` then
+    points at that rendering (`/api/avatars/<sha256>.webp`)."""
+    set_metadata(actor_id=user.user_id)
+    data = await read_image_body(request, svc.settings.max_avatar_bytes)
+    await svc.set_avatar(user.user_id, data)
+    return await _me(svc, user.user_id)
+
+
+@users_router.delete("/api/users/me/avatar", response_model=MeOut)
+async def remove_avatar(user: CurrentUser, svc: Svc) -> dict[str, Any]:
+    set_metadata(actor_id=user.user_id)
+    await svc.update_profile(user.user_id, {"avatar_url": None})
+    return await _me(svc, user.user_id)
+
+
+@users_router.get(
+    "/api/avatars/{name}", response_class=Response, responses={200: {"content": {"image/webp": {}}}}
+)
+async def avatar_image(name: str, svc: Svc) -> Response:
+    """An uploaded avatar's rendering by its `<sha256>.webp` name (public, immutable)."""
+    sha = image_sha(name)
+    return image_bytes_response(await svc.avatar_image(sha) if sha else None)
 
 
 async def _profile(svc: Svc, username: str, viewer: OptionalUser) -> dict[str, Any]:

@@ -85,6 +85,8 @@ def build_spec(
         projections=projections,
         errors=ERRORS,
         verifier=key_ring_verifier,
+        # An avatar upload streams up to its own limit (past it: 413 image_too_large).
+        body_limits={"PUT /api/users/me/avatar": settings.max_avatar_bytes + 64 * 1024},
         on_start=[start],
         on_stop=[stop],
         background=[refresh_keys, purge],

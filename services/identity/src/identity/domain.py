@@ -38,6 +38,28 @@ MAX_BIO = 500
 MAX_URL = 2048
 MAX_SOCIAL_LINKS = 10
 SOCIAL_NETWORK_RE = re.compile(r"^[a-z0-9_.-]{1,30}$")
+# An uploaded avatar's own address (identity serves the rendering; see commands/profiles.py).
+AVATAR_PREFIX = "/api/avatars"
+AVATAR_PATH_RE = re.compile(r"^/api/avatars/[0-9a-f]{64}\.webp$")
+# Where a bare handle (`@name` or `name`) of a known network points.
+SOCIAL_PROFILE_URLS = {
+    "instagram": "https://www.instagram.com/{}",
+    "tiktok": "https://www.tiktok.com/@{}",
+    "x": "https://x.com/{}",
+    "twitter": "https://x.com/{}",
+    "youtube": "https://www.youtube.com/@{}",
+    "threads": "https://www.threads.net/@{}",
+    "facebook": "https://www.facebook.com/{}",
+    "linkedin": "https://www.linkedin.com/in/{}",
+    "github": "https://github.com/{}",
+    "pinterest": "https://www.pinterest.com/{}",
+    "twitch": "https://www.twitch.tv/{}",
+    "snapchat": "https://www.snapchat.com/add/{}",
+    "bluesky": "https://bsky.app/profile/{}",
+}
+_HANDLE_RE = re.compile(r"^@?([A-Za-z0-9_][A-Za-z0-9_.-]{0,99})$")
+_FEDIVERSE_RE = re.compile(r"^@?([A-Za-z0-9_.-]{1,64})@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
+_BARE_HOST_RE = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#]|$)")
 PROFILE_FIELDS = ("username", "email", "bio", "website", "avatar_url", "social_links")
 
 
@@ -184,6 +206,29 @@ def normalize_bio(value: str | None) -> str | None:
     return bio
 
 
+def normalize_social_link(network: str, value: str | None) -> str | None:
+    """What creators type, as an https address: `instagram.com/name` (no scheme),
+    `@name` or `name` for a known network, `@user@server` (Mastodon), or a full URL."""
+    if value is None or not value.strip():
+        return None
+    field = f"social_links.{network}"
+    text = value.strip()
+    fediverse = _FEDIVERSE_RE.match(text)
+    if fediverse:
+        return normalize_url(field, f"https://{fediverse[2].lower()}/@{fediverse[1]}")
+    handle = _HANDLE_RE.match(text)
+    if handle and (text.startswith("@") or "." not in text):
+        template = SOCIAL_PROFILE_URLS.get(network)
+        if template is None:
+            raise DomainError(
+                field, "Enter the address of your profile, e.g. example.com/yourname."
+            )
+        return normalize_url(field, template.format(handle[1]))
+    if "://" not in text and _BARE_HOST_RE.match(text):
+        text = "https://" + text
+    return normalize_url(field, text)
+
+
 def normalize_social_links(value: dict[str, str] | None) -> dict[str, str]:
     links: dict[str, str] = {}
     for network, url in (value or {}).items():
@@ -192,7 +237,7 @@ def normalize_social_links(value: dict[str, str] | None) -> dict[str, str]:
             raise DomainError(
                 "social_links", f"'{network}' is not a valid network name (a-z, 0-9, _ . -)."
             )
-        normalized = normalize_url(f"social_links.{key}", url)
+        normalized = normalize_social_link(key, url)
         if normalized is not None:
             links[key] = normalized
     if len(links) > MAX_SOCIAL_LINKS:
@@ -210,6 +255,8 @@ def normalize_profile(raw: dict[str, Any]) -> dict[str, Any]:
             out[name] = normalize_email(value or "")
         elif name == "bio":
             out[name] = normalize_bio(value)
+        elif name == "avatar_url" and value and AVATAR_PATH_RE.match(value.strip()):
+            out[name] = value.strip()  # an uploaded avatar, served by identity
         elif name in ("website", "avatar_url"):
             out[name] = normalize_url(name, value)
         elif name == "social_links":

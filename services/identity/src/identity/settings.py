@@ -41,6 +41,11 @@ class IdentitySettings(ServiceSettings):
     # At most one verification (resend) or reset e-mail per account in this many seconds.
     email_cooldown_s: int = Field(default=60, ge=0)
 
+    # Uploaded avatars (shared.images): at most this many bytes and decoded pixels; the
+    # 256 x 256 WebP renderings (never the upload) are kept in the `avatar_images` table.
+    max_avatar_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    max_avatar_pixels: int = Field(default=40_000_000, ge=10_000)
+
     # Argon2id cost. Tests lower it for speed; production refuses anything below OWASP's floor.
     argon2_memory_kib: int = Field(default=OWASP_ARGON2_MEMORY_KIB, ge=8)
     argon2_time_cost: int = Field(default=OWASP_ARGON2_TIME_COST, ge=1)

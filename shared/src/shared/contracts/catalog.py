@@ -75,12 +75,43 @@ class PersonaVersionPublished(Event):
     version: str
     changelog: str
     # [{path, sha256, size, content_type}]: the version's files, content-addressed in the blob store.
+    # A document (.docx, .pdf, .odt) also carries `text_sha256` and `text_size`: its extracted
+    # text, stored as a blob of its own (what the preview and generation read).
     files: list[dict[str, Any]] = []
 
 
 class PersonaDeleted(Event):
     persona_id: str
     creator_id: str
+
+
+class PersonaCoverChanged(Event):
+    """The creator set (or, with `cover=None`, removed) the persona's cover image.
+
+    `cover` = {id, thumb, large, width, height}: `thumb` and `large` are the sha256 of catalog's
+    re-encoded WebP renderings (the upload itself is never kept); width/height are `large`'s."""
+
+    persona_id: str
+    creator_id: str
+    cover: dict[str, Any] | None = None
+
+
+class PersonaGalleryImageAdded(Event):
+    """An image of sample output was added to a version's gallery (at most 8 per version).
+
+    `image` = {id, thumb, large, width, height, caption}, as for the cover."""
+
+    persona_id: str
+    creator_id: str
+    version: str
+    image: dict[str, Any]
+
+
+class PersonaGalleryImageRemoved(Event):
+    persona_id: str
+    creator_id: str
+    version: str
+    image_id: str
 
 
 class PersonaAcquired(Event):

@@ -12,6 +12,7 @@ import { useToast } from "../../components/Toast";
 import { useCategories } from "../../lib/useCatalog";
 import { useTitle } from "../../lib/useTitle";
 import { NewVersionForm } from "./NewVersionForm";
+import { PersonaMediaEditor } from "./PersonaMediaEditor";
 
 function intentsFor(p: Persona): FormIntent[] {
   switch (p.status) {
@@ -105,6 +106,7 @@ function EditPersona({ persona, categories }: { persona: Persona; categories: Ca
           onSubmit={(input, intent) => save.mutate({ input, intent })}
         />
       </div>
+      <PersonaMediaEditor persona={persona} />
       <NewVersionForm persona={persona} />
       <section className="card danger-zone" aria-labelledby="danger-heading">
         <h2 id="danger-heading">Delete persona</h2>

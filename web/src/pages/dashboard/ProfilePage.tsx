@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import { Link } from "react-router";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { updateProfile, type SocialLinks, type User } from "../../api";
+import { errorMessage, removeAvatar, updateProfile, uploadAvatar, type SocialLinks, type User } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
 import { Avatar } from "../../components/Avatar";
@@ -9,6 +9,7 @@ import { TextArea, TextField } from "../../components/Field";
 import { FormError, LoadingState } from "../../components/States";
 import { VerifyEmailNotice } from "../../components/VerifyEmailNotice";
 import { useToast } from "../../components/Toast";
+import { IMAGE_ACCEPT, imageProblem } from "../../lib/files";
 import { fieldErrorsOf, formLevelError } from "../../lib/forms";
 import { useTitle } from "../../lib/useTitle";
 import { PreferencesPanel } from "../../notifications/PreferencesPanel";
@@ -61,7 +62,10 @@ function ProfileForm({ user }: { user: User }) {
       });
     },
     onSuccess: (updated) => {
-      if (updated && typeof updated === "object" && "id" in updated) setUser(updated);
+      if (updated && typeof updated === "object" && "id" in updated) {
+        setUser(updated);
+        setLinks({ ...(updated.social_links ?? {}) }); // as the server normalised them
+      }
       setCurrentPassword("");
       void queryClient.invalidateQueries({ queryKey: qk.profile(user.username) });
       notify(email.trim() !== user.email ? "Profile saved. Check your inbox to verify your new e-mail address." : "Profile saved.");
@@ -75,8 +79,6 @@ function ProfileForm({ user }: { user: User }) {
     if (!/^\S+@\S+\.\S+$/.test(email.trim())) errs.email = "Enter a valid e-mail address.";
     if (emailChanged && !currentPassword) errs.current_password = "Enter your current password to change your e-mail.";
     if (website.trim() && !isUrl(website.trim())) errs.website = "Enter a full address starting with https://";
-    if (avatarUrl.trim() && !isUrl(avatarUrl.trim())) errs.avatar_url = "Enter a full image address starting with https://";
-    for (const [k] of NETWORKS) if (links[k]?.trim() && !isUrl(links[k].trim())) errs[`social_links.${k}`] = "Enter a full address starting with https://";
     setLocalErrors(errs);
     if (!Object.keys(errs).length) mutation.mutate();
   };
@@ -99,6 +101,7 @@ function ProfileForm({ user }: { user: User }) {
           <div>
             <strong>{username || user.username}</strong>
             <div className="muted small">{bio ? bio.slice(0, 80) : "Add a short bio so buyers know who you are."}</div>
+            <AvatarUpload hasAvatar={!!avatarUrl} onChange={(u) => setAvatarUrl(u.avatar_url ?? "")} />
           </div>
         </div>
         <div className="form-grid">
@@ -118,10 +121,8 @@ function ProfileForm({ user }: { user: User }) {
           />
         ) : null}
         <TextArea label="Bio" rows={4} maxLength={500} value={bio} onChange={(e) => setBio(e.target.value)} error={fe.bio} hint={`A few sentences about you and your style (${bio.length}/500).`} />
-        <div className="form-grid">
-          <TextField label="Website" type="url" placeholder="https://" value={website} onChange={(e) => setWebsite(e.target.value)} error={fe.website} />
-          <TextField label="Avatar URL" type="url" placeholder="https://…/me.jpg" value={avatarUrl} onChange={(e) => setAvatarUrl(e.target.value)} error={fe.avatar_url} />
-        </div>
+        <TextField label="Website" type="url" placeholder="https://" value={website} onChange={(e) => setWebsite(e.target.value)} error={fe.website} />
+        {fe.avatar_url ? <div className="field-error">{fe.avatar_url}</div> : null}
         <fieldset>
           <legend>Social links</legend>
           <div className="form-grid">
@@ -129,14 +130,17 @@ function ProfileForm({ user }: { user: User }) {
               <TextField
                 key={k}
                 label={label}
-                type="url"
-                placeholder="https://"
+                type="text"
+                autoCapitalize="none"
+                spellCheck={false}
+                placeholder={`@yourname or ${k === "x" ? "x" : k}.com/yourname`}
                 value={links[k] ?? ""}
                 onChange={(e) => setLinks({ ...links, [k]: e.target.value })}
                 error={fe[`social_links.${k}`]}
               />
             ))}
           </div>
+          <div className="hint">Type your handle (@yourname) or the address of your profile; we add the https:// for you.</div>
           {fe.social_links ? <div className="field-error">{fe.social_links}</div> : null}
         </fieldset>
         <div className="form-actions">
@@ -146,6 +150,52 @@ function ProfileForm({ user }: { user: User }) {
         </div>
       </form>
       <PreferencesPanel />
+    </div>
+  );
+}
+
+/** Upload a photo as the avatar (identity re-encodes it as a 256 x 256 square) or remove it. */
+function AvatarUpload({ hasAvatar, onChange }: { hasAvatar: boolean; onChange: (u: User) => void }) {
+  const { setUser } = useAuth();
+  const queryClient = useQueryClient();
+  const { notify } = useToast();
+  const input = useRef<HTMLInputElement>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const mutation = useMutation({
+    mutationFn: (file: File | null) => (file ? uploadAvatar(file) : removeAvatar()),
+    onSuccess: (updated, file) => {
+      setProblem(null);
+      setUser(updated);
+      onChange(updated);
+      void queryClient.invalidateQueries({ queryKey: qk.profile(updated.username) });
+      notify(file ? "Photo saved." : "Photo removed.");
+    },
+    onError: (e) => setProblem(errorMessage(e)),
+  });
+  const pick = (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = "";
+    if (!file) return;
+    const why = imageProblem(file);
+    if (why) setProblem(why);
+    else mutation.mutate(file);
+  };
+  return (
+    <div className="avatar-upload">
+      <button type="button" className="btn btn-small" onClick={() => input.current?.click()} disabled={mutation.isPending}>
+        {mutation.isPending ? "Uploading…" : hasAvatar ? "Change photo" : "Upload a photo"}
+      </button>
+      <input ref={input} className="sr-only" tabIndex={-1} type="file" accept={IMAGE_ACCEPT} aria-label="Profile photo" onChange={pick} />
+      {hasAvatar ? (
+        <button type="button" className="btn btn-ghost btn-small" onClick={() => mutation.mutate(null)} disabled={mutation.isPending}>
+          Remove photo
+        </button>
+      ) : null}
+      {problem ? (
+        <div className="field-error" role="alert">
+          {problem}
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -13,6 +13,7 @@ import { useTitle } from "../../lib/useTitle";
 import { useCategories } from "../../lib/useCatalog";
 import { listAlsoDownloaded, listSimilar } from "../../api/analytics";
 import { DiscoveryRow } from "../../components/DiscoveryRow";
+import { Gallery } from "../../components/Gallery";
 import { useViewBeacon } from "../../lib/useViewBeacon";
 import { PersonaActions } from "./detail/PersonaActions";
 import { PreviewSection } from "./detail/PreviewSection";
@@ -41,6 +42,7 @@ export default function PersonaDetailPage() {
 
   const p = persona.data;
   const isOwner = !!user && user.id === p.creator?.id;
+  const gallery = p.versions?.[0]?.gallery ?? [];
   return (
     <div className="page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -52,6 +54,7 @@ export default function PersonaDetailPage() {
       </nav>
       <div className="detail-layout">
           <header className="detail-head">
+            {p.cover ? <img className="detail-cover" src={p.cover.url} alt="" width={p.cover.width} height={p.cover.height} /> : null}
             {p.status !== "approved" ? <PersonaStatus status={p.status} reason={p.rejection_reason} /> : null}
             <h1>{p.name}</h1>
             <p className="lead">{p.short_description}</p>
@@ -84,6 +87,13 @@ export default function PersonaDetailPage() {
             <div className="prose">{p.description || <span className="muted">No description.</span>}</div>
           </section>
 
+          {gallery.length ? (
+            <section className="section" aria-labelledby="gallery-heading">
+              <h2 id="gallery-heading">Sample outputs</h2>
+              <p className="muted small">What this persona produced, as shared by the creator (version {p.versions?.[0]?.version}).</p>
+              <Gallery images={gallery} label="Sample outputs" />
+            </section>
+          ) : null}
           <PreviewSection personaId={p.id} />
           <VersionsSection persona={p} canDownload={p.entitled || isOwner} />
           <ReviewsSection persona={p} />

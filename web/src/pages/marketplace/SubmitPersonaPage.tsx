@@ -52,7 +52,10 @@ export default function SubmitPersonaPage() {
         <span>New</span>
       </nav>
       <h1>Sell a persona</h1>
-      <p className="muted">Fill in the details, add your files, then save a draft or submit it for review. Reviews usually take a day or two.</p>
+      <p className="muted">
+        Fill in the details, add your files (Word, PDF and text files all work), then save a draft or submit it for review. Reviews usually take a day or two. Next you can add
+        a cover image and pictures of what your persona writes.
+      </p>
       <VerifyEmailNotice>
         Verify your e-mail address (use the link we sent you) before submitting for review. You can save a draft now and submit it later.
       </VerifyEmailNotice>

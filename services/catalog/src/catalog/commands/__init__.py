@@ -5,12 +5,13 @@ every decision of the command has passed, so a refused request stores nothing.
 """
 
 from catalog.commands.library import DownloadPlan, LibraryCommands
+from catalog.commands.media import MediaCommands
 from catalog.commands.moderation import ModerationCommands
 from catalog.commands.personas import PersonaCommands, merge_patch
 from catalog.commands.reviews import ReviewCommands
 
 
-class Catalog(PersonaCommands, LibraryCommands, ReviewCommands, ModerationCommands):
+class Catalog(PersonaCommands, MediaCommands, LibraryCommands, ReviewCommands, ModerationCommands):
     """The catalog's application service, one per app (`app.state.catalog`): its commands are
     grouped by concern in this package's modules."""
 

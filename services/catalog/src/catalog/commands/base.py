@@ -10,6 +10,7 @@ from typing import TypeVar
 import asyncpg
 from shared.auth import Principal
 from shared.eventstore import EventStore
+from shared.images import DEFAULT_MAX_PIXELS, ImageStore
 from shared.uow import UnitOfWork, run_command
 
 from catalog.blobs import BlobStore
@@ -34,18 +35,24 @@ class CatalogBase:
     store: EventStore
     blobs: BlobStore
     currencies: list[str]
+    images: ImageStore
+    max_image_pixels: int = DEFAULT_MAX_PIXELS
 
     async def run(self, fn: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         return await run_command(self.pool, self.store, fn)
 
 
 def file_refs(files: list[StagedFile]) -> list[FileRef]:
-    return [FileRef(f.path, f.sha256, f.size, f.content_type) for f in files]
+    return [
+        FileRef(f.path, f.sha256, f.size, f.content_type, f.text_sha256, f.text_size) for f in files
+    ]
 
 
 def place_files(blobs: BlobStore, files: list[StagedFile]) -> None:
     for f in files:
         blobs.put(f.staged, f.sha256)
+        if f.text_staged is not None and f.text_sha256 is not None:
+            blobs.put(f.text_staged, f.text_sha256)
 
 
 async def load_visible_persona(uow: UnitOfWork, persona_id: str, user: Principal | None) -> Persona:

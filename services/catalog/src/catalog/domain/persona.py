@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.aggregate import Aggregate
 from shared.contracts.catalog import (
     PersonaApproved,
+    PersonaCoverChanged,
     PersonaCreated,
     PersonaDeleted,
+    PersonaGalleryImageAdded,
+    PersonaGalleryImageRemoved,
     PersonaRejected,
     PersonaSubmitted,
     PersonaSuspended,
@@ -17,12 +22,14 @@ from shared.contracts.catalog import (
 from catalog.domain.errors import (
     Conflicting,
     InvalidInput,
+    Missing,
     NotAllowed,
     persona_not_found,
 )
 from catalog.domain.values import (
     APPROVED,
     DRAFT,
+    MAX_GALLERY_IMAGES,
     PENDING,
     REJECTED,
     SUSPENDED,
@@ -44,6 +51,7 @@ class Persona(Aggregate):
         self.status = DRAFT
         self.deleted = False
         self.versions: list[VersionInfo] = []
+        self.cover: dict[str, Any] | None = None
 
     # ---- reads used by commands
 
@@ -121,6 +129,56 @@ class Persona(Aggregate):
                 version=".".join(map(str, key)),
                 changelog=changelog,
                 files=[f.as_dict() for f in files],
+            )
+        )
+
+    def set_cover(self, actor_id: str, cover: dict[str, Any] | None) -> None:
+        """Set the cover (rendered images, see PersonaCoverChanged) or remove it with None."""
+        self._must_own(actor_id)
+        if cover is None and self.cover is None:
+            return
+        self._record(
+            PersonaCoverChanged(persona_id=self.id, creator_id=self.creator_id, cover=cover)
+        )
+
+    def _version_to_show(self, number: str) -> VersionInfo:
+        found = self.find_version(number)
+        if found is None:
+            raise Missing("This persona has no such version.", code="version_not_found")
+        return found
+
+    def check_gallery_room(self, number: str) -> VersionInfo:
+        version = self._version_to_show(number)
+        if len(version.gallery) >= MAX_GALLERY_IMAGES:
+            raise Conflicting(
+                f"A version shows at most {MAX_GALLERY_IMAGES} gallery images: remove one first.",
+                code="too_many_gallery_images",
+            )
+        return version
+
+    def add_gallery_image(self, actor_id: str, number: str, image: dict[str, Any]) -> None:
+        self._must_own(actor_id)
+        version = self.check_gallery_room(number)
+        self._record(
+            PersonaGalleryImageAdded(
+                persona_id=self.id,
+                creator_id=self.creator_id,
+                version=version.version,
+                image=image,
+            )
+        )
+
+    def remove_gallery_image(self, actor_id: str, number: str, image_id: str) -> None:
+        self._must_own(actor_id)
+        version = self._version_to_show(number)
+        if not any(img["id"] == image_id for img in version.gallery):
+            return  # removed already: DELETE is idempotent
+        self._record(
+            PersonaGalleryImageRemoved(
+                persona_id=self.id,
+                creator_id=self.creator_id,
+                version=version.version,
+                image_id=image_id,
             )
         )
 
@@ -215,6 +273,19 @@ class Persona(Aggregate):
 
     def when_PersonaVersionPublished(self, e: PersonaVersionPublished) -> None:
         self.versions.append(VersionInfo(e.version, parse_semver(e.version), list(e.files)))
+
+    def when_PersonaCoverChanged(self, e: PersonaCoverChanged) -> None:
+        self.cover = dict(e.cover) if e.cover is not None else None
+
+    def when_PersonaGalleryImageAdded(self, e: PersonaGalleryImageAdded) -> None:
+        found = self.find_version(e.version)
+        if found is not None:
+            found.gallery.append(dict(e.image))
+
+    def when_PersonaGalleryImageRemoved(self, e: PersonaGalleryImageRemoved) -> None:
+        found = self.find_version(e.version)
+        if found is not None:
+            found.gallery = [img for img in found.gallery if img["id"] != e.image_id]
 
     def when_PersonaSubmitted(self, e: PersonaSubmitted) -> None:
         self.status = PENDING

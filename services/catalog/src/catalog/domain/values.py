@@ -86,9 +86,12 @@ class FileRef:
     sha256: str
     size: int
     content_type: str
+    # A document's extracted text (a blob of its own); None for every other file.
+    text_sha256: str | None = None
+    text_size: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if v is not None}
 
 
 @dataclass
@@ -96,3 +99,8 @@ class VersionInfo:
     version: str
     key: tuple[int, int, int]
     files: list[dict[str, Any]] = field(default_factory=list)
+    gallery: list[dict[str, Any]] = field(default_factory=list)
+
+
+# Images of sample output a version may show on the persona's page.
+MAX_GALLERY_IMAGES = 8

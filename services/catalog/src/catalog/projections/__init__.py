@@ -7,12 +7,13 @@ transactions the row lock serialises them, which keeps ratings and counts exact.
 Importing this package registers every handler on `projections`.
 """
 
-from catalog.projections import entitlements, moderation, personas, reviews
+from catalog.projections import entitlements, media, moderation, personas, reviews
 from catalog.projections.base import projections, recount_market
 from catalog.projections.personas import persona_row, version_row
 
 __all__ = [
     "entitlements",
+    "media",
     "moderation",
     "persona_row",
     "personas",

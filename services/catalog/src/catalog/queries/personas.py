@@ -6,6 +6,7 @@ from typing import Any
 
 import asyncpg
 from shared.auth import Principal
+from shared.images import image_url
 from shared.pagination import decode_cursor, page_of
 
 from catalog.domain import parse_semver
@@ -21,10 +22,27 @@ PERSONA_COLUMNS = """
     p.description, p.category, p.tags, p.price_cents, p.currency, p.usage_terms, p.status,
     p.rejection_reason, p.suspension_reason, p.latest_version, p.downloads, p.acquisitions,
     p.rating_sum, p.rating_count, p.rating_1, p.rating_2, p.rating_3, p.rating_4, p.rating_5,
-    p.created_at, p.updated_at, p.submitted_at, p.deleted_at, p.listed,
+    p.created_at, p.updated_at, p.submitted_at, p.deleted_at, p.listed, p.cover,
     (p.creator_id = $1 OR EXISTS (
         SELECT 1 FROM entitlements e WHERE e.persona_id = p.id AND e.user_id = $1)) AS entitled
 """
+
+
+IMAGE_PREFIX = "/api/images"
+
+
+def image_json(image: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stored picture as the API shows it: URLs of its renderings (never of an upload)."""
+    if not image:
+        return None
+    return {
+        "id": image["id"],
+        "url": image_url(IMAGE_PREFIX, image["large"]),
+        "thumb_url": image_url(IMAGE_PREFIX, image["thumb"]),
+        "width": image["width"],
+        "height": image["height"],
+        "caption": image.get("caption") or None,
+    }
 
 
 def persona_json(
@@ -57,6 +75,7 @@ def persona_json(
         "submitted_at": row["submitted_at"],
         "deleted_at": row["deleted_at"],
         "entitled": bool(row["entitled"]),
+        "cover": image_json(row["cover"]),
     }
     return out
 
@@ -70,6 +89,7 @@ def version_json(row: asyncpg.Record) -> dict[str, Any]:
         "files": [
             {k: f[k] for k in ("path", "size", "content_type", "sha256")} for f in row["files"]
         ],
+        "gallery": [image_json(img) for img in row["gallery"]],
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -23,12 +24,24 @@ class VersionFileOut(BaseModel):
     sha256: str
 
 
+class ImageOut(BaseModel):
+    """A picture as served: WebP renderings made by the catalog, never the uploaded bytes."""
+
+    id: str
+    url: str  # the large rendering (fitted in 1600 x 900 for a cover, 1600 x 1600 in a gallery)
+    thumb_url: str  # cards and grids: a 640 x 360 crop (cover) or fitted in 480 x 480 (gallery)
+    width: int  # of the large rendering
+    height: int
+    caption: str | None = None
+
+
 class VersionOut(BaseModel):
     version: str
     changelog: str
     created_at: datetime
     downloads: int
     files: list[VersionFileOut]
+    gallery: list[ImageOut] = []
 
 
 class PersonaOut(BaseModel):
@@ -57,6 +70,7 @@ class PersonaOut(BaseModel):
     submitted_at: datetime | None = None
     deleted_at: datetime | None = None
     entitled: bool
+    cover: ImageOut | None = None  # set by the creator (PUT /api/personas/{id}/cover)
 
 
 class PersonaPage(BaseModel):
@@ -75,6 +89,9 @@ class PreviewFileOut(BaseModel):
     size: int
     content: str | None  # None for images
     truncated: bool
+    # How to show `content`: markdown (render it, safely), json (pretty-print it when complete),
+    # text (as is; also a document's extracted text) or none (an image: only listed).
+    render_as: Literal["markdown", "json", "text", "none"] = "text"
 
 
 class PreviewOut(BaseModel):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from shared.images import Variant, image_url, render
 from shared.uow import UnitOfWork, run_command
 
 from identity import queries
 from identity.commands.base import IdentityBase
 from identity.domain import (
+    AVATAR_PREFIX,
     DomainError,
     Follow,
     UnknownUser,
@@ -18,6 +21,8 @@ from identity.domain import (
     normalize_profile,
     user_stream,
 )
+
+AVATAR_VARIANTS = (Variant("avatar", 256, 256, crop=True),)
 
 
 class Profiles(IdentityBase):
@@ -50,6 +55,25 @@ class Profiles(IdentityBase):
                 changed["email"], username, token, self.settings.email_verification_ttl_s
             )
             self.mail.email_changed(old_email, changed["email"], username)
+
+    async def set_avatar(self, user_id: str, data: bytes) -> None:
+        """Render an uploaded image (kernel pipeline: sniffed, EXIF dropped, a 256 x 256 WebP
+        crop), store the rendering and point `avatar_url` at it (a ProfileUpdated event)."""
+        (avatar,) = await asyncio.to_thread(
+            render, data, AVATAR_VARIANTS, self.settings.max_avatar_pixels
+        )
+        await self.pool.execute(
+            "INSERT INTO avatar_images (sha256, data) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            avatar.sha256,
+            avatar.data,
+        )
+        await self.update_profile(user_id, {"avatar_url": image_url(AVATAR_PREFIX, avatar.sha256)})
+
+    async def avatar_image(self, sha256: str) -> bytes | None:
+        data: bytes | None = await self.pool.fetchval(
+            "SELECT data FROM avatar_images WHERE sha256 = $1", sha256
+        )
+        return data
 
     async def _reauthenticate(
         self, user_id: str, new_email: str, current_password: str | None

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { getPreview, isApiError } from "../../../api";
 import { qk } from "../../../api/queryKeys";
 import { ErrorState, LoadingState } from "../../../components/States";
+import { Markdown, prettyJson } from "../../../components/Markdown";
 import { formatBytes } from "../../../lib/format";
 
 export function PreviewSection({ personaId }: { personaId: string }) {
@@ -48,8 +49,12 @@ export function PreviewSection({ personaId }: { personaId: string }) {
             <div key={f.path} role="tabpanel" id={`preview-panel-${i}`} aria-labelledby={`preview-tab-${i}`} hidden={i !== active}>
               {f.content === null ? (
                 <p className="muted">{f.content_type.startsWith("image/") ? "An image" : "A file"} ({formatBytes(f.size)}) — it comes with the download.</p>
+              ) : f.render_as === "markdown" ? (
+                <div className="preview-file preview-markdown">
+                  <Markdown source={f.content} />
+                </div>
               ) : (
-                <pre className="preview-file">{f.content}</pre>
+                <pre className="preview-file">{f.render_as === "json" ? prettyJson(f.content, f.truncated) : f.content}</pre>
               )}
               {f.truncated ? <p className="hint">Preview shortened — the full file comes with the download.</p> : null}
             </div>
