@@ -48,7 +48,12 @@ SECRET_VALUE = re.compile(
     r"|\bwhsec_[A-Za-z0-9]{8,}"
 )
 # Ports the third-party images listen on (compose URLs are checked against them).
-IMAGE_PORTS = {"postgres": {5432}, "rabbitmq": {5672, 15672}, "redis": {6379}}
+IMAGE_PORTS = {
+    "postgres": {5432},
+    "rabbitmq": {5672, 5552, 15672},
+    "redis": {6379},
+    "mailpit": {1025, 8025},
+}
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -715,11 +720,108 @@ def test_compose_services_are_complete_and_consistent() -> None:
     assert compose_problems(compose) == []
     assert compose_database_problems(compose) == []
     services = compose["services"]
-    assert {"postgres", "rabbitmq", "redis", "gateway", "stripe-emulator"} <= set(services)
+    assert {"postgres", "rabbitmq", "redis", "gateway", "stripe-emulator", "mailpit"} <= set(
+        services
+    )
     assert services["postgres"]["image"] == "postgres:16"
     assert services["rabbitmq"]["image"] == "rabbitmq:3.13-management"
     assert services["redis"]["image"] == "redis:7"
+    assert services["mailpit"]["image"].startswith("axllent/mailpit:v")
     assert "8000:8000" in services["gateway"]["ports"]
+    assert any(str(p).endswith(":8025") for p in services["mailpit"]["ports"]), "Mailpit's web UI"
+
+
+def make_run_processes() -> set[tuple[str, str]]:
+    """(module, command) of every process `make run` starts (scripts/run.py's Procfile)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_script", REPO / "scripts" / "run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {
+        p
+        for line in module.procfile().splitlines()
+        if (p := process(line.partition(":")[2].split()))
+    }
+
+
+def process(command: list[str]) -> tuple[str, str] | None:
+    """`python -m <module> [<command>] [--options]` → (module, command or "")."""
+    if command[:2] != ["python", "-m"] or len(command) < 3:
+        return None
+    sub = command[3] if len(command) > 3 and not command[3].startswith("-") else ""
+    return command[2], sub
+
+
+def compose_processes(compose: Doc) -> set[tuple[str, str]]:
+    return {p for svc in compose["services"].values() if (p := process(svc.get("command") or []))}
+
+
+def test_compose_runs_every_process_make_run_starts() -> None:
+    wanted = make_run_processes()
+    assert ("generation", "worker") in wanted and ("analytics", "serve") in wanted
+    assert wanted <= compose_processes(load_compose())
+
+
+def compose_wiring_problems(compose: Doc) -> list[str]:
+    """The gateway knows every service; catalog and generation share one SERVICE_TOKEN; mail
+    goes to the SMTP catcher; the generation worker sees generation's settings."""
+    from gateway.settings import SERVICES
+
+    services: dict[str, Doc] = compose["services"]
+    problems = []
+    gateway_env = services["gateway"]["environment"]
+    for name in SERVICES:
+        if f"GATEWAY_{name.upper()}_URL" not in gateway_env:
+            problems.append(f"gateway: no GATEWAY_{name.upper()}_URL")
+        elif name not in services:
+            problems.append(f"no compose service {name}")
+    tokens = {
+        n: (s.get("environment") or {}).get("SERVICE_TOKEN")
+        for n, s in services.items()
+        if (s.get("command") or [None, None, ""])[2:3] in (["catalog"], ["generation"])
+    }
+    if len(tokens) < 3 or None in tokens.values() or len(set(tokens.values())) != 1:
+        problems.append(f"SERVICE_TOKEN differs or is missing: {tokens}")
+    for name, svc in services.items():
+        smtp = (svc.get("environment") or {}).get("SMTP_URL")
+        if smtp is not None and not str(smtp).startswith("smtp://mailpit:"):
+            problems.append(f"{name}: SMTP_URL {smtp} is not the SMTP catcher")
+    worker = services["generation-worker"]["environment"]
+    api = services["generation"]["environment"]
+    for key, value in api.items():
+        if worker.get(key) != value:
+            problems.append(f"generation-worker: {key} differs from generation's")
+    return problems
+
+
+def test_compose_wires_the_services_together() -> None:
+    assert compose_wiring_problems(load_compose()) == []
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda c: c["services"]["gateway"]["environment"].pop("GATEWAY_ANALYTICS_URL"),
+        lambda c: c["services"]["catalog"]["environment"].update(SERVICE_TOKEN="other"),
+        lambda c: c["services"]["generation-worker"]["environment"].pop("SERVICE_TOKEN"),
+        lambda c: c["services"]["billing"]["environment"].update(SMTP_URL=""),
+        lambda c: c["services"]["generation-worker"]["environment"].update(
+            GENERATION_DATABASE_URL="postgresql://postgres@postgres:5432/other"
+        ),
+    ],
+)
+def test_compose_wiring_check_catches_breakage(breakage: Callable[[Doc], object]) -> None:
+    compose = load_compose()
+    breakage(compose)
+    assert compose_wiring_problems(compose) != []
+
+
+def test_compose_process_check_catches_a_missing_worker() -> None:
+    compose = load_compose()
+    del compose["services"]["generation-worker"]
+    assert not make_run_processes() <= compose_processes(compose)
 
 
 COMPOSE_BREAKAGES: dict[str, Callable[[Doc], object]] = {
@@ -736,8 +838,8 @@ COMPOSE_BREAKAGES: dict[str, Callable[[Doc], object]] = {
     "url to the wrong port": lambda c: c["services"]["catalog"]["environment"].update(
         JWKS_URL="http://identity:8002/"
     ),
-    "undeclared volume": lambda c: c["services"]["billing"]["volumes"].append(
-        "receipts:/data/receipts"
+    "undeclared volume": lambda c: (
+        c["services"]["billing"].setdefault("volumes", []).append("receipts:/data/receipts")
     ),
     "image or build": lambda c: [c["services"]["payouts"].pop(k) for k in ("image", "build")],
     "latest image": lambda c: c["services"]["redis"].update(image="redis:latest"),
@@ -757,10 +859,10 @@ def test_compose_checks_catch_breakage(breakage: str) -> None:
 def test_compose_database_check_catches_a_missing_database() -> None:
     compose = load_compose()
     compose["services"]["postgres"]["environment"]["PLATFORM_DATABASES"] = (
-        "identity catalog billing notifications"
+        "identity catalog billing payouts notifications generation"
     )
     assert compose_database_problems(compose) == [
-        "payouts: database payouts is not created by postgres"
+        "analytics: database analytics is not created by postgres"
     ]
 
 
@@ -847,6 +949,10 @@ def dockerfile_problems(text: str, members: list[str]) -> list[str]:
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
     if not users or users[-1].split(":")[0] in ("root", "0"):
         problems.append("the runtime image must end on a non-root USER")
+    if not re.search(r"apt-get install [^\n]*\blibgomp1\b", text):
+        problems.append("xllamacpp (generation's demo model) needs libgomp1 in the runtime image")
+    if "model_file()" not in text:
+        problems.append("the build must check the demo model file ships in the image")
     copied = " ".join(line for line in lines if line.startswith("COPY "))
     for member in members:
         top = member.split("/")[0]
@@ -880,6 +986,8 @@ def test_dockerfile_builds_every_component_the_standard_way() -> None:
         (lambda t: t.replace("USER 10001:10001", "USER root"), "non-root"),
         (lambda t: t.replace("COPY tools/ tools/", ""), "tools/*"),
         (lambda t: t.replace("--frozen ", ""), "--frozen"),
+        (lambda t: t.replace(" libgomp1", ""), "libgomp1"),
+        (lambda t: t.replace("model_file()", "print()"), "demo model"),
     ],
 )
 def test_dockerfile_check_catches_breakage(change: Callable[[str], str], expected: str) -> None:
@@ -891,7 +999,7 @@ def test_dockerfile_check_catches_breakage(change: Callable[[str], str], expecte
 # --- the image's health-check script ------------------------------------------------------------
 
 
-def test_healthcheck_script_reports_readiness() -> None:
+def test_healthcheck_script_reports_readiness(tmp_path: Path) -> None:
     import http.server
     import json
     import sys
@@ -919,6 +1027,13 @@ def test_healthcheck_script_reports_readiness() -> None:
             [sys.executable, str(script), *args], capture_output=True, text=True, timeout=30
         )
 
+    heartbeat = tmp_path / "heartbeat"
+    assert run("--file", str(heartbeat), "30").returncode == 1  # never touched
+    heartbeat.touch()
+    assert run("--file", str(heartbeat), "30").returncode == 0
+    os.utime(heartbeat, (1, 1))  # touched long ago: the worker hangs
+    stale = run("--file", str(heartbeat), "30")
+    assert stale.returncode == 1 and "old" in stale.stderr
     try:
         assert run(f"{base}/healthz").returncode == 0
         failed = run(f"{base}/readyz")
