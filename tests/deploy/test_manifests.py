@@ -37,6 +37,16 @@ OPERATIONS_DOC = REPO / "docs" / "operations.md"
 # The oldest Kubernetes we support (autoscaling/v2, policy/v1 are GA) and the newest schemas.
 K8S_VERSIONS = ("1.28.0", kv_utils.latest_version())
 OUR_IMAGES = ("creator-platform/app", "creator-platform/gateway")
+SERVED = (
+    "identity",
+    "catalog",
+    "billing",
+    "payouts",
+    "analytics",
+    "notifications",
+    "generation",
+    "gateway",
+)
 WORKLOADS = ("Deployment", "StatefulSet")
 # Processes that serve but own no database.
 NO_DATABASE = {"gateway", "stripe_emulator"}
@@ -47,6 +57,8 @@ SECRET_VALUE = re.compile(
     r"|\b(sk|rk)_(live|test)_[A-Za-z0-9]{8,}"
     r"|\bwhsec_[A-Za-z0-9]{8,}"
 )
+# Who calls catalog's internal routes (SERVICE_TOKEN).
+INTERNAL_CALLERS = ("generation", "generation-worker")
 # Ports the third-party images listen on (compose URLs are checked against them).
 IMAGE_PORTS = {
     "postgres": {5432},
@@ -183,7 +195,24 @@ def workload_problems(docs: list[Doc]) -> list[str]:
                 if probe not in c:
                     problems.append(f"{where}: {probe} missing")
             found = module_of(c)
-            if is_ours(c["image"]) and (found is None or found[0] != "stripe_emulator"):
+            if found is not None and found[1] == "worker":
+                # No port: its probes read the heartbeat file the worker touches.
+                heartbeat = next(
+                    (
+                        e.get("value")
+                        for e in c.get("env", [])
+                        if e["name"].endswith("HEARTBEAT_FILE")
+                    ),
+                    None,
+                )
+                for probe in ("readinessProbe", "livenessProbe"):
+                    command = ((c.get(probe) or {}).get("exec") or {}).get("command") or []
+                    if command[:2] != ["healthcheck", "--file"] or command[2:3] != [heartbeat]:
+                        problems.append(f"{where}: {probe} must check the heartbeat file")
+                mounts = {m["mountPath"] for m in c.get("volumeMounts", [])}
+                if heartbeat and not any(heartbeat.startswith(m + "/") for m in mounts):
+                    problems.append(f"{where}: heartbeat file {heartbeat} is on no writable volume")
+            elif is_ours(c["image"]) and (found is None or found[0] != "stripe_emulator"):
                 ready = (c.get("readinessProbe") or {}).get("httpGet") or {}
                 alive = (c.get("livenessProbe") or {}).get("httpGet") or {}
                 if ready.get("path") != "/readyz":
@@ -408,10 +437,16 @@ def network_problems(docs: list[Doc]) -> list[str]:
         stranger = {"app.kubernetes.io/name": "stranger"}
         if admits(policies, labels, stranger):
             problems.append(f"{name} is reachable from any pod in the namespace")
-        for other, other_labels in services.items():
-            # Services call identity for its JWKS, and nothing else of each other.
-            if other != name and name != "identity" and admits(policies, labels, other_labels):
-                problems.append(f"{other} can reach {name}")
+        callers = {n: lab for n, lab in workloads.items() if n != name and n != "gateway"}
+        for other, other_labels in callers.items():
+            # Services call identity for its JWKS, generation (API and workers) calls catalog's
+            # internal file route, and nothing else calls anything.
+            allowed = (name == "identity" and other in services) or (
+                name == "catalog" and other in INTERNAL_CALLERS
+            )
+            if admits(policies, labels, other_labels) != allowed:
+                verb = "can" if not allowed else "cannot"
+                problems.append(f"{other} {verb} reach {name}")
     for name, labels in workloads.items():
         if name != "gateway" and admits(policies, labels, None):
             problems.append(f"{name} is reachable from outside the namespace")
@@ -425,9 +460,10 @@ def network_problems(docs: list[Doc]) -> list[str]:
 def test_overlay_renders_the_platform(overlay: str) -> None:
     docs = docs_of(overlay)
     names = {(d["kind"], d["metadata"]["name"]) for d in docs}
-    for component in ("identity", "catalog", "billing", "payouts", "gateway"):
+    for component in SERVED:
         assert ("Deployment", component) in names
         assert ("Service", component) in names
+    assert ("Deployment", "generation-worker") in names
     for kind in ("HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress"):
         assert (kind, "gateway") in names
     assert ("ConfigMap", "platform-config") in names
@@ -486,6 +522,35 @@ def test_gateway_is_autoscaled_and_protected_from_disruption() -> None:
     assert hpa["spec"]["minReplicas"] >= 2
     pdb = named(docs, "PodDisruptionBudget", "gateway")
     assert selects(pdb["spec"]["selector"], pod_labels(gateway))
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_analytics_never_runs_two_stream_consumers(overlay: str) -> None:
+    """Its stream consumer is single-active (deploy/k8s/base/analytics.yaml says why)."""
+    docs = docs_of(overlay)
+    analytics = named(docs, "Deployment", "analytics")
+    assert analytics["spec"]["replicas"] == 1
+    assert analytics["spec"]["strategy"] == {"type": "Recreate"}
+    for scaler in by_kind(docs, "HorizontalPodAutoscaler", "ScaledObject"):
+        assert scaler["spec"]["scaleTargetRef"]["name"] != "analytics"
+
+
+def service_token_sources(docs: list[Doc]) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for w in by_kind(docs, "Deployment"):
+        for c in containers(w, False):
+            for env in c.get("env", []):
+                if env["name"] == "SERVICE_TOKEN":
+                    found[w["metadata"]["name"]] = env.get("valueFrom", env.get("value"))
+    return found
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_catalog_and_generation_share_one_service_token(overlay: str) -> None:
+    sources = service_token_sources(docs_of(overlay))
+    assert set(sources) == {"catalog", *INTERNAL_CALLERS}
+    assert len({str(s) for s in sources.values()}) == 1
+    assert all(isinstance(s, dict) and "secretKeyRef" in s for s in sources.values())
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -567,6 +632,22 @@ BREAKAGES: dict[str, tuple[Callable[[list[Doc]], list[str]], Callable[[list[Doc]
         network_problems,
         lambda d: named(d, "NetworkPolicy", "services-from-gateway")["spec"]["ingress"][0].pop(
             "from"
+        ),
+    ),
+    "generation cut off from catalog": (
+        network_problems,
+        lambda d: d.remove(named(d, "NetworkPolicy", "catalog-from-generation")),
+    ),
+    "billing let into catalog": (
+        network_problems,
+        lambda d: named(d, "NetworkPolicy", "catalog-from-generation")["spec"]["ingress"][0][
+            "from"
+        ][0]["podSelector"]["matchExpressions"][0]["values"].append("billing"),
+    ),
+    "worker without heartbeat probe": (
+        workload_problems,
+        lambda d: _container(d, "generation-worker")["livenessProbe"].update(
+            exec={"command": ["true"]}
         ),
     ),
     "no default deny": (
@@ -866,6 +947,25 @@ def test_compose_database_check_catches_a_missing_database() -> None:
     ]
 
 
+def kubernetes_processes(docs: list[Doc]) -> set[tuple[str, str]]:
+    return {
+        p
+        for w in by_kind(docs, "Deployment")
+        for c in containers(w, False)
+        if (p := process(list(c.get("command", []))))
+    }
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_compose_and_kubernetes_run_the_same_processes(overlay: str) -> None:
+    k8s = kubernetes_processes(docs_of(overlay))
+    compose = compose_processes(load_compose())
+    if overlay == "production":  # no Stripe emulator in production
+        compose = {p for p in compose if p[0] != "stripe_emulator"}
+    assert make_run_processes() - {("stripe_emulator", "")} <= k8s
+    assert compose == k8s
+
+
 def test_compose_and_kubernetes_run_the_same_components_on_the_same_ports() -> None:
     def served(pairs: Iterator[tuple[str, list[str]]]) -> dict[str, int]:
         out = {}
@@ -1113,6 +1213,10 @@ def test_dev_secret_script_creates_every_secret_the_dev_overlay_needs(tmp_path: 
     assert (
         first["platform-secrets"]["AMQP_URL"] == f"amqp://platform:{mq['password']}@rabbitmq:5672/"
     )
+    for service in ("analytics", "notifications", "generation"):
+        url = first[f"{service}-secrets"][f"{service.upper()}_DATABASE_URL"]
+        assert url == f"postgresql://postgres:{password}@postgres:5432/{service}"
+    assert len(first["service-token"]["SERVICE_TOKEN"]) >= 32
     webhook = first["stripe-emulator-secrets"]["STRIPE_EMULATOR_WEBHOOK_SECRET"]
     assert first["billing-secrets"]["STRIPE_WEBHOOK_SECRET"] == webhook
     assert run() == first, "a second run must keep every existing Secret"
