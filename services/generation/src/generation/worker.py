@@ -126,6 +126,10 @@ async def heartbeat(path: Path, every_s: float, stop: asyncio.Event) -> None:
 
 
 async def serve(settings: GenerationSettings, stop: asyncio.Event) -> None:
+    if settings.worker_heartbeat_file:
+        # A restarted container keeps its volumes: a beat of the previous process must not
+        # vouch for this one before it runs.
+        await asyncio.to_thread(Path(settings.worker_heartbeat_file).unlink, missing_ok=True)
     if not settings.is_production:
         await ensure_database(settings.database_url)
     from generation.app import MIGRATIONS
