@@ -1,73 +1,67 @@
 // /generate: pick a persona you own, a template and its parameters, and watch the text
-// arrive. History beside it: open one, change a parameter and rerun; export everything.
+// arrive (on the platform's model, or on your own model at home). History beside it: open one,
+// change a parameter and rerun, star, delete, compare two; export everything. Batch and
+// schedule tabs hand longer work to the workers.
 
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSearchParams } from "react-router";
 import { errorMessage } from "../../api/client";
-import { listMyPersonas, listMyPurchases } from "../../api/endpoints";
 import { CheckboxField, SelectField, TextField } from "../../components/Field";
 import { ErrorState, LoadingState } from "../../components/States";
+import { useTitle } from "../../lib/useTitle";
+import { BatchTab } from "./BatchTab";
 import {
   exportHistory,
-  listHistory,
   listProviders,
-  listTemplates,
+  renderPrompt,
   streamGeneration,
+  streamLocal,
   type Generation,
-  type ParamSpec,
-  type Template,
 } from "./generationApi";
+import { DiffView, HISTORY_KEY, HistoryPanel } from "./HistoryPanel";
+import { defaults, ParamFields, type Params } from "./params";
+import { SchedulesTab } from "./SchedulesTab";
+import { useOwnedPersonas, useTemplates } from "./shared";
 
-type Params = Record<string, unknown>;
+const TABS = [
+  ["write", "Write"],
+  ["batch", "Batch"],
+  ["schedules", "Schedules"],
+] as const;
+type Tab = (typeof TABS)[number][0];
 
-function defaults(t: Template | undefined): Params {
-  const out: Params = {};
-  for (const [name, spec] of Object.entries(t?.params_schema.properties ?? {})) {
-    if (spec.default !== undefined) out[name] = spec.default;
-  }
-  return out;
-}
-
-function ParamField({ name, spec, value, required, onChange }: {
-  name: string; spec: ParamSpec; value: unknown; required: boolean; onChange: (v: unknown) => void;
-}) {
-  const label = spec.title ?? name;
-  if (spec.type === "boolean") {
-    return <CheckboxField label={label} checked={value === true} onChange={(e) => onChange(e.target.checked)} />;
-  }
-  if (spec.enum) {
-    return (
-      <SelectField label={label} required={required} value={String(value ?? "")} onChange={(e) => onChange(e.target.value)}>
-        {spec.enum.map((o) => <option key={o} value={o}>{o}</option>)}
-      </SelectField>
-    );
-  }
-  if (spec.type === "string") {
-    return (
-      <TextField label={label} required={required} maxLength={spec.maxLength} hint={spec.description}
-        value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} />
-    );
-  }
+export default function GeneratePage() {
+  useTitle("Generate");
+  const [search, setSearch] = useSearchParams();
+  const tab = (TABS.find(([t]) => t === search.get("tab"))?.[0] ?? "write") as Tab;
   return (
-    <TextField label={label} type="number" required={required} min={spec.minimum} max={spec.maximum}
-      step={spec.type === "integer" ? 1 : "any"} value={value === undefined ? "" : String(value)}
-      onChange={(e) => onChange(e.target.value === "" ? undefined : Number(e.target.value))} />
+    <div className="stack generate-page">
+      <h1>Generate</h1>
+      <div className="tabs" role="tablist" aria-label="Ways to generate">
+        {TABS.map(([t, label]) => (
+          <button key={t} type="button" role="tab" id={`generate-tab-${t}`} aria-selected={tab === t}
+            aria-controls={`generate-panel-${t}`} className={`tab${tab === t ? " active" : ""}`}
+            onClick={() => setSearch({ tab: t }, { replace: true })}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`generate-panel-${tab}`} aria-labelledby={`generate-tab-${tab}`} className="stack">
+        {tab === "write" ? <WriteTab /> : tab === "batch" ? <BatchTab /> : <SchedulesTab />}
+      </div>
+    </div>
   );
 }
 
-export default function GeneratePage() {
+const LOCAL_URL_KEY = "generate.localUrl";
+const LOCAL_MODEL_KEY = "generate.localModel";
+
+function WriteTab() {
   const qc = useQueryClient();
-  const templates = useQuery({ queryKey: ["generation", "templates"], queryFn: listTemplates });
+  const templates = useTemplates();
   const providers = useQuery({ queryKey: ["generation", "providers"], queryFn: listProviders });
-  const owned = useQuery({
-    queryKey: ["generation", "personas"],
-    queryFn: async () => {
-      const [bought, mine] = await Promise.all([listMyPurchases({ limit: 100 }), listMyPersonas({ limit: 100 })]);
-      const all = [...bought.items.map((p) => p.persona), ...mine.items];
-      return all.filter((p, i) => all.findIndex((q) => q.id === p.id) === i);
-    },
-  });
-  const history = useQuery({ queryKey: ["generation", "history"], queryFn: listHistory });
+  const owned = useOwnedPersonas();
 
   const [personaId, setPersonaId] = useState("");
   const [templateId, setTemplateId] = useState("");
@@ -77,6 +71,10 @@ export default function GeneratePage() {
   const [error, setError] = useState("");
   const [running, setRunning] = useState(false);
   const [selected, setSelected] = useState<Generation | null>(null);
+  const [compare, setCompare] = useState<string[]>([]);
+  const [local, setLocal] = useState(false);
+  const [localUrl, setLocalUrl] = useState(() => localStorage.getItem(LOCAL_URL_KEY) ?? "http://127.0.0.1:1337/v1");
+  const [localModel, setLocalModel] = useState(() => localStorage.getItem(LOCAL_MODEL_KEY) ?? "");
   const stop = useRef<AbortController | null>(null);
 
   const template = useMemo(() => templates.data?.items.find((t) => t.id === templateId), [templates.data, templateId]);
@@ -90,11 +88,16 @@ export default function GeneratePage() {
     setSelected(null);
   }
 
-  async function run(path: string, body: unknown) {
+  function begin(): AbortController {
     stop.current?.abort();
     const ctl = new AbortController();
     stop.current = ctl;
     setOutput(""); setError(""); setStatus("Writing…"); setRunning(true);
+    return ctl;
+  }
+
+  async function run(path: string, body: unknown) {
+    const ctl = begin();
     try {
       await streamGeneration(path, body, ctl.signal, (e) => {
         if (e.event === "token") setOutput((o) => o + e.data.text);
@@ -106,12 +109,30 @@ export default function GeneratePage() {
       else { setError(errorMessage(e)); setStatus(""); }
     } finally {
       setRunning(false);
-      void qc.invalidateQueries({ queryKey: ["generation", "history"] });
+      void qc.invalidateQueries({ queryKey: HISTORY_KEY });
+    }
+  }
+
+  /** The rendered prompt goes from this page straight to the user's own model server. */
+  async function runLocal() {
+    const ctl = begin();
+    localStorage.setItem(LOCAL_URL_KEY, localUrl);
+    localStorage.setItem(LOCAL_MODEL_KEY, localModel);
+    try {
+      const rendered = await renderPrompt({ persona_id: personaId, template_id: templateId, params });
+      await streamLocal(localUrl, localModel, rendered.messages, ctl.signal, (t) => setOutput((o) => o + t));
+      setStatus("Done on your computer (not saved in your history: copy what you want to keep).");
+    } catch (e) {
+      if (ctl.signal.aborted) setStatus("Stopped.");
+      else { setError(errorMessage(e)); setStatus(""); }
+    } finally {
+      setRunning(false);
     }
   }
 
   function generate() {
-    void run("/api/generations", { persona_id: personaId, template_id: templateId, params });
+    if (local) void runLocal();
+    else void run("/api/generations", { persona_id: personaId, template_id: templateId, params });
   }
 
   function rerun() {
@@ -139,13 +160,10 @@ export default function GeneratePage() {
 
   if (templates.isPending || owned.isPending) return <LoadingState />;
   if (templates.error || owned.error) return <ErrorState error={templates.error ?? owned.error} />;
-  const props = template?.params_schema.properties ?? {};
-  const required = new Set(template?.params_schema.required ?? []);
   const demo = providers.data?.items[0];
 
   return (
-    <div className="stack generate-page">
-      <h1>Generate</h1>
+    <>
       {owned.data.length === 0 ? (
         <p>Get a persona from the marketplace (free ones too) or create your own to start generating.</p>
       ) : null}
@@ -159,15 +177,25 @@ export default function GeneratePage() {
             <option value="">Choose what to write…</option>
             {templates.data.items.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
           </SelectField>
-          {Object.entries(props).map(([name, spec]) => (
-            <ParamField key={name} name={name} spec={spec} value={params[name]} required={required.has(name)}
-              onChange={(v) => setParams((p) => ({ ...p, [name]: v }))} />
-          ))}
-          {demo ? <p className="hint">Model: {demo.label}</p> : null}
+          <ParamFields template={template} value={params} onChange={setParams} />
+          <CheckboxField label="Use the model on my own computer" checked={local} onChange={(e) => setLocal(e.target.checked)}
+            hint="Your browser sends the prompt to Jan, Ollama or LM Studio running on this computer. Its local server must allow this site (CORS)." />
+          {local ? (
+            <div className="stack">
+              <TextField label="Your model's address" required value={localUrl} onChange={(e) => setLocalUrl(e.target.value)}
+                hint="Jan: http://127.0.0.1:1337/v1 · Ollama: http://localhost:11434/v1 · LM Studio: http://localhost:1234/v1" />
+              <TextField label="Model name" required value={localModel} onChange={(e) => setLocalModel(e.target.value)}
+                hint="As your app lists it, e.g. llama3.2" />
+            </div>
+          ) : demo ? <p className="hint">Model: {demo.label}</p> : null}
           <div className="row">
-            <button type="submit" className="btn btn-primary" disabled={running || !personaId || !templateId}>Generate</button>
-            {selected ? (
+            <button type="submit" className="btn btn-primary"
+              disabled={running || !personaId || !templateId || (local && (!localUrl || !localModel))}>Generate</button>
+            {selected && !local ? (
               <button type="button" className="btn" disabled={running} onClick={rerun}>Rerun with these parameters</button>
+            ) : null}
+            {selected?.rerun_of ? (
+              <button type="button" className="btn" onClick={() => setCompare([selected.rerun_of!, selected.id])}>Compare with the original</button>
             ) : null}
             {running ? <button type="button" className="btn btn-danger" onClick={() => stop.current?.abort()}>Stop</button> : null}
             <button type="button" className="btn" disabled={!output} onClick={() => void navigator.clipboard?.writeText(output)}>Copy</button>
@@ -185,18 +213,12 @@ export default function GeneratePage() {
               </button>
             ))}
           </div>
-          <ul className="generate-history">
-            {(history.data?.items ?? []).map((g) => (
-              <li key={g.id}>
-                <button type="button" className="btn-link" onClick={() => open(g)}>
-                  {g.template_name} · {g.persona_name}{g.rerun_of ? " · rerun" : ""} · {g.status}
-                </button>
-                <div className="hint">{g.output.slice(0, 120)}</div>
-              </li>
-            ))}
-          </ul>
+          {compare.length === 1 ? <p className="hint">Tick one more to compare.</p> : null}
+          <HistoryPanel onOpen={open} compare={compare} onCompare={setCompare}
+            onDeleted={(id) => { if (selected?.id === id) { setSelected(null); setOutput(""); setStatus(""); } }} />
         </section>
       </div>
-    </div>
+      {compare.length === 2 ? <DiffView ids={compare} onClose={() => setCompare([])} /> : null}
+    </>
   );
 }
