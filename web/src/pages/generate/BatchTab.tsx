@@ -138,7 +138,7 @@ export function BatchTab() {
       <section className="card stack" aria-labelledby="batches-heading">
         <h2 id="batches-heading">Batches</h2>
         {current ? <BatchProgressView id={current} /> : null}
-        <BatchList onOpen={setCurrent} current={current} />
+        <BatchList onOpen={setCurrent} current={current} templates={templates.data.items} personas={owned.data} />
       </section>
     </div>
   );
@@ -184,7 +184,9 @@ function BatchProgressView({ id }: { id: string }) {
   );
 }
 
-function BatchList({ onOpen, current }: { onOpen: (id: string) => void; current: string | null }) {
+function BatchList({ onOpen, current, templates, personas }: {
+  onOpen: (id: string) => void; current: string | null; templates: Template[]; personas: { id: string; name: string }[];
+}) {
   const list = usePagedList(["generation", "batches"], listBatches, { limit: 10 });
   return (
     <PagedList list={list} empty={<EmptyState title="No batches yet">Start one to write many texts at once.</EmptyState>}>
@@ -193,7 +195,8 @@ function BatchList({ onOpen, current }: { onOpen: (id: string) => void; current:
           {items.map((b) => (
             <li key={b.id}>
               <button type="button" className="btn-link" aria-current={b.id === current ? "true" : undefined} onClick={() => onOpen(b.id)}>
-                {formatDateTime(b.created_at)} · {b.template_id.replace("builtin:", "")} · {b.done}/{b.total} · {b.status}
+                {formatDateTime(b.created_at)} · {templates.find((t) => t.id === b.template_id)?.name ?? "Template"} ·{" "}
+                {personas.find((p) => p.id === b.persona_id)?.name ?? "Persona"} · {b.done}/{b.total} · {b.status}
               </button>
             </li>
           ))}

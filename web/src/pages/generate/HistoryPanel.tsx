@@ -51,8 +51,9 @@ export function HistoryPanel({ onOpen, compare, onCompare, onDeleted }: {
               const title = `${g.template_name} · ${g.persona_name}${g.rerun_of ? " · rerun" : ""} · ${g.status}`;
               return (
                 <li key={g.id}>
-                  <div className="row">
-                    <button type="button" className="btn-link" onClick={() => onOpen(g)}>{title}</button>
+                  <button type="button" className="btn-link" onClick={() => onOpen(g)}>{title}</button>
+                  <div className="hint">{formatDateTime(g.created_at)} · {g.output.slice(0, 120)}</div>
+                  <div className="row generate-history-actions">
                     <button type="button" className={`btn btn-small${g.favourite ? " active" : ""}`} aria-pressed={g.favourite}
                       aria-label={`Favourite: ${title}`} title={g.favourite ? "Remove from favourites" : "Add to favourites"}
                       disabled={star.isPending} onClick={() => star.mutate(g)}>
@@ -68,7 +69,6 @@ export function HistoryPanel({ onOpen, compare, onCompare, onDeleted }: {
                       <button type="button" className="btn btn-small" aria-label={`Delete: ${title}`} onClick={() => setConfirming(g.id)}>Delete</button>
                     )}
                   </div>
-                  <div className="hint">{formatDateTime(g.created_at)} · {g.output.slice(0, 120)}</div>
                 </li>
               );
             })}
