@@ -38,7 +38,7 @@ function schemaFor(template: Template | undefined, mode: string) {
 }
 
 /** "csv.line 3.words" → "Line 3, words: …" */
-function csvErrors(error: unknown): string[] {
+export function csvErrors(error: unknown): string[] {
   if (!isApiError(error)) return [];
   return error.errors
     .filter((e) => e.field.startsWith("csv"))
