@@ -142,7 +142,7 @@ async def test_new_user_generates_reruns_and_exports(stack: Any, browser: Browse
     await page.get_by_role("button", name="Get it free").click()
     await expect(page.get_by_role("button", name="Get it free")).to_have_count(0)
 
-    await page.get_by_role("link", name="Generate").click()
+    await page.get_by_role("link", name="Generate", exact=True).click()
     await expect(page.get_by_role("heading", name="Generate")).to_be_visible()
     await expect(field(page, "Persona")).to_have_value(pid)
     await field(page, "Template").select_option(label="Caption")

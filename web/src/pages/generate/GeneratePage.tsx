@@ -3,8 +3,11 @@
 // change a parameter and rerun, star, delete, compare two; export everything. Batch and
 // schedule tabs hand longer work to the workers.
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Controller, useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import { useSearchParams } from "react-router";
 import { errorMessage } from "../../api/client";
 import { CheckboxField, SelectField, TextField } from "../../components/Field";
@@ -18,9 +21,10 @@ import {
   streamGeneration,
   streamLocal,
   type Generation,
+  type Template,
 } from "./generationApi";
 import { DiffView, HISTORY_KEY, HistoryPanel } from "./HistoryPanel";
-import { defaults, ParamFields, type Params } from "./params";
+import { defaults, ParamFields, paramsSchema, type Params } from "./params";
 import { SchedulesTab } from "./SchedulesTab";
 import { useOwnedPersonas, useTemplates } from "./shared";
 
@@ -57,36 +61,60 @@ export default function GeneratePage() {
 const LOCAL_URL_KEY = "generate.localUrl";
 const LOCAL_MODEL_KEY = "generate.localModel";
 
+interface WriteValues {
+  persona_id: string;
+  template_id: string;
+  params: Params;
+  local: boolean;
+  local_url: string;
+  local_model: string;
+}
+
+function writeSchema(template: Template | undefined, local: boolean) {
+  return z.object({
+    persona_id: z.string().min(1, "Choose a persona"),
+    template_id: z.string().min(1, "Choose what to write"),
+    params: paramsSchema(template),
+    local: z.boolean(),
+    local_url: local ? z.string().regex(/^https?:\/\/\S+$/, "An address like http://127.0.0.1:1337/v1") : z.string(),
+    local_model: local ? z.string().trim().min(1, "The model's name, as your app lists it") : z.string(),
+  });
+}
+
 function WriteTab() {
   const qc = useQueryClient();
+  const [search] = useSearchParams();
   const templates = useTemplates();
   const providers = useQuery({ queryKey: ["generation", "providers"], queryFn: listProviders });
   const owned = useOwnedPersonas();
+  const templateOf = (id: string) => templates.data?.items.find((t) => t.id === id);
+  const form = useForm<WriteValues>({
+    resolver: (values, ctx, opts) => zodResolver(writeSchema(templateOf(values.template_id), values.local))(values, ctx, opts as never) as never,
+    defaultValues: {
+      persona_id: "",
+      template_id: "",
+      params: {},
+      local: false,
+      local_url: localStorage.getItem(LOCAL_URL_KEY) ?? "http://127.0.0.1:1337/v1",
+      local_model: localStorage.getItem(LOCAL_MODEL_KEY) ?? "",
+    },
+  });
 
-  const [personaId, setPersonaId] = useState("");
-  const [templateId, setTemplateId] = useState("");
-  const [params, setParams] = useState<Params>({});
   const [output, setOutput] = useState("");
   const [status, setStatus] = useState("");
   const [error, setError] = useState("");
   const [running, setRunning] = useState(false);
   const [selected, setSelected] = useState<Generation | null>(null);
   const [compare, setCompare] = useState<string[]>([]);
-  const [local, setLocal] = useState(false);
-  const [localUrl, setLocalUrl] = useState(() => localStorage.getItem(LOCAL_URL_KEY) ?? "http://127.0.0.1:1337/v1");
-  const [localModel, setLocalModel] = useState(() => localStorage.getItem(LOCAL_MODEL_KEY) ?? "");
   const stop = useRef<AbortController | null>(null);
 
-  const template = useMemo(() => templates.data?.items.find((t) => t.id === templateId), [templates.data, templateId]);
+  const template = templateOf(form.watch("template_id"));
+  const local = form.watch("local");
   useEffect(() => {
-    if (!personaId && owned.data?.length) setPersonaId(owned.data[0].id);
-  }, [owned.data, personaId]);
-
-  function chooseTemplate(id: string) {
-    setTemplateId(id);
-    setParams(defaults(templates.data?.items.find((t) => t.id === id)));
-    setSelected(null);
-  }
+    if (form.getValues("persona_id") || !owned.data?.length) return;
+    const wanted = search.get("persona");
+    form.setValue("persona_id", owned.data.find((p) => p.id === wanted)?.id ?? owned.data[0].id);
+  }, [form, owned.data, search]);
 
   function begin(): AbortController {
     stop.current?.abort();
@@ -114,13 +142,13 @@ function WriteTab() {
   }
 
   /** The rendered prompt goes from this page straight to the user's own model server. */
-  async function runLocal() {
+  async function runLocal(v: WriteValues) {
     const ctl = begin();
-    localStorage.setItem(LOCAL_URL_KEY, localUrl);
-    localStorage.setItem(LOCAL_MODEL_KEY, localModel);
+    localStorage.setItem(LOCAL_URL_KEY, v.local_url);
+    localStorage.setItem(LOCAL_MODEL_KEY, v.local_model);
     try {
-      const rendered = await renderPrompt({ persona_id: personaId, template_id: templateId, params });
-      await streamLocal(localUrl, localModel, rendered.messages, ctl.signal, (t) => setOutput((o) => o + t));
+      const rendered = await renderPrompt({ persona_id: v.persona_id, template_id: v.template_id, params: v.params });
+      await streamLocal(v.local_url, v.local_model.trim(), rendered.messages, ctl.signal, (t) => setOutput((o) => o + t));
       setStatus("Done on your computer (not saved in your history: copy what you want to keep).");
     } catch (e) {
       if (ctl.signal.aborted) setStatus("Stopped.");
@@ -130,20 +158,18 @@ function WriteTab() {
     }
   }
 
-  function generate() {
-    if (local) void runLocal();
-    else void run("/api/generations", { persona_id: personaId, template_id: templateId, params });
+  function generate(v: WriteValues) {
+    if (v.local) void runLocal(v);
+    else void run("/api/generations", { persona_id: v.persona_id, template_id: v.template_id, params: v.params });
   }
 
-  function rerun() {
-    if (selected) void run(`/api/generations/${selected.id}/rerun`, { params });
+  function rerun(v: WriteValues) {
+    if (selected) void run(`/api/generations/${selected.id}/rerun`, { params: v.params });
   }
 
   function open(g: Generation) {
     setSelected(g);
-    setPersonaId(g.persona_id);
-    setTemplateId(g.template_id);
-    setParams(g.params);
+    form.reset({ ...form.getValues(), persona_id: g.persona_id, template_id: g.template_id, params: g.params });
     setOutput(g.output);
     setStatus(g.status === "completed" ? "" : g.status);
     setError(g.error ?? "");
@@ -161,6 +187,11 @@ function WriteTab() {
   if (templates.isPending || owned.isPending) return <LoadingState />;
   if (templates.error || owned.error) return <ErrorState error={templates.error ?? owned.error} />;
   const demo = providers.data?.items[0];
+  const { errors } = form.formState;
+  const paramErrors: Record<string, string | undefined> = {};
+  for (const [name, e] of Object.entries((errors.params ?? {}) as Record<string, { message?: string } | undefined>)) {
+    if (e?.message) paramErrors[name] = e.message;
+  }
 
   return (
     <>
@@ -168,31 +199,36 @@ function WriteTab() {
         <p>Get a persona from the marketplace (free ones too) or create your own to start generating.</p>
       ) : null}
       <div className="generate-columns">
-        <form className="card stack" onSubmit={(e) => { e.preventDefault(); generate(); }}>
-          <SelectField label="Persona" required value={personaId} onChange={(e) => setPersonaId(e.target.value)}>
-            {owned.data.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-          </SelectField>
-          <SelectField label="Template" required value={templateId} onChange={(e) => chooseTemplate(e.target.value)}
-            hint={template?.description}>
-            <option value="">Choose what to write…</option>
-            {templates.data.items.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
-          </SelectField>
-          <ParamFields template={template} value={params} onChange={setParams} />
-          <CheckboxField label="Use the model on my own computer" checked={local} onChange={(e) => setLocal(e.target.checked)}
+        <form className="card stack" noValidate onSubmit={form.handleSubmit(generate)}>
+          <Controller control={form.control} name="persona_id" render={({ field }) => (
+            <SelectField label="Persona" required error={errors.persona_id?.message} {...field}>
+              {owned.data.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+            </SelectField>
+          )} />
+          <Controller control={form.control} name="template_id" render={({ field }) => (
+            <SelectField label="Template" required error={errors.template_id?.message} hint={template?.description} {...field}
+              onChange={(e) => { field.onChange(e.target.value); form.setValue("params", defaults(templateOf(e.target.value))); setSelected(null); }}>
+              <option value="">Choose what to write…</option>
+              {templates.data.items.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+            </SelectField>
+          )} />
+          <Controller control={form.control} name="params" render={({ field }) => (
+            <ParamFields template={template} value={field.value} onChange={field.onChange} errors={paramErrors} />
+          )} />
+          <CheckboxField label="Use the model on my own computer" {...form.register("local")}
             hint="Your browser sends the prompt to Jan, Ollama or LM Studio running on this computer. Its local server must allow this site (CORS)." />
           {local ? (
             <div className="stack">
-              <TextField label="Your model's address" required value={localUrl} onChange={(e) => setLocalUrl(e.target.value)}
+              <TextField label="Your model's address" required error={errors.local_url?.message} {...form.register("local_url")}
                 hint="Jan: http://127.0.0.1:1337/v1 · Ollama: http://localhost:11434/v1 · LM Studio: http://localhost:1234/v1" />
-              <TextField label="Model name" required value={localModel} onChange={(e) => setLocalModel(e.target.value)}
+              <TextField label="Model name" required error={errors.local_model?.message} {...form.register("local_model")}
                 hint="As your app lists it, e.g. llama3.2" />
             </div>
           ) : demo ? <p className="hint">Model: {demo.label}</p> : null}
           <div className="row">
-            <button type="submit" className="btn btn-primary"
-              disabled={running || !personaId || !templateId || (local && (!localUrl || !localModel))}>Generate</button>
+            <button type="submit" className="btn btn-primary" disabled={running}>Generate</button>
             {selected && !local ? (
-              <button type="button" className="btn" disabled={running} onClick={rerun}>Rerun with these parameters</button>
+              <button type="button" className="btn" disabled={running} onClick={form.handleSubmit(rerun)}>Rerun with these parameters</button>
             ) : null}
             {selected?.rerun_of ? (
               <button type="button" className="btn" onClick={() => setCompare([selected.rerun_of!, selected.id])}>Compare with the original</button>

@@ -3,6 +3,7 @@
 // creator sees the switch that turns try-outs on or off.
 
 import { useRef, useState } from "react";
+import { Link } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Controller, useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
@@ -35,7 +36,14 @@ export function TryItBox({ persona }: { persona: Persona }) {
   });
   if (status !== "authenticated" || !info.data) return null;
   if (isOwner) return <TryoutSwitch personaId={persona.id} on={info.data.tryouts} perDay={info.data.per_day} />;
-  if (!info.data.tryouts || info.data.full_access) return null;
+  if (info.data.full_access) {
+    return (
+      <p>
+        <Link className="btn" to={`/generate?persona=${encodeURIComponent(persona.id)}`}>Generate with {persona.name}</Link>
+      </p>
+    );
+  }
+  if (!info.data.tryouts) return null;
   return <TryIt persona={persona} remaining={info.data.remaining_today} perDay={info.data.per_day} />;
 }
 
