@@ -102,3 +102,6 @@ async def test_pages_cannot_be_framed_and_never_leak_their_url_as_a_referrer(gat
                 and "unsafe-inline' " not in csp.split("script-src")[1].split(";")[0]
             )
             assert resp.headers["x-content-type-options"] == "nosniff"
+            # the page may call only itself and a model server on the user's own computer
+            connect = csp.split("connect-src ")[1].split(";")[0].split()
+            assert connect == ["'self'", "http://localhost:*", "http://127.0.0.1:*"]

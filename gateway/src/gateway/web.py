@@ -37,7 +37,10 @@ SECURITY_HEADERS = {
             # avatars are any https URL their owner chose
             "img-src 'self' data: https:",
             "font-src 'self' data:",
-            "connect-src 'self'",
+            # "Use the model on my own computer" (/generate): the page itself calls the user's
+            # own OpenAI-compatible server (Jan :1337, Ollama :11434, LM Studio, llama.cpp) on
+            # their loopback, never anywhere else.
+            "connect-src 'self' http://localhost:* http://127.0.0.1:*",
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",

@@ -227,7 +227,17 @@ def fake_providers(url: str) -> list[ProviderConfig]:
             label="Fake",
             base_url=f"{url}/v1",
             api_key="fake-key",
-            models=["ok", "slow", "stall", "busy", "error500", "malformed", "truncated", "endless"],
+            models=[
+                "ok",
+                "slow",
+                "stall",
+                "busy",
+                "error500",
+                "malformed",
+                "truncated",
+                "endless",
+                "steady",
+            ],
             timeout_s=1.5,
         )
     ]

@@ -10,6 +10,8 @@ The requested model name picks the behaviour:
     malformed   one valid chunk, then a line that is not JSON
     truncated   two words, then the connection ends without finish_reason or [DONE]
     endless     a word every 50 ms until the client goes away (records the disconnect)
+    steady      twenty words, one every 100 ms, then finishes like `ok` (a generation to kill a
+                worker in the middle of)
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class FakeOpenAI:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.disconnected = asyncio.Event()
+        self.steady_words = 0  # words the `steady` model has streamed so far
         self.app = Starlette(routes=[Route("/v1/chat/completions", self.chat, methods=["POST"])])
 
     async def chat(self, request: Request) -> Response:
@@ -80,6 +83,11 @@ class FakeOpenAI:
             if model == "stall":
                 await asyncio.sleep(30)
             return
+        if model == "steady":
+            for i in range(20):
+                yield chunk(f"word{i} ")
+                self.steady_words += 1
+                await asyncio.sleep(0.1)
         for word in WORDS:
             yield chunk(word)
         yield chunk(finish="stop")

@@ -73,7 +73,18 @@ async def test_tryouts_give_a_few_outputs_a_day_and_never_the_prompt(gen: GenEnv
     info = (
         await gen.http.get(f"/api/generations/tryouts/{pid}", headers=gen.headers(guest))
     ).json()
-    assert info == {"persona_id": pid, "tryouts": True, "per_day": 3}
+    assert info == {"persona_id": pid, "tryouts": True, "per_day": 3, "full_access": False,
+                    "used_today": 0, "remaining_today": 3}  # fmt: skip
+    # A try-out never shows the prompt, so the rendered prompt is not theirs to fetch either.
+    body = {"persona_id": pid, "template_id": "builtin:caption", "params": CAPTION}
+    r = await gen.http.post("/api/generations/prompt", json=body, headers=gen.headers(guest))
+    assert (r.status_code, r.json()["code"]) == (403, "persona_not_owned")
+    r = await gen.http.post("/api/generations/prompt", json=body, headers=gen.headers(creator))
+    assert r.status_code == 200, r.text
+    rendered = r.json()
+    assert [m["role"] for m in rendered["messages"]] == ["system", "user"]
+    assert "Chef Rosa" in rendered["system_prompt"] and "a cat" in rendered["prompt"]
+    assert await gen.fetchval("SELECT count(*) FROM generations") == 0  # nothing generated
 
     for _ in range(3):
         events = await gen.generate(guest, pid, "builtin:caption", CAPTION, model="ok")
@@ -87,6 +98,14 @@ async def test_tryouts_give_a_few_outputs_a_day_and_never_the_prompt(gen: GenEnv
     r = await gen.http.post("/api/generations", json=body, headers=gen.headers(guest))
     assert (r.status_code, r.json()["code"]) == (429, "tryouts_used")
     assert 0 < int(r.headers["Retry-After"]) <= 86400
+    info = (
+        await gen.http.get(f"/api/generations/tryouts/{pid}", headers=gen.headers(guest))
+    ).json()
+    assert (info["used_today"], info["remaining_today"]) == (3, 0)
+    mine = (
+        await gen.http.get(f"/api/generations/tryouts/{pid}", headers=gen.headers(creator))
+    ).json()
+    assert mine["full_access"] is True
     # the creator is not limited by try-outs
     assert (await gen.generate(creator, pid, "builtin:caption", CAPTION, model="ok"))[-1][1][
         "status"

@@ -83,6 +83,13 @@ async def test_a_csv_batch_is_checked_first_then_run_once_per_row_by_two_workers
     other = await gen.user("bob")
     r = await gen.http.get(f"/api/generations/batch/{batch['id']}", headers=gen.headers(other))
     assert r.status_code == 404
+    listed = (await gen.http.get("/api/generations/batch?limit=5", headers=h)).json()
+    assert [(b["id"], b["done"], b["total"], b["status"]) for b in listed["items"]] == [
+        (batch["id"], 6, 6, "done")
+    ]
+    assert (await gen.http.get("/api/generations/batch", headers=gen.headers(other))).json()[
+        "items"
+    ] == []
 
 
 async def test_a_killed_workers_items_are_taken_over_exactly_once(gen: GenEnv) -> None:

@@ -695,7 +695,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Batches
+         * @description Your batches, newest first, each with its persona, template and `done`/`total`.
+         */
+        get: operations["list_batches_api_generations_batch_get"];
         put?: never;
         /**
          * Start Batch
@@ -765,6 +769,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/generations/prompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prompt
+         * @description The rendered system prompt and prompt (as chat messages), without generating: the page
+         *     sends them from the browser to the user's own model ("Use the model on my own computer").
+         *     Only for the persona's owner or an entitled user, who may download its files anyway.
+         */
+        post: operations["prompt_api_generations_prompt_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/generations/tryouts/{persona_id}": {
         parameters: {
             query?: never;
@@ -772,7 +798,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Tryouts */
+        /**
+         * Get Tryouts
+         * @description Whether try-outs are on, how many a day, and for the caller: whether they may generate
+         *     with it fully (owner or entitled) and how many try-outs they have left today (UTC).
+         */
         get: operations["get_tryouts_api_generations_tryouts__persona_id__get"];
         /**
          * Set Tryouts
@@ -4794,6 +4824,47 @@ export interface operations {
             };
         };
     };
+    list_batches_api_generations_batch_get: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     start_batch_api_generations_batch_post: {
         parameters: {
             query?: never;
@@ -4947,6 +5018,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    prompt_api_generations_prompt_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Validation Error */

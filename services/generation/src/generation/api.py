@@ -10,13 +10,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
 from shared.auth import CurrentUser
+from shared.events import now
 from shared.pagination import Page, limit_param
 
 from generation import templates
 from generation.deps import SSE_HEADERS, GeneratorDep, Pool, SettingsDep, running_tasks, sse
 from generation.errors import GenerationUnknown, NoAccess, PersonaUnknown
-from generation.generating import Generator, Prepared
+from generation.generating import Generator, Prepared, utc_day
 from generation.generating import Request as GenRequest
+from generation.personas import access
 from generation.schemas import GenerateIn, TemplateIn, TryoutsIn
 
 router = APIRouter()
@@ -137,6 +139,21 @@ async def generate(
     return stream_response(gen, prep, running_tasks(request))
 
 
+@router.post("/api/generations/prompt")
+async def prompt(body: GenerateIn, user: CurrentUser, gen: GeneratorDep) -> dict[str, Any]:
+    """The rendered system prompt and prompt (as chat messages), without generating: the page
+    sends them from the browser to the user's own model ("Use the model on my own computer").
+    Only for the persona's owner or an entitled user, who may download its files anyway."""
+    return await gen.prompt_only(
+        GenRequest(
+            user_id=user.user_id,
+            persona_id=body.persona_id,
+            template_id=body.template_id,
+            params=body.params,
+        )
+    )
+
+
 def parse_id(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
@@ -180,13 +197,26 @@ async def set_tryouts(
 async def get_tryouts(
     persona_id: str, pool: Pool, user: CurrentUser, settings: SettingsDep
 ) -> dict[str, Any]:
+    """Whether try-outs are on, how many a day, and for the caller: whether they may generate
+    with it fully (owner or entitled) and how many try-outs they have left today (UTC)."""
     row = await pool.fetchrow(
         "SELECT tryouts, deleted FROM personas WHERE persona_id = $1", persona_id
     )
     if row is None:
         raise PersonaUnknown("No such persona.")
+    full, _ = await access(pool, persona_id, user.user_id)
+    used = await pool.fetchval(
+        "SELECT count(*) FROM generations WHERE user_id = $1 AND persona_id = $2 AND tryout"
+        " AND created_at >= $3",
+        user.user_id,
+        persona_id,
+        utc_day(now()),
+    )
     return {
         "persona_id": persona_id,
         "tryouts": row["tryouts"] and not row["deleted"],
         "per_day": settings.tryouts_per_day,
+        "full_access": full is not None,
+        "used_today": used,
+        "remaining_today": max(0, settings.tryouts_per_day - used),
     }

@@ -129,6 +129,43 @@ async def start_batch(
     return await batch_progress(str(batch_id), pool, user)
 
 
+@router.get("/api/generations/batch")
+async def list_batches(
+    pool: Pool,
+    user: CurrentUser,
+    limit: int = Depends(limit_param),
+    cursor: str | None = None,
+) -> Page[dict[str, Any]]:
+    """Your batches, newest first, each with its persona, template and `done`/`total`."""
+    args: list[Any] = [user.user_id]
+    cond = "b.user_id = $1"
+    after = after_created(cursor)
+    if after is not None:
+        args += list(after)
+        cond += f" AND (b.created_at, b.id) < (${len(args) - 1}, ${len(args)})"
+    args.append(limit + 1)
+    rows = await pool.fetch(
+        "SELECT b.id, b.status, b.total, b.spec, b.created_at,"
+        " (SELECT count(*) FROM batch_items i WHERE i.batch_id = b.id"
+        "  AND i.status IN ('done', 'failed', 'cancelled')) AS done"
+        f" FROM batches b WHERE {cond} ORDER BY b.created_at DESC, b.id DESC LIMIT ${len(args)}",
+        *args,
+    )
+    items = [
+        {
+            "id": str(r["id"]),
+            "status": r["status"],
+            "total": r["total"],
+            "done": r["done"],
+            "persona_id": r["spec"]["persona_id"],
+            "template_id": r["spec"]["template_id"],
+            "created_at": r["created_at"],
+        }
+        for r in rows
+    ]
+    return page_of(items, limit, lambda b: [b["created_at"].isoformat(), b["id"]])
+
+
 def _uuid(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)

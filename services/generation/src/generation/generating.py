@@ -25,7 +25,7 @@ from shared.eventstore import EventStore
 
 from generation import templates
 from generation.errors import LimitReached, NoAccess, PersonaUnknown, TryoutsUsed
-from generation.personas import Access, CatalogFiles, access
+from generation.personas import Access, CatalogFiles, access, require_full_access
 from generation.providers import (
     Delta,
     Provider,
@@ -113,6 +113,33 @@ class Generator:
             raise NoAccess("You can generate with a persona once you own it.")
         guest = Access(req.persona_id, row["name"], row["creator_id"], row["latest_version"], False)
         return guest, True
+
+    async def prompt_only(self, req: Request) -> dict[str, Any]:
+        """The messages a generation would send, for the user's own model on their computer.
+        Only for those who may see the persona's files (owner or entitled): never a try-out."""
+        persona = await require_full_access(self.pool, req.persona_id, req.user_id)
+        template = await templates.get(self.pool, req.template_id, req.user_id)
+        params = validate_params(template["params_schema"], req.params)
+        prompt = render(
+            template["body"],
+            params,
+            max_chars=self.settings.prompt_max_chars,
+            timeout_s=self.settings.render_timeout_s,
+        )
+        version, system = await self.files.system_prompt(
+            persona.persona_id, persona.version, self.settings.persona_max_chars
+        )
+        return {
+            "persona_id": persona.persona_id,
+            "persona_version": version,
+            "template_id": template["id"],
+            "template_version": template["version"],
+            "params": params,
+            "system_prompt": system,
+            "prompt": prompt,
+            "messages": ([{"role": "system", "content": system}] if system else [])
+            + [{"role": "user", "content": prompt}],
+        }
 
     async def prepare(self, req: Request) -> Prepared:
         """Everything that can be refused is refused here, before any streaming starts."""

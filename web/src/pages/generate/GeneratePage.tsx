@@ -1,100 +1,131 @@
 // /generate: pick a persona you own, a template and its parameters, and watch the text
-// arrive. History beside it: open one, change a parameter and rerun; export everything.
+// arrive (on the platform's model, or on your own model at home). History beside it: open one,
+// change a parameter and rerun, star, delete, compare two; export everything. Batch and
+// schedule tabs hand longer work to the workers.
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Controller, useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
+import { useSearchParams } from "react-router";
 import { errorMessage } from "../../api/client";
-import { listMyPersonas, listMyPurchases } from "../../api/endpoints";
 import { CheckboxField, SelectField, TextField } from "../../components/Field";
 import { ErrorState, LoadingState } from "../../components/States";
+import { useTitle } from "../../lib/useTitle";
+import { BatchTab } from "./BatchTab";
 import {
   exportHistory,
-  listHistory,
   listProviders,
-  listTemplates,
+  renderPrompt,
   streamGeneration,
+  streamLocal,
   type Generation,
-  type ParamSpec,
   type Template,
 } from "./generationApi";
+import { DiffView, HISTORY_KEY, HistoryPanel } from "./HistoryPanel";
+import { defaults, ParamFields, paramsSchema, type Params } from "./params";
+import { SchedulesTab } from "./SchedulesTab";
+import { useOwnedPersonas, useTemplates } from "./shared";
 
-type Params = Record<string, unknown>;
+const TABS = [
+  ["write", "Write"],
+  ["batch", "Batch"],
+  ["schedules", "Schedules"],
+] as const;
+type Tab = (typeof TABS)[number][0];
 
-function defaults(t: Template | undefined): Params {
-  const out: Params = {};
-  for (const [name, spec] of Object.entries(t?.params_schema.properties ?? {})) {
-    if (spec.default !== undefined) out[name] = spec.default;
-  }
-  return out;
-}
-
-function ParamField({ name, spec, value, required, onChange }: {
-  name: string; spec: ParamSpec; value: unknown; required: boolean; onChange: (v: unknown) => void;
-}) {
-  const label = spec.title ?? name;
-  if (spec.type === "boolean") {
-    return <CheckboxField label={label} checked={value === true} onChange={(e) => onChange(e.target.checked)} />;
-  }
-  if (spec.enum) {
-    return (
-      <SelectField label={label} required={required} value={String(value ?? "")} onChange={(e) => onChange(e.target.value)}>
-        {spec.enum.map((o) => <option key={o} value={o}>{o}</option>)}
-      </SelectField>
-    );
-  }
-  if (spec.type === "string") {
-    return (
-      <TextField label={label} required={required} maxLength={spec.maxLength} hint={spec.description}
-        value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} />
-    );
-  }
+export default function GeneratePage() {
+  useTitle("Generate");
+  const [search, setSearch] = useSearchParams();
+  const tab = (TABS.find(([t]) => t === search.get("tab"))?.[0] ?? "write") as Tab;
   return (
-    <TextField label={label} type="number" required={required} min={spec.minimum} max={spec.maximum}
-      step={spec.type === "integer" ? 1 : "any"} value={value === undefined ? "" : String(value)}
-      onChange={(e) => onChange(e.target.value === "" ? undefined : Number(e.target.value))} />
+    <div className="stack generate-page">
+      <h1>Generate</h1>
+      <div className="tabs" role="tablist" aria-label="Ways to generate">
+        {TABS.map(([t, label]) => (
+          <button key={t} type="button" role="tab" id={`generate-tab-${t}`} aria-selected={tab === t}
+            aria-controls={`generate-panel-${t}`} className={`tab${tab === t ? " active" : ""}`}
+            onClick={() => setSearch({ tab: t }, { replace: true })}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`generate-panel-${tab}`} aria-labelledby={`generate-tab-${tab}`} className="stack">
+        {tab === "write" ? <WriteTab /> : tab === "batch" ? <BatchTab /> : <SchedulesTab />}
+      </div>
+    </div>
   );
 }
 
-export default function GeneratePage() {
+const LOCAL_URL_KEY = "generate.localUrl";
+const LOCAL_MODEL_KEY = "generate.localModel";
+
+interface WriteValues {
+  persona_id: string;
+  template_id: string;
+  params: Params;
+  local: boolean;
+  local_url: string;
+  local_model: string;
+}
+
+function writeSchema(template: Template | undefined, local: boolean) {
+  return z.object({
+    persona_id: z.string().min(1, "Choose a persona"),
+    template_id: z.string().min(1, "Choose what to write"),
+    params: paramsSchema(template),
+    local: z.boolean(),
+    local_url: local ? z.string().regex(/^https?:\/\/\S+$/, "An address like http://127.0.0.1:1337/v1") : z.string(),
+    local_model: local ? z.string().trim().min(1, "The model's name, as your app lists it") : z.string(),
+  });
+}
+
+function WriteTab() {
   const qc = useQueryClient();
-  const templates = useQuery({ queryKey: ["generation", "templates"], queryFn: listTemplates });
+  const [search] = useSearchParams();
+  const templates = useTemplates();
   const providers = useQuery({ queryKey: ["generation", "providers"], queryFn: listProviders });
-  const owned = useQuery({
-    queryKey: ["generation", "personas"],
-    queryFn: async () => {
-      const [bought, mine] = await Promise.all([listMyPurchases({ limit: 100 }), listMyPersonas({ limit: 100 })]);
-      const all = [...bought.items.map((p) => p.persona), ...mine.items];
-      return all.filter((p, i) => all.findIndex((q) => q.id === p.id) === i);
+  const owned = useOwnedPersonas();
+  const templateOf = (id: string) => templates.data?.items.find((t) => t.id === id);
+  const form = useForm<WriteValues>({
+    resolver: (values, ctx, opts) => zodResolver(writeSchema(templateOf(values.template_id), values.local))(values, ctx, opts as never) as never,
+    defaultValues: {
+      persona_id: "",
+      template_id: "",
+      params: {},
+      local: false,
+      local_url: localStorage.getItem(LOCAL_URL_KEY) ?? "http://127.0.0.1:1337/v1",
+      local_model: localStorage.getItem(LOCAL_MODEL_KEY) ?? "",
     },
   });
-  const history = useQuery({ queryKey: ["generation", "history"], queryFn: listHistory });
 
-  const [personaId, setPersonaId] = useState("");
-  const [templateId, setTemplateId] = useState("");
-  const [params, setParams] = useState<Params>({});
   const [output, setOutput] = useState("");
   const [status, setStatus] = useState("");
   const [error, setError] = useState("");
   const [running, setRunning] = useState(false);
   const [selected, setSelected] = useState<Generation | null>(null);
+  const [compare, setCompare] = useState<string[]>([]);
   const stop = useRef<AbortController | null>(null);
 
-  const template = useMemo(() => templates.data?.items.find((t) => t.id === templateId), [templates.data, templateId]);
+  const template = templateOf(form.watch("template_id"));
+  const local = form.watch("local");
   useEffect(() => {
-    if (!personaId && owned.data?.length) setPersonaId(owned.data[0].id);
-  }, [owned.data, personaId]);
+    if (form.getValues("persona_id") || !owned.data?.length) return;
+    const wanted = search.get("persona");
+    form.setValue("persona_id", owned.data.find((p) => p.id === wanted)?.id ?? owned.data[0].id);
+  }, [form, owned.data, search]);
 
-  function chooseTemplate(id: string) {
-    setTemplateId(id);
-    setParams(defaults(templates.data?.items.find((t) => t.id === id)));
-    setSelected(null);
-  }
-
-  async function run(path: string, body: unknown) {
+  function begin(): AbortController {
     stop.current?.abort();
     const ctl = new AbortController();
     stop.current = ctl;
     setOutput(""); setError(""); setStatus("Writing…"); setRunning(true);
+    return ctl;
+  }
+
+  async function run(path: string, body: unknown) {
+    const ctl = begin();
     try {
       await streamGeneration(path, body, ctl.signal, (e) => {
         if (e.event === "token") setOutput((o) => o + e.data.text);
@@ -106,23 +137,39 @@ export default function GeneratePage() {
       else { setError(errorMessage(e)); setStatus(""); }
     } finally {
       setRunning(false);
-      void qc.invalidateQueries({ queryKey: ["generation", "history"] });
+      void qc.invalidateQueries({ queryKey: HISTORY_KEY });
     }
   }
 
-  function generate() {
-    void run("/api/generations", { persona_id: personaId, template_id: templateId, params });
+  /** The rendered prompt goes from this page straight to the user's own model server. */
+  async function runLocal(v: WriteValues) {
+    const ctl = begin();
+    localStorage.setItem(LOCAL_URL_KEY, v.local_url);
+    localStorage.setItem(LOCAL_MODEL_KEY, v.local_model);
+    try {
+      const rendered = await renderPrompt({ persona_id: v.persona_id, template_id: v.template_id, params: v.params });
+      await streamLocal(v.local_url, v.local_model.trim(), rendered.messages, ctl.signal, (t) => setOutput((o) => o + t));
+      setStatus("Done on your computer (not saved in your history: copy what you want to keep).");
+    } catch (e) {
+      if (ctl.signal.aborted) setStatus("Stopped.");
+      else { setError(errorMessage(e)); setStatus(""); }
+    } finally {
+      setRunning(false);
+    }
   }
 
-  function rerun() {
-    if (selected) void run(`/api/generations/${selected.id}/rerun`, { params });
+  function generate(v: WriteValues) {
+    if (v.local) void runLocal(v);
+    else void run("/api/generations", { persona_id: v.persona_id, template_id: v.template_id, params: v.params });
+  }
+
+  function rerun(v: WriteValues) {
+    if (selected) void run(`/api/generations/${selected.id}/rerun`, { params: v.params });
   }
 
   function open(g: Generation) {
     setSelected(g);
-    setPersonaId(g.persona_id);
-    setTemplateId(g.template_id);
-    setParams(g.params);
+    form.reset({ ...form.getValues(), persona_id: g.persona_id, template_id: g.template_id, params: g.params });
     setOutput(g.output);
     setStatus(g.status === "completed" ? "" : g.status);
     setError(g.error ?? "");
@@ -139,35 +186,52 @@ export default function GeneratePage() {
 
   if (templates.isPending || owned.isPending) return <LoadingState />;
   if (templates.error || owned.error) return <ErrorState error={templates.error ?? owned.error} />;
-  const props = template?.params_schema.properties ?? {};
-  const required = new Set(template?.params_schema.required ?? []);
   const demo = providers.data?.items[0];
+  const { errors } = form.formState;
+  const paramErrors: Record<string, string | undefined> = {};
+  for (const [name, e] of Object.entries((errors.params ?? {}) as Record<string, { message?: string } | undefined>)) {
+    if (e?.message) paramErrors[name] = e.message;
+  }
 
   return (
-    <div className="stack generate-page">
-      <h1>Generate</h1>
+    <>
       {owned.data.length === 0 ? (
         <p>Get a persona from the marketplace (free ones too) or create your own to start generating.</p>
       ) : null}
       <div className="generate-columns">
-        <form className="card stack" onSubmit={(e) => { e.preventDefault(); generate(); }}>
-          <SelectField label="Persona" required value={personaId} onChange={(e) => setPersonaId(e.target.value)}>
-            {owned.data.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-          </SelectField>
-          <SelectField label="Template" required value={templateId} onChange={(e) => chooseTemplate(e.target.value)}
-            hint={template?.description}>
-            <option value="">Choose what to write…</option>
-            {templates.data.items.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
-          </SelectField>
-          {Object.entries(props).map(([name, spec]) => (
-            <ParamField key={name} name={name} spec={spec} value={params[name]} required={required.has(name)}
-              onChange={(v) => setParams((p) => ({ ...p, [name]: v }))} />
-          ))}
-          {demo ? <p className="hint">Model: {demo.label}</p> : null}
+        <form className="card stack" noValidate onSubmit={form.handleSubmit(generate)}>
+          <Controller control={form.control} name="persona_id" render={({ field }) => (
+            <SelectField label="Persona" required error={errors.persona_id?.message} {...field}>
+              {owned.data.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+            </SelectField>
+          )} />
+          <Controller control={form.control} name="template_id" render={({ field }) => (
+            <SelectField label="Template" required error={errors.template_id?.message} hint={template?.description} {...field}
+              onChange={(e) => { field.onChange(e.target.value); form.setValue("params", defaults(templateOf(e.target.value))); setSelected(null); }}>
+              <option value="">Choose what to write…</option>
+              {templates.data.items.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+            </SelectField>
+          )} />
+          <Controller control={form.control} name="params" render={({ field }) => (
+            <ParamFields template={template} value={field.value} onChange={field.onChange} errors={paramErrors} />
+          )} />
+          <CheckboxField label="Use the model on my own computer" {...form.register("local")}
+            hint="Your browser sends the prompt to Jan, Ollama or LM Studio running on this computer. Its local server must allow this site (CORS)." />
+          {local ? (
+            <div className="stack">
+              <TextField label="Your model's address" required error={errors.local_url?.message} {...form.register("local_url")}
+                hint="Jan: http://127.0.0.1:1337/v1 · Ollama: http://localhost:11434/v1 · LM Studio: http://localhost:1234/v1" />
+              <TextField label="Model name" required error={errors.local_model?.message} {...form.register("local_model")}
+                hint="As your app lists it, e.g. llama3.2" />
+            </div>
+          ) : demo ? <p className="hint">Model: {demo.label}</p> : null}
           <div className="row">
-            <button type="submit" className="btn btn-primary" disabled={running || !personaId || !templateId}>Generate</button>
-            {selected ? (
-              <button type="button" className="btn" disabled={running} onClick={rerun}>Rerun with these parameters</button>
+            <button type="submit" className="btn btn-primary" disabled={running}>Generate</button>
+            {selected && !local ? (
+              <button type="button" className="btn" disabled={running} onClick={form.handleSubmit(rerun)}>Rerun with these parameters</button>
+            ) : null}
+            {selected?.rerun_of ? (
+              <button type="button" className="btn" onClick={() => setCompare([selected.rerun_of!, selected.id])}>Compare with the original</button>
             ) : null}
             {running ? <button type="button" className="btn btn-danger" onClick={() => stop.current?.abort()}>Stop</button> : null}
             <button type="button" className="btn" disabled={!output} onClick={() => void navigator.clipboard?.writeText(output)}>Copy</button>
@@ -185,18 +249,12 @@ export default function GeneratePage() {
               </button>
             ))}
           </div>
-          <ul className="generate-history">
-            {(history.data?.items ?? []).map((g) => (
-              <li key={g.id}>
-                <button type="button" className="btn-link" onClick={() => open(g)}>
-                  {g.template_name} · {g.persona_name}{g.rerun_of ? " · rerun" : ""} · {g.status}
-                </button>
-                <div className="hint">{g.output.slice(0, 120)}</div>
-              </li>
-            ))}
-          </ul>
+          {compare.length === 1 ? <p className="hint">Tick one more to compare.</p> : null}
+          <HistoryPanel onOpen={open} compare={compare} onCompare={setCompare}
+            onDeleted={(id) => { if (selected?.id === id) { setSelected(null); setOutput(""); setStatus(""); } }} />
         </section>
       </div>
-    </div>
+      {compare.length === 2 ? <DiffView ids={compare} onClose={() => setCompare([])} /> : null}
+    </>
   );
 }

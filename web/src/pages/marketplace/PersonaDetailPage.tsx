@@ -17,6 +17,7 @@ import { Gallery } from "../../components/Gallery";
 import { useViewBeacon } from "../../lib/useViewBeacon";
 import { PersonaActions } from "./detail/PersonaActions";
 import { PreviewSection } from "./detail/PreviewSection";
+import { TryItBox } from "./detail/TryItBox";
 import { ReviewsSection } from "./detail/ReviewsSection";
 import { VersionsSection } from "./detail/VersionsSection";
 
@@ -94,6 +95,7 @@ export default function PersonaDetailPage() {
               <Gallery images={gallery} label="Sample outputs" />
             </section>
           ) : null}
+          <TryItBox persona={p} />
           <PreviewSection personaId={p.id} />
           <VersionsSection persona={p} canDownload={p.entitled || isOwner} />
           <ReviewsSection persona={p} />
