@@ -152,6 +152,11 @@ async def test_new_user_generates_reruns_and_exports(stack: Any, browser: Browse
     first = await page.get_by_label("Generated text").inner_text()
     assert first.strip()
     await shoot(page, "generate")
+    async with page.expect_download() as saved:
+        await page.get_by_role("button", name="Save", exact=True).click()
+    kept = await saved.value
+    assert kept.suggested_filename == "caption.txt"
+    assert Path(await kept.path()).read_text() == first
 
     history = page.locator(".generate-history li")
     await expect(history).to_have_count(1)

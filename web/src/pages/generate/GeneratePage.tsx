@@ -13,6 +13,7 @@ import { errorMessage } from "../../api/client";
 import { CheckboxField, SelectField, TextField } from "../../components/Field";
 import { ErrorState, LoadingState } from "../../components/States";
 import { useTitle } from "../../lib/useTitle";
+import { saveBlob, slugify } from "../../lib/download";
 import { BatchTab } from "./BatchTab";
 import {
   exportHistory,
@@ -235,6 +236,9 @@ function WriteTab() {
             ) : null}
             {running ? <button type="button" className="btn btn-danger" onClick={() => stop.current?.abort()}>Stop</button> : null}
             <button type="button" className="btn" disabled={!output} onClick={() => void navigator.clipboard?.writeText(output)}>Copy</button>
+            <button type="button" className="btn" disabled={!output || running} onClick={() => saveBlob({ blob: new Blob([output], { type: "text/plain;charset=utf-8" }), filename: null, contentType: "text/plain" }, `${slugify(template?.name ?? "generation")}.txt`)}>
+              Save
+            </button>
           </div>
           {error ? <div className="form-error" role="alert">{error}</div> : null}
           <p aria-live="polite" className="hint">{status}</p>
