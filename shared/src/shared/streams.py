@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +35,7 @@ from shared.bus import ANALYTICS_STREAM, DATABASE_UNAVAILABLE, Broker, _connecti
 from shared.events import Envelope
 from shared.eventstore import EventStore
 from shared.logging import get_logger
+from shared.metrics import STREAM_BATCH_SECONDS
 from shared.subscriptions import TypedHandlers
 from shared.uow import UnitOfWork
 
@@ -134,7 +136,11 @@ class StreamConsumer:
             batch = [await self._pending.get()]
             while len(batch) < self.sub.max_batch and not self._pending.empty():
                 batch.append(self._pending.get_nowait())
+            started = time.perf_counter()
             await self._apply_through_outages(batch)
+            STREAM_BATCH_SECONDS.labels(self.store.producer, self.sub.consumer).observe(
+                time.perf_counter() - started
+            )
             for message in batch:
                 with contextlib.suppress(Exception):  # a closed channel: re-read, then skipped
                     await message.ack()
