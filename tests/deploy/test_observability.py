@@ -135,3 +135,30 @@ def test_promtool(args: list[str]) -> None:
         [PROMTOOL, *args], cwd=HERE, capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_make_run_prints_every_metrics_endpoint_the_local_prometheus_scrapes() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_script", HERE.parents[1] / "scripts/run.py")
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    env = {"PUBLIC_URL": "http://localhost:8000"}
+    printed = {
+        url.removeprefix("http://").removesuffix("/metrics")
+        for _, url in run.metrics_endpoints(env)
+    }
+    banner = run.metrics_banner(env)
+    assert all(f"http://{target}/metrics" in banner for target in printed)
+    config = yaml.safe_load((HERE / "prometheus.yml").read_text())
+    scraped = {
+        target
+        for job in config["scrape_configs"]
+        for static in job["static_configs"]
+        for target in static["targets"]
+    }
+    assert printed == scraped
+    # every process of the Procfile is listed
+    names = {line.split(":")[0] for line in run.procfile().splitlines()} - {"stripe"}
+    assert names == {name for name, _ in run.metrics_endpoints(env)}
