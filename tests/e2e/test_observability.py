@@ -181,10 +181,20 @@ async def test_a_purchase_is_one_trace_from_the_webhook_to_entitlement_ledger_an
         return []
 
     # The entitlement (catalog), the ledger entry (payouts) and the receipt (notifications):
-    # each consumer's span is in the webhook's trace.
+    # each consumer's span is in the webhook's trace, and so is the sending of the receipt
+    # e-mail (queued by the consumer, sent later from notifications' mail outbox).
+    def receipt_sent(trace: list[ReadableSpan]) -> bool:
+        return any(
+            _service(s) == "notifications"
+            and s.kind == SpanKind.CLIENT
+            and s.name.startswith("send mail")
+            and (s.attributes or {}).get("mail.category") == "purchases"
+            for s in trace
+        )
+
     trace = await eventually(
         purchase_trace,
-        lambda t: {"catalog", "payouts", "notifications"} <= consumers(t),
+        lambda t: {"catalog", "payouts", "notifications"} <= consumers(t) and receipt_sent(t),
         timeout=30,
     )
     webhook = next(s for s in trace if is_webhook(s))
