@@ -115,3 +115,25 @@ def test_off_tracing_changes_nothing_and_on_the_gateway_forwards_its_own_span():
     assert parents[0] == f"00-{finished.context.trace_id:032x}-{finished.context.span_id:016x}-01"
     assert finished.name == "GET proxy:catalog"
     assert (b"a", b"b") in out
+
+
+def test_with_tracing_on_log_lines_name_their_trace_and_span(capsys: pytest.CaptureFixture[str]):
+    import json
+
+    from shared.logging import configure_logging, get_logger
+
+    configure_logging("logtest", "INFO", json=True)
+    log = get_logger("t")
+    log.info("off")
+    provider = TracerProvider()
+    telemetry.enable(provider)
+    try:
+        with telemetry.span("work", "logtest") as span:
+            assert span is not None
+            log.info("on")
+            ids = span.get_span_context()
+    finally:
+        telemetry.disable()
+    off, on = (json.loads(line) for line in capsys.readouterr().err.strip().splitlines()[-2:])
+    assert "trace_id" not in off
+    assert on["trace_id"] == f"{ids.trace_id:032x}" and on["span_id"] == f"{ids.span_id:016x}"

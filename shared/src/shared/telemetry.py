@@ -127,6 +127,16 @@ def current_traceparent() -> dict[str, str]:
     return carrier
 
 
+def current_ids() -> dict[str, str]:
+    """`trace_id` and `span_id` of the active span (hex, as trace backends show them), for logs."""
+    if _tracer is None:
+        return {}
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return {}
+    return {"trace_id": f"{context.trace_id:032x}", "span_id": f"{context.span_id:016x}"}
+
+
 def outgoing_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     """The gateway's upstream headers with the trace context of the current span (replacing
     a client's); unchanged when tracing is off."""
@@ -229,6 +239,7 @@ __all__ = [
     "activate",
     "configure",
     "context_of",
+    "current_ids",
     "current_traceparent",
     "disable",
     "enable",
