@@ -293,17 +293,7 @@ class InboxConsumer:
             started = time.perf_counter()
             outcome = "handled"
             try:
-                with telemetry.span(
-                    f"process {self.name}",
-                    self.subscription.service,
-                    kind=SpanKind.CONSUMER,
-                    parent=_trace_parent(message, envelope) if telemetry.enabled() else None,
-                    attributes={
-                        "messaging.destination.name": self.name,
-                        "messaging.message.id": str(envelope.event_id),
-                        "event.type": envelope.type,
-                    },
-                ):
+                with self._traced(message, envelope):
                     handled = await self._handle_through_outages(message, envelope)
             except Exception:
                 outcome = "failed"
@@ -325,6 +315,24 @@ class InboxConsumer:
                 )
             if handled:
                 await _settle(message.ack())
+
+    def _traced(
+        self, message: AbstractIncomingMessage, envelope: Envelope
+    ) -> contextlib.AbstractContextManager[Any]:
+        """The message's consumer span, continuing the publisher's trace (nothing when off)."""
+        if not telemetry.enabled():
+            return contextlib.nullcontext()
+        return telemetry.span(
+            f"process {self.name}",
+            self.subscription.service,
+            kind=SpanKind.CONSUMER,
+            parent=_trace_parent(message, envelope),
+            attributes={
+                "messaging.destination.name": self.name,
+                "messaging.message.id": str(envelope.event_id),
+                "event.type": envelope.type,
+            },
+        )
 
     async def _handle_through_outages(
         self, message: AbstractIncomingMessage, envelope: Envelope
