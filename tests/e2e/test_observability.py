@@ -238,3 +238,15 @@ async def test_a_purchase_is_one_trace_from_the_webhook_to_entitlement_ledger_an
     finally:
         await conn.close()
     assert stored is not None and stored.split("-")[1] == format(trace_id, "032x")
+
+    # The analytics stream reader applies events in batches: its batch span links to the trace.
+    async def linked_batches() -> list[ReadableSpan]:
+        return [
+            s
+            for s in spans.get_finished_spans()
+            if _service(s) == "analytics"
+            and s.name.startswith("apply ")
+            and any(link.context.trace_id == trace_id for link in s.links)
+        ]
+
+    assert await eventually(linked_batches, timeout=30)

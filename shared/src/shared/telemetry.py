@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from opentelemetry import context as otel_context
@@ -228,6 +228,28 @@ def start_span(
     )
 
 
+def batch_span(
+    name: str, service: str, parents: Sequence[Mapping[str, str]], **attributes: Any
+) -> Span | None:
+    """A consumer span for a batch (a stream reader's): linked to each message's trace rather
+    than a child of one of them. None when tracing is off."""
+    if _tracer is None:
+        return None
+    links = []
+    for carrier in parents:
+        context = _context_from(carrier)
+        if context is not None:
+            span_context = trace.get_current_span(context).get_span_context()
+            if span_context.is_valid:
+                links.append(trace.Link(span_context))
+    return _tracer.start_span(
+        name,
+        kind=SpanKind.CONSUMER,
+        links=links,
+        attributes={SERVICE_ATTR: service, **attributes},
+    )
+
+
 def context_of(span: Span) -> dict[str, str]:
     carrier: dict[str, str] = {}
     _propagator.inject(carrier, context=trace.set_span_in_context(span))
@@ -237,6 +259,7 @@ def context_of(span: Span) -> dict[str, str]:
 __all__ = [
     "SpanKind",
     "activate",
+    "batch_span",
     "configure",
     "context_of",
     "current_ids",
