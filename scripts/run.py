@@ -29,6 +29,8 @@ PORTS = {
     "generation": 8007,
 }
 EMULATOR_PORT = 12111
+# The generation worker serves no HTTP: its /metrics has a port of its own.
+WORKER_METRICS_PORT = 8017
 
 
 def procfile() -> str:
@@ -60,20 +62,42 @@ def environment() -> dict[str, str]:
         "STRIPE_EMULATOR_PUBLIC_URL": f"http://localhost:{EMULATOR_PORT}",
         "STRIPE_EMULATOR_WEBHOOK_URLS": f"{gateway}/api/payments/webhook,{gateway}/api/payouts/webhook",
         "PYTHONUNBUFFERED": "1",
+        "GENERATION_WORKER_METRICS_PORT": str(WORKER_METRICS_PORT),
     }
     env.update(os.environ)  # anything the operator set wins
     env["PATH"] = f"{ROOT / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     return env
 
 
-def announce_when_ready(url: str) -> None:
+def metrics_endpoints(env: dict[str, str]) -> list[tuple[str, str]]:
+    """(process, its /metrics URL) for every process `procfile()` starts that has one."""
+    found = [("gateway", f"{env['PUBLIC_URL']}/metrics")]
+    for name, port in PORTS.items():
+        if (ROOT / "services" / name / "pyproject.toml").exists():
+            found.append((name, f"http://localhost:{port}/metrics"))
+    if (ROOT / "services" / "generation" / "pyproject.toml").exists():
+        port = env.get("GENERATION_WORKER_METRICS_PORT", str(WORKER_METRICS_PORT))
+        found.append(("generation-worker", f"http://localhost:{port}/metrics"))
+    return found
+
+
+def metrics_banner(env: dict[str, str]) -> str:
+    lines = ["  Prometheus metrics (deploy/observability/prometheus.yml scrapes them all):"]
+    lines += [f"    {name:<18} {url}" for name, url in metrics_endpoints(env)]
+    return "\n".join(lines)
+
+
+def announce_when_ready(url: str, banner: str = "") -> None:
     for _ in range(120):
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310
                 break
         except OSError:
             time.sleep(0.5)
-    print(f"\n  Creator Platform is running: open {url}\n  (Ctrl-C stops everything)\n", flush=True)
+    print(
+        f"\n  Creator Platform is running: open {url}\n{banner}\n  (Ctrl-C stops everything)\n",
+        flush=True,
+    )
     opener = shutil.which("xdg-open")
     if opener and os.environ.get("DISPLAY"):
         subprocess.Popen([opener, url], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -86,7 +110,8 @@ def main() -> int:
     proc.write_text(procfile())
     env = environment()
     url = env["PUBLIC_URL"]
-    threading.Thread(target=announce_when_ready, args=(url,), daemon=True).start()
+    banner = metrics_banner(env)
+    threading.Thread(target=announce_when_ready, args=(url, banner), daemon=True).start()
     honcho = ROOT / ".venv" / "bin" / "honcho"
     runner = subprocess.Popen([str(honcho), "start", "-f", str(proc), "-d", str(ROOT)], env=env)
 

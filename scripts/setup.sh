@@ -34,6 +34,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)  # make bench's load generator
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # promtool checks deploy/observability; a local Prometheus
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     echo "==> apt-get install ${missing[*]}"

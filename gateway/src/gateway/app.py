@@ -43,6 +43,7 @@ from gateway.revocations import AuthRuntime
 from gateway.routing import is_suspicious, service_for
 from gateway.settings import GatewaySettings
 from gateway.web import WebUI
+from shared import metrics, telemetry
 
 log = get_logger(__name__)
 
@@ -84,6 +85,7 @@ async def proxy(request: Request) -> Response:
     service = service_for(path)
     if service is None:
         raise NotFound(f"No API route at {path}.")
+    request.scope["metrics.route"] = f"proxy:{service}"  # the latency label: one per upstream
     if is_suspicious(path):
         raise BadPath("Paths may not contain empty, '.' or '..' segments.")
     state = request.app.state
@@ -173,6 +175,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging("gateway", settings.log_level, settings.log_json)
+        telemetry.configure("gateway")  # only if OTEL_* ask for it
         verifier = TokenVerifier(settings.jwks_url, settings.jwt_issuer, settings.jwt_audience)
         upstreams = Upstreams(settings)
         rate_limits = AuthRateLimits(settings)
@@ -201,6 +204,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             if compose_http is not None:
                 await compose_http.aclose()
             await verifier.close()
+            telemetry.shutdown()
 
     app = FastAPI(
         title="Creator Platform gateway",
@@ -219,6 +223,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestIdMiddleware)
+    metrics.install(app, "gateway")  # /metrics (before the SPA's catch-all); request timing
     install_error_handlers(app)
 
     @app.get("/healthz", include_in_schema=False)

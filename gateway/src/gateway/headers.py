@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from shared.telemetry import outgoing_headers
+
 Headers = list[tuple[bytes, bytes]]
 
 HOP_BY_HOP = frozenset(
@@ -93,7 +95,9 @@ def upstream_request_headers(
         # Otherwise httpx would ask for gzip on the client's behalf and we would pass the
         # compressed bytes on to a client that never asked for them.
         out.append((b"accept-encoding", b"identity"))
-    return out
+    # With tracing on, the upstream continues the gateway's span (a client's `traceparent`
+    # is the parent of that span, never forwarded as is); off, nothing changes.
+    return outgoing_headers(out)
 
 
 def downstream_response_headers(raw: Iterable[tuple[bytes, bytes]]) -> Headers:

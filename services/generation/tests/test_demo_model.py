@@ -5,6 +5,21 @@ from __future__ import annotations
 import json
 
 from conftest import GenEnv
+from prometheus_client.parser import text_string_to_metric_families
+
+
+async def generation_metrics(demo: GenEnv) -> dict[str, float]:
+    r = await demo.http.get("/metrics")
+    assert r.status_code == 200
+    wanted = {"service": "generation", "provider": "demo"}
+    return {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(r.text)
+        for sample in family.samples
+        if all(sample.labels.get(k) == v for k, v in wanted.items())
+        and sample.labels.get("status", "completed") == "completed"
+        and not sample.name.endswith("_created")
+    }
 
 
 async def test_providers_default_to_the_demo_model(demo: GenEnv) -> None:
@@ -23,6 +38,7 @@ async def test_owner_generates_with_a_builtin_template_and_it_repeats(demo: GenE
     creator = await demo.user("rosa")
     persona = await demo.persona(creator)
     body = {"picture": "a bowl of pasta"}
+    before = await generation_metrics(demo)
     first = await demo.generate(
         creator, persona["id"], "builtin:caption", body, temperature=0, seed=7, max_tokens=12
     )
@@ -48,6 +64,14 @@ async def test_owner_generates_with_a_builtin_template_and_it_repeats(demo: GenE
     assert "Not part of the prompt" not in stored["system_prompt"]
     assert "a bowl of pasta" in stored["prompt"]
     assert stored["ttft_ms"] is not None and stored["tokens_per_s"] is not None
+    # /metrics: both generations timed to their first token and measured in tokens/s
+    after = await generation_metrics(demo)
+    for name in (
+        "generation_time_to_first_token_seconds_count",
+        "generation_tokens_per_second_count",
+        "generations_total",
+    ):
+        assert after.get(name, 0) - before.get(name, 0) == 2, name
     completed = json.loads(
         await demo.fetchval(
             "SELECT data FROM events WHERE type = 'GenerationCompleted' AND stream_id = $1",

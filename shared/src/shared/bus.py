@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -23,11 +24,14 @@ from aio_pika.abc import (
     AbstractRobustChannel,
     AbstractRobustConnection,
 )
+from opentelemetry.trace import SpanKind
 
+from shared import telemetry
 from shared.context import set_metadata
 from shared.events import Envelope
 from shared.eventstore import ConcurrencyError, EventStore
 from shared.logging import bind_contextvars, get_logger
+from shared.metrics import CONSUMER_SECONDS
 from shared.subscriptions import Subscription
 from shared.uow import UnitOfWork
 
@@ -169,20 +173,28 @@ class Broker:
             self._exchange = await self._publish_channel.get_exchange(self.name(EXCHANGE))
         return self._exchange
 
-    async def publish_many(self, items: Sequence[tuple[str, str, bytes]]) -> int:
+    async def publish_many(
+        self,
+        items: Sequence[tuple[str, str, bytes]],
+        headers: Sequence[dict[str, str]] | None = None,
+    ) -> int:
         """Publish `(message_id, routing_key, body)` in order; return how many were confirmed.
 
         Confirmations are awaited together (one round trip for the batch), and the count is of
         the unbroken confirmed prefix: the caller keeps everything after the first failure and
-        publishes it again, so per-stream order survives a lost connection.
+        publishes it again, so per-stream order survives a lost connection. `headers`, one dict
+        per item, go out as message headers (the trace context).
         """
         if not items:
             return 0
         exchange = await self._exchange_for_publish()
 
-        async def one(message_id: str, routing_key: str, body: bytes) -> None:
+        async def one(
+            message_id: str, routing_key: str, body: bytes, extra: dict[str, str] | None
+        ) -> None:
             message = aio_pika.Message(
                 body,
+                headers=dict(extra) if extra else None,
                 message_id=message_id,
                 content_type="application/json",
                 delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
@@ -192,7 +204,10 @@ class Broker:
             )
 
         results = await asyncio.gather(
-            *(asyncio.wait_for(one(*item), self.publish_timeout) for item in items),
+            *(
+                asyncio.wait_for(one(*item, headers[i] if headers else None), self.publish_timeout)
+                for i, item in enumerate(items)
+            ),
             return_exceptions=True,
         )
         confirmed = 0
@@ -275,9 +290,13 @@ class InboxConsumer:
             bind_contextvars(
                 correlation_id=envelope.correlation_id, event_id=str(envelope.event_id)
             )
+            started = time.perf_counter()
+            outcome = "handled"
             try:
-                handled = await self._handle_through_outages(message, envelope)
+                with self._traced(message, envelope):
+                    handled = await self._handle_through_outages(message, envelope)
             except Exception:
+                outcome = "failed"
                 deliveries = _delivery_count(message)
                 log.exception(
                     "handler failed; message returned to the queue",
@@ -290,8 +309,30 @@ class InboxConsumer:
                 await asyncio.sleep(min(0.05 * 2**deliveries, 2.0))
                 await _settle(message.nack(requeue=True))
                 return
+            finally:
+                CONSUMER_SECONDS.labels(self.subscription.service, self.name, outcome).observe(
+                    time.perf_counter() - started
+                )
             if handled:
                 await _settle(message.ack())
+
+    def _traced(
+        self, message: AbstractIncomingMessage, envelope: Envelope
+    ) -> contextlib.AbstractContextManager[Any]:
+        """The message's consumer span, continuing the publisher's trace (nothing when off)."""
+        if not telemetry.enabled():
+            return contextlib.nullcontext()
+        return telemetry.span(
+            f"process {self.name}",
+            self.subscription.service,
+            kind=SpanKind.CONSUMER,
+            parent=_trace_parent(message, envelope),
+            attributes={
+                "messaging.destination.name": self.name,
+                "messaging.message.id": str(envelope.event_id),
+                "event.type": envelope.type,
+            },
+        )
 
     async def _handle_through_outages(
         self, message: AbstractIncomingMessage, envelope: Envelope
@@ -374,6 +415,22 @@ async def _settle(op: Awaitable[Any]) -> None:
         await op
     except Exception as exc:
         log.warning("ack/nack on a closed channel", error=repr(exc))
+
+
+def _trace_parent(message: AbstractIncomingMessage, envelope: Envelope) -> dict[str, str]:
+    """The publish span's context from the headers, else the appending span's from the envelope."""
+    headers = message.headers or {}
+    parent = headers.get("traceparent")
+    if isinstance(parent, bytes):
+        parent = parent.decode("latin-1")
+    if isinstance(parent, str) and parent:
+        state = headers.get("tracestate")
+        if isinstance(state, bytes):
+            state = state.decode("latin-1")
+        return {"traceparent": parent, **({"tracestate": state} if isinstance(state, str) else {})}
+    if envelope.traceparent:
+        return {"traceparent": envelope.traceparent, "tracestate": envelope.tracestate or ""}
+    return {}
 
 
 def _delivery_count(message: AbstractIncomingMessage) -> int:

@@ -21,6 +21,7 @@ from shared.db import create_pool, ensure_database, migrate
 from shared.eventstore import EventStore
 from shared.http import ServiceSpec
 from shared.logging import configure_logging
+from shared.metrics import prepare_multiprocess
 
 
 async def _migrate(spec: ServiceSpec) -> None:
@@ -92,6 +93,7 @@ def serve(factory: str, host: str, port: int, **options: Any) -> None:
     elected and consumers are inbox-guarded, as with several replicas."""
     count = workers()
     options = {"log_level": "warning", **options}
+    prepare_multiprocess(count)  # /metrics merges every worker's values
     if count > 1:
         uvicorn.run(factory, factory=True, workers=count, host=host, port=port, **options)
         return

@@ -98,6 +98,9 @@ class Envelope(BaseModel):
     correlation_id: str | None = None
     causation_id: str | None = None
     actor_id: str | None = None
+    # W3C trace context of the span that appended the event (only when tracing is on).
+    traceparent: str | None = None
+    tracestate: str | None = None
     global_position: int | None = None
     data: dict[str, Any] = Field(default_factory=dict)
 

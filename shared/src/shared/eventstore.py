@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
+from shared import telemetry
 from shared.context import Metadata, current_metadata
 from shared.events import Envelope, Event, now
 
@@ -88,6 +89,8 @@ def _row_to_envelope(row: asyncpg.Record, producer: str) -> Envelope:
         correlation_id=meta.get("correlation_id"),
         causation_id=meta.get("causation_id"),
         actor_id=meta.get("actor_id"),
+        traceparent=meta.get("traceparent"),
+        tracestate=meta.get("tracestate"),
         global_position=row["global_position"],
         data=row["data"],
     )
@@ -131,6 +134,29 @@ class EventStore:
             return []
         if not conn.is_in_transaction():
             raise RuntimeError("append must run inside a transaction")
+        if telemetry.enabled():
+            with telemetry.span(
+                f"append {stream_type}",
+                self.producer,
+                attributes={"event.types": ",".join(e.type_name() for e in events)},
+            ):
+                return await self._append(
+                    conn, stream_type, stream_id, expected_version, events, metadata, occurred_at
+                )
+        return await self._append(
+            conn, stream_type, stream_id, expected_version, events, metadata, occurred_at
+        )
+
+    async def _append(
+        self,
+        conn: asyncpg.Connection,
+        stream_type: str,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        metadata: Metadata | None,
+        occurred_at: datetime | None,
+    ) -> list[Envelope]:
         meta = metadata or current_metadata()
         meta_json: dict[str, Any] = {
             k: v
@@ -141,6 +167,7 @@ class EventStore:
             )
             if v is not None
         }
+        meta_json.update(telemetry.current_traceparent())  # {} when tracing is off
         when = occurred_at or now()
         envelopes = [
             Envelope(

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared import metrics, telemetry
 from shared.auth import RevocationList, TokenVerifier, follow_revocations
 from shared.bus import Broker, Subscription
 from shared.context import set_metadata
@@ -26,6 +27,7 @@ from shared.eventstore import EventStore, Projections
 from shared.guards import InputGuard, SecurityHeaders
 from shared.logging import bind_contextvars, configure_logging, get_logger
 from shared.mailer import Mailer
+from shared.metrics import Sampler
 from shared.outbox import OutboxRelay
 from shared.problems import PROBLEM_JSON, Problem, problem_body
 from shared.settings import ServiceSettings
@@ -179,6 +181,9 @@ class ServiceSpec:
     - `background`: long-running coroutines started after `on_start`, cancelled at stop.
     - `body_limits`: `"METHOD /path/{param}"` → the most bytes that route accepts (default
       `guards.DEFAULT_BODY_LIMIT`, 1 MB); uploads that stream and check their own limits set theirs.
+    - `metrics`: the service's own samplers `async (app)`, run with the kernel's (outbox, queue,
+      DLQ and stream depths) every `METRICS_SAMPLE_S` seconds; they set gauges of
+      `shared.metrics`, never per request.
     """
 
     name: str
@@ -195,6 +200,7 @@ class ServiceSpec:
     on_stop: Sequence[Hook] = ()
     background: Sequence[Job] = ()
     body_limits: Mapping[str, int] = field(default_factory=dict)
+    metrics: Sequence[Sampler] = ()
     title: str | None = None
     version: str = "0.1.0"
 
@@ -230,6 +236,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(spec.name, settings.log_level, settings.log_json)
+        telemetry.configure(spec.name)  # only if OTEL_* ask for it
         if not settings.is_production:
             await ensure_database(settings.database_url)
         await migrate(settings.database_url, [spec.migrations] if spec.migrations else [])
@@ -258,6 +265,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         app.state.streams = {
             s.consumer: StreamConsumer(s, pool, app.state.store) for s in spec.streams
         }
+        app.state.subscription_queues = [s.queue for s in spec.subscriptions]
         bus = BusRuntime(app, spec, broker)
         app.state.bus = bus
         relay = OutboxRelay(settings.database_url, broker, spec.name)
@@ -267,7 +275,12 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             await bus.ready.wait()
             await relay.run()
 
-        tasks = [asyncio.create_task(bus.run()), asyncio.create_task(relay_when_connected())]
+        samplers = [metrics.sample_outbox, metrics.sample_queues, *spec.metrics]
+        tasks = [
+            asyncio.create_task(bus.run()),
+            asyncio.create_task(relay_when_connected()),
+            asyncio.create_task(metrics.run_sampler(app, samplers, settings.metrics_sample_s)),
+        ]
         jobs: list[asyncio.Task[None]] = []
         try:
             for hook in spec.on_start:
@@ -286,6 +299,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
                 await broker.close()
             await app.state.verifier.close()
             await pool.close()
+            telemetry.shutdown()
 
     app = FastAPI(
         title=spec.title or f"{spec.name} service",
@@ -297,6 +311,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     app.add_middleware(InputGuard, body_limits=spec.body_limits)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestIdMiddleware)
+    metrics.install(app, spec.name)  # /metrics; request timing and tracing, outermost
     install_error_handlers(app)
     install_domain_errors(app, spec.errors)
 

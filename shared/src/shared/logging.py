@@ -21,6 +21,15 @@ def _redact(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[
     return event
 
 
+def _trace_ids(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    # With tracing on, each line names its trace and span, so logs and traces join up.
+    from shared import telemetry
+
+    if telemetry.enabled():
+        event.update(telemetry.current_ids())
+    return event
+
+
 def configure_logging(service: str, level: str = "INFO", json: bool | None = None) -> None:
     if json is None:
         json = not sys.stderr.isatty()
@@ -28,6 +37,7 @@ def configure_logging(service: str, level: str = "INFO", json: bool | None = Non
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            _trace_ids,
             lambda _l, _m, event: {"service": service, **event},
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from typing import Any
 
 import asyncpg
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 
+from shared import telemetry
 from shared.bus import Broker
 from shared.db import advisory_key, connect
 from shared.logging import get_logger
+from shared.metrics import OUTBOX_PUBLISHED
+from shared.telemetry import context_of
 
 log = get_logger(__name__)
 
@@ -101,13 +106,20 @@ class OutboxRelay:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_interval)
                 continue
+            items = [(str(r["event_id"]), r["routing_key"], bytes(r["body"])) for r in rows]
+            spans = self._publish_spans(items) if telemetry.enabled() else None
             try:
                 confirmed = await self.broker.publish_many(
-                    [(str(r["event_id"]), r["routing_key"], bytes(r["body"])) for r in rows]
+                    items, headers=[context_of(s) for s in spans] if spans else None
                 )
             except Exception as exc:  # a broker outage must never stop the relay
                 log.warning("outbox publish error", error=repr(exc))
                 confirmed = 0
+            if spans:
+                for i, span in enumerate(spans):
+                    if i >= confirmed:
+                        span.set_status(Status(StatusCode.ERROR, "not confirmed"))
+                    span.end()
             if confirmed:
                 await conn.execute(
                     "DELETE FROM outbox WHERE global_position = ANY($1::bigint[])",
@@ -115,10 +127,32 @@ class OutboxRelay:
                     timeout=self.query_timeout,
                 )
                 self.published += confirmed
+                OUTBOX_PUBLISHED.labels(self.producer).inc(confirmed)
                 backoff = 0.1
             if confirmed < len(rows):
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
+
+    def _publish_spans(self, items: list[tuple[str, str, bytes]]) -> list[Span]:
+        """One producer span per event, child of the span that appended it (whose context the
+        stored envelope carries); its own context goes out in the message headers."""
+        spans = []
+        for message_id, routing_key, body in items:
+            try:
+                stored = json.loads(body)
+                parent = {k: stored[k] for k in ("traceparent", "tracestate") if stored.get(k)}
+            except ValueError:
+                parent = {}
+            span = telemetry.start_span(
+                f"publish {routing_key}",
+                self.producer,
+                kind=SpanKind.PRODUCER,
+                parent=parent or None,
+                attributes={"messaging.system": "rabbitmq", "messaging.message.id": message_id},
+            )
+            assert span is not None
+            spans.append(span)
+        return spans
 
     async def pending(self) -> int:
         conn = await connect(self.dsn)

@@ -55,6 +55,9 @@ class ServiceSettings(BaseSettings):
     mail_dir: str = shared_field(".run/mail", "MAIL_DIR")  # type: ignore[assignment]
     mail_from: str = shared_field("Personas <no-reply@creator.local>", "MAIL_FROM")  # type: ignore[assignment]
     public_url: str = shared_field("http://localhost:8000", "PUBLIC_URL")  # type: ignore[assignment]
+    # How often depths behind /metrics are sampled (outbox, queues, DLQs, stream lag, a
+    # service's own gauges): one round of queries per interval, none per request or scrape.
+    metrics_sample_s: float = shared_field(15.0, "METRICS_SAMPLE_S")  # type: ignore[assignment]
 
     @property
     def is_production(self) -> bool:

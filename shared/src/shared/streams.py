@@ -24,16 +24,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, AbstractRobustQueue
+from opentelemetry.trace import Span
 
+from shared import telemetry
 from shared.bus import ANALYTICS_STREAM, DATABASE_UNAVAILABLE, Broker, _connection_lost
 from shared.events import Envelope
 from shared.eventstore import EventStore
 from shared.logging import get_logger
+from shared.metrics import STREAM_BATCH_SECONDS
 from shared.subscriptions import TypedHandlers
 from shared.uow import UnitOfWork
 
@@ -134,12 +138,38 @@ class StreamConsumer:
             batch = [await self._pending.get()]
             while len(batch) < self.sub.max_batch and not self._pending.empty():
                 batch.append(self._pending.get_nowait())
-            await self._apply_through_outages(batch)
+            started = time.perf_counter()
+            span = self._batch_span(batch) if telemetry.enabled() else None
+            try:
+                await self._apply_through_outages(batch)
+            finally:
+                if span is not None:
+                    span.end()
+            STREAM_BATCH_SECONDS.labels(self.store.producer, self.sub.consumer).observe(
+                time.perf_counter() - started
+            )
             for message in batch:
                 with contextlib.suppress(Exception):  # a closed channel: re-read, then skipped
                     await message.ack()
             self.applied.set()
             self.applied = asyncio.Event()
+
+    def _batch_span(self, batch: Sequence[AbstractIncomingMessage]) -> Span | None:
+        """One span per batch, linked to the trace of each message in it (the publisher's
+        context is in the message headers)."""
+        parents = []
+        for message in batch:
+            value = (message.headers or {}).get("traceparent")
+            if isinstance(value, bytes):
+                value = value.decode("latin-1")
+            if isinstance(value, str):
+                parents.append({"traceparent": value})
+        return telemetry.batch_span(
+            f"apply {self.sub.stream}",
+            self.store.producer,
+            parents,
+            **{"messaging.batch.message_count": len(batch), "stream.consumer": self.sub.consumer},
+        )
 
     async def _apply_through_outages(self, batch: Sequence[AbstractIncomingMessage]) -> None:
         """Apply the batch; a failing batch is split into single messages, a single message is

@@ -22,6 +22,7 @@ import asyncpg
 from shared.contracts.generation import GenerationCompleted
 from shared.events import now
 from shared.eventstore import EventStore
+from shared.metrics import observe_generation
 
 from generation import templates
 from generation.errors import LimitReached, NoAccess, PersonaUnknown, TryoutsUsed
@@ -335,6 +336,13 @@ class Generator:
             "error_code": error.code if error else None,
             "error": error.message if error else None,
         }
+        observe_generation(
+            self.settings.service_name,
+            p.provider.name,
+            status,
+            first[0] - started if first else None,
+            result["tokens_per_s"],
+        )
         await self._record(p, text, result)
         return result
 

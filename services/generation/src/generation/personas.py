@@ -21,6 +21,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from shared.telemetry import current_traceparent
 
 from generation.errors import NoAccess, PersonaUnavailable
 
@@ -77,7 +78,8 @@ class CatalogFiles:
 
     async def _get(self, path: str) -> httpx.Response:
         try:
-            r = await self.http.get(path)
+            # catalog's request span continues this trace (nothing is added when tracing is off)
+            r = await self.http.get(path, headers=current_traceparent())
         except httpx.HTTPError as exc:
             raise PersonaUnavailable("The persona's files cannot be read right now.") from exc
         if r.status_code != 200:

@@ -54,6 +54,9 @@ class GenerationSettings(ServiceSettings):
 
     # Workers: how often they look for due schedules and batch items.
     worker_poll_s: float = 1.0
+    # A worker's own /metrics port (it serves no HTTP otherwise); 0 = none.
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
+    worker_metrics_host: str = "127.0.0.1"  # 0.0.0.0 in a container, to be scraped
     # A claimed batch item or schedule run whose worker stopped answering is retried after this.
     lease_s: float = 120.0
     # A worker touches this file every `worker_poll_s` while its event loop runs (empty: none);

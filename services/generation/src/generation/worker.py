@@ -17,6 +17,7 @@ from croniter import croniter
 from shared.db import create_pool, ensure_database, migrate
 from shared.eventstore import EventStore
 from shared.logging import configure_logging, get_logger
+from shared.metrics import serve_metrics
 
 from generation import jobs
 from generation.errors import GenerationError
@@ -135,6 +136,8 @@ async def serve(settings: GenerationSettings, stop: asyncio.Event) -> None:
     from generation.app import MIGRATIONS
 
     await migrate(settings.database_url, [MIGRATIONS])
+    if settings.worker_metrics_port:
+        serve_metrics(settings.worker_metrics_port, settings.worker_metrics_host)
     pool = await create_pool(settings.database_url, settings.db_pool_min, settings.db_pool_max)
     registry = ProviderRegistry(settings)
     files = CatalogFiles(pool, settings.catalog_url, settings.service_token)

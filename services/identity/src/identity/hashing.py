@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from shared.metrics import ARGON2_CAPACITY, ARGON2_IN_FLIGHT, ARGON2_REJECTED
 
 from identity.settings import IdentitySettings
 
@@ -47,6 +48,10 @@ class PasswordHashing:
         self.capacity = settings.hash_workers + settings.hash_queue_limit
         self.retry_after = settings.hash_retry_after_s
         self._executor = ThreadPoolExecutor(settings.hash_workers, thread_name_prefix="argon2")
+        # Saturation = in flight / capacity (shared.metrics); set as it changes, no I/O.
+        self._in_flight = ARGON2_IN_FLIGHT.labels(settings.service_name)
+        self._rejected = ARGON2_REJECTED.labels(settings.service_name)
+        ARGON2_CAPACITY.labels(settings.service_name).set(self.capacity)
         # Counted until the thread finishes, even if the awaiting request was cancelled.
         self._admitted = 0
         self._lock = threading.Lock()
@@ -59,13 +64,16 @@ class PasswordHashing:
     def _release(self, _: object) -> None:
         with self._lock:
             self._admitted -= 1
+        self._in_flight.dec()
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         """Run `fn(*args)` in the pool, or raise `HashingBusy` when it is full."""
         with self._lock:
             if self._admitted >= self.capacity:
+                self._rejected.inc()
                 raise HashingBusy(self.retry_after)
             self._admitted += 1
+        self._in_flight.inc()
         try:
             future = self._executor.submit(fn, *args)
         except BaseException:

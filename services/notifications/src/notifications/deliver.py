@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
+from shared.telemetry import current_traceparent
 
 from notifications.categories import CATEGORIES, Channel, effective_channel
 
@@ -127,13 +128,14 @@ async def enqueue_mail(
     conn: asyncpg.Connection, user_id: str, category: str, dedupe_key: str, mail: Mail
 ) -> None:
     await conn.execute(
-        "INSERT INTO mail_outbox (user_id, category, template, context, dedupe_key) "
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING",
+        "INSERT INTO mail_outbox (user_id, category, template, context, dedupe_key, trace) "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING",
         user_id,
         category,
         mail.template,
         mail.context(),
         f"{user_id}:{dedupe_key}",
+        current_traceparent() or None,  # the sending continues this trace
     )
 
 

@@ -23,6 +23,7 @@ from shared.mailer import Mailer
 from notifications.categories import CATEGORIES
 from notifications.settings import NotificationsSettings
 from notifications.unsubscribe import label, make_token
+from shared import telemetry
 
 log = get_logger(__name__)
 
@@ -80,7 +81,8 @@ def render(
 
 
 CLAIM = """
-SELECT o.id, o.user_id, o.category, o.template, o.context, o.attempts, u.email, u.username
+SELECT o.id, o.user_id, o.category, o.template, o.context, o.attempts, o.trace, u.email,
+       u.username
 FROM mail_outbox o LEFT JOIN users u ON u.user_id = o.user_id
 WHERE o.status = 'pending' AND o.next_attempt_at <= now()
 ORDER BY o.next_attempt_at, o.id
@@ -111,9 +113,16 @@ async def drain_once(
                     username=row["username"],
                     category=row["category"],
                 )
-                await mailer.send(
-                    row["email"], subject, text, html, headers, message_id=f"mail-{row['id']}"
-                )
+                with telemetry.span(
+                    f"send mail {row['template']}",
+                    settings.service_name,
+                    kind=telemetry.SpanKind.CLIENT,
+                    parent=row["trace"],
+                    attributes={"mail.id": row["id"], "mail.category": row["category"]},
+                ):
+                    await mailer.send(
+                        row["email"], subject, text, html, headers, message_id=f"mail-{row['id']}"
+                    )
             except Exception as exc:
                 delay = min(
                     settings.mail_backoff_base_s * 2 ** row["attempts"],

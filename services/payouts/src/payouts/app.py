@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from shared.events import now as utc_now
 from shared.http import ServiceSpec, create_service_app
+from shared.metrics import PAYOUT_AMOUNT_CENTS_BY_STATUS, PAYOUTS_BY_STATUS, sample_by_status
 
 from payouts import api
 from payouts.commands import run_sweeper
@@ -56,7 +57,19 @@ def build_spec(
         on_start=[start],
         on_stop=[stop],
         background=[sweep] if sweeper else [],
+        metrics=[sample_payouts],
         title="Payouts service",
+    )
+
+
+async def sample_payouts(app: FastAPI) -> None:
+    """`payouts_by_status` and their amounts, on the kernel's metrics timer."""
+    await sample_by_status(
+        app,
+        "payouts",
+        ("requested", "paid", "failed"),
+        PAYOUTS_BY_STATUS,
+        PAYOUT_AMOUNT_CENTS_BY_STATUS,
     )
 
 
