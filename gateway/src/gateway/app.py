@@ -223,7 +223,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestIdMiddleware)
-    metrics.install(app, "gateway")  # /metrics (before the SPA's catch-all); request timing
+    # /metrics (before the SPA's catch-all) and request timing. The gateway is public: in
+    # production its /metrics answers only a scrape with GATEWAY_METRICS_TOKEN (none set: 404).
+    token = settings.metrics_token or (None if settings.env != "production" else "")
+    metrics.install(app, "gateway", token=token)
     install_error_handlers(app)
 
     @app.get("/healthz", include_in_schema=False)

@@ -26,6 +26,9 @@ class GatewaySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", populate_by_name=True)
 
     service_name: str = "gateway"
+    # A scrape of the gateway's own /metrics must send `Authorization: Bearer <this>`; unset in
+    # production, /metrics is not served (404). Outside production, unset = open.
+    metrics_token: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
     # Peers whose X-Forwarded-For / X-Forwarded-Proto uvicorn believes (the ingress); comma list.

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import os
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -238,9 +239,22 @@ class ObservabilityMiddleware:
                 telemetry.end_server_span(span, scope.get("method", ""), route, status)
 
 
-def install(app: FastAPI, service: str) -> None:
-    """`/metrics` and the request middleware (added last, so it is the outermost)."""
-    app.add_route(METRICS_PATH, metrics_endpoint, methods=["GET"], include_in_schema=False)
+def install(app: FastAPI, service: str, *, token: str | None = None) -> None:
+    """`/metrics` and the request middleware (added last, so it is the outermost). With `token`,
+    `/metrics` answers only a scrape carrying `Authorization: Bearer <token>` (anyone else gets
+    404): for a process the public can reach, such as the gateway."""
+    endpoint: Callable[[Request], Awaitable[Response]] = metrics_endpoint
+    if token is not None:
+        expected = f"Bearer {token}".encode()
+
+        async def guarded(request: Request) -> Response:
+            given = request.headers.get("authorization", "").encode()
+            if not token or not hmac.compare_digest(given, expected):
+                return Response(status_code=404)
+            return await metrics_endpoint(request)
+
+        endpoint = guarded
+    app.add_route(METRICS_PATH, endpoint, methods=["GET"], include_in_schema=False)
     app.add_middleware(ObservabilityMiddleware, service=service)
 
 
