@@ -339,6 +339,14 @@ async def test_the_detail_embeds_only_the_newest_versions(catalog):
         if cursor is None:
             break
     assert seen == [f"1.{m}.0" for m in range(DETAIL_VERSIONS, 0, -1)] + ["1.0.0"]
+    # The detail reads its versions in the persona's own query (as JSON): the same answer,
+    # field for field, as the versions route.
+    r = await env.http.get(
+        f"/api/personas/{pid}/versions",
+        params={"limit": DETAIL_VERSIONS},
+        headers=env.headers(creator),
+    )
+    assert detail["versions"] == r.json()["items"]
     r = await env.http.get(
         f"/api/personas/{pid}/versions", params={"cursor": "bogus"}, headers=env.headers(creator)
     )

@@ -86,12 +86,10 @@ async def list_personas(
 
 
 async def _detail(pool: Any, persona_id: str, viewer: Principal | None) -> dict[str, Any]:
-    # One acquire for both reads: each acquire/release is a reset round trip of its own.
-    async with pool.acquire() as conn:
-        row = await queries.persona_row(conn, persona_id, viewer)
-        if row is None:
-            raise persona_not_found()
-        versions = await queries.versions(conn, persona_id)
+    found = await queries.persona_detail(pool, persona_id, viewer)  # one query, one round trip
+    if found is None:
+        raise persona_not_found()
+    row, versions = found
     owner = viewer is not None and (viewer.user_id == row["creator_id"] or viewer.is_admin)
     out = queries.persona_json(row, owner_view=owner)
     out["versions"] = versions

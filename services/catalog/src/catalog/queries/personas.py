@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -80,7 +81,7 @@ def persona_json(
     return out
 
 
-def version_json(row: asyncpg.Record) -> dict[str, Any]:
+def version_json(row: asyncpg.Record | dict[str, Any]) -> dict[str, Any]:
     return {
         "version": row["version"],
         "changelog": row["changelog"],
@@ -125,6 +126,37 @@ async def persona_row(
 
 # How many of the newest versions a persona's detail embeds (all of them: `versions_page`).
 DETAIL_VERSIONS = 10
+
+# The newest versions as one JSON array, read in the persona's own query (one round trip).
+_DETAIL_VERSIONS_SQL = f"""
+    (SELECT coalesce(json_agg(v ORDER BY v.major DESC, v.minor DESC, v.patch DESC), '[]'::json)
+       FROM (SELECT version, changelog, created_at, downloads, files, gallery, major, minor, patch
+               FROM persona_versions WHERE persona_id = p.id
+              ORDER BY major DESC, minor DESC, patch DESC LIMIT {DETAIL_VERSIONS}) AS v
+    ) AS detail_versions
+"""
+
+
+async def persona_detail(
+    db: asyncpg.Pool | asyncpg.Connection, persona_id: str, viewer: Principal | None
+) -> tuple[asyncpg.Record, list[dict[str, Any]]] | None:
+    """A persona the viewer may see and its newest versions, in one query."""
+    pid = as_uuid(persona_id)
+    if pid is None:
+        return None
+    row: asyncpg.Record | None = await db.fetchrow(
+        f"SELECT {PERSONA_COLUMNS}, {_DETAIL_VERSIONS_SQL} FROM personas p"
+        " LEFT JOIN users u ON u.id = p.creator_id WHERE p.id = $2",
+        viewer.user_id if viewer else None,
+        pid,
+    )
+    if row is None or not can_see(row, viewer):
+        return None
+    versions = []
+    for v in row["detail_versions"]:
+        v["created_at"] = datetime.fromisoformat(v["created_at"])  # JSON carried it as text
+        versions.append(version_json(v))
+    return row, versions
 
 
 async def versions(
