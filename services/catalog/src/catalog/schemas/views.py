@@ -42,6 +42,9 @@ class VersionOut(BaseModel):
     downloads: int
     files: list[VersionFileOut]
     gallery: list[ImageOut] = []
+    # `in_review`: a new version of an approved persona waiting for a moderator; the version
+    # before it stays live until it is approved (README, "Lifecycle").
+    status: Literal["live", "in_review"] = "live"
 
 
 class PersonaOut(BaseModel):
