@@ -73,7 +73,7 @@ def announce_when_ready(url: str) -> None:
                 break
         except OSError:
             time.sleep(0.5)
-    print(f"\n  Creator Platform is running: open {url}\n  (Ctrl-C stops everything)\n", flush=True)
+    print(f"\n  Personas is running: open {url}\n  (Ctrl-C stops everything)\n", flush=True)
     opener = shutil.which("xdg-open")
     if opener and os.environ.get("DISPLAY"):
         subprocess.Popen([opener, url], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

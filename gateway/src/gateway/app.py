@@ -203,7 +203,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             await verifier.close()
 
     app = FastAPI(
-        title="Creator Platform gateway",
+        title="Personas gateway",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,

@@ -55,6 +55,8 @@ class ServiceSettings(BaseSettings):
     mail_dir: str = shared_field(".run/mail", "MAIL_DIR")  # type: ignore[assignment]
     mail_from: str = shared_field("Personas <no-reply@creator.local>", "MAIL_FROM")  # type: ignore[assignment]
     public_url: str = shared_field("http://localhost:8000", "PUBLIC_URL")  # type: ignore[assignment]
+    # The one product name (the web UI's header, page titles, every e-mail): "Personas".
+    product_name: str = shared_field("Personas", "PRODUCT_NAME")  # type: ignore[assignment]
 
     @property
     def is_production(self) -> bool:
