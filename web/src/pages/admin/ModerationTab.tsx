@@ -17,6 +17,8 @@ import { fieldErrorsOf } from "../../lib/forms";
 import { formatPrice } from "../../lib/money";
 import { useCategoryName } from "../../lib/useCatalog";
 import { usePagedList } from "../../lib/usePagedList";
+import { ReviewFiles } from "./ReviewFiles";
+import { VersionReviews } from "./VersionReviews";
 
 export function ModerationTab() {
   const queryClient = useQueryClient();
@@ -51,6 +53,7 @@ export function ModerationTab() {
                     {p.latest_version ? <span>v{p.latest_version}</span> : null}
                     <span>Submitted {formatDateTime(p.submitted_at ?? p.updated_at)}</span>
                   </div>
+                  <ReviewFiles personaId={p.id} label={p.name} />
                 </div>
                 <div className="row-actions">
                   <button
@@ -72,6 +75,7 @@ export function ModerationTab() {
         )}
       </PagedList>
       {rejecting ? <RejectDialog persona={rejecting} onClose={() => setRejecting(null)} /> : null}
+      <VersionReviews />
     </>
   );
 }
