@@ -217,7 +217,8 @@ async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
         if any(200 <= s < 300 for s in statuses[seen:]):
             break
     await buyer.wait_for_url(f"{stack.emulator_url}/**", timeout=30_000)
-    await buyer.get_by_label("Email").fill("bea@example.com")
+    # Billing sent the signed-in buyer's address: filled in, nothing to type.
+    await expect(buyer.get_by_label("Email")).to_have_value("bea@example.com")
     await buyer.get_by_label("Card number").fill("4242 4242 4242 4242")
     await buyer.get_by_label("Expiration date").fill("12 / 34")
     await buyer.get_by_label("CVC").fill("123")
