@@ -277,7 +277,7 @@ async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
     await admin.get_by_label("Reason").fill("Posts links to scams.")
     await admin.get_by_role("button", name="Suspend account").click()
     await expect(users.locator(".row-item").filter(has_text="spam_bot")).to_contain_text(
-        "Suspended: Posts links to scams."
+        "Reason: Posts links to scams."
     )
     await field(admin, "Find a user").fill("")
     await admin.get_by_role("button", name="Search", exact=True).click()

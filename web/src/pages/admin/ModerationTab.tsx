@@ -36,6 +36,7 @@ export function ModerationTab() {
   });
   return (
     <>
+      <h2>New personas awaiting review</h2>
       <PagedList list={list} loadingLabel="Loading the moderation queue…" empty={<EmptyState title="The queue is empty">No personas are waiting for review.</EmptyState>}>
         {(items) => (
           <ul className="row-list" aria-label="Personas awaiting review">

@@ -80,7 +80,12 @@ function UserRow({ user, onSuspend }: { user: AdminUser; onSuspend: () => void }
           {isAdmin ? <span className="badge badge-approved">Admin</span> : null}
           {trusted.data?.trusted ? <span className="badge badge-approved">Trusted creator</span> : null}
           {user.email_verified ? null : <span className="badge badge-pending">E-mail not verified</span>}
-          {user.suspended_at ? <span className="badge badge-rejected">Suspended: {user.suspend_reason}</span> : null}
+          {user.suspended_at ? (
+            <>
+              <span className="badge badge-rejected">Suspended</span>
+              <span>Reason: {user.suspend_reason}</span>
+            </>
+          ) : null}
           <span>Joined {formatDate(user.created_at)}</span>
         </div>
       </div>
