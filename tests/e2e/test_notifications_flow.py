@@ -154,7 +154,10 @@ async def test_sale_receipt_version_refund_reach_the_right_people_live(stack: An
     assert "Total paid: $15.00" in text and "/dashboard/purchases" in text
     assert "Your earnings: $10.50" in message_text(await mail(stack, "carla", "You earned $10.50"))
     assert await titles(stack, other_creator) == []
-    assert mails(stack, "otto", "· Personas") == []  # only identity's verification mail
+    product_mail = [
+        m for m in mails(stack, "otto", "· Personas") if "Confirm your e-mail" not in subject(m)
+    ]
+    assert product_mail == []  # only identity's verification mail (same product name)
 
     # A second buyer is refunded: they hear about the refund, and not about later versions.
     session2 = await buy(stack, refunded, pid)
