@@ -242,6 +242,10 @@ async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
     )
     await creator.get_by_role("button", name="Publish version").click()
     await expect(creator.get_by_text("was sent for review").first).to_be_visible()
+    await expect(
+        creator.get_by_role("status").filter(has_text="Version 1.1.0 is waiting for review")
+    ).to_contain_text("Buyers keep getting 1.0.0")
+    await shoot(creator, "new version waiting for review")
     detail = await stack.http.get(f"/api/personas/{persona_id}")
     assert detail.json()["latest_version"] == "1.0.0"  # still live for buyers
 

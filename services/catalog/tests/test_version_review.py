@@ -28,6 +28,9 @@ async def test_a_new_version_waits_for_review_and_the_old_one_stays_live(catalog
     assert (r.json()["version"], r.json()["status"]) == ("1.1.0", "in_review")
     # Not live: the market, the versions list and downloads still give 1.0.0.
     assert (await env.http.get(f"/api/personas/{pid}")).json()["latest_version"] == "1.0.0"
+    mine = (await env.http.get(f"/api/personas/{pid}", headers=env.headers(creator))).json()
+    assert mine["version_in_review"] == "1.1.0"  # the creator sees it waiting
+    assert (await env.http.get(f"/api/personas/{pid}")).json()["version_in_review"] is None
     versions = (await env.http.get(f"/api/personas/{pid}/versions")).json()["items"]
     assert [v["version"] for v in versions] == ["1.0.0"]
     zipped = env.unzip(

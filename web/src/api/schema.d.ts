@@ -2505,6 +2505,8 @@ export interface components {
             acquisitions: number;
             /** Latest Version */
             latest_version: string | null;
+            /** Version In Review */
+            version_in_review?: string | null;
             /** Versions */
             versions?: components["schemas"]["VersionOut"][] | null;
             /**

@@ -92,9 +92,11 @@ async def _detail(pool: Any, persona_id: str, viewer: Principal | None) -> dict[
         if row is None:
             raise persona_not_found()
         versions = await queries.versions(conn, persona_id)
-    owner = viewer is not None and (viewer.user_id == row["creator_id"] or viewer.is_admin)
+        owner = viewer is not None and (viewer.user_id == row["creator_id"] or viewer.is_admin)
+        waiting = await queries.version_in_review(conn, persona_id) if owner else None
     out = queries.persona_json(row, owner_view=owner)
     out["versions"] = versions
+    out["version_in_review"] = waiting["version"] if waiting else None
     return out
 
 

@@ -67,6 +67,8 @@ class PersonaOut(BaseModel):
     downloads: int
     acquisitions: int
     latest_version: str | None
+    # The creator's (and admins') view: a new version waiting for review, not live yet.
+    version_in_review: str | None = None
     versions: list[VersionOut] | None = None
     created_at: datetime
     updated_at: datetime
