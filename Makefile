@@ -1,4 +1,4 @@
-# Creator Platform — the two commands a newcomer needs are `make run` and `make test`.
+# Personas (the creator platform) — the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON ?= python3.11

@@ -95,7 +95,7 @@ def announce_when_ready(url: str, banner: str = "") -> None:
         except OSError:
             time.sleep(0.5)
     print(
-        f"\n  Creator Platform is running: open {url}\n{banner}\n  (Ctrl-C stops everything)\n",
+        f"\n  Personas is running: open {url}\n{banner}\n  (Ctrl-C stops everything)\n",
         flush=True,
     )
     opener = shutil.which("xdg-open")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-INDEX = "<!doctype html><title>Creator Platform</title><div id=root></div>"
+INDEX = "<!doctype html><title>Personas</title><div id=root></div>"
 
 
 @pytest.fixture

@@ -80,10 +80,13 @@ async def chromium() -> AsyncIterator[Browser]:
 class Screenshots:
     """Full-page screenshots of the page as it is now, at desktop and at phone width."""
 
-    def __init__(self, folder: Path = SCREENSHOTS) -> None:
+    def __init__(self, folder: Path = SCREENSHOTS, prefix: str = "") -> None:
+        """`prefix` keeps one test's pictures apart from another's in the same folder: only
+        this prefix's numbered pictures from an earlier run are removed."""
         self.folder = folder
+        self.prefix = prefix
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("*.png"):
+        for old in folder.glob(f"{prefix}[0-9]*.png"):
             old.unlink()
         self.count = 0
         self.taken: list[Path] = []
@@ -100,7 +103,7 @@ class Screenshots:
                 "() => new Promise((r) => { window.scrollTo(0, 0);"
                 " requestAnimationFrame(() => requestAnimationFrame(() => r(null))); })"
             )
-            path = self.folder / f"{self.count:02d}-{slug}-{label}.png"
+            path = self.folder / f"{self.prefix}{self.count:02d}-{slug}-{label}.png"
             # Toasts are fixed to the viewport and would float mid-page in a full-page capture.
             await page.screenshot(
                 path=str(path), full_page=True, animations="disabled", style=".toasts{display:none}"

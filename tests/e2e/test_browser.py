@@ -217,7 +217,8 @@ async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
         if any(200 <= s < 300 for s in statuses[seen:]):
             break
     await buyer.wait_for_url(f"{stack.emulator_url}/**", timeout=30_000)
-    await buyer.get_by_label("Email").fill("bea@example.com")
+    # Billing sent the signed-in buyer's address: filled in, nothing to type.
+    await expect(buyer.get_by_label("Email")).to_have_value("bea@example.com")
     await buyer.get_by_label("Card number").fill("4242 4242 4242 4242")
     await buyer.get_by_label("Expiration date").fill("12 / 34")
     await buyer.get_by_label("CVC").fill("123")
@@ -249,7 +250,10 @@ async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
     assert archive.read(prompt) == b"# Voice\nDry, warm.\n"
 
     # -- reviews it ----------------------------------------------------------------------------
-    await buyer.get_by_role("radio", name="5 stars").check()
+    # A person clicks the fifth star (the radio inside it is visually hidden).
+    five = buyer.get_by_role("radio", name="5 stars")
+    await buyer.locator(".star-input label").filter(has=five).click()
+    await expect(five).to_be_checked()
     await buyer.get_by_label("Your review").fill("Exactly the dry humour my reels needed.")
     await buyer.get_by_role("button", name="Post review").click()
     review = buyer.locator(".review").filter(has_text="Exactly the dry humour")

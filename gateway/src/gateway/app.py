@@ -207,7 +207,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             telemetry.shutdown()
 
     app = FastAPI(
-        title="Creator Platform gateway",
+        title="Personas gateway",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,

@@ -25,7 +25,7 @@ from gateway.routing import service_for
 log = get_logger(__name__)
 
 REF_PREFIX = "#/components/schemas/"
-TITLE = "Creator Platform API"
+TITLE = "Personas API"
 # Cache misses are retried sooner while a service is down.
 DEGRADED_TTL_S = 5.0
 

@@ -193,6 +193,9 @@ async def test_edit_version_delete_and_the_creators_own_list(catalog):
     )
     assert r.status_code == 201, r.text
     assert r.json()["version"] == "1.1.0"
+    assert r.json()["status"] == "in_review"  # an approved persona's new version is reviewed
+    r = await env.http.post(f"/api/admin/personas/{pid}/versions/1.1.0/approve", headers=env.admin)
+    assert r.status_code == 200, r.text
     r = await env.http.post(
         f"/api/personas/{pid}/versions",
         headers=env.headers(creator),

@@ -60,6 +60,9 @@ async def test_rebuilding_every_projection_gives_identical_read_models(catalog):
         headers=env.headers(creator),
         **env.multipart({"version": "1.1.0", "changelog": "More"}, [("more.md", b"more\n")]),
     )
+    await env.http.post(
+        f"/api/admin/personas/{free['id']}/versions/1.1.0/approve", headers=env.admin
+    )
     for headers in h:
         await env.http.post(f"/api/personas/{free['id']}/acquire", headers=headers)
         await env.http.get(f"/api/personas/{free['id']}/download", headers=headers)

@@ -132,6 +132,9 @@ async def test_helpful_votes_once_per_user_and_one_creator_response(catalog):
     assert r.json() == {"review_id": rid, "helpful_count": 3, "voted_helpful": True}
     r = await env.http.post(f"/api/reviews/{rid}/helpful", headers=env.headers(author))
     assert r.status_code == 403
+    # Nor the persona's creator: they would be grading reviews of their own work.
+    r = await env.http.post(f"/api/reviews/{rid}/helpful", headers=env.headers(creator))
+    assert r.status_code == 403 and r.json()["code"] == "own_persona"
     listed = (
         await env.http.get(f"/api/personas/{pid}/reviews", headers=env.headers(voters[1]))
     ).json()

@@ -185,3 +185,38 @@ async def test_a_login_racing_a_suspension_gets_no_session(
     finally:
         await holder.close()
         await watcher.close()
+
+
+async def test_admins_list_and_search_users_page_by_page(client: Client, database_url: str) -> None:
+    admin_id, admin = await admin_headers(client, database_url, "lister")
+    for name in ("anna_a", "anna_b", "boris", "anna_c"):
+        await client.register(name)
+    someone = await client.login("boris@example.com")
+    r = await client.http.get(
+        "/api/admin/users", headers={"Authorization": f"Bearer {someone['access_token']}"}
+    )
+    assert r.status_code == 403
+    assert (await client.http.get("/api/admin/users")).status_code == 401
+
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": "2", "q": "ANNA"} | ({"cursor": cursor} if cursor else {})
+        r = await client.http.get("/api/admin/users", headers=admin, params=params)
+        assert r.status_code == 200, r.text
+        page = r.json()
+        assert len(page["items"]) <= 2
+        seen += [u["username"] for u in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == ["anna_c", "anna_b", "anna_a"]  # newest first, every match once
+    everyone = (await client.http.get("/api/admin/users", headers=admin)).json()["items"]
+    assert {u["username"] for u in everyone} == {"lister", "anna_a", "anna_b", "boris", "anna_c"}
+    me = next(u for u in everyone if u["id"] == admin_id)
+    assert me["roles"] == ["user", "admin"] and me["email"] == "lister@example.com"
+    # A wildcard in the query is a plain character; a bad cursor is a 400.
+    r = await client.http.get("/api/admin/users", headers=admin, params={"q": "%"})
+    assert r.json()["items"] == []
+    r = await client.http.get("/api/admin/users", headers=admin, params={"cursor": "nonsense"})
+    assert r.status_code == 400

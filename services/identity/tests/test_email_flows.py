@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from email.header import decode_header, make_header
+from typing import TYPE_CHECKING, Any
 
 from jose import jwt
 from shared.testing.servers import message_text
@@ -27,11 +28,17 @@ async def link_token(client: Client, email: str, path: str, count: int = 1) -> s
     return found.group(1)
 
 
+def subject(message: Any) -> str:
+    return str(make_header(decode_header(message["Subject"])))
+
+
 async def test_verification_round_trip(client: Client) -> None:
     user = await client.register("alice")
     token = await link_token(client, user["email"], "verify-email")
     messages = await client.smtp.wait_for(user["email"])
-    assert messages[0]["Subject"] == "Confirm your e-mail address"
+    assert subject(messages[0]) == "Confirm your e-mail address · Personas"
+    body = message_text(messages[0])
+    assert "your Personas account" in body and "Creator Platform" not in body  # the site's name
 
     r = await client.http.post("/api/auth/verify-email", json={"token": token})
     assert r.status_code == 204, r.text
@@ -107,7 +114,7 @@ async def test_password_reset_round_trip(client: Client) -> None:
     assert r.status_code == 202
     token = await link_token(client, user["email"], "reset-password", count=2)
     messages = await client.smtp.wait_for(user["email"], count=2)
-    assert messages[1]["Subject"] == "Reset your password"
+    assert subject(messages[1]) == "Reset your password · Personas"
 
     r = await client.http.post(
         "/api/auth/password-reset/confirm", json={"token": token, "password": "password1"}

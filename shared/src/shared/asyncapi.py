@@ -119,7 +119,7 @@ def build_document() -> dict[str, Any]:
     return {
         "asyncapi": "3.0.0",
         "info": {
-            "title": "Creator Platform domain events",
+            "title": "Personas domain events",
             "version": VERSION,
             "description": (
                 "Every event the services publish, generated from `shared/contracts`. Money is in"

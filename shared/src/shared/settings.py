@@ -58,6 +58,8 @@ class ServiceSettings(BaseSettings):
     # How often depths behind /metrics are sampled (outbox, queues, DLQs, stream lag, a
     # service's own gauges): one round of queries per interval, none per request or scrape.
     metrics_sample_s: float = shared_field(15.0, "METRICS_SAMPLE_S")  # type: ignore[assignment]
+    # The one product name (the web UI's header, page titles, every e-mail): "Personas".
+    product_name: str = shared_field("Personas", "PRODUCT_NAME")  # type: ignore[assignment]
 
     @property
     def is_production(self) -> bool:

@@ -4,3 +4,4 @@ export * from "./endpoints";
 export { buildQuery } from "./query";
 export type { QueryInit, QueryValue } from "./query";
 export { tokenStore } from "./tokens";
+export * from "./admin";

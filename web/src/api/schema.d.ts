@@ -58,6 +58,27 @@ export interface paths {
         patch: operations["edit_collection_api_admin_collections__slug__patch"];
         trace?: never;
     };
+    "/api/admin/creators/{creator_id}/trust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Trust */
+        get: operations["get_trust_api_admin_creators__creator_id__trust_get"];
+        /**
+         * Set Trust
+         * @description Trusted creators' new versions go live without review (README, "Lifecycle").
+         */
+        put: operations["set_trust_api_admin_creators__creator_id__trust_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/moderation": {
         parameters: {
             query?: never;
@@ -70,6 +91,26 @@ export interface paths {
          * @description Personas waiting for review, oldest submission first.
          */
         get: operations["moderation_queue_api_admin_moderation_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/moderation/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Version Queue
+         * @description New versions of approved personas waiting for review, longest waiting first.
+         */
+        get: operations["version_queue_api_admin_moderation_versions_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -146,6 +187,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/personas/{persona_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Review Files
+         * @description Every file of a version as text for the moderator (each cut at the preview length;
+         *     images listed). Without `version`: the version waiting for review, else the latest.
+         */
+        get: operations["review_files_api_admin_personas__persona_id__files_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/personas/{persona_id}/reject": {
         parameters: {
             query?: never;
@@ -174,6 +236,46 @@ export interface paths {
         put?: never;
         /** Suspend */
         post: operations["suspend_api_admin_personas__persona_id__suspend_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/personas/{persona_id}/versions/{version}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Version
+         * @description Publish a version waiting for review: it becomes the latest, and its holders hear of it.
+         */
+        post: operations["approve_version_api_admin_personas__persona_id__versions__version__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/personas/{persona_id}/versions/{version}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject Version
+         * @description Turn a version down; the live version stays as it is.
+         */
+        post: operations["reject_version_api_admin_personas__persona_id__versions__version__reject_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -212,6 +314,26 @@ export interface paths {
          *     closes every open report on it.
          */
         post: operations["resolve_report_api_admin_reports__report_id__resolve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Users
+         * @description Every account, newest first; `q` finds part of an e-mail address or username.
+         */
+        get: operations["list_users_api_admin_users_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1063,6 +1185,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments/fee-quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a creator earns at a price: the platform fee and the creator's share
+         * @description Public: the same split, at the same rate, that billing stores on every sale.
+         */
+        get: operations["fee_quote_api_payments_fee_quote_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/history": {
         parameters: {
             query?: never;
@@ -1450,6 +1592,8 @@ export interface paths {
         /**
          * Publish Version
          * @description multipart/form-data: `version` (semver, greater than the latest), `changelog`, `files`.
+         *     On an approved persona the version waits for review (`status: in_review`) unless the
+         *     creator is trusted; the version before it stays live meanwhile.
          */
         post: operations["publish_version_api_personas__persona_id__versions_post"];
         delete?: never;
@@ -2089,6 +2233,23 @@ export interface components {
             /** Creator Amount */
             creator_amount: number;
         };
+        /**
+         * FeeQuote
+         * @description What a price splits into under the fee rule every sale uses (`shared.money.split` at
+         *     `BILLING_PLATFORM_FEE_BPS`): the creator earns `creator_revenue`.
+         */
+        FeeQuote: {
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /** Platform Fee */
+            platform_fee: number;
+            /** Creator Revenue */
+            creator_revenue: number;
+            /** Fee Rate Bps */
+            fee_rate_bps: number;
+        };
         /** Page[AdminTransaction] */
         Page_AdminTransaction_: {
             /** Items */
@@ -2344,6 +2505,8 @@ export interface components {
             acquisitions: number;
             /** Latest Version */
             latest_version: string | null;
+            /** Version In Review */
+            version_in_review?: string | null;
             /** Versions */
             versions?: components["schemas"]["VersionOut"][] | null;
             /**
@@ -2504,6 +2667,17 @@ export interface components {
             /** Body */
             body: string;
         };
+        /**
+         * ReviewFilesOut
+         * @description Every file of a version as a moderator reads it: text shown (cut at the preview
+         *     length), images listed.
+         */
+        ReviewFilesOut: {
+            /** Version */
+            version: string;
+            /** Files */
+            files: components["schemas"]["PreviewFileOut"][];
+        };
         /** ReviewIn */
         ReviewIn: {
             /** Rating */
@@ -2581,6 +2755,18 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** TrustIn */
+        TrustIn: {
+            /** Trusted */
+            trusted: boolean;
+        };
+        /** TrustOut */
+        TrustOut: {
+            /** Creator Id */
+            creator_id: string;
+            /** Trusted */
+            trusted: boolean;
+        };
         /** UsageTerms */
         UsageTerms: {
             /**
@@ -2630,6 +2816,12 @@ export interface components {
              * @default []
              */
             gallery: components["schemas"]["ImageOut"][];
+            /**
+             * Status
+             * @default live
+             * @enum {string}
+             */
+            status: "live" | "in_review";
         };
         /** VersionPage */
         VersionPage: {
@@ -2637,6 +2829,39 @@ export interface components {
             items: components["schemas"]["VersionOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
+        };
+        /** VersionReviewOut */
+        VersionReviewOut: {
+            /** Persona Id */
+            persona_id: string;
+            /** Persona Name */
+            persona_name: string;
+            /** Creator Id */
+            creator_id: string;
+            /** Creator Username */
+            creator_username: string | null;
+            /** Creator Trusted */
+            creator_trusted: boolean;
+            /** Version */
+            version: string;
+            /** Changelog */
+            changelog: string;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Live Version */
+            live_version: string | null;
+            /** Files */
+            files: components["schemas"]["VersionFileOut"][];
+        };
+        /** VersionReviewPage */
+        VersionReviewPage: {
+            /** Items */
+            items: components["schemas"]["VersionReviewOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** BatchIn */
         BatchIn: {
@@ -2795,6 +3020,13 @@ export interface components {
             suspended_at: string | null;
             /** Suspend Reason */
             suspend_reason: string | null;
+        };
+        /** AdminUserPage */
+        AdminUserPage: {
+            /** Items */
+            items: components["schemas"]["AdminUserOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** EmailIn */
         EmailIn: {
@@ -3410,6 +3642,90 @@ export interface operations {
             };
         };
     };
+    get_trust_api_admin_creators__creator_id__trust_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                creator_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_trust_api_admin_creators__creator_id__trust_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                creator_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrustIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     moderation_queue_api_admin_moderation_get: {
         parameters: {
             query?: {
@@ -3429,6 +3745,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PersonaPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    version_queue_api_admin_moderation_versions_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionReviewPage"];
                 };
             };
             /** @description Validation Error */
@@ -3622,6 +3979,48 @@ export interface operations {
             };
         };
     };
+    review_files_api_admin_personas__persona_id__files_get: {
+        parameters: {
+            query?: {
+                version?: string | null;
+            };
+            header?: never;
+            path: {
+                persona_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewFilesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     reject_api_admin_personas__persona_id__reject_post: {
         parameters: {
             query?: never;
@@ -3710,6 +4109,92 @@ export interface operations {
             };
         };
     };
+    approve_version_api_admin_personas__persona_id__versions__version__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                persona_id: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionReviewOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_version_api_admin_personas__persona_id__versions__version__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                persona_id: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionReviewOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_reports_api_admin_reports_get: {
         parameters: {
             query?: {
@@ -3776,6 +4261,48 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_users_api_admin_users_get: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserPage"];
                 };
             };
             /** @description Validation Error */
@@ -5781,6 +6308,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CheckoutResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fee_quote_api_payments_fee_quote_get: {
+        parameters: {
+            query: {
+                /** @description price in minor units */
+                amount: number;
+                currency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeeQuote"];
                 };
             };
             /** @description Validation Error */

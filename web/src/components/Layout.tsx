@@ -2,11 +2,19 @@ import { useEffect, useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useAuth } from "../auth/AuthContext";
 import { UserMenu } from "./UserMenu";
+import { VerifyBanner } from "./VerifyEmailNotice";
+import { SELL_SIGNUP } from "../lib/paths";
 
 export function Layout() {
   const { status, user, isAdmin } = useAuth();
   const [navOpen, setNavOpen] = useState(false);
   const location = useLocation();
+
+  // Signing up or in from any page comes back to it (never to the sign-in pages themselves).
+  const path = location.pathname + location.search;
+  const here = /^\/(login|register|reset-password|verify-email)\b/.test(location.pathname) ? "" : `?next=${encodeURIComponent(path)}`;
+  // A newcomer who wants to sell needs an account first: registration, then the sell form.
+  const sellPath = status === "anonymous" ? SELL_SIGNUP : "/marketplace/submit";
 
   useEffect(() => {
     setNavOpen(false);
@@ -44,7 +52,7 @@ export function Layout() {
             <NavLink to="/marketplace" end>
               Marketplace
             </NavLink>
-            <NavLink to="/marketplace/submit">Sell a persona</NavLink>
+            <NavLink to={sellPath}>Sell a persona</NavLink>
             {status === "authenticated" ? <NavLink to="/generate">Generate</NavLink> : null}
             {status === "authenticated" ? <NavLink to="/feed">Following</NavLink> : null}
             {status === "authenticated" ? <NavLink to="/dashboard">Dashboard</NavLink> : null}
@@ -54,10 +62,10 @@ export function Layout() {
                 <UserMenu />
               ) : status === "anonymous" ? (
                 <>
-                  <Link to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} className="btn btn-ghost">
+                  <Link to={`/login${here}`} className="btn btn-ghost">
                     Log in
                   </Link>
-                  <Link to="/register" className="btn btn-primary">
+                  <Link to={`/register${here}`} className="btn btn-primary">
                     Sign up
                   </Link>
                 </>
@@ -67,9 +75,7 @@ export function Layout() {
         </div>
       </header>
       {user && !user.email_verified ? (
-        <div className="banner" role="status">
-          Please verify your e-mail address: we sent you a link when you signed up.
-        </div>
+        <VerifyBanner email={user.email} />
       ) : null}
       <main id="main" className="site-main" tabIndex={-1}>
         <Outlet />
@@ -79,7 +85,7 @@ export function Layout() {
           <span>© {new Date().getFullYear()} Personas marketplace</span>
           <nav aria-label="Footer">
             <Link to="/marketplace">Browse</Link>
-            <Link to="/marketplace/submit">Sell</Link>
+            <Link to={sellPath}>Sell</Link>
             <Link to="/dashboard">Dashboard</Link>
           </nav>
         </div>

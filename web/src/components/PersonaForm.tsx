@@ -3,6 +3,7 @@ import type { Category, Persona, PersonaInput, SubmitIntent } from "../api";
 import { centsToInput, CURRENCIES, formatMoney, parseMoneyInput } from "../lib/money";
 import { PERSONA_FILE_ACCEPT, PERSONA_FILES_HINT, personaFilesProblem } from "../lib/files";
 import { fieldErrorsOf, formLevelError } from "../lib/forms";
+import { useFeeQuote } from "../lib/useFeeQuote";
 import { CheckboxField, SelectField, TextArea, TextField } from "./Field";
 import { FileDropZone } from "./FileDropZone";
 import { ProgressBar } from "./ProgressBar";
@@ -67,6 +68,7 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
   };
 
   const priceCents = parseMoneyInput(price, currency);
+  const quote = useFeeQuote(priceCents, currency);
   const categoryKnown = categories.some((c) => c.slug === category);
 
   const submit = (intent: FormIntent) => {
@@ -165,7 +167,16 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
               ? "Enter 0 to give it away for free."
               : priceCents === 0
                 ? "Free — anyone can add it to their library."
-                : `Buyers pay ${formatMoney(priceCents, currency)}.`
+                : (
+                  <>
+                    Buyers pay {formatMoney(priceCents, currency)}.{" "}
+                    <span className="you-earn" aria-live="polite">
+                      {quote
+                        ? `You earn ${formatMoney(quote.creator_revenue, currency)} per sale (after the ${quote.fee_rate_bps / 100}% platform fee).`
+                        : ""}
+                    </span>
+                  </>
+                )
           }
         />
         <SelectField label="Currency" value={currency} onChange={(e) => setCurrency(e.target.value)} error={fe.currency}>

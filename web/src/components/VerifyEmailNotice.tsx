@@ -22,3 +22,22 @@ export function VerifyEmailNotice({ children }: { children: React.ReactNode }) {
     </Alert>
   );
 }
+
+/** The site-wide banner for an unverified account, with a "resend" link (identity allows one
+ * mail per account a minute: a second click within it says so). */
+export function VerifyBanner({ email }: { email: string }) {
+  const resend = useMutation({ mutationFn: resendVerificationEmail });
+  return (
+    <div className="banner" role="status">
+      Please verify your e-mail address: we sent a link to {email}.{" "}
+      {resend.isSuccess ? (
+        <strong>A new link is on its way.</strong>
+      ) : (
+        <button type="button" className="link-button" onClick={() => resend.mutate()} disabled={resend.isPending}>
+          {resend.isPending ? "Sending…" : "Resend the link"}
+        </button>
+      )}
+      {resend.isError ? <span className="banner-error"> {errorMessage(resend.error)}</span> : null}
+    </div>
+  );
+}

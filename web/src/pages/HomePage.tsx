@@ -1,4 +1,5 @@
 import { Link } from "react-router";
+import { SELL_SIGNUP } from "../lib/paths";
 import { useQuery } from "@tanstack/react-query";
 import { listPersonas } from "../api";
 import { listRecommendations } from "../api/analytics";
@@ -28,7 +29,7 @@ export default function HomePage() {
           <Link to="/marketplace" className="btn btn-primary btn-large">
             Browse personas
           </Link>
-          <Link to="/marketplace/submit" className="btn btn-large">
+          <Link to={user ? "/marketplace/submit" : SELL_SIGNUP} className="btn btn-large">
             Start selling
           </Link>
         </div>

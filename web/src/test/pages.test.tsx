@@ -226,7 +226,7 @@ describe("earnings", () => {
     expect(await screen.findByText("Connect a Stripe account to receive payouts.")).toBeInTheDocument();
     expect(screen.getByText("$25.00")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Request payout" })).toBeDisabled();
-    expect(screen.getByRole("button", { name: "Set up payouts with Stripe" })).toBeEnabled();
+    expect(screen.getByRole("button", { name: "Connect Stripe to get paid" })).toBeEnabled();
     expect(screen.getByRole("img", { name: /Net earnings by month/ })).toBeInTheDocument();
     expect(await screen.findByText("Bank account closed")).toBeInTheDocument();
     // The ledger line names the persona (from the creator's own list) and shows the 70% share.

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from shared.auth import AdminUser, CurrentUser
 from shared.logging import get_logger
+from shared.money import split
 from shared.pagination import Page, limit_param
 from shared.problems import NotFound
 from shared.stripe_edge import read_event
@@ -20,6 +21,7 @@ from billing.schemas import (
     AdminTransaction,
     CheckoutRequest,
     CheckoutResponse,
+    FeeQuote,
     Purchase,
     RefundRequest,
     admin_view,
@@ -39,6 +41,31 @@ async def get_billing(request: Request) -> Billing:
 
 Svc = Annotated[Billing, Depends(get_billing)]
 Limit = Annotated[int, Depends(limit_param)]
+
+
+# -- the fee rule -----------------------------------------------------------------------
+
+
+@router.get(
+    "/api/payments/fee-quote",
+    response_model=FeeQuote,
+    summary="What a creator earns at a price: the platform fee and the creator's share",
+)
+async def fee_quote(
+    svc: Svc,
+    amount: Annotated[int, Query(ge=0, le=100_000_000, description="price in minor units")],
+    currency: Annotated[str, Query(pattern="^[A-Za-z]{3}$")] = "usd",
+) -> FeeQuote:
+    """Public: the same split, at the same rate, that billing stores on every sale."""
+    rate = svc.settings.platform_fee_bps
+    fee, revenue = split(amount, rate)
+    return FeeQuote(
+        amount=amount,
+        currency=currency.lower(),
+        platform_fee=fee,
+        creator_revenue=revenue,
+        fee_rate_bps=rate,
+    )
 
 
 # -- buyer routes -----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from shared.http import ServiceSpec, create_service_app
 
 from billing.api import router
-from billing.consumers import catalog_personas
+from billing.consumers import catalog_personas, identity_users
 from billing.errors import ERRORS
 from billing.projections import projections
 from billing.service import Billing
@@ -37,7 +37,7 @@ def build_spec(settings: BillingSettings | None = None) -> ServiceSpec:
         routers=[router],
         migrations=MIGRATIONS,
         projections=projections,
-        subscriptions=[catalog_personas],
+        subscriptions=[catalog_personas, identity_users],
         errors=ERRORS,
         on_start=[start],
         on_stop=[stop],

@@ -89,6 +89,7 @@ async def _start_checkout_once(
         if reuse is not None:
             return CheckoutLink(reuse["id"], reuse["session_id"], reuse["checkout_url"])
         attempt = await queries.checkouts_started(conn, buyer_id, persona_id)
+        email = await queries.buyer_email(conn, buyer_id)
 
     sale = Sale(
         buyer_id=buyer_id,
@@ -100,7 +101,14 @@ async def _start_checkout_once(
     )
     expires_at = checkout_expiry(now, settings.checkout_ttl_minutes)
     transaction_id = checkout_transaction_id(
-        buyer_id, persona_id, sale.amount, sale.currency, sale.persona_name, attempt, expires_at
+        buyer_id,
+        persona_id,
+        sale.amount,
+        sale.currency,
+        sale.persona_name,
+        attempt,
+        expires_at,
+        email or "",
     )
     base = settings.public_url.rstrip("/")
     try:
@@ -110,6 +118,7 @@ async def _start_checkout_once(
             success_url=f"{base}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}",
             cancel_url=f"{base}/checkout/cancel?persona_id={quote(persona_id, safe='')}",
             expires_at=expires_at,
+            customer_email=email,
         )
     except stripe.IdempotencyError:
         # A racing request used this key with other parameters (a minute boundary, a price
@@ -170,10 +179,13 @@ def checkout_transaction_id(
     persona_name: str,
     attempt: int,
     expires_at: int,
+    email: str = "",
 ) -> str:
     """The id (and so the Stripe idempotency key) of a new checkout: the same for requests
     racing from the same state, and a new one whenever anything sent to Stripe differs, so a
     key burned by a request that died before recording its session never blocks a later one."""
     name_digest = hashlib.sha256(persona_name.encode()).hexdigest()[:16]
     key = f"{buyer_id}:{persona_id}:{amount}:{currency}:{name_digest}:{attempt}:{expires_at}"
+    if email:  # the address sent to Stripe is a parameter too
+        key += ":" + hashlib.sha256(email.encode()).hexdigest()[:16]
     return str(uuid.uuid5(CHECKOUT_NAMESPACE, key))

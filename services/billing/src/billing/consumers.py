@@ -1,4 +1,5 @@
-"""Catalog's events, inbox-guarded: the price list billing sells from, and free acquisitions."""
+"""Other services' events, inbox-guarded: catalog's price list billing sells from and free
+acquisitions; identity's e-mail addresses, which Checkout fills in for the signed-in buyer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from shared.contracts.catalog import (
     PersonaSuspended,
     PersonaUpdated,
 )
+from shared.contracts.identity import ProfileUpdated, UserRegistered
 from shared.events import Envelope
 from shared.subscriptions import Subscription
 from shared.uow import UnitOfWork
@@ -89,3 +91,24 @@ async def acquired(event: PersonaAcquired, envelope: Envelope, uow: UnitOfWork) 
         event.source,
         envelope.occurred_at,
     )
+
+
+identity_users = Subscription("billing", "identity-users")
+
+_UPSERT_EMAIL = """
+INSERT INTO buyer_emails (user_id, email, source_version) VALUES ($1, $2, $3)
+ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, source_version = EXCLUDED.source_version
+WHERE buyer_emails.source_version < EXCLUDED.source_version
+"""
+
+
+@identity_users.on(UserRegistered)
+async def registered(event: UserRegistered, envelope: Envelope, uow: UnitOfWork) -> None:
+    await uow.conn.execute(_UPSERT_EMAIL, event.user_id, event.email, envelope.version)
+
+
+@identity_users.on(ProfileUpdated)
+async def profile_updated(event: ProfileUpdated, envelope: Envelope, uow: UnitOfWork) -> None:
+    email = event.changes.get("email")
+    if isinstance(email, str) and email:
+        await uow.conn.execute(_UPSERT_EMAIL, event.user_id, email, envelope.version)

@@ -147,3 +147,9 @@ async def admin_transactions(
         *args,
     )
     return page_of([dict(r) for r in rows], limit, newest_first_key)
+
+
+async def buyer_email(db: asyncpg.Pool | asyncpg.Connection, user_id: str) -> str | None:
+    """The buyer's e-mail address as identity last announced it (None until it has)."""
+    value = await db.fetchval("SELECT email FROM buyer_emails WHERE user_id = $1", user_id)
+    return str(value) if value is not None else None

@@ -189,3 +189,14 @@ def admin_view(row: dict[str, Any]) -> AdminTransaction:
         completed_at=row["completed_at"],
         updated_at=row["updated_at"],
     )
+
+
+class FeeQuote(BaseModel):
+    """What a price splits into under the fee rule every sale uses (`shared.money.split` at
+    `BILLING_PLATFORM_FEE_BPS`): the creator earns `creator_revenue`."""
+
+    amount: int
+    currency: str
+    platform_fee: int
+    creator_revenue: int
+    fee_rate_bps: int

@@ -69,6 +69,7 @@ class StripeGateway(StripeConnection):
         success_url: str,
         cancel_url: str,
         expires_at: int,
+        customer_email: str | None = None,
     ) -> CheckoutSession:
         metadata = {
             "transaction_id": transaction_id,
@@ -95,6 +96,9 @@ class StripeGateway(StripeConnection):
             "cancel_url": cancel_url,
             "expires_at": expires_at,
         }
+        if customer_email:
+            # The signed-in buyer's address, filled in on the Checkout page (receipts go there).
+            params["customer_email"] = customer_email
         if sale.persona_name:
             params["payment_intent_data"]["description"] = sale.persona_name[:200]
         if self.settings.tax_enabled:

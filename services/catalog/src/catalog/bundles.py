@@ -34,35 +34,34 @@ _RENDER_AS = {"text/markdown": "markdown", "application/json": "json"}
 def preview(files: list[dict[str, Any]], blobs: BlobStore, chars: int) -> list[dict[str, Any]]:
     """The sample files, each with the start of its text and how to show it: Markdown is
     rendered (safely, by the web UI), JSON pretty-printed, a document shows its extracted text."""
-    out = []
-    for f in files:
-        if not is_sample(f["path"]):
-            continue
-        content: str | None = None
-        truncated = False
-        render_as = "none"
-        text_blob, text_size = None, 0
-        if f["content_type"] in TEXT_TYPES.values():
-            text_blob, text_size = f["sha256"], f["size"]
-        elif f.get("text_sha256"):  # a document: its extracted text
-            text_blob, text_size = f["text_sha256"], f.get("text_size") or 0
-        if text_blob is not None:
-            raw = blobs.read_prefix(text_blob, chars * 4 + 4)  # UTF-8: at most 4 bytes a char
-            text = raw.decode("utf-8", "ignore")  # a cut multi-byte char at the end is dropped
-            truncated = len(text) > chars or text_size > len(raw)
-            content = text[:chars]
-            render_as = _RENDER_AS.get(f["content_type"], "text")
-        out.append(
-            {
-                "path": f["path"],
-                "content_type": f["content_type"],
-                "size": f["size"],
-                "content": content,
-                "truncated": truncated,
-                "render_as": render_as,
-            }
-        )
-    return out
+    return [file_view(f, blobs, chars) for f in files if is_sample(f["path"])]
+
+
+def file_view(f: dict[str, Any], blobs: BlobStore, chars: int) -> dict[str, Any]:
+    """A file as text (its first `chars` characters; a document's extracted text) and how to
+    show it, or only named for an image. The preview's samples and the moderator's every file."""
+    content: str | None = None
+    truncated = False
+    render_as = "none"
+    text_blob, text_size = None, 0
+    if f["content_type"] in TEXT_TYPES.values():
+        text_blob, text_size = f["sha256"], f["size"]
+    elif f.get("text_sha256"):  # a document: its extracted text
+        text_blob, text_size = f["text_sha256"], f.get("text_size") or 0
+    if text_blob is not None:
+        raw = blobs.read_prefix(text_blob, chars * 4 + 4)  # UTF-8: at most 4 bytes a char
+        text = raw.decode("utf-8", "ignore")  # a cut multi-byte char at the end is dropped
+        truncated = len(text) > chars or text_size > len(raw)
+        content = text[:chars]
+        render_as = _RENDER_AS.get(f["content_type"], "text")
+    return {
+        "path": f["path"],
+        "content_type": f["content_type"],
+        "size": f["size"],
+        "content": content,
+        "truncated": truncated,
+        "render_as": render_as,
+    }
 
 
 def archive_name(name: str, version: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from shared.auth import AdminUser, CurrentUser, OptionalUser, Principal
 from shared.context import set_metadata
 from shared.images import IMAGE_BODY_OPENAPI, image_bytes_response, image_sha, read_image_body
@@ -17,6 +17,7 @@ from identity.domain import UnknownUser
 from identity.schemas import (
     Accepted,
     AdminUserOut,
+    AdminUserPage,
     EmailIn,
     FollowEntry,
     LoginIn,
@@ -262,6 +263,18 @@ async def _admin_view(svc: Identity, user_id: str) -> dict[str, Any]:
 
 
 UserId = Annotated[str, Path(max_length=64)]
+
+
+@admin_router.get("/api/admin/users", response_model=AdminUserPage)
+async def list_users(
+    admin: AdminUser,
+    svc: Svc,
+    limit: Limit,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: str | None = None,
+) -> Page[dict[str, Any]]:
+    """Every account, newest first; `q` finds part of an e-mail address or username."""
+    return await queries.admin_users(svc.pool, q, limit, cursor)
 
 
 @admin_router.post("/api/admin/users/{user_id}/suspend", response_model=AdminUserOut)

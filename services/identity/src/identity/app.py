@@ -60,7 +60,7 @@ def build_spec(
             hashing=hashing,
             keys=verifier.ring,
             revocations=app.state.revocations,
-            mail=SecurityMail(app.state.mailer, settings.public_url),
+            mail=SecurityMail(app.state.mailer, settings.public_url, settings.product_name),
             clock=clock or utc_now,
         )
         if not settings.smtp_url:

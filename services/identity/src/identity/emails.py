@@ -25,9 +25,10 @@ def _hours(seconds: int) -> str:
 
 
 class SecurityMail:
-    def __init__(self, mailer: Mailer, public_url: str) -> None:
+    def __init__(self, mailer: Mailer, public_url: str, product: str = "Personas") -> None:
         self.mailer = mailer
         self.public_url = public_url.rstrip("/")
+        self.product = product  # the web UI's name for the product (settings.PRODUCT_NAME)
         self._tasks: set[asyncio.Task[None]] = set()
 
     def link(self, path: str, token: str) -> str:
@@ -38,7 +39,7 @@ class SecurityMail:
             to,
             "Confirm your e-mail address",
             f"Hi {username},\n\n"
-            "Please confirm this e-mail address for your Creator Platform account by opening\n"
+            f"Please confirm this e-mail address for your {self.product} account by opening\n"
             "this link:\n\n"
             f"{self.link('verify-email', token)}\n\n"
             f"The link works once and expires in {_hours(ttl_s)}. If you did not sign up,\n"
@@ -50,7 +51,7 @@ class SecurityMail:
             to,
             "Reset your password",
             f"Hi {username},\n\n"
-            "Someone (hopefully you) asked to reset the password of your Creator Platform\n"
+            f"Someone (hopefully you) asked to reset the password of your {self.product}\n"
             "account. To choose a new password, open this link:\n\n"
             f"{self.link('reset-password', token)}\n\n"
             f"The link works once and expires in {_hours(ttl_s)}. Resetting signs you out\n"
@@ -63,11 +64,12 @@ class SecurityMail:
             old,
             "Your e-mail address was changed",
             f"Hi {username},\n\n"
-            f"The e-mail address of your Creator Platform account was changed to {new}.\n"
+            f"The e-mail address of your {self.product} account was changed to {new}.\n"
             "If you did not do this, reset your password and contact support.\n",
         )
 
     def _send(self, to: str, subject: str, text: str) -> None:
+        subject = f"{subject} · {self.product}"  # as notifications' e-mail names it
         task = asyncio.create_task(self._deliver(to, subject, text))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

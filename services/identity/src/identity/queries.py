@@ -92,3 +92,30 @@ _ADMIN = "id, email, username, roles, email_verified, suspended_at, suspend_reas
 async def admin_view(db: asyncpg.Pool | asyncpg.Connection, user_id: str) -> dict[str, Any] | None:
     row = await db.fetchrow(f"SELECT {_ADMIN} FROM users WHERE id = $1", user_id)
     return _user(row) if row is not None else None
+
+
+NEWEST_USER = Keyset(Key("created_at", "created_at", "ts"), Key("id", "id", "str"))
+
+
+async def admin_users(
+    db: asyncpg.Pool | asyncpg.Connection, q: str | None, limit: int, cursor: str | None
+) -> Page[dict[str, Any]]:
+    """Every account for the admins, newest first; `q` matches part of the e-mail or username."""
+    args: list[Any] = []
+    cond = "true"
+    if q and q.strip():
+        pattern = (
+            "%"
+            + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
+        args.append(pattern)
+        cond = "(email LIKE $1 OR username LIKE $1)"
+    cond += NEWEST_USER.after(cursor, args)
+    args.append(limit + 1)
+    rows = await db.fetch(
+        f"SELECT {_ADMIN} FROM users WHERE {cond} ORDER BY {NEWEST_USER.order_by}"
+        f" LIMIT ${len(args)}",
+        *args,
+    )
+    return NEWEST_USER.page([_user(r) for r in rows], limit)

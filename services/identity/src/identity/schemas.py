@@ -114,3 +114,8 @@ class RolesIn(BaseModel):
 class AdminUserOut(UserOut):
     suspended_at: datetime | None
     suspend_reason: str | None
+
+
+class AdminUserPage(BaseModel):
+    items: list[AdminUserOut]
+    next_cursor: str | None

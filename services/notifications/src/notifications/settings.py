@@ -14,7 +14,6 @@ class NotificationsSettings(ServiceSettings):
     )
 
     service_name: str = "notifications"
-    product_name: str = "Personas"  # the name the web UI shows in its header
 
     # Signs the opaque one-click unsubscribe links (RFC 8058); production refuses the default.
     unsubscribe_secret: str = DEV_UNSUBSCRIBE_SECRET

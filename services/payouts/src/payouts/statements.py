@@ -72,7 +72,7 @@ def to_csv(s: Statement) -> str:
 def to_pdf(s: Statement) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_title(f"Earnings statement {s.year}")
-    pdf.set_creator("Creator Platform")
+    pdf.set_creator("Personas")
     pdf.set_creation_date(s.generated_at)
     # Text is left uncompressed: statements are a few kilobytes, and readable streams let the
     # tests (and anyone with a text editor) check what a statement says.

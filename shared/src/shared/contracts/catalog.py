@@ -80,6 +80,34 @@ class PersonaVersionPublished(Event):
     files: list[dict[str, Any]] = []
 
 
+class PersonaVersionProposed(Event):
+    """A new version of an approved persona, waiting for review: not live, not downloadable,
+    nobody is notified. Approval publishes it (`PersonaVersionPublished`); the version before it
+    stays live meanwhile."""
+
+    persona_id: str
+    creator_id: str
+    version: str
+    changelog: str
+    files: list[dict[str, Any]] = []
+
+
+class PersonaVersionRejected(Event):
+    """A proposed version was turned down; the live version stays as it was."""
+
+    persona_id: str
+    creator_id: str
+    version: str
+    reason: str
+
+
+class CreatorTrustChanged(Event):
+    """An admin marked a creator trusted (their new versions skip review) or took it back."""
+
+    creator_id: str
+    trusted: bool
+
+
 class PersonaDeleted(Event):
     persona_id: str
     creator_id: str

@@ -247,7 +247,9 @@ def pay_session(
             400, OPEN_SESSION_MESSAGE, param="session", code="checkout_session_not_open"
         )
     email = session["customer_email"] or (email or "").strip()
-    if not email or not _EMAIL.match(email):
+    if not email:  # as Stripe's own page: an empty field is incomplete, not invalid
+        raise StripeError(400, "Your email is incomplete.", param="email", code="email_incomplete")
+    if not _EMAIL.match(email):
         raise StripeError(
             400, "Your email address is invalid.", param="email", code="email_invalid"
         )

@@ -3,11 +3,13 @@ import { useTitle } from "../../lib/useTitle";
 import { ModerationTab } from "./ModerationTab";
 import { PaymentsTab } from "./PaymentsTab";
 import { ReportsTab } from "./ReportsTab";
+import { UsersTab } from "./UsersTab";
 
 const TABS = [
   ["moderation", "Moderation"],
   ["reports", "Reports"],
   ["refunds", "Payments"],
+  ["users", "Users"],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -35,7 +37,7 @@ export default function AdminPage() {
         ))}
       </div>
       <div role="tabpanel" id={`admin-panel-${tab}`} aria-labelledby={`admin-tab-${tab}`} className="stack">
-        {tab === "moderation" ? <ModerationTab /> : tab === "reports" ? <ReportsTab /> : <PaymentsTab />}
+        {tab === "moderation" ? <ModerationTab /> : tab === "reports" ? <ReportsTab /> : tab === "users" ? <UsersTab /> : <PaymentsTab />}
       </div>
     </div>
   );

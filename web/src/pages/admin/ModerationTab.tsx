@@ -17,6 +17,8 @@ import { fieldErrorsOf } from "../../lib/forms";
 import { formatPrice } from "../../lib/money";
 import { useCategoryName } from "../../lib/useCatalog";
 import { usePagedList } from "../../lib/usePagedList";
+import { ReviewFiles } from "./ReviewFiles";
+import { VersionReviews } from "./VersionReviews";
 
 export function ModerationTab() {
   const queryClient = useQueryClient();
@@ -34,6 +36,7 @@ export function ModerationTab() {
   });
   return (
     <>
+      <h2>New personas awaiting review</h2>
       <PagedList list={list} loadingLabel="Loading the moderation queue…" empty={<EmptyState title="The queue is empty">No personas are waiting for review.</EmptyState>}>
         {(items) => (
           <ul className="row-list" aria-label="Personas awaiting review">
@@ -51,6 +54,7 @@ export function ModerationTab() {
                     {p.latest_version ? <span>v{p.latest_version}</span> : null}
                     <span>Submitted {formatDateTime(p.submitted_at ?? p.updated_at)}</span>
                   </div>
+                  <ReviewFiles personaId={p.id} label={p.name} />
                 </div>
                 <div className="row-actions">
                   <button
@@ -72,6 +76,7 @@ export function ModerationTab() {
         )}
       </PagedList>
       {rejecting ? <RejectDialog persona={rejecting} onClose={() => setRejecting(null)} /> : null}
+      <VersionReviews />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import {
   downloadStatement,
   errorMessage,
@@ -116,6 +116,8 @@ function PayoutPanel({ e }: { e: Earnings }) {
   const [localError, setLocalError] = useState<string | undefined>();
   const attempt = useRef<string>(newKey());
   const needsOnboarding = !e.onboarded;
+  const [params] = useSearchParams();
+  const returned = params.get("onboarding") === "done";
 
   const onboarding = useMutation({
     mutationFn: startOnboarding,
@@ -169,9 +171,19 @@ function PayoutPanel({ e }: { e: Earnings }) {
         </div>
       ) : null}
       <div className="payout-actions">
-        <button type="button" className={`btn ${needsOnboarding ? "btn-primary" : ""}`} onClick={() => onboarding.mutate()} disabled={onboarding.isPending}>
-          {onboarding.isPending ? "Opening Stripe…" : needsOnboarding ? "Set up payouts with Stripe" : "Manage Stripe payout account"}
+        {needsOnboarding ? null : (
+          <span className="badge badge-approved stripe-connected" role="status">
+            Stripe connected <span aria-hidden="true">✓</span>
+          </span>
+        )}
+        <button type="button" className={`btn ${needsOnboarding ? "btn-primary" : "btn-ghost"}`} onClick={() => onboarding.mutate()} disabled={onboarding.isPending}>
+          {onboarding.isPending ? "Opening Stripe…" : needsOnboarding ? "Connect Stripe to get paid" : "Manage Stripe payout account"}
         </button>
+        {needsOnboarding && returned ? (
+          <span className="muted small" role="status">
+            Stripe hasn't confirmed your details yet: finish the form on Stripe, or check back in a minute.
+          </span>
+        ) : null}
       </div>
       <form className="payout-form" onSubmit={submit} noValidate>
         <FormError error={formLevelError(payout.error, ["amount"])} />

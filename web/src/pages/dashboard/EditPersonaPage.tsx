@@ -86,6 +86,11 @@ function EditPersona({ persona, categories }: { persona: Persona; categories: Ca
         </Link>
       </div>
       {persona.status === "pending" ? <Alert>This persona is waiting for review. You can still fix details while you wait.</Alert> : null}
+      {persona.version_in_review ? (
+        <Alert>
+          Version {persona.version_in_review} is waiting for review. Buyers keep getting {persona.latest_version} until a moderator approves it.
+        </Alert>
+      ) : null}
       {persona.status === "rejected" ? <Alert kind="warning">Fix what the moderator pointed out, then submit it for review again.</Alert> : null}
       {persona.status === "suspended" ? (
         <Alert kind="warning">

@@ -23,8 +23,12 @@ export function NewVersionForm({ persona }: { persona: Persona }) {
 
   const mutation = useMutation({
     mutationFn: () => createVersion(persona.id, { version: version.trim(), changelog: changelog.trim(), files }, { onProgress: (p) => setProgress(p.fraction) }),
-    onSuccess: () => {
-      notify(`Version ${version} published.`);
+    onSuccess: (v) => {
+      notify(
+        v.status === "in_review"
+          ? `Version ${v.version} was sent for review. Buyers keep getting ${persona.latest_version ?? "the current version"} until it is approved.`
+          : `Version ${v.version} published.`,
+      );
       setChangelog("");
       setFiles([]);
       setVersion(nextPatch(version));
@@ -56,7 +60,8 @@ export function NewVersionForm({ persona }: { persona: Persona }) {
       <h2 id="new-version-heading">New version</h2>
       <p className="muted">
         Upload a complete new set of files. {persona.latest_version ? `The current version is ${persona.latest_version}.` : "This will be the first version."} Everyone who owns
-        the persona gets the update.
+        the persona gets the update
+        {persona.status === "approved" ? " once a moderator has approved it (the current version stays available until then)" : ""}.
       </p>
       {current?.files.length ? (
         <details className="version-files">

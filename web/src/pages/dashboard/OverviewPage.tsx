@@ -25,6 +25,12 @@ export default function OverviewPage() {
   const avgRating = ratingCount ? rated.reduce((s, p) => s + (p.rating_avg ?? 0) * p.rating_count, 0) / ratingCount : null;
   const attention = mine.filter((p) => p.status === "rejected" || p.status === "suspended");
 
+  // Someone who has never made a persona is a buyer: their library first and an invitation
+  // to sell, not payouts and empty creator figures.
+  if (personas.isSuccess && mine.length === 0 && !personas.data.next_cursor) {
+    return <BuyerOverview username={user?.username} purchases={purchases.data?.items} loading={purchases.isPending} />;
+  }
+
   return (
     <div className="stack">
       <div className="page-head">
@@ -123,6 +129,67 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
       <div className="stat-label">{label}</div>
       <div className="stat-value">{value}</div>
       {hint ? <div className="stat-hint muted">{hint}</div> : null}
+    </div>
+  );
+}
+
+function BuyerOverview({
+  username,
+  purchases,
+  loading,
+}: {
+  username?: string;
+  purchases?: { persona: { id: string; name: string; short_description?: string | null }; acquired_at: string }[];
+  loading: boolean;
+}) {
+  const owned = purchases ?? [];
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <div>
+          <h1>Hi {username}</h1>
+          <p className="muted">Your personas, ready to download and use.</p>
+        </div>
+      </div>
+
+      <section className="card" aria-labelledby="library-heading">
+        <div className="section-head">
+          <h2 id="library-heading">Your library</h2>
+          {owned.length ? <Link to="/dashboard/purchases">See all</Link> : null}
+        </div>
+        {loading ? (
+          <LoadingState label="Loading your library…" />
+        ) : owned.length ? (
+          <ul className="plain-list" aria-label="Your library">
+            {owned.slice(0, 5).map((p) => (
+              <li key={p.persona.id} className="overview-row">
+                <Link to={`/marketplace/${encodeURIComponent(p.persona.id)}`}>{p.persona.name}</Link>
+                <span className="muted small">{p.persona.short_description}</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">
+            Nothing here yet. Personas you buy or add for free show up here. <Link to="/marketplace">Browse the marketplace</Link>
+          </p>
+        )}
+      </section>
+
+      <section className="card invite" aria-labelledby="sell-heading">
+        <h2 id="sell-heading">Start selling</h2>
+        <p>
+          Have a voice people would pay for? Upload your prompt, style guide and examples as a persona, set a price, and we
+          handle payments and payouts.
+        </p>
+        <div className="quick-actions">
+          <Link className="btn btn-primary" to="/marketplace/submit">
+            Create your first persona
+          </Link>
+          <Link className="btn btn-ghost" to="/dashboard/profile">
+            Edit your profile
+          </Link>
+        </div>
+      </section>
     </div>
   );
 }

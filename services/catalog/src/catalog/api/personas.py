@@ -93,6 +93,8 @@ async def _detail(pool: Any, persona_id: str, viewer: Principal | None) -> dict[
     owner = viewer is not None and (viewer.user_id == row["creator_id"] or viewer.is_admin)
     out = queries.persona_json(row, owner_view=owner)
     out["versions"] = versions
+    # Only its creator and admins learn that a new version waits for review.
+    out["version_in_review"] = row["version_in_review"] if owner else None
     return out
 
 
@@ -172,11 +174,13 @@ async def publish_version(
     settings: SettingsDep,
     pool: Pool,
 ) -> dict[str, Any]:
-    """multipart/form-data: `version` (semver, greater than the latest), `changelog`, `files`."""
+    """multipart/form-data: `version` (semver, greater than the latest), `changelog`, `files`.
+    On an approved persona the version waits for review (`status: in_review`) unless the
+    creator is trusted; the version before it stays live meanwhile."""
     await cat.check_owner(user, persona_id)  # before reading a stranger's upload
     form = await _read_form(request, cat, settings)
     try:
-        version = await cat.publish_version(
+        version, live = await cat.publish_version(
             user,
             persona_id,
             (form.get("version") or "").strip(),
@@ -185,6 +189,17 @@ async def publish_version(
         )
     finally:
         await asyncio.to_thread(form.discard)
+    if not live:
+        waiting = await queries.version_in_review(pool, persona_id)
+        assert waiting is not None
+        return {
+            "version": waiting["version"],
+            "changelog": waiting["changelog"],
+            "created_at": waiting["submitted_at"],
+            "downloads": 0,
+            "files": waiting["files"],
+            "status": "in_review",
+        }
     row = await queries.version_row(pool, persona_id, version)
     assert row is not None
     return queries.version_json(row)

@@ -15,10 +15,12 @@ from catalog.commands.base import (
 )
 from catalog.domain import (
     Collection,
+    CreatorStanding,
     Persona,
     Report,
     Review,
     collection_stream,
+    creator_stream,
 )
 from catalog.domain.errors import (
     InvalidInput,
@@ -46,6 +48,31 @@ class ModerationCommands(CatalogBase):
             else:
                 raise ValueError(action)
             await uow.save(persona)
+
+        await self.run(fn)
+
+    async def moderate_version(
+        self, persona_id: str, version: str, action: str, reason: str = ""
+    ) -> None:
+        """Approve (publish) or reject a version waiting for review."""
+
+        async def fn(uow: UnitOfWork) -> None:
+            if as_uuid(persona_id) is None:
+                raise persona_not_found()
+            persona = await uow.load(Persona, persona_id)
+            if action == "approve":
+                persona.approve_version(version)
+            else:
+                persona.reject_version(version, reason)
+            await uow.save(persona)
+
+        await self.run(fn)
+
+    async def set_trusted(self, creator_id: str, trusted: bool) -> None:
+        async def fn(uow: UnitOfWork) -> None:
+            standing = await uow.load(CreatorStanding, creator_stream(creator_id))
+            if standing.set_trusted(creator_id, trusted):
+                await uow.save(standing)
 
         await self.run(fn)
 

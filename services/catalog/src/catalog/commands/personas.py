@@ -92,17 +92,29 @@ class PersonaCommands(CatalogBase):
         version: str,
         changelog: str,
         files: list[StagedFile],
-    ) -> str:
-        async def fn(uow: UnitOfWork) -> str:
+    ) -> tuple[str, bool]:
+        """Add a version: (its number, whether it is live now). A new version of an approved
+        persona waits for review unless its creator is trusted (README, "Lifecycle")."""
+
+        async def fn(uow: UnitOfWork) -> tuple[str, bool]:
             persona = await load_owned(uow, persona_id, user)
-            persona.publish_version(user.user_id, version, changelog, file_refs(files))
+            trusted = bool(
+                await uow.conn.fetchval(
+                    "SELECT 1 FROM trusted_creators WHERE creator_id = $1", persona.creator_id
+                )
+            )
+            live = persona.publish_version(
+                user.user_id, version, changelog, file_refs(files), trusted=trusted
+            )
             await asyncio.to_thread(
                 place_files, self.blobs, files
             )  # file moves: off the event loop
             await uow.save(persona)
-            latest = persona.latest
-            assert latest is not None
-            return latest.version
+            number = persona.latest.version if live and persona.latest else None
+            if number is None:
+                assert persona.proposed is not None
+                number = persona.proposed[0].version
+            return number, live
 
         return await self.run(fn)
 

@@ -7,8 +7,10 @@ Streams:
   that exists once; concurrent first posts clash on version 1 and the loser retries as an edit).
 - `report` (id = uuid): a report on a persona or review and its resolution.
 - `collection` (id = `collection:<slug>`): an admin-curated list of personas.
+- `creator` (id = `creator:<user id>`): whether moderation trusts the creator.
 """
 
+from catalog.domain.creator import CreatorStanding, creator_stream
 from catalog.domain.entitlement import FREE_GRANT, Entitlement
 from catalog.domain.persona import Persona
 from catalog.domain.report import REPORT_ACTIONS, Collection, Report
@@ -44,6 +46,7 @@ __all__ = [
     "STATUSES",
     "SUSPENDED",
     "Collection",
+    "CreatorStanding",
     "Entitlement",
     "FileRef",
     "Metadata",
@@ -53,6 +56,7 @@ __all__ = [
     "VersionInfo",
     "Viewer",
     "collection_stream",
+    "creator_stream",
     "entitlement_id",
     "may_see",
     "parse_semver",

@@ -16,7 +16,9 @@ from shared.contracts.catalog import (
     PersonaSubmitted,
     PersonaSuspended,
     PersonaUpdated,
+    PersonaVersionProposed,
     PersonaVersionPublished,
+    PersonaVersionRejected,
 )
 
 from catalog.domain.errors import (
@@ -52,6 +54,9 @@ class Persona(Aggregate):
         self.deleted = False
         self.versions: list[VersionInfo] = []
         self.cover: dict[str, Any] | None = None
+        # A new version of an approved persona waiting for review (policy: services/catalog
+        # README, "Lifecycle"): (info, changelog), or None.
+        self.proposed: tuple[VersionInfo, str] | None = None
 
     # ---- reads used by commands
 
@@ -110,8 +115,17 @@ class Persona(Aggregate):
         )
 
     def publish_version(
-        self, actor_id: str, number: str, changelog: str, files: list[FileRef]
-    ) -> None:
+        self,
+        actor_id: str,
+        number: str,
+        changelog: str,
+        files: list[FileRef],
+        *,
+        trusted: bool = False,
+    ) -> bool:
+        """Add a version. On an approved persona whose creator is not trusted it is only
+        proposed: it waits for review while the version before it stays live. Returns whether
+        the version is live now."""
         self._must_own(actor_id)
         key = parse_semver(number)
         if not files:
@@ -122,13 +136,36 @@ class Persona(Aggregate):
                 f"Version {number} must be greater than the latest version {latest.version}.",
                 code="version_not_greater",
             )
+        if self.proposed is not None:
+            raise Conflicting(
+                f"Version {self.proposed[0].version} is still waiting for review: it must be "
+                "approved or rejected before you add another.",
+                code="version_in_review",
+            )
+        fields = {
+            "persona_id": self.id,
+            "creator_id": self.creator_id,
+            "version": ".".join(map(str, key)),
+            "changelog": changelog,
+            "files": [f.as_dict() for f in files],
+        }
+        if self.status == APPROVED and not trusted:
+            self._record(PersonaVersionProposed(**fields))
+            return False
+        self._record(PersonaVersionPublished(**fields))
+        return True
+
+    def approve_version(self, number: str) -> None:
+        self._must_exist()
+        pending = self._proposed(number)
+        info, changelog = pending
         self._record(
             PersonaVersionPublished(
                 persona_id=self.id,
                 creator_id=self.creator_id,
-                version=".".join(map(str, key)),
+                version=info.version,
                 changelog=changelog,
-                files=[f.as_dict() for f in files],
+                files=list(info.files),
             )
         )
 
@@ -181,6 +218,27 @@ class Persona(Aggregate):
                 image_id=image_id,
             )
         )
+
+    def reject_version(self, number: str, reason: str) -> None:
+        self._must_exist()
+        info, _ = self._proposed(number)
+        if not reason:
+            raise InvalidInput("reason", "Say why the version is rejected.")
+        self._record(
+            PersonaVersionRejected(
+                persona_id=self.id,
+                creator_id=self.creator_id,
+                version=info.version,
+                reason=reason,
+            )
+        )
+
+    def _proposed(self, number: str) -> tuple[VersionInfo, str]:
+        if self.proposed is None or self.proposed[0].version != number:
+            raise Conflicting(
+                f"Version {number} is not waiting for review.", code="version_not_in_review"
+            )
+        return self.proposed
 
     def submit(self, actor_id: str, email_verified: bool) -> None:
         self._must_own(actor_id)
@@ -273,6 +331,16 @@ class Persona(Aggregate):
 
     def when_PersonaVersionPublished(self, e: PersonaVersionPublished) -> None:
         self.versions.append(VersionInfo(e.version, parse_semver(e.version), list(e.files)))
+        self.proposed = None
+
+    def when_PersonaVersionProposed(self, e: PersonaVersionProposed) -> None:
+        self.proposed = (
+            VersionInfo(e.version, parse_semver(e.version), list(e.files)),
+            e.changelog,
+        )
+
+    def when_PersonaVersionRejected(self, e: PersonaVersionRejected) -> None:
+        self.proposed = None
 
     def when_PersonaCoverChanged(self, e: PersonaCoverChanged) -> None:
         self.cover = dict(e.cover) if e.cover is not None else None

@@ -98,6 +98,8 @@ class Review(Aggregate):
         self._must_be_active()
         if voter_id == self.author_id:
             raise NotAllowed("You cannot vote for your own review.", code="own_review")
+        if voter_id == self.creator_id:  # the creator would be grading reviews of their own work
+            raise NotAllowed("You cannot vote on reviews of your own persona.", code="own_persona")
         if voter_id in self.voters:
             return False
         self._record(

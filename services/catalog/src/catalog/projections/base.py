@@ -20,6 +20,8 @@ projections.owns(
     "collections",
     "category_counts",
     "tag_counts",
+    "version_reviews",
+    "trusted_creators",
 )
 
 # ---------------------------------------------------------------- market counts

@@ -6,6 +6,10 @@ import asyncpg
 from shared.contracts.catalog import (
     CollectionSaved,
     ContentReported,
+    CreatorTrustChanged,
+    PersonaVersionProposed,
+    PersonaVersionPublished,
+    PersonaVersionRejected,
     ReportResolved,
 )
 from shared.events import Envelope
@@ -57,3 +61,49 @@ async def _collection(conn: asyncpg.Connection, e: CollectionSaved, env: Envelop
         e.persona_ids,
         env.occurred_at,
     )
+
+
+# ---------------------------------------------------------------- versions waiting for review
+
+
+@projections.on(PersonaVersionProposed)
+async def _version_proposed(
+    conn: asyncpg.Connection, e: PersonaVersionProposed, env: Envelope
+) -> None:
+    await conn.execute(
+        "INSERT INTO version_reviews (persona_id, creator_id, version, changelog, files,"
+        " submitted_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
+        e.persona_id,
+        e.creator_id,
+        e.version,
+        e.changelog,
+        e.files,
+        env.occurred_at,
+    )
+
+
+@projections.on(PersonaVersionPublished)
+async def _version_live(
+    conn: asyncpg.Connection, e: PersonaVersionPublished, env: Envelope
+) -> None:
+    await conn.execute("DELETE FROM version_reviews WHERE persona_id = $1", e.persona_id)
+
+
+@projections.on(PersonaVersionRejected)
+async def _version_rejected(
+    conn: asyncpg.Connection, e: PersonaVersionRejected, env: Envelope
+) -> None:
+    await conn.execute("DELETE FROM version_reviews WHERE persona_id = $1", e.persona_id)
+
+
+@projections.on(CreatorTrustChanged)
+async def _trust(conn: asyncpg.Connection, e: CreatorTrustChanged, env: Envelope) -> None:
+    if e.trusted:
+        await conn.execute(
+            "INSERT INTO trusted_creators (creator_id, trusted_at) VALUES ($1, $2)"
+            " ON CONFLICT (creator_id) DO NOTHING",
+            e.creator_id,
+            env.occurred_at,
+        )
+    else:
+        await conn.execute("DELETE FROM trusted_creators WHERE creator_id = $1", e.creator_id)

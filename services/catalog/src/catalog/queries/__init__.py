@@ -12,6 +12,12 @@ from catalog.queries.lists import (
     user_id_for,
 )
 from catalog.queries.market import SORTS, WINDOW, SearchParams, search
+from catalog.queries.moderation import (
+    is_trusted,
+    review_files,
+    version_in_review,
+    version_queue,
+)
 from catalog.queries.personas import (
     DETAIL_VERSIONS,
     PERSONA_COLUMNS,
@@ -40,6 +46,7 @@ __all__ = [
     "collections",
     "creator_personas",
     "image_json",
+    "is_trusted",
     "moderation_queue",
     "my_personas",
     "persona_detail",
@@ -48,13 +55,16 @@ __all__ = [
     "purchases",
     "report_json",
     "reports",
+    "review_files",
     "review_json",
     "review_row",
     "reviews",
     "search",
     "tags",
     "user_id_for",
+    "version_in_review",
     "version_json",
+    "version_queue",
     "version_row",
     "versions",
     "versions_page",

@@ -133,14 +133,16 @@ _DETAIL_VERSIONS_SQL = f"""
        FROM (SELECT version, changelog, created_at, downloads, files, gallery, major, minor, patch
                FROM persona_versions WHERE persona_id = p.id
               ORDER BY major DESC, minor DESC, patch DESC LIMIT {DETAIL_VERSIONS}) AS v
-    ) AS detail_versions
+    ) AS detail_versions,
+    (SELECT r.version FROM version_reviews r WHERE r.persona_id = p.id) AS version_in_review
 """
 
 
 async def persona_detail(
     db: asyncpg.Pool | asyncpg.Connection, persona_id: str, viewer: Principal | None
 ) -> tuple[asyncpg.Record, list[dict[str, Any]]] | None:
-    """A persona the viewer may see and its newest versions, in one query."""
+    """A persona the viewer may see, its newest versions and the version waiting for review
+    (`version_in_review`, for its creator's eyes), in one query."""
     pid = as_uuid(persona_id)
     if pid is None:
         return None

@@ -42,6 +42,9 @@ class VersionOut(BaseModel):
     downloads: int
     files: list[VersionFileOut]
     gallery: list[ImageOut] = []
+    # `in_review`: a new version of an approved persona waiting for a moderator; the version
+    # before it stays live until it is approved (README, "Lifecycle").
+    status: Literal["live", "in_review"] = "live"
 
 
 class PersonaOut(BaseModel):
@@ -64,6 +67,8 @@ class PersonaOut(BaseModel):
     downloads: int
     acquisitions: int
     latest_version: str | None
+    # The creator's (and admins') view: a new version waiting for review, not live yet.
+    version_in_review: str | None = None
     versions: list[VersionOut] | None = None
     created_at: datetime
     updated_at: datetime

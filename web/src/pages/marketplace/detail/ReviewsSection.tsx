@@ -225,7 +225,8 @@ function ReviewItem({ review, persona, isCreator }: { review: Review; persona: P
       ) : null}
 
       <div className="review-actions">
-        {!isMine ? (
+        {/* Neither the author nor the persona's creator grades a review (the API refuses too). */}
+        {!isMine && !isCreator ? (
           <button
             type="button"
             className="btn btn-small btn-ghost"

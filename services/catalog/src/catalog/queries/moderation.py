@@ -1,0 +1,100 @@
+"""Moderation reads: versions waiting for review, trusted creators, the files under review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from shared.pagination import Key, Keyset
+
+from catalog.queries.common import as_uuid
+
+OLDEST_VERSION = Keyset(
+    Key("v.submitted_at", "submitted_at", "ts", "ASC"),
+    Key("v.persona_id", "persona_id", "uuid", "ASC"),
+)
+
+
+def review_json(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "persona_id": str(row["persona_id"]),
+        "persona_name": row["persona_name"],
+        "creator_id": row["creator_id"],
+        "creator_username": row["creator_username"],
+        "creator_trusted": bool(row["creator_trusted"]),
+        "version": row["version"],
+        "changelog": row["changelog"],
+        "submitted_at": row["submitted_at"],
+        "live_version": row["live_version"],
+        "files": [
+            {k: f[k] for k in ("path", "size", "content_type", "sha256")} for f in row["files"]
+        ],
+    }
+
+
+_REVIEW_SELECT = (
+    "SELECT v.*, p.name AS persona_name, u.username AS creator_username,"
+    " (t.creator_id IS NOT NULL) AS creator_trusted,"
+    " (SELECT pv.version FROM persona_versions pv WHERE pv.persona_id = v.persona_id"
+    "  ORDER BY pv.major DESC, pv.minor DESC, pv.patch DESC LIMIT 1) AS live_version"
+    " FROM version_reviews v JOIN personas p ON p.id = v.persona_id"
+    " LEFT JOIN users u ON u.id = v.creator_id"
+    " LEFT JOIN trusted_creators t ON t.creator_id = v.creator_id"
+)
+
+
+async def version_queue(
+    db: asyncpg.Pool | asyncpg.Connection, limit: int, cursor: str | None
+) -> dict[str, Any]:
+    """Versions waiting for review, longest waiting first (deleted personas left out)."""
+    args: list[Any] = []
+    cond = "p.deleted_at IS NULL" + OLDEST_VERSION.after(cursor, args)
+    args.append(limit + 1)
+    rows = await db.fetch(
+        f"{_REVIEW_SELECT} WHERE {cond} ORDER BY {OLDEST_VERSION.order_by} LIMIT ${len(args)}",
+        *args,
+    )
+    page = OLDEST_VERSION.page(list(rows), limit)
+    return {"items": [review_json(r) for r in page.items], "next_cursor": page.next_cursor}
+
+
+async def version_in_review(
+    db: asyncpg.Pool | asyncpg.Connection, persona_id: str
+) -> dict[str, Any] | None:
+    pid = as_uuid(persona_id)
+    if pid is None:
+        return None
+    row = await db.fetchrow(f"{_REVIEW_SELECT} WHERE v.persona_id = $1", pid)
+    return review_json(row) if row is not None else None
+
+
+async def review_files(
+    db: asyncpg.Pool | asyncpg.Connection, persona_id: str, version: str | None
+) -> tuple[str, list[dict[str, Any]]] | None:
+    """The files of `version` (live or waiting for review); without one, the version waiting
+    for review, else the latest. None if there is no such version."""
+    pid = as_uuid(persona_id)
+    if pid is None:
+        return None
+    waiting = await db.fetchrow(
+        "SELECT version, files FROM version_reviews WHERE persona_id = $1"
+        " AND ($2::text IS NULL OR version = $2)",
+        pid,
+        version,
+    )
+    if waiting is not None:
+        return waiting["version"], list(waiting["files"])
+    live = await db.fetchrow(
+        "SELECT version, files FROM persona_versions WHERE persona_id = $1"
+        " AND ($2::text IS NULL OR version = $2)"
+        " ORDER BY major DESC, minor DESC, patch DESC LIMIT 1",
+        pid,
+        version,
+    )
+    return (live["version"], list(live["files"])) if live is not None else None
+
+
+async def is_trusted(db: asyncpg.Pool | asyncpg.Connection, creator_id: str) -> bool:
+    return bool(
+        await db.fetchval("SELECT 1 FROM trusted_creators WHERE creator_id = $1", creator_id)
+    )
