@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 
-from analytics.figures import add_trend, bump, utc_day
+from analytics.figures import Changes
 
 # Crawlers, link previewers, monitors and scripted clients (matched case-insensitively).
 BOT_AGENT = re.compile(
@@ -105,12 +105,14 @@ async def record_view(
             source,
             referrer_domain,
         )
-        await apply_view(conn, persona_id, creator_id, visitor, at, source, referrer_domain)
+        changes = Changes()
+        apply_view(changes, persona_id, creator_id, visitor, at, source, referrer_domain)
+        await changes.write(conn)
     return True
 
 
-async def apply_view(
-    conn: asyncpg.Connection,
+def apply_view(
+    changes: Changes,
     persona_id: str,
     creator_id: str,
     visitor: str,
@@ -118,24 +120,5 @@ async def apply_view(
     source: str,
     referrer_domain: str,
 ) -> None:
-    """A counted view into the daily figures (live, and again from `view_log` in a rebuild)."""
-    day = utc_day(at)
-    first_today = await conn.fetchval(
-        "INSERT INTO view_visitors (persona_id, day, visitor) VALUES ($1, $2, $3)"
-        " ON CONFLICT DO NOTHING RETURNING 1",
-        persona_id,
-        day,
-        visitor,
-    )
-    await bump(conn, persona_id, creator_id, day, views=1, unique_viewers=1 if first_today else 0)
-    await conn.execute(
-        "INSERT INTO source_daily (persona_id, day, source, referrer_domain, creator_id, views)"
-        " VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT (persona_id, day, source, referrer_domain)"
-        " DO UPDATE SET views = source_daily.views + 1",
-        persona_id,
-        day,
-        source,
-        referrer_domain,
-        creator_id,
-    )
-    await add_trend(conn, persona_id, at, "view")
+    """A counted view into the figures (live, and again from `view_log` in a rebuild)."""
+    changes.view(persona_id, creator_id, visitor, at, source, referrer_domain)
