@@ -196,9 +196,14 @@ class StreamConsumer:
             STREAM_BATCH_SECONDS.labels(self.store.producer, self.sub.consumer).observe(
                 time.perf_counter() - started
             )
+            # One ack for the batch (`multiple`: every earlier delivery on the channel too); a
+            # message from a channel closed meanwhile is re-read after the offset, then skipped.
+            channels = {}
             for message in batch:
-                with contextlib.suppress(Exception):  # a closed channel: re-read, then skipped
-                    await message.ack()
+                channels[id(message.channel)] = message  # the last one of each channel
+            for message in channels.values():
+                with contextlib.suppress(Exception):
+                    await message.ack(multiple=True)
             self.applied.set()
             self.applied = asyncio.Event()
 

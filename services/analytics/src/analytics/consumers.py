@@ -41,7 +41,7 @@ CONSUMER = "analytics"
 
 def subscription(consumer: str = CONSUMER) -> StreamSubscription:
     """The handlers, under the offset row `consumer` (a rebuild reads with its own)."""
-    events = StreamSubscription(consumer)
+    events = StreamSubscription(consumer, prefetch=2000, max_batch=1000)
 
     @events.on(PersonaCreated)
     async def created(e: PersonaCreated, env: Envelope, uow: UnitOfWork) -> None:
