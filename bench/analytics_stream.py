@@ -173,8 +173,8 @@ async def run(n_events: int) -> dict[str, Any]:
                         )
                         assert r.status_code == 202, r.text
 
-                    overview_ms = await timed(200, overview)
-                    view_ms = await timed(500, view)
+                    overview_ms = await timed(100, overview)
+                    view_ms = await timed(300, view)
         return {
             "measured_at": datetime.now(UTC).isoformat(),
             "machine": f"{platform.machine()} {os.cpu_count()} CPUs, {platform.python_version()}",
