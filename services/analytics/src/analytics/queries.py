@@ -125,11 +125,12 @@ async def totals(
     start: date,
     end: date,
     tz: str = "UTC",
-    months: list[dict[str, Any]] | None = None,
+    periods: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The whole range at once (unique viewers are distinct over the range, not summed).
-    `months`: the range's monthly series if the caller has it already."""
-    rows = months if months is not None else await series(conn, scope, start, end, "month", tz)
+    `periods`: the range's series at any granularity, if the caller has it already (counters
+    and money are sums, so they are added up from it instead of read again)."""
+    rows = periods if periods is not None else await series(conn, scope, start, end, "month", tz)
     col, value = scope
     out: dict[str, Any] = {c: sum(int(r[c]) for r in rows) for c in COUNTERS}
     visitors_join = (
@@ -147,17 +148,15 @@ async def totals(
         value,
         tz,
     )
-    revenue = await conn.fetch(
-        "SELECT currency, sum(gross)::bigint AS gross, sum(creator_revenue)::bigint AS"
-        " creator_revenue, sum(refunded)::bigint AS refunded, sum(refunded_creator)::bigint"
-        f" AS refunded_creator FROM revenue_slots WHERE {col} = $3 AND {in_range}"
-        " GROUP BY currency ORDER BY currency",
-        start,
-        end,
-        value,
-        tz,
-    )
-    out["revenue"] = [_money(r) for r in revenue]
+    money: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        for m in r["revenue"]:
+            total = money.setdefault(
+                m["currency"], dict.fromkeys(m, 0) | {"currency": m["currency"]}
+            )
+            for k in ("gross", "creator_revenue", "refunded", "refunded_creator"):
+                total[k] += m[k]
+    out["revenue"] = [money[c] for c in sorted(money)]
     rating = await conn.fetchrow(
         f"SELECT count(*) AS n, avg(rating)::float AS average FROM reviews WHERE {col} = $3"
         f" AND {in_range.replace('slot', 'posted_at')}",

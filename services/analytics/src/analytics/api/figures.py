@@ -161,7 +161,7 @@ async def _figures(request: Request, scope: Scope, r: Range) -> dict[str, Any]:
                 r.start,
                 r.end,
                 r.tz,
-                series if r.granularity == "month" else None,
+                series,
             ),
             "series": series,
             "sources": await queries.sources(conn, scope, r.start, r.end, r.tz),
