@@ -226,7 +226,9 @@ async def top_personas(
 ) -> list[dict[str, Any]]:
     """The creator's personas by purchases, then acquisitions, then views in the range."""
     rows = await conn.fetch(
-        "WITH d AS (SELECT persona_id,"
+        # Materialized: aggregated once, then joined (a fresh table without statistics got
+        # a nested loop re-aggregating it for every persona).
+        "WITH d AS MATERIALIZED (SELECT persona_id,"
         + ", ".join(f" sum({c})::bigint AS {c}" for c in COUNTERS)
         + " FROM persona_slots WHERE creator_id = $1"
         " AND slot >= $2::date::timestamp AT TIME ZONE $5::text"
@@ -263,14 +265,15 @@ async def daily_rows(
     day = "(slot AT TIME ZONE $4::text)::date"
     in_range = IN_RANGE.replace("$5", "$4")
     rows: list[asyncpg.Record] = await conn.fetch(
-        f"WITH d AS (SELECT persona_id, {day} AS day,"
+        f"WITH d AS MATERIALIZED (SELECT persona_id, {day} AS day,"
         + ", ".join(f" sum({c})::bigint AS {c}" for c in COUNTERS)
         + f" FROM persona_slots WHERE creator_id = $3 AND {in_range} GROUP BY 1, 2),"
-        f" u AS (SELECT v.persona_id, {day.replace('slot', 'v.slot')} AS day,"
+        f" u AS MATERIALIZED (SELECT v.persona_id, {day.replace('slot', 'v.slot')} AS day,"
         "  count(DISTINCT v.visitor) AS unique_viewers FROM view_visitors v"
         "  JOIN personas p ON p.persona_id = v.persona_id AND p.creator_id = $3"
         f"  WHERE {in_range.replace('slot', 'v.slot')} GROUP BY 1, 2),"
-        f" r AS (SELECT persona_id, {day} AS day, currency, sum(gross)::bigint AS gross,"
+        f" r AS MATERIALIZED (SELECT persona_id, {day} AS day, currency,"
+        " sum(gross)::bigint AS gross,"
         "  sum(creator_revenue)::bigint AS creator_revenue, sum(refunded)::bigint AS refunded,"
         "  sum(refunded_creator)::bigint AS refunded_creator FROM revenue_slots"
         f"  WHERE creator_id = $3 AND {in_range} GROUP BY 1, 2, 3)"
