@@ -4,7 +4,7 @@
 
     @events.on(PurchaseCompleted)
     async def sale(event: PurchaseCompleted, envelope: Envelope, uow: UnitOfWork) -> None:
-        await uow.conn.execute("UPDATE persona_daily SET purchases = purchases + 1 ...")
+        await uow.conn.execute("UPDATE persona_slots SET purchases = purchases + 1 ...")
 
 Unlike a queue, a stream keeps its messages and every consumer chooses where to start. The
 consumer's position is the row `stream_offsets(consumer)`, written in the same transaction as the
