@@ -54,6 +54,7 @@ bench: setup ## benchmarks; figures go to bench/results/
 	$(UV) run --frozen python bench/login.py
 	$(UV) run --frozen python bench/bus_paths.py
 	$(UV) run --frozen python bench/generation_stream.py --runs 3 --tokens 16
+	$(UV) run --frozen python bench/analytics_stream.py
 	$(UV) run --frozen python bench/report.py
 
 migrate: setup ## apply every service's migrations

@@ -4,7 +4,7 @@ handlers' writes, a restart resumes after it, a reconnect re-subscribes, duplica
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
 import pytest
@@ -215,3 +215,45 @@ async def _publish_when_back(broker: Broker, env: Envelope) -> None:
             return False
 
     await eventually(attempt, bool)
+
+
+async def test_a_batch_handler_gets_each_fresh_event_once_in_stream_order(
+    pool, publisher, amqp_url, bus_namespace
+) -> None:
+    seen: list[str] = []
+    sub = StreamSubscription("tests.batches", max_attempts=2)
+
+    @sub.on_batch(CounterTicked)
+    async def batch(items: Sequence[tuple[CounterTicked, Envelope]], uow: UnitOfWork) -> None:
+        names = [e.counter for e, _ in items]
+        if "poison" in names:
+            raise RuntimeError("this batch fails")
+        await uow.conn.executemany(
+            "INSERT INTO tallies (counter, n) VALUES ($1, 1)"
+            " ON CONFLICT (counter) DO UPDATE SET n = tallies.n + 1",
+            [(n,) for n in names],
+        )
+        seen.extend(names)
+
+    twice = envelope(CounterTicked(counter="a"))
+    for env in (
+        twice,
+        twice,  # the same event at a second offset (likely in the same batch)
+        envelope(NeverHandled(note="x")),
+        envelope(CounterTicked(counter="b")),
+        envelope(CounterTicked(counter="c")),
+        envelope(CounterTicked(counter="poison")),
+        envelope(CounterTicked(counter="d")),
+    ):
+        await publish(publisher, env)
+    broker, consumer = await running(amqp_url, bus_namespace, pool, sub)
+    try:
+        await eventually(lambda: stored_offset(pool, "tests.batches"), lambda o: o == 6)
+        # A failing batch is rolled back and applied message by message: only poison is lost.
+        assert await tallies(pool) == {"a": 1, "b": 1, "c": 1, "d": 1}
+        assert seen == ["a", "b", "c", "d"]
+        failed = await pool.fetch('SELECT "offset" FROM stream_failures')
+        assert [r["offset"] for r in failed] == [5]
+    finally:
+        await consumer.stop()
+        await broker.close()

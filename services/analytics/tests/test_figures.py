@@ -207,3 +207,88 @@ async def test_csv_export_of_the_creators_daily_figures(harness) -> None:
     assert lines[0].startswith("day,persona_id,name,views")
     assert len(lines) == 2
     assert ",'=cmd" in lines[1] and ",usd,999,699," in lines[1]
+
+
+async def test_days_are_the_time_zone_asked_for_across_a_day_boundary(harness) -> None:
+    h = harness
+    creator, fan = str(uuid.uuid4()), str(uuid.uuid4())
+    p = await h.persona(creator, at=datetime(2026, 3, 1, tzinfo=UTC))
+    late = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # Tokyo: 11th 08:30; New York: 10th 19:30
+    early = datetime(2026, 3, 11, 0, 10, tzinfo=UTC)  # Tokyo: 11th 09:10; New York: 10th 20:10
+    await h.sale(p, creator, str(uuid.uuid4()), 300, at=late)
+    await h.sale(p, creator, str(uuid.uuid4()), 500, at=early)
+    await h.publish(UserFollowed(follower_id=fan, followee_id=creator), at=late)
+    await h.publish(
+        ReviewPosted(
+            review_id="tz1",
+            persona_id=p,
+            user_id=fan,
+            creator_id=creator,
+            rating=5,
+            verified_purchase=False,
+        ),
+        at=early,
+    )
+    # Kolkata is UTC+5:30: 18:20 UTC is 23:50 on the 10th there, 18:35 UTC 00:05 on the 11th.
+    await h.publish(
+        PersonaAcquired(persona_id=p, user_id=fan, creator_id=creator, source="free"),
+        at=datetime(2026, 3, 10, 18, 20, tzinfo=UTC),
+    )
+    await h.publish(
+        PersonaDownloaded(persona_id=p, user_id=fan, creator_id=creator, version="1"),
+        at=datetime(2026, 3, 10, 18, 35, tzinfo=UTC),
+    )
+    await h.caught_up()
+    days = {"from": "2026-03-10", "to": "2026-03-11"}
+
+    async def by_day(tz: str | None) -> dict[str, tuple[int, int, int, int, int, int]]:
+        body = await h.overview(creator, **days, **({"tz": tz} if tz else {}))
+        assert body["time_zone"] == (tz or "UTC")
+        followers = {f["period"]: f["gained"] for f in body["followers"]}
+        return {
+            s["period"]: (
+                s["purchases"],
+                sum(m["gross"] for m in s["revenue"]),
+                s["rating_count"],
+                followers[s["period"]],
+                s["acquisitions"],
+                s["downloads"],
+            )
+            for s in body["series"]
+        }
+
+    assert await by_day(None) == {
+        "2026-03-10": (1, 300, 0, 1, 1, 1),
+        "2026-03-11": (1, 500, 1, 0, 0, 0),
+    }
+    assert await by_day("Asia/Tokyo") == {
+        "2026-03-10": (0, 0, 0, 0, 0, 0),
+        "2026-03-11": (2, 800, 1, 1, 1, 1),
+    }
+    assert await by_day("America/New_York") == {
+        "2026-03-10": (2, 800, 1, 1, 1, 1),
+        "2026-03-11": (0, 0, 0, 0, 0, 0),
+    }
+    assert await by_day("Asia/Kolkata") == {
+        "2026-03-10": (0, 0, 0, 0, 1, 0),
+        "2026-03-11": (2, 800, 1, 1, 0, 1),
+    }
+    # The persona page and the CSV export sum by the same days.
+    r = await h.http.get(
+        f"/api/analytics/personas/{p}",
+        params={**days, "tz": "Asia/Tokyo"},
+        headers=h.auth(creator),
+    )
+    assert [s["purchases"] for s in r.json()["series"]] == [0, 2]
+    r = await h.http.get(
+        "/api/analytics/export.csv",
+        params={**days, "tz": "America/New_York"},
+        headers=h.auth(creator),
+    )
+    rows = r.text.strip().splitlines()[1:]
+    assert [(row.split(",")[0], row.split(",")[6]) for row in rows] == [("2026-03-10", "2")]
+
+    for bad in ("Mars/Olympus", "../../etc/passwd", ""):
+        r = await h.http.get("/api/analytics/overview", params={"tz": bad}, headers=h.auth(creator))
+        assert r.status_code == 422, (bad, r.text)
+        assert r.json()["code"] == "invalid_range"

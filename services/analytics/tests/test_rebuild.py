@@ -77,7 +77,7 @@ async def test_a_rebuild_equals_the_live_tables_and_keeps_serving(harness) -> No
     await h.caught_up()
     pool = h.app.state.pool
     before = await dump(pool)
-    assert before["persona_daily"] and before["also_held"] and before["view_visitors"]
+    assert before["persona_slots"] and before["also_held"] and before["view_visitors"]
 
     report = await rebuild(h.app.state.settings)
     assert report.views == 4

@@ -92,10 +92,10 @@ async def test_a_killed_and_restarted_process_counts_everything_once(
             await broker.publish("billing.PurchaseCompleted", _sale(persona_id, creator, i))
 
     async def purchases(conn: asyncpg.Connection) -> int:
-        if await conn.fetchval("SELECT to_regclass('persona_daily')") is None:
+        if await conn.fetchval("SELECT to_regclass('persona_slots')") is None:
             return 0  # not migrated yet
         return int(
-            await conn.fetchval("SELECT coalesce(sum(purchases), 0) FROM persona_daily") or 0
+            await conn.fetchval("SELECT coalesce(sum(purchases), 0) FROM persona_slots") or 0
         )
 
     publishing = asyncio.create_task(publish_sales())
@@ -123,7 +123,7 @@ async def test_a_killed_and_restarted_process_counts_everything_once(
         await eventually(lambda: purchases(conn), lambda n: n >= SALES, timeout=60)
         assert killed_at < SALES
         assert await purchases(conn) == SALES
-        gross = await conn.fetchval("SELECT sum(gross) FROM revenue_daily")
+        gross = await conn.fetchval("SELECT sum(gross) FROM revenue_slots")
         assert gross == sum(100 + i for i in range(SALES))
         offset = await conn.fetchval(
             "SELECT \"offset\" FROM stream_offsets WHERE consumer = 'analytics'"

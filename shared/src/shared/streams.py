@@ -4,7 +4,7 @@
 
     @events.on(PurchaseCompleted)
     async def sale(event: PurchaseCompleted, envelope: Envelope, uow: UnitOfWork) -> None:
-        await uow.conn.execute("UPDATE persona_daily SET purchases = purchases + 1 ...")
+        await uow.conn.execute("UPDATE persona_slots SET purchases = purchases + 1 ...")
 
 Unlike a queue, a stream keeps its messages and every consumer chooses where to start. The
 consumer's position is the row `stream_offsets(consumer)`, written in the same transaction as the
@@ -13,9 +13,18 @@ reconnect) it subscribes at the stored offset + 1, and anything at or below the 
 skipped. An event published twice (a lost publisher confirm) sits at two offsets; the kernel
 inbox, keyed by event id, makes the second one harmless too.
 
-Messages that arrive together are applied in one transaction (a batch), which is what lets one
-consumer keep up with thousands of events a second; if a handler fails, the batch is rolled back
-and its messages are applied one by one, so only the failing one is retried. A message that still
+Messages that arrive together are applied in one transaction (a batch): one inbox statement for
+the whole batch, the handlers, and the batch's last offset. A reader that must keep up with
+thousands of events a second registers a batch handler instead of per-event ones:
+
+    @events.on_batch(PurchaseCompleted, PersonaDownloaded)
+    async def figures(items: Sequence[tuple[Event, Envelope]], uow: UnitOfWork) -> None:
+        ...  # fold the batch in memory, then one set-based statement per table
+
+It gets the batch's fresh events of those types in stream order (duplicates already dropped by
+the inbox, unknown types never), after the per-event handlers of the same batch. If a handler
+fails, the batch is rolled back and its messages are applied one by one, so only the failing one
+is retried. A message that still
 fails after `max_attempts` is recorded in `stream_failures` and skipped (a stream cannot
 dead-letter, and one bad event must not stop every figure); a lost database is waited out.
 """
@@ -25,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -34,7 +43,7 @@ from opentelemetry.trace import Span
 
 from shared import telemetry
 from shared.bus import ANALYTICS_STREAM, DATABASE_UNAVAILABLE, Broker, _connection_lost
-from shared.events import Envelope
+from shared.events import Envelope, Event
 from shared.eventstore import EventStore
 from shared.logging import get_logger
 from shared.metrics import STREAM_BATCH_SECONDS
@@ -42,6 +51,8 @@ from shared.subscriptions import TypedHandlers
 from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
+
+BatchHandler = Callable[[Sequence[tuple[Any, Envelope]], UnitOfWork], Awaitable[None]]
 
 
 class StreamSubscription(TypedHandlers):
@@ -68,10 +79,47 @@ class StreamSubscription(TypedHandlers):
         self.prefetch = prefetch
         self.max_batch = max_batch
         self.max_attempts = max_attempts
+        self._batch_handlers: list[tuple[frozenset[str], BatchHandler]] = []
+
+    def on_batch(self, *event_types: type[Event]) -> Callable[[BatchHandler], BatchHandler]:
+        """Register `handler(items, uow)` for a whole batch of these event classes; `items` are
+        `(event, envelope)` pairs in stream order."""
+
+        def wrap(fn: BatchHandler) -> BatchHandler:
+            self._batch_handlers.append((frozenset(c.type_name() for c in event_types), fn))
+            return fn
+
+        return wrap
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        names = dict.fromkeys(super().types)
+        for kinds, _ in self._batch_handlers:
+            names.update(dict.fromkeys(sorted(kinds)))
+        return tuple(names)
 
     async def dispatch(self, envelope: Envelope, uow: UnitOfWork) -> None:
         """Run the handlers for this envelope; unknown types (and unknown fields) are ignored."""
-        await self.dispatch_typed(envelope, uow)
+        await self.dispatch_many([envelope], uow)
+
+    async def dispatch_many(self, envelopes: Sequence[Envelope], uow: UnitOfWork) -> None:
+        """Per-event handlers for each envelope in order, then each batch handler once."""
+        batched = frozenset().union(*(kinds for kinds, _ in self._batch_handlers))
+        parsed: list[tuple[Event, Envelope]] = []
+        for envelope in envelopes:
+            handlers = self._handlers.get(envelope.type, [])
+            if not handlers and envelope.type not in batched:
+                continue
+            event = envelope.event()
+            if event is None:
+                continue
+            for handler in handlers:
+                await handler(event, envelope, uow)
+            parsed.append((event, envelope))
+        for kinds, batch_handler in self._batch_handlers:
+            items = [(e, env) for e, env in parsed if env.type in kinds]
+            if items:
+                await batch_handler(items, uow)
 
 
 async def stored_offset(conn: asyncpg.Connection | asyncpg.Pool, consumer: str) -> int | None:
@@ -148,9 +196,14 @@ class StreamConsumer:
             STREAM_BATCH_SECONDS.labels(self.store.producer, self.sub.consumer).observe(
                 time.perf_counter() - started
             )
+            # One ack for the batch (`multiple`: every earlier delivery on the channel too); a
+            # message from a channel closed meanwhile is re-read after the offset, then skipped.
+            channels = {}
             for message in batch:
-                with contextlib.suppress(Exception):  # a closed channel: re-read, then skipped
-                    await message.ack()
+                channels[id(message.channel)] = message  # the last one of each channel
+            for message in channels.values():
+                with contextlib.suppress(Exception):
+                    await message.ack(multiple=True)
             self.applied.set()
             self.applied = asyncio.Event()
 
@@ -222,46 +275,55 @@ class StreamConsumer:
                 'SELECT "offset" FROM stream_offsets WHERE consumer = $1 FOR UPDATE',
                 self.sub.consumer,
             )
+            envelopes = []
             for message in batch:
                 offset = _offset(message)
                 if stored is not None and offset <= stored:
                     continue  # already applied (a re-subscription or another replica)
                 stored = offset
                 last = offset
-                await self._apply_one(conn, message)
+                try:
+                    envelopes.append(Envelope.from_bytes(message.body))
+                except Exception:
+                    log.warning("unreadable stream message ignored", offset=offset)
+            await self._apply_envelopes(conn, envelopes)
             if last is not None and last != self.position:
                 await self._store_offset(conn, last)
         self.position = last
 
-    async def _apply_one(self, conn: asyncpg.Connection, message: AbstractIncomingMessage) -> None:
-        try:
-            envelope = Envelope.from_bytes(message.body)
-        except Exception:
-            log.warning("unreadable stream message ignored", offset=_offset(message))
+    async def _apply_envelopes(
+        self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]
+    ) -> None:
+        """The handled ones not seen before (one inbox statement), to the handlers at once."""
+        handled = set(self.sub.types)
+        unique: dict[Any, Envelope] = {}
+        for envelope in envelopes:
+            if envelope.type in handled:
+                unique.setdefault(envelope.event_id, envelope)  # twice in one batch: once
+        if not unique:
             return
-        await self._apply_envelope(conn, envelope)
-
-    async def _apply_envelope(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
-        if envelope.type not in self.sub.types:
-            return
-        fresh = await conn.fetchval(
-            "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2)"
-            " ON CONFLICT DO NOTHING RETURNING 1",
-            self.sub.consumer,
-            envelope.event_id,
-        )
+        fresh_ids = {
+            r["event_id"]
+            for r in await conn.fetch(
+                "INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[])"
+                " ON CONFLICT DO NOTHING RETURNING event_id",
+                self.sub.consumer,
+                list(unique),
+            )
+        }
+        fresh = [e for e in unique.values() if e.event_id in fresh_ids]
         if not fresh:
-            return  # the same event published twice: at two offsets, applied once
+            return  # the same events published again: at other offsets, applied once
         try:
-            # No savepoint per event (two round trips): a failure, a version clash included,
-            # rolls the batch back and its messages are retried one by one.
-            await self.sub.dispatch(envelope, UnitOfWork(conn, self.store))
+            # No savepoint per event: a failure, a version clash included, rolls the batch
+            # back and its messages are retried one by one.
+            await self.sub.dispatch_many(fresh, UnitOfWork(conn, self.store))
         except DATABASE_UNAVAILABLE as exc:
             if _connection_lost(exc):
                 raise
-            raise _Failed(envelope.type) from exc
+            raise _Failed(fresh[0].type) from exc
         except Exception as exc:
-            raise _Failed(envelope.type) from exc
+            raise _Failed(fresh[0].type) from exc
 
     async def apply_history(self, envelopes: Sequence[Envelope], batch: int = 500) -> None:
         """Apply envelopes that never came through the stream (a producer's exported `events`
@@ -269,8 +331,7 @@ class StreamConsumer:
         has harmless when they arrive later; offsets are not touched."""
         for start in range(0, len(envelopes), batch):
             async with self.pool.acquire() as conn, conn.transaction():
-                for envelope in envelopes[start : start + batch]:
-                    await self._apply_envelope(conn, envelope)
+                await self._apply_envelopes(conn, envelopes[start : start + batch])
 
     async def _store_offset(self, conn: asyncpg.Connection, offset: int) -> None:
         await conn.execute(

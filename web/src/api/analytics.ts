@@ -56,6 +56,8 @@ export interface AnalyticsReport {
   from: string;
   to: string;
   granularity: Granularity;
+  /** The IANA zone whose days the figures are summed by. */
+  time_zone: string;
   as_of: string | null;
   totals: Figures;
   series: PeriodFigures[];
@@ -69,6 +71,17 @@ export interface RangeParams {
   from?: string;
   to?: string;
   granularity?: Granularity;
+  /** IANA time zone of the days (the browser's: see browserTimeZone). */
+  tz?: string;
+}
+
+/** The browser's IANA time zone; figures are summed by the creator's own days. */
+export function browserTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
 }
 
 export interface DiscoveryItem {
@@ -97,7 +110,7 @@ export function getPersonaAnalytics(id: string, range: RangeParams): Promise<Ana
 }
 
 export function exportAnalyticsCsv(range: RangeParams): Promise<BlobResult> {
-  return request<BlobResult>("/api/analytics/export.csv", { query: { from: range.from, to: range.to }, responseType: "blob" });
+  return request<BlobResult>("/api/analytics/export.csv", { query: { from: range.from, to: range.to, tz: range.tz }, responseType: "blob" });
 }
 
 /** The detail page's view beacon; never throws (a lost view must not break the page). */

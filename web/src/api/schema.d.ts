@@ -389,7 +389,8 @@ export interface paths {
         };
         /**
          * Export Csv
-         * @description The signed-in creator's daily figures per persona (money in minor units) as CSV.
+         * @description The signed-in creator's daily figures per persona (days of `tz`, money in minor units)
+         *     as CSV.
          */
         get: operations["export_csv_api_analytics_export_csv_get"];
         put?: never;
@@ -4416,11 +4417,13 @@ export interface operations {
     export_csv_api_analytics_export_csv_get: {
         parameters: {
             query?: {
-                /** @description first UTC day (default: 29 days before `to`) */
+                /** @description first day in `tz` (default: 29 days before `to`) */
                 from?: string | null;
-                /** @description last UTC day, included (default: today) */
+                /** @description last day in `tz`, included (default: today there) */
                 to?: string | null;
                 granularity?: "day" | "week" | "month";
+                /** @description IANA time zone whose days the figures are summed by (the browser's) */
+                tz?: string;
             };
             header?: never;
             path?: never;
@@ -4460,11 +4463,13 @@ export interface operations {
     overview_api_analytics_overview_get: {
         parameters: {
             query?: {
-                /** @description first UTC day (default: 29 days before `to`) */
+                /** @description first day in `tz` (default: 29 days before `to`) */
                 from?: string | null;
-                /** @description last UTC day, included (default: today) */
+                /** @description last day in `tz`, included (default: today there) */
                 to?: string | null;
                 granularity?: "day" | "week" | "month";
+                /** @description IANA time zone whose days the figures are summed by (the browser's) */
+                tz?: string;
             };
             header?: never;
             path?: never;
@@ -4506,11 +4511,13 @@ export interface operations {
     persona_figures_api_analytics_personas__persona_id__get: {
         parameters: {
             query?: {
-                /** @description first UTC day (default: 29 days before `to`) */
+                /** @description first day in `tz` (default: 29 days before `to`) */
                 from?: string | null;
-                /** @description last UTC day, included (default: today) */
+                /** @description last day in `tz`, included (default: today there) */
                 to?: string | null;
                 granularity?: "day" | "week" | "month";
+                /** @description IANA time zone whose days the figures are summed by (the browser's) */
+                tz?: string;
             };
             header?: never;
             path: {

@@ -1,13 +1,17 @@
-"""The `analytics.events` stream into the figures: one typed handler per event class.
+"""The `analytics.events` stream into the figures.
 
-Each handler runs in the stream consumer's transaction, which also stores the stream offset, so
-a figure is counted exactly once however often the process dies or reconnects. Days are the UTC
-day of the event's `occurred_at` (a replay gives the same figures as the live run).
+Each batch of stream messages is applied in one transaction, which also stores the batch's last
+stream offset, so a figure is counted exactly once however often the process dies or reconnects.
+Persona and review events (rare, order matters) run one statement each; everything else is one
+batch handler that folds the batch in memory and writes one set-based statement per table.
+Figures are kept per UTC quarter hour of the event's `occurred_at` (a replay gives the same
+figures as the live run, whatever the batches).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
 
 from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
 from shared.contracts.catalog import (
@@ -30,14 +34,14 @@ from shared.streams import StreamSubscription
 from shared.uow import UnitOfWork
 
 from analytics import holdings
-from analytics.figures import add_revenue, add_trend, applied_at, bump, utc_day
+from analytics.figures import Changes
 
 CONSUMER = "analytics"
 
 
 def subscription(consumer: str = CONSUMER) -> StreamSubscription:
     """The handlers, under the offset row `consumer` (a rebuild reads with its own)."""
-    events = StreamSubscription(consumer)
+    events = StreamSubscription(consumer, prefetch=2000, max_batch=1000)
 
     @events.on(PersonaCreated)
     async def created(e: PersonaCreated, env: Envelope, uow: UnitOfWork) -> None:
@@ -95,60 +99,11 @@ def subscription(consumer: str = CONSUMER) -> StreamSubscription:
             "UPDATE personas SET deleted = true WHERE persona_id = $1", e.persona_id
         )
 
-    @events.on(PersonaAcquired)
-    async def acquired(e: PersonaAcquired, env: Envelope, uow: UnitOfWork) -> None:
-        await holdings.add(uow.conn, e.user_id, e.persona_id)
-        if e.source == "free":  # purchases are counted from billing's PurchaseCompleted
-            await bump(
-                uow.conn, e.persona_id, e.creator_id, utc_day(env.occurred_at), acquisitions=1
-            )
-            await add_trend(uow.conn, e.persona_id, env.occurred_at, "acquisition")
-
-    @events.on(EntitlementRevoked)
-    async def revoked(e: EntitlementRevoked, env: Envelope, uow: UnitOfWork) -> None:
-        await holdings.remove(uow.conn, e.user_id, e.persona_id)
-
-    @events.on(PersonaDownloaded)
-    async def downloaded(e: PersonaDownloaded, env: Envelope, uow: UnitOfWork) -> None:
-        # Catalog already counts at most one download per user, version and day.
-        day = date.fromisoformat(e.day) if e.day else utc_day(env.occurred_at)
-        await bump(uow.conn, e.persona_id, e.creator_id, day, downloads=1)
-        await add_trend(uow.conn, e.persona_id, env.occurred_at, "download")
-
-    @events.on(PurchaseCompleted)
-    async def purchased(e: PurchaseCompleted, env: Envelope, uow: UnitOfWork) -> None:
-        day = utc_day(env.occurred_at)
-        await bump(uow.conn, e.persona_id, e.creator_id, day, purchases=1)
-        await add_revenue(
-            uow.conn,
-            e.persona_id,
-            e.creator_id,
-            day,
-            e.currency,
-            gross=e.amount,
-            creator_revenue=e.creator_revenue,
-        )
-        await add_trend(uow.conn, e.persona_id, env.occurred_at, "purchase")
-
-    @events.on(PurchaseRefunded)
-    async def refunded(e: PurchaseRefunded, env: Envelope, uow: UnitOfWork) -> None:
-        day = utc_day(env.occurred_at)
-        await bump(uow.conn, e.persona_id, e.creator_id, day, refunds=1)
-        await add_revenue(
-            uow.conn,
-            e.persona_id,
-            e.creator_id,
-            day,
-            e.currency,
-            refunded=e.amount,
-            refunded_creator=e.creator_amount,
-        )
-
     @events.on(ReviewPosted, ReviewEdited)
     async def reviewed(e: ReviewPosted | ReviewEdited, env: Envelope, uow: UnitOfWork) -> None:
-        # The rating trend is by the day a review was first posted; an edit changes its rating.
+        # The rating trend is by the time a review was first posted; an edit changes its rating.
         await uow.conn.execute(
-            "INSERT INTO reviews (review_id, persona_id, creator_id, user_id, rating, day)"
+            "INSERT INTO reviews (review_id, persona_id, creator_id, user_id, rating, posted_at)"
             " VALUES ($1, $2, $3, $4, $5, $6)"
             " ON CONFLICT (review_id) DO UPDATE SET rating = EXCLUDED.rating",
             e.review_id,
@@ -156,59 +111,67 @@ def subscription(consumer: str = CONSUMER) -> StreamSubscription:
             e.creator_id,
             e.user_id,
             e.rating,
-            utc_day(env.occurred_at),
+            env.occurred_at,
         )
 
     @events.on(ReviewDeleted)
     async def review_deleted(e: ReviewDeleted, env: Envelope, uow: UnitOfWork) -> None:
         await uow.conn.execute("DELETE FROM reviews WHERE review_id = $1", e.review_id)
 
-    @events.on(UserFollowed)
-    async def followed(e: UserFollowed, env: Envelope, uow: UnitOfWork) -> None:
-        fresh = await uow.conn.fetchval(
-            "INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2)"
-            " ON CONFLICT DO NOTHING RETURNING 1",
-            e.follower_id,
-            e.followee_id,
-        )
-        if fresh:
-            await _followers(uow, e.followee_id, utc_day(env.occurred_at), gained=1)
-
-    @events.on(UserUnfollowed)
-    async def unfollowed(e: UserUnfollowed, env: Envelope, uow: UnitOfWork) -> None:
-        gone = await uow.conn.fetchval(
-            "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 RETURNING 1",
-            e.follower_id,
-            e.followee_id,
-        )
-        if gone:
-            await _followers(uow, e.followee_id, utc_day(env.occurred_at), lost=1)
-
-    # Every handled event moves `as_of`, registered last so it runs after the figures.
-    @events.on(
+    @events.on_batch(
+        PersonaAcquired, EntitlementRevoked, PersonaDownloaded, PurchaseCompleted,
+        PurchaseRefunded, UserFollowed, UserUnfollowed,
+        # Persona and review events have per-event handlers above; here they only move `as_of`.
         PersonaCreated, PersonaApproved, PersonaUpdated, PersonaRejected, PersonaSuspended,
-        PersonaDeleted, PersonaAcquired, EntitlementRevoked, PersonaDownloaded,
-        PurchaseCompleted, PurchaseRefunded, ReviewPosted, ReviewEdited, ReviewDeleted,
-        UserFollowed, UserUnfollowed,
+        PersonaDeleted, ReviewPosted, ReviewEdited, ReviewDeleted,
     )  # fmt: skip
-    async def as_of(e: Event, env: Envelope, uow: UnitOfWork) -> None:
-        await applied_at(uow.conn, env.occurred_at)
+    async def figures(items: Sequence[tuple[Event, Envelope]], uow: UnitOfWork) -> None:
+        """The batch's counters folded in memory, libraries and follows replayed in memory from
+        the state they start at; then one set-based statement per table."""
+        changes = Changes()
+        held: list[tuple[str, str, bool]] = []
+        follows: list[tuple[str, str, bool, datetime]] = []
+        for e, env in items:
+            at = env.occurred_at
+            changes.applied(at)
+            if isinstance(e, PersonaAcquired):
+                held.append((e.user_id, e.persona_id, True))
+                if e.source == "free":  # purchases are counted from billing's PurchaseCompleted
+                    changes.bump(e.persona_id, e.creator_id, at, acquisitions=1)
+                    changes.signal(e.persona_id, at, "acquisition")
+            elif isinstance(e, EntitlementRevoked):
+                held.append((e.user_id, e.persona_id, False))
+            elif isinstance(e, PersonaDownloaded):
+                # Catalog already counts at most one download per user, version and UTC day.
+                changes.bump(e.persona_id, e.creator_id, _download_time(e, at), downloads=1)
+                changes.signal(e.persona_id, at, "download")
+            elif isinstance(e, PurchaseCompleted):
+                changes.bump(e.persona_id, e.creator_id, at, purchases=1)
+                changes.money(
+                    e.persona_id, e.creator_id, at, e.currency,
+                    gross=e.amount, creator_revenue=e.creator_revenue,
+                )  # fmt: skip
+                changes.signal(e.persona_id, at, "purchase")
+            elif isinstance(e, PurchaseRefunded):
+                changes.bump(e.persona_id, e.creator_id, at, refunds=1)
+                changes.money(
+                    e.persona_id, e.creator_id, at, e.currency,
+                    refunded=e.amount, refunded_creator=e.creator_amount,
+                )  # fmt: skip
+            elif isinstance(e, UserFollowed | UserUnfollowed):
+                follows.append((e.follower_id, e.followee_id, isinstance(e, UserFollowed), at))
+        await holdings.apply(uow.conn, held)
+        await holdings.follow(uow.conn, follows, changes)
+        await changes.write(uow.conn)
 
     return events
 
 
-async def _followers(
-    uow: UnitOfWork, creator_id: str, day: date, gained: int = 0, lost: int = 0
-) -> None:
-    await uow.conn.execute(
-        "INSERT INTO follower_daily (creator_id, day, gained, lost) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (creator_id, day) DO UPDATE SET gained = follower_daily.gained + $3,"
-        " lost = follower_daily.lost + $4",
-        creator_id,
-        day,
-        gained,
-        lost,
-    )
+def _download_time(e: PersonaDownloaded, at: datetime) -> datetime:
+    """When the download counts: its time, unless catalog counted it for another UTC day."""
+    if e.day and e.day != at.astimezone(UTC).date().isoformat():
+        return datetime.combine(date.fromisoformat(e.day), time(), UTC)
+    return at
 
 
 def _text(short: str | None, long: str | None) -> str:

@@ -32,6 +32,7 @@ from shared.logging import get_logger
 from shared.streams import StreamConsumer, stored_offset
 
 from analytics.consumers import CONSUMER, subscription
+from analytics.figures import Changes
 from analytics.settings import AnalyticsSettings
 from analytics.views import apply_view
 
@@ -40,8 +41,8 @@ log = get_logger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Everything derived from events and the view log (not the log itself, nor publication state).
 REBUILT = (
-    "personas", "persona_daily", "revenue_daily", "view_visitors", "source_daily", "reviews",
-    "follows", "follower_daily", "holdings", "also_held", "trend_hourly", "applied",
+    "personas", "persona_slots", "revenue_slots", "view_visitors", "source_slots", "reviews",
+    "follows", "follower_slots", "holdings", "also_held", "trend_hourly", "applied",
     "trending_scores",
 )  # fmt: skip
 
@@ -141,9 +142,10 @@ async def _replay_views(conn: asyncpg.Connection, after: int, upto: int) -> int:
         after,
         upto,
     )
+    changes = Changes()
     for r in rows:
-        await apply_view(
-            conn,
+        apply_view(
+            changes,
             r["persona_id"],
             r["creator_id"],
             r["visitor"],
@@ -151,6 +153,7 @@ async def _replay_views(conn: asyncpg.Connection, after: int, upto: int) -> int:
             r["source"],
             r["referrer_domain"],
         )
+    await changes.write(conn)
     return len(rows)
 
 

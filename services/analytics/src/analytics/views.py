@@ -3,8 +3,8 @@
 A view is a persona detail page seen by someone other than its creator, whose user agent is not
 a bot's, counted at most once per visitor and persona in any 30 minutes (the window is
 configurable). The visitor is the signed-in user, else a first-party anonymous id cookie. Each
-counted view is one row in `view_log` (what a rebuild recounts from) and an increment of the
-persona's per-day figures, in one transaction. No event goes through catalog or the bus.
+counted view is one row in `view_log` (what a rebuild recounts from) and increments of the
+persona's figures, in one statement. No event goes through catalog or the bus.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 
-from analytics.figures import add_trend, bump, utc_day
+from analytics.figures import TREND_POINTS, Changes, hour_of, slot_of
 
 # Crawlers, link previewers, monitors and scripted clients (matched case-insensitively).
 BOT_AGENT = re.compile(
@@ -80,37 +80,50 @@ async def record_view(
     referrer_domain: str,
     window_s: int,
 ) -> bool:
-    """Count the view unless this visitor was counted for this persona within the window."""
-    async with pool.acquire() as conn, conn.transaction():
-        fresh = await conn.fetchval(
-            "INSERT INTO view_last (visitor, persona_id, seen_at) VALUES ($1, $2, $3)"
-            " ON CONFLICT (visitor, persona_id) DO UPDATE SET seen_at = EXCLUDED.seen_at"
-            " WHERE view_last.seen_at <= EXCLUDED.seen_at - make_interval(secs => $4)"
-            " RETURNING 1",
-            visitor,
-            persona_id,
-            at,
-            float(window_s),
-        )
-        if not fresh:
-            return False
-        await conn.execute(
-            "INSERT INTO view_log (persona_id, creator_id, visitor, user_id, viewed_at, source,"
-            " referrer_domain) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            persona_id,
-            creator_id,
-            visitor,
-            user_id,
-            at,
-            source,
-            referrer_domain,
-        )
-        await apply_view(conn, persona_id, creator_id, visitor, at, source, referrer_domain)
-    return True
+    """Count the view unless this visitor was counted for this persona within the window.
+
+    One statement (one round trip, atomic): the 30-minute check, the `view_log` row and the same
+    increments `apply_view` folds (a rebuild replays the log through that one). The upserts
+    feed each other so they lock rows in the stream batches' order (persona_slots, then
+    source_slots, then trend_hourly): a view and a batch never deadlock."""
+    counted = await pool.fetchval(
+        "WITH fresh AS ("
+        " INSERT INTO view_last (visitor, persona_id, seen_at) VALUES ($1, $2, $3)"
+        " ON CONFLICT (visitor, persona_id) DO UPDATE SET seen_at = EXCLUDED.seen_at"
+        " WHERE view_last.seen_at <= EXCLUDED.seen_at - make_interval(secs => $4)"
+        " RETURNING 1),"
+        " logged AS (INSERT INTO view_log (persona_id, creator_id, visitor, user_id, viewed_at,"
+        "  source, referrer_domain) SELECT $2, $5, $1, $6, $3, $7, $8 FROM fresh RETURNING 1),"
+        " counts AS (INSERT INTO persona_slots (persona_id, slot, creator_id, views)"
+        "  SELECT $2, $9, $5, 1 FROM fresh ON CONFLICT (persona_id, slot)"
+        "  DO UPDATE SET views = persona_slots.views + 1 RETURNING 1),"
+        " visitors AS (INSERT INTO view_visitors (persona_id, slot, visitor)"
+        "  SELECT $2, $9, $1 FROM fresh ON CONFLICT DO NOTHING RETURNING 1),"
+        " sources AS (INSERT INTO source_slots (persona_id, slot, source, referrer_domain,"
+        "  creator_id, views) SELECT $2, $9, $7, $8, $5, 1 FROM counts"
+        "  ON CONFLICT (persona_id, slot, source, referrer_domain)"
+        "  DO UPDATE SET views = source_slots.views + 1 RETURNING 1),"
+        " trend AS (INSERT INTO trend_hourly (persona_id, hour, points)"
+        "  SELECT $2, $10, $11 FROM sources ON CONFLICT (persona_id, hour)"
+        "  DO UPDATE SET points = trend_hourly.points + EXCLUDED.points RETURNING 1)"
+        " SELECT count(*) FROM fresh",
+        visitor,
+        persona_id,
+        at,
+        float(window_s),
+        creator_id,
+        user_id,
+        source,
+        referrer_domain,
+        slot_of(at),
+        hour_of(at),
+        TREND_POINTS["view"],
+    )
+    return bool(counted)
 
 
-async def apply_view(
-    conn: asyncpg.Connection,
+def apply_view(
+    changes: Changes,
     persona_id: str,
     creator_id: str,
     visitor: str,
@@ -118,24 +131,5 @@ async def apply_view(
     source: str,
     referrer_domain: str,
 ) -> None:
-    """A counted view into the daily figures (live, and again from `view_log` in a rebuild)."""
-    day = utc_day(at)
-    first_today = await conn.fetchval(
-        "INSERT INTO view_visitors (persona_id, day, visitor) VALUES ($1, $2, $3)"
-        " ON CONFLICT DO NOTHING RETURNING 1",
-        persona_id,
-        day,
-        visitor,
-    )
-    await bump(conn, persona_id, creator_id, day, views=1, unique_viewers=1 if first_today else 0)
-    await conn.execute(
-        "INSERT INTO source_daily (persona_id, day, source, referrer_domain, creator_id, views)"
-        " VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT (persona_id, day, source, referrer_domain)"
-        " DO UPDATE SET views = source_daily.views + 1",
-        persona_id,
-        day,
-        source,
-        referrer_domain,
-        creator_id,
-    )
-    await add_trend(conn, persona_id, at, "view")
+    """A counted view into the figures (live, and again from `view_log` in a rebuild)."""
+    changes.view(persona_id, creator_id, visitor, at, source, referrer_domain)

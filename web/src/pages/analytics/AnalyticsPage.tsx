@@ -4,15 +4,17 @@
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
-import { exportAnalyticsCsv, getOverview, getPersonaAnalytics, type AnalyticsReport, type Granularity } from "../../api/analytics";
+import { browserTimeZone, exportAnalyticsCsv, getOverview, getPersonaAnalytics, type AnalyticsReport, type Granularity } from "../../api/analytics";
 import { ErrorState, LoadingState } from "../../components/States";
 import { saveBlob } from "../../lib/download";
 import { formatMoney } from "../../lib/money";
 import { useTitle } from "../../lib/useTitle";
 import { ActivityChart, RevenueChart, mainCurrency } from "./AnalyticsCharts";
 
+/** The local calendar day of `d` (the browser's zone, like the figures' days). */
 function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 export default function AnalyticsPage() {
@@ -22,9 +24,10 @@ export default function AnalyticsPage() {
   const [from, setFrom] = useState(isoDay(new Date(today.getTime() - 29 * 86_400_000)));
   const [to, setTo] = useState(isoDay(today));
   const [granularity, setGranularity] = useState<Granularity>("day");
-  const range = { from, to, granularity };
+  const tz = browserTimeZone();
+  const range = { from, to, granularity, tz };
   const report = useQuery({
-    queryKey: ["analytics", id ?? "overview", from, to, granularity],
+    queryKey: ["analytics", id ?? "overview", from, to, granularity, tz],
     queryFn: () => (id ? getPersonaAnalytics(id, range) : getOverview(range)),
     refetchInterval: 30_000,
   });
@@ -35,7 +38,8 @@ export default function AnalyticsPage() {
         <div>
           <h1>{id ? (report.data?.name ?? "Persona analytics") : "Analytics"}</h1>
           <p className="muted">
-            {id ? <Link to="/dashboard/analytics">All your personas</Link> : "How your personas do over time (UTC days)."}
+            {id ? <Link to="/dashboard/analytics">All your personas</Link> : "How your personas do over time."}{" "}
+            <span className="small">Days in {report.data?.time_zone ?? tz}.</span>
           </p>
         </div>
         {!id ? (

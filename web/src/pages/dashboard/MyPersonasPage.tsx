@@ -119,6 +119,9 @@ export default function MyPersonasPage() {
                   <Link className="btn btn-small" to={`/dashboard/personas/${encodeURIComponent(p.id)}/edit`} aria-label={`Edit ${p.name}`}>
                     Edit
                   </Link>
+                  <Link className="btn btn-small" to={`/dashboard/personas/${encodeURIComponent(p.id)}/analytics`} aria-label={`Analytics of ${p.name}`}>
+                    Analytics
+                  </Link>
                   {p.status === "approved" ? (
                     <Link className="btn btn-small btn-ghost" to={`/marketplace/${encodeURIComponent(p.id)}`} aria-label={`View ${p.name} in the marketplace`}>
                       View

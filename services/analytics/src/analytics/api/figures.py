@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -29,22 +30,38 @@ class Range(BaseModel):
     start: date
     end: date
     granularity: Granularity
+    tz: str
 
 
 def date_range(
     from_: Annotated[
-        date | None, Query(alias="from", description="first UTC day (default: 29 days before `to`)")
+        date | None,
+        Query(alias="from", description="first day in `tz` (default: 29 days before `to`)"),
     ] = None,
-    to: Annotated[date | None, Query(description="last UTC day, included (default: today)")] = None,
+    to: Annotated[
+        date | None, Query(description="last day in `tz`, included (default: today there)")
+    ] = None,
     granularity: Granularity = "day",
+    tz: Annotated[
+        str,
+        Query(
+            max_length=64,
+            description="IANA time zone whose days the figures are summed by (the browser's)",
+            examples=["Europe/Paris"],
+        ),
+    ] = "UTC",
 ) -> Range:
-    end = to or datetime.now(UTC).date()
+    try:
+        zone = ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidRange("tz", "Unknown time zone (an IANA name such as Europe/Paris).") from None
+    end = to or datetime.now(zone).date()
     start = from_ or end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
     if end < start:
         raise InvalidRange("to", "`to` is before `from`.")
     if (end - start).days + 1 > MAX_RANGE_DAYS:
         raise InvalidRange("from", "A range covers at most 3 years.")
-    return Range(start=start, end=end, granularity=granularity)
+    return Range(start=start, end=end, granularity=granularity, tz=zone.key)
 
 
 DateRange = Annotated[Range, Depends(date_range)]
@@ -131,20 +148,31 @@ def _own_hosts(request: Request, settings: AnalyticsSettings) -> set[str]:
 async def _figures(request: Request, scope: Scope, r: Range) -> dict[str, Any]:
     pool = await get_pool(request)
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        series = await queries.series(conn, scope, r.start, r.end, r.granularity, r.tz)
         return {
             "from": r.start,
             "to": r.end,
             "granularity": r.granularity,
+            "time_zone": r.tz,
             "as_of": await queries.as_of(conn),
-            "totals": await queries.totals(conn, scope, r.start, r.end),
-            "series": await queries.series(conn, scope, r.start, r.end, r.granularity),
-            "sources": await queries.sources(conn, scope, r.start, r.end),
+            "totals": await queries.totals(
+                conn,
+                scope,
+                r.start,
+                r.end,
+                r.tz,
+                series,
+            ),
+            "series": series,
+            "sources": await queries.sources(conn, scope, r.start, r.end, r.tz),
             **(
                 {
                     "followers": await queries.followers(
-                        conn, scope[1], r.start, r.end, r.granularity
+                        conn, scope[1], r.start, r.end, r.granularity, r.tz
                     ),
-                    "top_personas": await queries.top_personas(conn, scope[1], r.start, r.end),
+                    "top_personas": await queries.top_personas(
+                        conn, scope[1], r.start, r.end, r.tz
+                    ),
                 }
                 if scope[0] == "creator_id"
                 else {}
@@ -192,10 +220,11 @@ CSV_COLUMNS = (
     responses={200: {"content": {"text/csv": {}}}},
 )
 async def export_csv(request: Request, user: CurrentUser, r: DateRange) -> Response:
-    """The signed-in creator's daily figures per persona (money in minor units) as CSV."""
+    """The signed-in creator's daily figures per persona (days of `tz`, money in minor units)
+    as CSV."""
     pool = await get_pool(request)
     async with pool.acquire() as conn:
-        rows = await queries.daily_rows(conn, user.user_id, r.start, r.end)
+        rows = await queries.daily_rows(conn, user.user_id, r.start, r.end, r.tz)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
