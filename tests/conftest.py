@@ -26,6 +26,7 @@ from shared.testing.servers import (
     message_text,
     serve_app,
 )
+from shared.testing.wait import eventually
 
 SERVICES = ("identity", "catalog", "billing", "payouts", "analytics", "notifications", "generation")
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
@@ -51,10 +52,16 @@ class ServiceProcesses:
         self._running: dict[str, contextlib.AbstractAsyncContextManager[str]] = {}
 
     async def start(self, name: str) -> str:
+        """Serve the service and wait until it is ready: its queues declared and consumed, so
+        no event a test causes can be published before they exist."""
         app = importlib.import_module(f"{name}.app").create_app(self.settings[name])
         server = serve_app(app, self.ports[name])
         url = await server.__aenter__()
         self._running[name] = server
+        async with httpx.AsyncClient(base_url=url, timeout=5) as client:
+            await eventually(
+                lambda: client.get("/readyz"), lambda r: r.status_code == 200, timeout=60
+            )
         return url
 
     async def stop(self, name: str) -> None:

@@ -10,6 +10,7 @@ from shared.http import ServiceSpec, create_service_app
 from shared.problems import Conflict
 from shared.settings import ServiceSettings
 from shared.testing.servers import serve_app
+from shared.testing.wait import eventually
 
 router = APIRouter()
 
@@ -45,10 +46,7 @@ async def test_health_readiness_request_ids_and_problem_json(database_url, amqp_
     app = create_service_app(spec(database_url, amqp_url, bus_namespace))
     async with serve_app(app) as url, httpx.AsyncClient(base_url=url) as http:
         assert (await http.get("/healthz")).json() == {"status": "ok"}
-        for _ in range(50):
-            ready = await http.get("/readyz")
-            if ready.status_code == 200:
-                break
+        ready = await eventually(lambda: http.get("/readyz"), lambda r: r.status_code == 200)
         assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
 
         r = await http.post("/things", json={"name": "ab"}, headers={"X-Request-ID": "req-123"})

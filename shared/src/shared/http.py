@@ -329,8 +329,17 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             checks["database"] = "ok"
         except Exception:
             checks["database"] = "unreachable"
+        # Ready once the topology is declared and the consumers run: a replica taking traffic
+        # before then could see events published for queues that do not exist yet.
         conn_ = request.app.state.broker.connection
-        checks["broker"] = "ok" if conn_ is not None and not conn_.is_closed else "unreachable"
+        bus = getattr(request.app.state, "bus", None)
+        connected = conn_ is not None and not conn_.is_closed
+        if not connected:
+            checks["broker"] = "unreachable"
+        elif bus is not None and not bus.ready.is_set():
+            checks["broker"] = "starting"
+        else:
+            checks["broker"] = "ok"
         ok = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ok" if ok else "unavailable", "checks": checks},
