@@ -17,7 +17,7 @@ from shared.contracts.catalog import (
     ReviewPosted,
 )
 from shared.contracts.identity import ProfileUpdated, UserFollowed, UserRegistered, UserUnfollowed
-from shared.events import Envelope
+from shared.events import Envelope, Event
 from shared.uow import UnitOfWork
 
 from notifications.subscription import events
@@ -113,19 +113,18 @@ async def persona_approved(e: PersonaApproved, env: Envelope, uow: UnitOfWork) -
     )
 
 
-@events.on(PersonaRejected)
-async def persona_rejected(e: PersonaRejected, env: Envelope, uow: UnitOfWork) -> None:
-    await _status(uow, e.persona_id, e.creator_id, "rejected")
+STATUSES: dict[type[Event], str] = {
+    PersonaRejected: "rejected",
+    PersonaSuspended: "suspended",
+    PersonaDeleted: "deleted",
+}
 
 
-@events.on(PersonaSuspended)
-async def persona_suspended(e: PersonaSuspended, env: Envelope, uow: UnitOfWork) -> None:
-    await _status(uow, e.persona_id, e.creator_id, "suspended")
-
-
-@events.on(PersonaDeleted)
-async def persona_deleted(e: PersonaDeleted, env: Envelope, uow: UnitOfWork) -> None:
-    await _status(uow, e.persona_id, e.creator_id, "deleted")
+@events.on(PersonaRejected, PersonaSuspended, PersonaDeleted)
+async def persona_status(
+    e: PersonaRejected | PersonaSuspended | PersonaDeleted, env: Envelope, uow: UnitOfWork
+) -> None:
+    await _status(uow, e.persona_id, e.creator_id, STATUSES[type(e)])
 
 
 @events.on(PersonaVersionPublished)
