@@ -21,6 +21,7 @@ from shared.contracts.catalog import PersonaApproved, PersonaCreated
 from shared.events import Envelope, Event
 from shared.money import split
 from shared.testing.servers import serve_app
+from shared.testing.settings import service_settings
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
 
@@ -30,15 +31,7 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 def make_settings(
     database_url: str, amqp_url: str, ns: str, jwks_url: str, **kw: Any
 ) -> AnalyticsSettings:
-    return AnalyticsSettings(
-        env="test",
-        database_url=database_url,
-        amqp_url=amqp_url,
-        bus_namespace=ns,
-        jwks_url=jwks_url,
-        public_url="http://app.test",
-        **kw,
-    )
+    return service_settings(AnalyticsSettings, database_url, amqp_url, ns, jwks_url=jwks_url, **kw)
 
 
 @dataclass

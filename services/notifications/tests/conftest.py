@@ -22,6 +22,7 @@ from shared.contracts.billing import PurchaseCompleted
 from shared.contracts.identity import UserRegistered
 from shared.events import Envelope, Event
 from shared.testing.servers import SmtpSink, serve_app
+from shared.testing.settings import service_settings
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
 
@@ -145,21 +146,15 @@ def make_settings(
     database_url: str, amqp_url: str, ns: str, jwks_url: str, smtp_url: str, **kw: Any
 ) -> NotificationsSettings:
     values: dict[str, Any] = {
-        "env": "test",
-        "database_url": database_url,
-        "amqp_url": amqp_url,
-        "bus_namespace": ns,
         "jwks_url": jwks_url,
         "smtp_url": smtp_url,
-        "public_url": "http://app.test",
         "mail_poll_s": 0.1,
         "mail_backoff_base_s": 0.2,
         "fanout_poll_s": 0.1,
         "digest_poll_s": 3600,
         "digest_hour_utc": 24,  # never: tests run digests themselves
     }
-    values.update(kw)
-    return NotificationsSettings(**values)
+    return service_settings(NotificationsSettings, database_url, amqp_url, ns, **{**values, **kw})
 
 
 @pytest.fixture
