@@ -55,7 +55,6 @@ notices(
         link=PERSONA_PATH,
         data=("persona_id",),
         mail=Letter(
-            subject="“{name}” is live on the marketplace",
             heading="Your persona was approved",
             lines=("“{name}” passed review and buyers can find it now.",),
             action=("See it on the marketplace", PERSONA_PATH),
@@ -90,7 +89,6 @@ notices(
         link=MY_PERSONAS_PATH,
         data=("persona_id", "reason"),
         mail=Letter(
-            subject="“{name}” was not approved",
             heading="Your persona needs changes",
             lines=(
                 "Our review of “{name}” found something to fix before it can go live:",
@@ -113,7 +111,6 @@ notices(
         link=MY_PERSONAS_PATH,
         data=("persona_id", "reason"),
         mail=Letter(
-            subject="“{name}” was suspended",
             heading="Your persona was taken off the marketplace",
             lines=("“{name}” is no longer listed. The reason given:", "{reason}"),
             action=("Your personas", MY_PERSONAS_PATH),
@@ -172,7 +169,6 @@ notices(
         data=("persona_id", "review_id", "rating"),
         mail=Letter(
             subject="New review of “{name}”",
-            heading="{author} rated “{name}” {rating}★",
             lines=(IfAny("{body}"),),
             action=("Read and reply", PERSONA_PATH),
         ),
@@ -197,8 +193,6 @@ notices(
         link=PERSONA_PATH,
         data=("persona_id", "review_id"),
         mail=Letter(
-            subject="The creator of “{name}” replied to your review",
-            heading="The creator of “{name}” replied to your review",
             lines=("{body}",),
             action=("See the conversation", PERSONA_PATH),
         ),

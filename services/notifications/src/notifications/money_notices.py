@@ -150,7 +150,6 @@ notices(
         data=("payout_id", "amount", "currency"),
         mail=Letter(
             subject="Your payout of {sum} is on its way",
-            heading="Payout of {sum} sent",
             lines=("The money is on its way to your connected bank account.",),
             details=(("Amount", "{sum}"), ("Reference", "{payout_id}")),
             action=("See your payouts", EARNINGS_PATH),
@@ -170,7 +169,6 @@ notices(
         data=("payout_id", "reason"),
         mail=Letter(
             subject="Your payout of {sum} failed",
-            heading="Payout of {sum} failed",
             lines=(
                 "The transfer was refused: {reason}",
                 "The money is back in your available balance; you can request it again.",

@@ -33,10 +33,11 @@ class IfAny(str):
 
 @dataclass(frozen=True)
 class Letter:
-    """The e-mail of a rule (templates, like the rule's)."""
+    """The e-mail of a rule (templates, like the rule's); subject and heading default to the
+    rule's title."""
 
-    subject: str
-    heading: str
+    subject: str = ""
+    heading: str = ""
     lines: tuple[str, ...] = ()
     details: tuple[tuple[str, str], ...] = ()
     action: tuple[str, str] | None = None  # (label, link)
@@ -66,11 +67,11 @@ def _kept(templates: tuple[str, ...], facts: Facts) -> list[str]:
     return [text for t, text in filled if text or not isinstance(t, IfAny)]
 
 
-def _mail(letter: Letter, facts: Facts) -> Mail:
+def _mail(letter: Letter, title: str, facts: Facts) -> Mail:
     details = [(label, text) for label, t in letter.details for text in _kept((t,), facts)]
     return Mail(
-        subject=_text(letter.subject, facts),
-        heading=_text(letter.heading, facts),
+        subject=_text(letter.subject or title, facts),
+        heading=_text(letter.heading or title, facts),
         lines=_kept(letter.lines, facts),
         details=details,
         action=(letter.action[0], _text(letter.action[1], facts)) if letter.action else None,
@@ -98,7 +99,7 @@ def notices_for(rule: Rule, facts: Facts, env: Envelope) -> list[Notice]:
             dedupe_key=dedupe_key,
             group_key=rule.group[0] if rule.group else None,
             group_title=rule.group[1] if rule.group else None,
-            mail=_mail(rule.mail, facts) if rule.mail else None,
+            mail=_mail(rule.mail, rule.title, facts) if rule.mail else None,
         )
         for user_id in recipients
         if user_id
