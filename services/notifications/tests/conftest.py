@@ -7,7 +7,6 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email.message import Message
 from typing import Any
 
@@ -21,6 +20,7 @@ from shared.bus import Broker
 from shared.contracts.billing import PurchaseCompleted
 from shared.contracts.identity import UserRegistered
 from shared.events import Envelope, Event
+from shared.testing.publish import publish_event
 from shared.testing.servers import SmtpSink, serve_app
 from shared.testing.settings import service_settings
 from shared.testing.tokens import TokenIssuer
@@ -49,19 +49,13 @@ class Harness:
     async def publish(
         self, event: Event, *, stream_id: str | None = None, event_id: uuid.UUID | None = None
     ) -> Envelope:
-        producer = event.routing_key().split(".")[0]
-        envelope = Envelope(
-            event_id=event_id or uuid.uuid4(),
-            type=event.type_name(),
-            producer=producer,
-            stream_type=producer,
-            stream_id=stream_id or str(uuid.uuid4()),
-            version=1,
-            occurred_at=datetime.now(UTC),
-            data=event.to_data(),
+        return await publish_event(
+            self.broker,
+            event,
+            stream_type=event.producer_name(),
+            stream_id=stream_id,
+            event_id=event_id,
         )
-        await self.broker.publish(event.routing_key(), envelope)
-        return envelope
 
     async def processed(self, *envelopes: Envelope) -> None:
         """Wait until the consumer handled these envelopes (so everything before them too)."""
