@@ -32,7 +32,8 @@ import httpx
 from shared.bus import Broker
 from shared.contracts.catalog import PersonaVersionPublished
 from shared.contracts.identity import UserRegistered
-from shared.events import Envelope, Event
+from shared.events import Event
+from shared.testing.publish import publish_event
 from shared.testing.servers import create_database, drop_database, free_port
 from shared.testing.tokens import token_issuer
 
@@ -47,20 +48,7 @@ def log(msg: str) -> None:
 
 
 async def publish(broker: Broker, event: Event) -> None:
-    producer = event.routing_key().split(".")[0]
-    await broker.publish(
-        event.routing_key(),
-        Envelope(
-            event_id=uuid.uuid4(),
-            type=event.type_name(),
-            producer=producer,
-            stream_type=producer,
-            stream_id=str(uuid.uuid4()),
-            version=1,
-            occurred_at=datetime.now(UTC),
-            data=event.to_data(),
-        ),
-    )
+    await publish_event(broker, event, stream_type=event.routing_key().split(".")[0])
 
 
 def pct(values: list[float], p: float) -> float:

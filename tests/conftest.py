@@ -2,7 +2,8 @@
 
 `stack` starts the Stripe emulator, every service that exists (each with its own fresh
 database), and the gateway, all sharing one private broker namespace and a real SMTP server.
-Everything is reached through the gateway, as a browser would.
+Everything is reached through the gateway, as a browser would. Browser tests ask for `browser`:
+a fresh headless Chromium (tests/e2e/browser_support.py), with `web/dist` built first when stale.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import importlib.util
 import re
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -32,6 +36,31 @@ SERVICES = ("identity", "catalog", "billing", "payouts", "analytics", "notificat
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 WEBHOOK_SECRET = "whsec_e2e_secret"
 STRIPE_KEY = "sk_test_emulator"
+
+
+def _browser_support() -> ModuleType:
+    """tests/e2e/browser_support.py, loaded without putting tests/e2e on `sys.path` (the browser
+    test modules import it by name too, and get this same module)."""
+    if "browser_support" in sys.modules:
+        return sys.modules["browser_support"]
+    path = Path(__file__).parent / "e2e" / "browser_support.py"
+    spec = importlib.util.spec_from_file_location("browser_support", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["browser_support"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def web_build() -> None:
+    _browser_support().ensure_web_build()
+
+
+@pytest.fixture
+async def browser(web_build: None) -> AsyncIterator[Any]:
+    async with _browser_support().chromium() as b:
+        yield b
 
 
 def _available(name: str) -> bool:

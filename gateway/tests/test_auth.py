@@ -15,7 +15,8 @@ import shared.contracts.identity as ids
 from cryptography.hazmat.primitives import serialization
 from jose import jwt
 from shared.bus import Broker
-from shared.events import Envelope, now
+from shared.events import Envelope
+from shared.testing.publish import envelope_of
 from shared.testing.servers import close_broker_connections
 from shared.testing.tokens import TokenIssuer
 
@@ -129,16 +130,7 @@ async def test_a_refused_logout_revokes_nothing(gateway, tokens):
 
 
 def _envelope(event: ids.SessionRevoked | ids.UserSuspended, stream_id: str) -> Envelope:
-    return Envelope(
-        event_id=uuid.uuid4(),
-        type=type(event).__name__,
-        producer="identity",
-        stream_type="session",
-        stream_id=stream_id,
-        version=1,
-        occurred_at=now(),
-        data=event.to_data(),
-    )
+    return envelope_of(event, stream_type="session", stream_id=stream_id)
 
 
 @pytest.mark.parametrize("kind", ["session", "user"])

@@ -12,7 +12,7 @@ import shared.contracts.identity as ids
 from jose import jwt
 from shared.auth import InvalidToken, RevocationList, TokenVerifier, follow_revocations
 from shared.bus import Broker
-from shared.events import Envelope, now
+from shared.testing.publish import publish_event
 
 
 def hs256_with_public_key(claims: dict, public_pem: bytes, kid: str) -> str:
@@ -113,18 +113,8 @@ async def test_revocations_reach_a_verifier_through_the_stream(amqp_url, bus_nam
         expires_at=datetime.now(UTC) + timedelta(minutes=15),
         reason="logout",
     )
-    env = Envelope(
-        event_id=uuid.uuid4(),
-        type="SessionRevoked",
-        producer="identity",
-        stream_type="session",
-        stream_id=session,
-        version=1,
-        occurred_at=now(),
-        data=event.to_data(),
-    )
     # published BEFORE the verifier starts: a process that starts later still learns it
-    await broker.publish("identity.SessionRevoked", env)
+    await publish_event(broker, event, stream_type="session", stream_id=session)
     await follow_revocations(broker, revocations)
     for _ in range(100):
         if session in revocations.sessions:

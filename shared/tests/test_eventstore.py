@@ -54,11 +54,11 @@ async def _opened(conn: asyncpg.Connection, _: CounterOpened, env: Envelope) -> 
     )
 
 
-@projections.on(CounterIncremented)
-async def _incremented(conn: asyncpg.Connection, _: CounterIncremented, env: Envelope) -> None:
-    await conn.execute(
-        "UPDATE counter_totals SET total = total + $2 WHERE id = $1", env.stream_id, env.data["by"]
-    )
+projections.statement(
+    CounterIncremented,
+    "UPDATE counter_totals SET total = total + $2 WHERE id = $1",
+    lambda e, env: (env.stream_id, e.by),
+)
 
 
 @pytest.fixture

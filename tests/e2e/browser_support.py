@@ -1,5 +1,6 @@
 """Browser-test plumbing: a current `web/dist`, Debian's Chromium driven by Playwright, and
-screenshots of each page at desktop and phone width."""
+screenshots of each page at desktop and phone width. A browser test asks for the `browser`
+fixture (tests/conftest.py), which builds the UI first when it is stale."""
 
 from __future__ import annotations
 

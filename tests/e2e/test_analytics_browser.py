@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.async_api import Browser, Page, expect
 from shared.testing.wait import eventually
 
 sys.path.insert(0, str(Path(__file__).parent))
-from browser_support import DESKTOP, chromium, ensure_web_build
+from browser_support import DESKTOP
 from test_purchase_flow import publish_paid_persona
 
 # Debian's headless Chromium says "HeadlessChrome", which analytics rightly counts as a bot.
@@ -23,17 +21,6 @@ PERSON = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)
 PASSWORD = "blue-river-42-Piano"
 
 expect.set_options(timeout=15_000)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def web_build() -> None:
-    ensure_web_build()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as b:
-        yield b
 
 
 async def new_page(browser: Browser, stack: Any) -> Page:

@@ -15,17 +15,15 @@ import io
 import re
 import sys
 import zipfile
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.async_api import Browser, BrowserContext, FilePayload, Locator, Page, expect
 from shared.testing.servers import message_text
 
 # Test modules are imported by path (pytest's importlib mode): make the helper beside it importable.
 sys.path.insert(0, str(Path(__file__).parent))
-from browser_support import DESKTOP, Screenshots, chromium, ensure_web_build
+from browser_support import DESKTOP, Screenshots
 
 PASSWORD = "blue-river-42-Piano"
 PERSONA = "Witty Travel Vlogger"
@@ -33,17 +31,6 @@ PRICE = "9.99"  # -> 999 cents; the creator's 70% share is 699
 SAMPLE_TEXT = "Day 3 in Lisbon: the trams are late, the pastries are not."
 
 expect.set_options(timeout=15_000)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def web_build() -> None:
-    ensure_web_build()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as b:
-        yield b
 
 
 # Uncaught exceptions in the page, per page: a story that "passes" with a crashing page does not.

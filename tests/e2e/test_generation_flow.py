@@ -11,28 +11,19 @@ from shared.testing.wait import eventually
 
 
 async def _persona(stack: Any, creator: dict[str, str], admin: dict[str, str]) -> str:
-    r = await stack.http.post(
-        "/api/personas",
-        headers=creator,
-        data={
-            "name": "Coach Kai",
-            "short_description": "Morning pep talks",
-            "description": "Short, upbeat motivation.",
-            "category": "coaching",
-            "tags": "motivation",
-            "price_cents": "0",
-            "currency": "usd",
-            "submit": "true",
-        },
-        files=[
-            ("files", ("prompt.md", b"You are Coach Kai, upbeat and brief.\n", "text/markdown"))
-        ],
+    return str(
+        await stack.publish_persona(
+            creator,
+            admin,
+            {"prompt.md": b"You are Coach Kai, upbeat and brief.\n"},
+            name="Coach Kai",
+            short_description="Morning pep talks",
+            description="Short, upbeat motivation.",
+            category="coaching",
+            tags="motivation",
+            price_cents="0",
+        )
     )
-    assert r.status_code == 201, r.text
-    pid = str(r.json()["id"])
-    r = await stack.http.post(f"/api/admin/personas/{pid}/approve", headers=admin)
-    assert r.status_code == 200, r.text
-    return pid
 
 
 async def test_acquire_then_generate_streams_through_the_gateway(stack: Any) -> None:

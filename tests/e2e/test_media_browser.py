@@ -10,33 +10,20 @@ import io
 import os
 import re
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import docx
-import pytest
 from PIL import Image
 from playwright.async_api import Browser, Page, expect
 
 sys.path.insert(0, str(Path(__file__).parent))
-from browser_support import DESKTOP, SCREENSHOTS, Screenshots, chromium, ensure_web_build
+from browser_support import DESKTOP, SCREENSHOTS, Screenshots
 
 PASSWORD = "blue-river-42-Piano"
 PERSONA = "Sunny Baker"
 
 expect.set_options(timeout=15_000)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def web_build() -> None:
-    ensure_web_build()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as b:
-        yield b
 
 
 def picture(path: Path, color: tuple[int, int, int], size: tuple[int, int] = (1200, 800)) -> Path:

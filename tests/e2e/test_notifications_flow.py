@@ -66,26 +66,19 @@ async def sse(response: httpx.Response) -> AsyncIterator[tuple[str, Any]]:
 async def persona(
     stack: Any, creator: dict[str, str], admin: dict[str, str], name: str, price: int = 1500
 ) -> str:
-    r = await stack.http.post(
-        "/api/personas",
-        headers=creator,
-        data={
-            "name": name,
-            "short_description": "Upbeat captions",
-            "description": "A persona for short videos with a dry sense of humour.",
-            "category": "travel",
-            "tags": "travel",
-            "price_cents": str(price),
-            "currency": "usd",
-            "submit": "true",
-        },
-        files=[("files", ("prompt.md", b"# Voice\nDry, warm.\n", "text/markdown"))],
+    return str(
+        await stack.publish_persona(
+            creator,
+            admin,
+            {"prompt.md": b"# Voice\nDry, warm.\n"},
+            name=name,
+            short_description="Upbeat captions",
+            description="A persona for short videos with a dry sense of humour.",
+            category="travel",
+            tags="travel",
+            price_cents=str(price),
+        )
     )
-    assert r.status_code == 201, r.text
-    pid = str(r.json()["id"])
-    r = await stack.http.post(f"/api/admin/personas/{pid}/approve", headers=admin)
-    assert r.status_code == 200, r.text
-    return pid
 
 
 async def buy(stack: Any, buyer: dict[str, str], pid: str) -> dict[str, Any]:
@@ -202,19 +195,16 @@ async def test_reviews_replies_follows_moderation_and_preferences(stack: Any) ->
     assert [(i["kind"], i["title"]) for i in feed["items"]] == [("persona", "Calm Coach")]
 
     # A rejection with its reason.
-    r = await stack.http.post(
-        "/api/personas",
-        headers=creator,
-        data={
-            "name": "Rough Draft",
-            "short_description": "x",
-            "description": "A persona that is not ready yet.",
-            "category": "travel",
-            "price_cents": "0",
-            "currency": "usd",
-            "submit": "true",
-        },
-        files=[("files", ("prompt.md", b"# Voice\n", "text/markdown"))],
+    r = await stack.post_persona(
+        creator,
+        {"prompt.md": b"# Voice\n"},
+        name="Rough Draft",
+        short_description="x",
+        description="A persona that is not ready yet.",
+        category="travel",
+        price_cents="0",
+        currency="usd",
+        submit="true",
     )
     assert r.status_code == 201, r.text
     r = await stack.http.post(

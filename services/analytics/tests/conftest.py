@@ -7,7 +7,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -20,7 +20,9 @@ from shared.contracts.billing import PurchaseCompleted
 from shared.contracts.catalog import PersonaApproved, PersonaCreated
 from shared.events import Envelope, Event
 from shared.money import split
+from shared.testing.publish import envelope_of
 from shared.testing.servers import serve_app
+from shared.testing.settings import service_settings
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
 
@@ -30,15 +32,7 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 def make_settings(
     database_url: str, amqp_url: str, ns: str, jwks_url: str, **kw: Any
 ) -> AnalyticsSettings:
-    return AnalyticsSettings(
-        env="test",
-        database_url=database_url,
-        amqp_url=amqp_url,
-        bus_namespace=ns,
-        jwks_url=jwks_url,
-        public_url="http://app.test",
-        **kw,
-    )
+    return service_settings(AnalyticsSettings, database_url, amqp_url, ns, jwks_url=jwks_url, **kw)
 
 
 @dataclass
@@ -64,16 +58,7 @@ class Harness:
         event_id: uuid.UUID | None = None,
         **extra: Any,
     ) -> Envelope:
-        env = Envelope(
-            event_id=event_id or uuid.uuid4(),
-            type=event.type_name(),
-            producer=event.producer_name(),
-            stream_type="test",
-            stream_id=str(uuid.uuid4()),
-            version=1,
-            occurred_at=at or datetime.now(UTC),
-            data={**event.to_data(), **extra},
-        )
+        env = envelope_of(event, occurred_at=at, event_id=event_id, extra=extra)
         await self.broker.publish(f"{env.producer}.{env.type}", env)
         self.published += 1
         return env

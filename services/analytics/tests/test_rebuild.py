@@ -19,6 +19,7 @@ from shared.contracts.catalog import (
 )
 from shared.contracts.identity import UserFollowed
 from shared.events import Envelope
+from shared.testing.publish import envelope_of
 
 
 async def dump(pool) -> dict[str, list[str]]:
@@ -118,11 +119,10 @@ async def test_exported_histories_bootstrap_what_the_stream_lost(harness, tmp_pa
             persona_id=p, creator_id=creator, amount=amount, currency="usd",
             platform_fee=0, creator_revenue=amount, fee_rate_bps=0,
         )  # fmt: skip
-        return Envelope(
-            event_id=uuid.uuid4(), type="PurchaseCompleted", producer="billing",
-            stream_type="transaction", stream_id=event.transaction_id, version=1,
-            occurred_at=datetime.now(UTC) - timedelta(days=days_ago), data=event.to_data(),
-        )  # fmt: skip
+        at = datetime.now(UTC) - timedelta(days=days_ago)
+        return envelope_of(
+            event, stream_type="transaction", stream_id=event.transaction_id, occurred_at=at
+        )
 
     lost = [sale(100, 40), sale(200, 35)]  # older than the stream's retention
     export = tmp_path / "billing.jsonl"

@@ -25,6 +25,7 @@ from shared.events import Envelope, Event
 from shared.stripe_edge import STRIPE_INBOX, inbox_id
 from shared.testing.publish import publish_event
 from shared.testing.servers import serve_app
+from shared.testing.settings import service_settings
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
 from stripe_emulator.testing import API_KEY, WEBHOOK_SECRET, EmulatorServer
@@ -280,16 +281,13 @@ def billing_settings(
     database_url: str, amqp_url: str, ns: str, jwks_url: str, stripe_url: str, **kw: Any
 ) -> BillingSettings:
     values: dict[str, Any] = {
-        "database_url": database_url,
-        "amqp_url": amqp_url,
-        "bus_namespace": ns,
         "jwks_url": jwks_url,
         "stripe_api_key": API_KEY,
         "stripe_webhook_secret": WEBHOOK_SECRET,
         "stripe_api_base": stripe_url,
         "public_url": "http://localhost:8000",
     }
-    return BillingSettings(**{**values, **kw})
+    return service_settings(BillingSettings, database_url, amqp_url, ns, **{**values, **kw})
 
 
 @contextlib.asynccontextmanager

@@ -35,6 +35,7 @@ from shared.contracts.identity import UserRegistered
 from shared.events import Envelope, Event
 from shared.testing.publish import publish_event
 from shared.testing.servers import serve_app
+from shared.testing.settings import service_settings
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually as wait_until
 
@@ -191,14 +192,8 @@ def unzip(content: bytes) -> dict[str, bytes]:
 def catalog_settings(
     database_url: str, amqp_url: str, namespace: str, jwks_url: str, blob_dir: Path, **kw: Any
 ) -> CatalogSettings:
-    return CatalogSettings(
-        database_url=database_url,
-        amqp_url=amqp_url,
-        bus_namespace=namespace,
-        jwks_url=jwks_url,
-        blob_dir=str(blob_dir),
-        **{**LIMITS, **kw},
-    )
+    values = {"jwks_url": jwks_url, "blob_dir": str(blob_dir), **LIMITS}
+    return service_settings(CatalogSettings, database_url, amqp_url, namespace, **{**values, **kw})
 
 
 @pytest.fixture

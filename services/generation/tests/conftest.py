@@ -31,7 +31,7 @@ from generation.app import create_app as generation_app
 from generation.settings import GenerationSettings, ProviderConfig
 from shared.bus import Broker
 from shared.contracts.identity import UserRegistered
-from shared.events import Envelope, now
+from shared.testing.publish import publish_event
 from shared.testing.servers import create_database, retire_database, serve_app
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
@@ -89,19 +89,7 @@ class GenEnv:
     async def user(self, username: str) -> str:
         user_id = str(uuid.uuid4())
         event = UserRegistered(user_id=user_id, email=f"{username}@example.com", username=username)
-        await self.broker.publish(
-            "identity.UserRegistered",
-            Envelope(
-                event_id=uuid.uuid4(),
-                type=event.type_name(),
-                producer="identity",
-                stream_type="user",
-                stream_id=user_id,
-                version=1,
-                occurred_at=now(),
-                data=event.to_data(),
-            ),
-        )
+        await publish_event(self.broker, event, stream_type="user", stream_id=user_id)
         await eventually(
             lambda: self.fetchval(
                 "SELECT count(*) = 1 FROM users WHERE id = $1",

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-
 from conftest import GenEnv
 from shared.contracts.catalog import EntitlementRevoked
-from shared.events import Envelope, now
+from shared.testing.publish import publish_event
 from shared.testing.wait import eventually
 
 CAPTION = {"picture": "a cat"}
@@ -32,18 +30,8 @@ async def test_entitled_users_generate_until_the_grant_is_revoked(gen: GenEnv) -
     # A refund revokes the purchase's grant (here: the free grant's key, as catalog would).
     event = EntitlementRevoked(persona_id=pid, user_id=buyer, creator_id=creator,
                                transaction_id="free", reason="refund")  # fmt: skip
-    await gen.broker.publish(
-        "catalog.EntitlementRevoked",
-        Envelope(
-            event_id=uuid.uuid4(),
-            type="EntitlementRevoked",
-            producer="catalog",
-            stream_type="entitlement",
-            stream_id=f"{pid}:{buyer}",
-            version=9,
-            occurred_at=now(),
-            data=event.to_data(),
-        ),
+    await publish_event(
+        gen.broker, event, stream_type="entitlement", stream_id=f"{pid}:{buyer}", version=9
     )
     await eventually(lambda: gen.fetchval(
         "SELECT revoked FROM entitlement_grants WHERE persona_id = $1 AND user_id = $2", pid, buyer

@@ -16,6 +16,7 @@ from identity.app import create_app
 from identity.commands import Identity
 from identity.settings import IdentitySettings
 from shared.testing.servers import SmtpSink, serve_app
+from shared.testing.settings import service_settings
 from shared.testing.wait import eventually
 
 T = TypeVar("T")
@@ -23,20 +24,10 @@ PASSWORD = "blue-river-42-Piano"
 
 
 def make_settings(database_url: str, amqp_url: str, ns: str, **kw: Any) -> IdentitySettings:
-    values: dict[str, Any] = {
-        "env": "test",
-        "database_url": database_url,
-        "amqp_url": amqp_url,
-        "bus_namespace": ns,
-        "public_url": "http://app.test",
-        # Cheap hashing keeps the suite fast; test_settings proves the defaults meet OWASP.
-        "argon2_memory_kib": 1024,
-        "argon2_time_cost": 1,
-        "argon2_parallelism": 1,
-        "key_refresh_interval_s": 0.2,
-        **kw,
-    }
-    return IdentitySettings(**values)
+    # Cheap hashing keeps the suite fast; test_settings proves the defaults meet OWASP.
+    cheap = {"argon2_memory_kib": 1024, "argon2_time_cost": 1, "argon2_parallelism": 1}
+    fast = {**cheap, "key_refresh_interval_s": 0.2}
+    return service_settings(IdentitySettings, database_url, amqp_url, ns, **{**fast, **kw})
 
 
 @dataclass

@@ -7,7 +7,6 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email.message import Message
 from typing import Any
 
@@ -21,7 +20,9 @@ from shared.bus import Broker
 from shared.contracts.billing import PurchaseCompleted
 from shared.contracts.identity import UserRegistered
 from shared.events import Envelope, Event
+from shared.testing.publish import publish_event
 from shared.testing.servers import SmtpSink, serve_app
+from shared.testing.settings import service_settings
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
 
@@ -48,19 +49,13 @@ class Harness:
     async def publish(
         self, event: Event, *, stream_id: str | None = None, event_id: uuid.UUID | None = None
     ) -> Envelope:
-        producer = event.routing_key().split(".")[0]
-        envelope = Envelope(
-            event_id=event_id or uuid.uuid4(),
-            type=event.type_name(),
-            producer=producer,
-            stream_type=producer,
-            stream_id=stream_id or str(uuid.uuid4()),
-            version=1,
-            occurred_at=datetime.now(UTC),
-            data=event.to_data(),
+        return await publish_event(
+            self.broker,
+            event,
+            stream_type=event.producer_name(),
+            stream_id=stream_id,
+            event_id=event_id,
         )
-        await self.broker.publish(event.routing_key(), envelope)
-        return envelope
 
     async def processed(self, *envelopes: Envelope) -> None:
         """Wait until the consumer handled these envelopes (so everything before them too)."""
@@ -145,21 +140,15 @@ def make_settings(
     database_url: str, amqp_url: str, ns: str, jwks_url: str, smtp_url: str, **kw: Any
 ) -> NotificationsSettings:
     values: dict[str, Any] = {
-        "env": "test",
-        "database_url": database_url,
-        "amqp_url": amqp_url,
-        "bus_namespace": ns,
         "jwks_url": jwks_url,
         "smtp_url": smtp_url,
-        "public_url": "http://app.test",
         "mail_poll_s": 0.1,
         "mail_backoff_base_s": 0.2,
         "fanout_poll_s": 0.1,
         "digest_poll_s": 3600,
         "digest_hour_utc": 24,  # never: tests run digests themselves
     }
-    values.update(kw)
-    return NotificationsSettings(**values)
+    return service_settings(NotificationsSettings, database_url, amqp_url, ns, **{**values, **kw})
 
 
 @pytest.fixture

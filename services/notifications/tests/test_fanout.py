@@ -7,10 +7,8 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -19,6 +17,7 @@ from shared.bus import Broker, PublishFailed
 from shared.contracts.catalog import PersonaVersionPublished
 from shared.contracts.identity import UserFollowed, UserRegistered
 from shared.events import Envelope, Event
+from shared.testing.publish import publish_event
 from shared.testing.servers import SmtpSink, free_port, message_text
 from shared.testing.wait import eventually
 
@@ -52,19 +51,7 @@ async def service_process(env: dict[str, str]) -> AsyncIterator[subprocess.Popen
 
 
 async def publish(broker: Broker, event: Event) -> Envelope:
-    producer = event.routing_key().split(".")[0]
-    envelope = Envelope(
-        event_id=uuid.uuid4(),
-        type=event.type_name(),
-        producer=producer,
-        stream_type=producer,
-        stream_id=str(uuid.uuid4()),
-        version=1,
-        occurred_at=datetime.now(UTC),
-        data=event.to_data(),
-    )
-    await broker.publish(event.routing_key(), envelope)
-    return envelope
+    return await publish_event(broker, event, stream_type=event.routing_key().split(".")[0])
 
 
 async def consuming(broker: Broker, db: asyncpg.Connection, user_id: str) -> None:

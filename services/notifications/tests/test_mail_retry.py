@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from shared.testing.servers import SmtpSink, free_port
+from shared.testing.servers import SmtpSink, free_port, smtp_sink
 
 
 class FlakySmtp(SmtpSink):
@@ -25,16 +25,10 @@ class FlakySmtp(SmtpSink):
 
 @pytest.fixture
 def flaky_smtp() -> Iterator[FlakySmtp]:
-    from aiosmtpd.controller import Controller
-
     sink = FlakySmtp(port=free_port())
     sink.failures = 3
-    controller = Controller(sink, hostname=sink.host, port=sink.port)
-    controller.start()
-    try:
+    with smtp_sink(sink):
         yield sink
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from shared.events import Envelope, Event
 from shared.money import split
 from shared.testing.publish import publish_event
 from shared.testing.servers import serve_app
+from shared.testing.settings import service_settings
 from shared.testing.tokens import TokenIssuer
 from shared.testing.wait import eventually
 from stripe_emulator.testing import API_KEY, WEBHOOK_SECRET, EmulatorServer, line_item
@@ -200,13 +201,12 @@ def clock() -> Clock:
 def make_settings(
     database_url: str, amqp_url: str, ns: str, jwks_url: str, stripe_base: str, **kw: Any
 ) -> PayoutsSettings:
-    return PayoutsSettings(
-        env="test",
-        database_url=database_url,
-        amqp_url=amqp_url,
-        bus_namespace=ns,
+    return service_settings(
+        PayoutsSettings,
+        database_url,
+        amqp_url,
+        ns,
         jwks_url=jwks_url,
-        public_url="http://app.test",
         stripe_api_key=API_KEY,
         stripe_api_base=stripe_base,
         stripe_webhook_secret=WEBHOOK_SECRET,

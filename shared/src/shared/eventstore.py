@@ -58,6 +58,27 @@ class Projections:
 
         return wrap
 
+    def statement(
+        self,
+        event_type: type[E],
+        sql: str,
+        args: Callable[[E, Envelope], tuple[Any, ...]],
+    ) -> None:
+        """A projection that is one SQL statement: `$1, $2, ...` are `args(event, envelope)`.
+
+        projections.statement(
+            UserRoleChanged,
+            "UPDATE users SET roles = $2, updated_at = $3 WHERE id = $1",
+            lambda e, env: (e.user_id, e.roles, env.occurred_at),
+        )
+        """
+
+        async def run(conn: asyncpg.Connection, e: E, env: Envelope) -> None:
+            await conn.execute(sql, *args(e, env))
+
+        run.__name__ = f"project_{event_type.__name__}"
+        self.on(event_type)(run)
+
     def owns(self, *tables: str) -> None:
         """Declare the read-model tables a rebuild truncates."""
         self.tables.extend(tables)

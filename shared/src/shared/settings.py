@@ -7,7 +7,7 @@ one `AMQP_URL` serves the whole system.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import AliasChoices, Field, model_validator
@@ -30,6 +30,11 @@ def shared_field(default: object, *names: str) -> object:
 
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    # Secrets with a development default that production refuses: field -> the variable that
+    # sets it (reported by `dev_defaults_in_use` while the field still holds its default).
+    # A subclass lists only its own; the base classes' are checked too.
+    dev_secrets: ClassVar[dict[str, str]] = {}
 
     service_name: str = "service"
     env: Literal["development", "test", "production"] = shared_field("development", "APP_ENV")  # type: ignore[assignment]
@@ -72,6 +77,10 @@ class ServiceSettings(BaseSettings):
             found.append("AMQP_URL (the guest account)")
         if not self.database_url or "localhost" in self.database_url:
             found.append("DATABASE_URL")
+        for cls in reversed(type(self).__mro__):
+            for name, variable in vars(cls).get("dev_secrets", {}).items():
+                if getattr(self, name) == type(self).model_fields[name].default:
+                    found.append(variable)
         return found
 
     @model_validator(mode="after")

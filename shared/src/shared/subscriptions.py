@@ -58,6 +58,18 @@ class TypedHandlers:
 
         return wrap
 
+    def statement(
+        self, event_type: type[E], sql: str, args: Callable[[E, Envelope], tuple[Any, ...]]
+    ) -> None:
+        """A handler that is one SQL statement on `uow.conn`: `$1, $2, ...` are
+        `args(event, envelope)` (the consumer's twin of `Projections.statement`)."""
+
+        async def run(e: E, env: Envelope, uow: UnitOfWork) -> None:
+            await uow.conn.execute(sql, *args(e, env))
+
+        run.__name__ = f"store_{event_type.__name__}"
+        self.on(event_type)(run)
+
     @property
     def types(self) -> tuple[str, ...]:
         return tuple(self._handlers)

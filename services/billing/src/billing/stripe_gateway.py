@@ -114,21 +114,18 @@ class StripeGateway(StripeConnection):
         return CheckoutSession.model_validate(session)
 
     async def retrieve_session(self, session_id: str) -> CheckoutSession:
-        found = await self.call(self.client.v1.checkout.sessions.retrieve_async(session_id))
-        return CheckoutSession.model_validate(found)
+        sessions = self.client.v1.checkout.sessions
+        return await self.call_as(CheckoutSession, sessions.retrieve_async(session_id))
 
     async def retrieve_payment_intent(self, payment_intent: str) -> PaymentIntent:
-        found = await self.call(self.client.v1.payment_intents.retrieve_async(payment_intent))
-        return PaymentIntent.model_validate(found)
+        intents = self.client.v1.payment_intents
+        return await self.call_as(PaymentIntent, intents.retrieve_async(payment_intent))
 
     async def latest_charge(self, payment_intent: str) -> Charge | None:
         """The charge behind a PaymentIntent, for the receipt (card, receipt URL)."""
-        pi = await self.call(
-            self.client.v1.payment_intents.retrieve_async(
-                payment_intent, params={"expand": ["latest_charge"]}
-            )
-        )
-        return PaymentIntent.model_validate(pi).latest_charge
+        intents = self.client.v1.payment_intents
+        expanded = intents.retrieve_async(payment_intent, params={"expand": ["latest_charge"]})
+        return (await self.call_as(PaymentIntent, expanded)).latest_charge
 
     async def list_refunds(
         self, *, charge: str | None, payment_intent: str | None

@@ -70,12 +70,12 @@ async def version_published(e: PersonaVersionPublished, env: Envelope, uow: Unit
     )
 
 
-@personas.on(PersonaDeleted)
-async def deleted(e: PersonaDeleted, env: Envelope, uow: UnitOfWork) -> None:
-    # Buyers keep their access to a deleted persona, as in catalog; only try-outs stop.
-    await uow.conn.execute(
-        "UPDATE personas SET deleted = true, tryouts = false WHERE persona_id = $1", e.persona_id
-    )
+# Buyers keep their access to a deleted persona, as in catalog; only try-outs stop.
+personas.statement(
+    PersonaDeleted,
+    "UPDATE personas SET deleted = true, tryouts = false WHERE persona_id = $1",
+    lambda e, env: (e.persona_id,),
+)
 
 
 @personas.on(PersonaAcquired)
@@ -90,17 +90,14 @@ async def acquired(e: PersonaAcquired, env: Envelope, uow: UnitOfWork) -> None:
     )
 
 
-@personas.on(EntitlementRevoked)
-async def revoked(e: EntitlementRevoked, env: Envelope, uow: UnitOfWork) -> None:
-    # Recorded even if the grant has not arrived yet (another queue order), so it stays revoked.
-    await uow.conn.execute(
-        "INSERT INTO entitlement_grants (persona_id, user_id, grant_key, revoked)"
-        " VALUES ($1, $2, $3, true)"
-        " ON CONFLICT (persona_id, user_id, grant_key) DO UPDATE SET revoked = true",
-        e.persona_id,
-        e.user_id,
-        e.transaction_id,
-    )
+# Recorded even if the grant has not arrived yet (another queue order), so it stays revoked.
+personas.statement(
+    EntitlementRevoked,
+    "INSERT INTO entitlement_grants (persona_id, user_id, grant_key, revoked)"
+    " VALUES ($1, $2, $3, true)"
+    " ON CONFLICT (persona_id, user_id, grant_key) DO UPDATE SET revoked = true",
+    lambda e, env: (e.persona_id, e.user_id, e.transaction_id),
+)
 
 
 subscriptions = [personas]

@@ -39,6 +39,7 @@ class GenerationSettings(ServiceSettings):
 
     catalog_url: str = "http://localhost:8002"
     service_token: str = shared_field(DEV_SERVICE_TOKEN, "SERVICE_TOKEN")  # type: ignore[assignment]
+    dev_secrets = {"service_token": "SERVICE_TOKEN"}
 
     # Per user: generations started per minute, and tokens (in + out) per UTC day.
     rate_per_minute: int = 10
@@ -62,9 +63,3 @@ class GenerationSettings(ServiceSettings):
     # A worker touches this file every `worker_poll_s` while its event loop runs (empty: none);
     # container health checks read its age (`healthcheck --file PATH MAX_AGE_S`).
     worker_heartbeat_file: str = ""
-
-    def dev_defaults_in_use(self) -> list[str]:
-        found = super().dev_defaults_in_use()
-        if self.service_token == DEV_SERVICE_TOKEN:
-            found.append("SERVICE_TOKEN")
-        return found

@@ -22,26 +22,18 @@ projections = Projections()
 projections.owns("users", "follows")
 
 
-@projections.on(UserRegistered)
-async def _registered(conn: asyncpg.Connection, e: UserRegistered, env: Envelope) -> None:
-    await conn.execute(
-        "INSERT INTO users (id, email, username, created_at, updated_at)"
-        " VALUES ($1, $2, $3, $4, $4)",
-        e.user_id,
-        e.email,
-        e.username,
-        env.occurred_at,
-    )
+projections.statement(
+    UserRegistered,
+    "INSERT INTO users (id, email, username, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+    lambda e, env: (e.user_id, e.email, e.username, env.occurred_at),
+)
 
 
-@projections.on(EmailVerified)
-async def _verified(conn: asyncpg.Connection, e: EmailVerified, env: Envelope) -> None:
-    await conn.execute(
-        "UPDATE users SET email_verified = true, updated_at = $3 WHERE id = $1 AND email = $2",
-        e.user_id,
-        e.email,
-        env.occurred_at,
-    )
+projections.statement(
+    EmailVerified,
+    "UPDATE users SET email_verified = true, updated_at = $3 WHERE id = $1 AND email = $2",
+    lambda e, env: (e.user_id, e.email, env.occurred_at),
+)
 
 
 _COLUMNS = {"username", "email", "bio", "website", "avatar_url", "social_links"}
@@ -64,25 +56,18 @@ async def _profile(conn: asyncpg.Connection, e: ProfileUpdated, env: Envelope) -
     )
 
 
-@projections.on(UserRoleChanged)
-async def _roles(conn: asyncpg.Connection, e: UserRoleChanged, env: Envelope) -> None:
-    await conn.execute(
-        "UPDATE users SET roles = $2, updated_at = $3 WHERE id = $1",
-        e.user_id,
-        e.roles,
-        env.occurred_at,
-    )
+projections.statement(
+    UserRoleChanged,
+    "UPDATE users SET roles = $2, updated_at = $3 WHERE id = $1",
+    lambda e, env: (e.user_id, e.roles, env.occurred_at),
+)
 
 
-@projections.on(UserSuspended)
-async def _suspended(conn: asyncpg.Connection, e: UserSuspended, env: Envelope) -> None:
-    await conn.execute(
-        "UPDATE users SET suspended_at = $2, suspend_reason = $3, updated_at = $4 WHERE id = $1",
-        e.user_id,
-        e.suspended_at,
-        e.reason,
-        env.occurred_at,
-    )
+projections.statement(
+    UserSuspended,
+    "UPDATE users SET suspended_at = $2, suspend_reason = $3, updated_at = $4 WHERE id = $1",
+    lambda e, env: (e.user_id, e.suspended_at, e.reason, env.occurred_at),
+)
 
 
 @projections.on(UserFollowed)

@@ -1,12 +1,12 @@
 """Who hears about what (the table in the service README), in the inbox transaction.
 
-Each handler builds `Notice`s and hands them to `deliver`, which honours preferences, groups,
-de-duplicates by source and queues mail. The dedupe key is the event id, plus the recipient's
-role when one event tells two people.
+Each event's rules (rules.py) say who is told, in which category, and in what words; its facts
+function looks up what the words need, or answers None when nobody hears about it.
 """
 
 from __future__ import annotations
 
+import asyncpg
 from shared.contracts.catalog import (
     PersonaApproved,
     PersonaRejected,
@@ -22,226 +22,201 @@ from shared.uow import UnitOfWork
 
 # Facts are registered first, so they are stored before the notices that read them.
 from notifications import directory, money_notices  # noqa: F401
-from notifications.deliver import Mail, Notice, deliver, persona_name, username
+from notifications.deliver import persona_name, username
+from notifications.rules import Facts, IfAny, Letter, Rule, notices
 from notifications.subscription import events
-from notifications.texts import (
-    MY_PERSONAS_PATH,
-    creator_path,
-    persona_path,
-)
+from notifications.texts import CREATOR_PATH, MY_PERSONAS_PATH, PERSONA_PATH
 
 # --- moderation -------------------------------------------------------------------------------
 
 
-@events.on(PersonaApproved)
-async def approved(e: PersonaApproved, env: Envelope, uow: UnitOfWork) -> None:
-    title = f"“{e.name}” is live on the marketplace"
-    await deliver(
-        uow.conn,
-        Notice(
-            user_id=e.creator_id,
-            category="moderation",
-            kind="persona_approved",
-            title=title,
-            link=persona_path(e.persona_id),
-            data={"persona_id": e.persona_id},
-            dedupe_key=str(env.event_id),
-            mail=Mail(
-                subject=title,
-                heading="Your persona was approved",
-                lines=[f"“{e.name}” passed review and buyers can find it now."],
-                action=("See it on the marketplace", persona_path(e.persona_id)),
-            ),
-        ),
-    )
+async def _approved(e: PersonaApproved, env: Envelope, conn: asyncpg.Connection) -> Facts:
     # Followers hear about a creator's new persona in their digest (first approval only).
-    first = await uow.conn.fetchval(
+    first = await conn.fetchval(
         "SELECT count(*) = 1 FROM feed_items WHERE source_key = $1 AND created_at = $2",
         f"persona:{e.persona_id}",
         env.occurred_at,
     )
     if not first:
-        return
-    creator = await username(uow.conn, e.creator_id)
-    followers = await uow.conn.fetch(
-        "SELECT follower_id FROM follows WHERE followee_id = $1", e.creator_id
-    )
-    for row in followers:
-        await deliver(
-            uow.conn,
-            Notice(
-                user_id=row["follower_id"],
-                category="following",
-                kind="followed_new_persona",
-                title=f"{creator} published “{e.name}”",
-                link=persona_path(e.persona_id),
-                data={"persona_id": e.persona_id, "creator_id": e.creator_id},
-                dedupe_key=str(env.event_id),
-            ),
-        )
+        return {"followers": [], "creator": ""}
+    rows = await conn.fetch("SELECT follower_id FROM follows WHERE followee_id = $1", e.creator_id)
+    creator = await username(conn, e.creator_id)
+    return {"followers": [row["follower_id"] for row in rows], "creator": creator}
 
 
-@events.on(PersonaRejected)
-async def rejected(e: PersonaRejected, env: Envelope, uow: UnitOfWork) -> None:
-    name = await persona_name(uow.conn, e.persona_id)
-    title = f"“{name}” was not approved"
-    await deliver(
-        uow.conn,
-        Notice(
-            user_id=e.creator_id,
-            category="moderation",
-            kind="persona_rejected",
-            title=title,
-            body=e.reason,
-            link=MY_PERSONAS_PATH,
-            data={"persona_id": e.persona_id, "reason": e.reason},
-            dedupe_key=str(env.event_id),
-            mail=Mail(
-                subject=title,
-                heading="Your persona needs changes",
-                lines=[
-                    f"Our review of “{name}” found something to fix before it can go live:",
-                    e.reason,
-                    "Edit the persona and submit it again; it goes back into review.",
-                ],
-                action=("Edit your personas", MY_PERSONAS_PATH),
-            ),
+notices(
+    PersonaApproved,
+    _approved,
+    Rule(
+        to="creator_id",
+        category="moderation",
+        kind="persona_approved",
+        title="“{name}” is live on the marketplace",
+        link=PERSONA_PATH,
+        data=("persona_id",),
+        mail=Letter(
+            heading="Your persona was approved",
+            lines=("“{name}” passed review and buyers can find it now.",),
+            action=("See it on the marketplace", PERSONA_PATH),
         ),
-    )
+    ),
+    Rule(
+        to="followers",
+        category="following",
+        kind="followed_new_persona",
+        title="{creator} published “{name}”",
+        link=PERSONA_PATH,
+        data=("persona_id", "creator_id"),
+    ),
+)
 
 
-@events.on(PersonaSuspended)
-async def suspended(e: PersonaSuspended, env: Envelope, uow: UnitOfWork) -> None:
-    name = await persona_name(uow.conn, e.persona_id)
-    title = f"“{name}” was suspended"
-    await deliver(
-        uow.conn,
-        Notice(
-            user_id=e.creator_id,
-            category="moderation",
-            kind="persona_suspended",
-            title=title,
-            body=e.reason,
-            link=MY_PERSONAS_PATH,
-            data={"persona_id": e.persona_id, "reason": e.reason},
-            dedupe_key=str(env.event_id),
-            mail=Mail(
-                subject=title,
-                heading="Your persona was taken off the marketplace",
-                lines=[f"“{name}” is no longer listed. The reason given:", e.reason],
-                action=("Your personas", MY_PERSONAS_PATH),
+async def _named(
+    e: PersonaRejected | PersonaSuspended, env: Envelope, conn: asyncpg.Connection
+) -> Facts:
+    return {"name": await persona_name(conn, e.persona_id)}
+
+
+notices(
+    PersonaRejected,
+    _named,
+    Rule(
+        to="creator_id",
+        category="moderation",
+        kind="persona_rejected",
+        title="“{name}” was not approved",
+        body="{reason}",
+        link=MY_PERSONAS_PATH,
+        data=("persona_id", "reason"),
+        mail=Letter(
+            heading="Your persona needs changes",
+            lines=(
+                "Our review of “{name}” found something to fix before it can go live:",
+                "{reason}",
+                "Edit the persona and submit it again; it goes back into review.",
             ),
+            action=("Edit your personas", MY_PERSONAS_PATH),
         ),
-    )
+    ),
+)
+notices(
+    PersonaSuspended,
+    _named,
+    Rule(
+        to="creator_id",
+        category="moderation",
+        kind="persona_suspended",
+        title="“{name}” was suspended",
+        body="{reason}",
+        link=MY_PERSONAS_PATH,
+        data=("persona_id", "reason"),
+        mail=Letter(
+            heading="Your persona was taken off the marketplace",
+            lines=("“{name}” is no longer listed. The reason given:", "{reason}"),
+            action=("Your personas", MY_PERSONAS_PATH),
+        ),
+    ),
+)
 
 
-@events.on(ReportResolved)
-async def report_resolved(e: ReportResolved, env: Envelope, uow: UnitOfWork) -> None:
-    reporter = await uow.conn.fetchval(
+async def _report_resolved(e: ReportResolved, env: Envelope, conn: asyncpg.Connection) -> Facts:
+    reporter = await conn.fetchval(
         "SELECT reporter_id FROM reports WHERE report_id = $1", e.report_id
     )
-    if reporter is None:
-        return
-    outcome = "the content was taken down" if e.action == "take_down" else "no action was needed"
-    title = f"Your report was reviewed: {outcome}"
-    await deliver(
-        uow.conn,
-        Notice(
-            user_id=reporter,
-            category="moderation",
-            kind="report_resolved",
-            title=title,
-            body=e.note or "",
-            data={"report_id": e.report_id, "action": e.action},
-            dedupe_key=str(env.event_id),
-            mail=Mail(
-                subject="Your report was reviewed",
-                heading="Thanks for your report",
-                lines=[f"Our moderators looked at what you reported: {outcome}."]
-                + ([e.note] if e.note else []),
-            ),
-        ),
-    )
+    taken_down = e.action == "take_down"
+    outcome = "the content was taken down" if taken_down else "no action was needed"
+    return {"reporter": reporter, "outcome": outcome, "note": e.note or ""}
 
+
+notices(
+    ReportResolved,
+    _report_resolved,
+    Rule(
+        to="reporter",
+        category="moderation",
+        kind="report_resolved",
+        title="Your report was reviewed: {outcome}",
+        body="{note}",
+        data=("report_id", "action"),
+        mail=Letter(
+            subject="Your report was reviewed",
+            heading="Thanks for your report",
+            lines=("Our moderators looked at what you reported: {outcome}.", IfAny("{note}")),
+        ),
+    ),
+)
 
 # --- reviews and followers --------------------------------------------------------------------
 
 
-@events.on(ReviewPosted)
-async def review_posted(e: ReviewPosted, env: Envelope, uow: UnitOfWork) -> None:
+async def _review_posted(e: ReviewPosted, env: Envelope, conn: asyncpg.Connection) -> Facts | None:
     if e.user_id == e.creator_id:
-        return
-    author = await username(uow.conn, e.user_id)
-    name = await persona_name(uow.conn, e.persona_id)
-    title = f"{author} rated “{name}” {e.rating}★"
-    await deliver(
-        uow.conn,
-        Notice(
-            user_id=e.creator_id,
-            category="reviews",
-            kind="review_posted",
-            title=title,
-            body=e.body[:280],
-            link=persona_path(e.persona_id),
-            data={"persona_id": e.persona_id, "review_id": e.review_id, "rating": e.rating},
-            dedupe_key=str(env.event_id),
-            mail=Mail(
-                subject=f"New review of “{name}”",
-                heading=title,
-                lines=[e.body] if e.body else [],
-                action=("Read and reply", persona_path(e.persona_id)),
-            ),
+        return None
+    author = await username(conn, e.user_id)
+    return {"author": author, "name": await persona_name(conn, e.persona_id)}
+
+
+notices(
+    ReviewPosted,
+    _review_posted,
+    Rule(
+        to="creator_id",
+        category="reviews",
+        kind="review_posted",
+        title="{author} rated “{name}” {rating}★",
+        body="{body:.280}",
+        link=PERSONA_PATH,
+        data=("persona_id", "review_id", "rating"),
+        mail=Letter(
+            subject="New review of “{name}”",
+            lines=(IfAny("{body}"),),
+            action=("Read and reply", PERSONA_PATH),
         ),
-    )
+    ),
+)
 
 
-@events.on(ReviewResponded)
-async def review_responded(e: ReviewResponded, env: Envelope, uow: UnitOfWork) -> None:
-    reviewer = await uow.conn.fetchval(
-        "SELECT user_id FROM reviews WHERE review_id = $1", e.review_id
-    )
-    if reviewer is None:
-        return
-    name = await persona_name(uow.conn, e.persona_id)
-    title = f"The creator of “{name}” replied to your review"
-    await deliver(
-        uow.conn,
-        Notice(
-            user_id=reviewer,
-            category="reviews",
-            kind="review_responded",
-            title=title,
-            body=e.body[:280],
-            link=persona_path(e.persona_id),
-            data={"persona_id": e.persona_id, "review_id": e.review_id},
-            dedupe_key=str(env.event_id),
-            mail=Mail(
-                subject=title,
-                heading=title,
-                lines=[e.body],
-                action=("See the conversation", persona_path(e.persona_id)),
-            ),
+async def _review_responded(e: ReviewResponded, env: Envelope, conn: asyncpg.Connection) -> Facts:
+    reviewer = await conn.fetchval("SELECT user_id FROM reviews WHERE review_id = $1", e.review_id)
+    return {"reviewer": reviewer, "name": await persona_name(conn, e.persona_id)}
+
+
+notices(
+    ReviewResponded,
+    _review_responded,
+    Rule(
+        to="reviewer",
+        category="reviews",
+        kind="review_responded",
+        title="The creator of “{name}” replied to your review",
+        body="{body:.280}",
+        link=PERSONA_PATH,
+        data=("persona_id", "review_id"),
+        mail=Letter(
+            lines=("{body}",),
+            action=("See the conversation", PERSONA_PATH),
         ),
-    )
+    ),
+)
 
 
-@events.on(UserFollowed)
-async def new_follower(e: UserFollowed, env: Envelope, uow: UnitOfWork) -> None:
-    follower = await username(uow.conn, e.follower_id)
-    await deliver(
-        uow.conn,
-        Notice(
-            user_id=e.followee_id,
-            category="followers",
-            kind="new_follower",
-            title=f"{follower} followed you",
-            link=creator_path(follower),
-            data={"follower_id": e.follower_id},
-            dedupe_key=str(env.event_id),
-            group_key="followers",
-            group_title="{count} new followers",
-        ),
-    )
+async def _followed(e: UserFollowed, env: Envelope, conn: asyncpg.Connection) -> Facts:
+    return {"username": await username(conn, e.follower_id)}
+
+
+notices(
+    UserFollowed,
+    _followed,
+    Rule(
+        to="followee_id",
+        category="followers",
+        kind="new_follower",
+        title="{username} followed you",
+        link=CREATOR_PATH,
+        data=("follower_id",),
+        group=("followers", "{count} new followers"),
+    ),
+)
 
 
 # --- new versions: queued here, sent by the fan-out worker (fanout.py) -------------------------

@@ -17,21 +17,17 @@ from shared.contracts.catalog import (
     ReviewPosted,
 )
 from shared.contracts.identity import ProfileUpdated, UserFollowed, UserRegistered, UserUnfollowed
-from shared.events import Envelope
+from shared.events import Envelope, Event
 from shared.uow import UnitOfWork
 
 from notifications.subscription import events
 
-
-@events.on(UserRegistered)
-async def user_registered(e: UserRegistered, env: Envelope, uow: UnitOfWork) -> None:
-    await uow.conn.execute(
-        "INSERT INTO users (user_id, email, username) VALUES ($1, $2, $3) "
-        "ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, username = EXCLUDED.username",
-        e.user_id,
-        e.email,
-        e.username,
-    )
+events.statement(
+    UserRegistered,
+    "INSERT INTO users (user_id, email, username) VALUES ($1, $2, $3) "
+    "ON CONFLICT (user_id) DO UPDATE SET email = EXCLUDED.email, username = EXCLUDED.username",
+    lambda e, env: (e.user_id, e.email, e.username),
+)
 
 
 @events.on(ProfileUpdated)
@@ -45,33 +41,26 @@ async def profile_updated(e: ProfileUpdated, env: Envelope, uow: UnitOfWork) -> 
             )
 
 
-@events.on(UserFollowed)
-async def followed(e: UserFollowed, env: Envelope, uow: UnitOfWork) -> None:
-    await uow.conn.execute(
-        "INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        e.follower_id,
-        e.followee_id,
-    )
+events.statement(
+    UserFollowed,
+    "INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    lambda e, env: (e.follower_id, e.followee_id),
+)
 
 
-@events.on(UserUnfollowed)
-async def unfollowed(e: UserUnfollowed, env: Envelope, uow: UnitOfWork) -> None:
-    await uow.conn.execute(
-        "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2",
-        e.follower_id,
-        e.followee_id,
-    )
+events.statement(
+    UserUnfollowed,
+    "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2",
+    lambda e, env: (e.follower_id, e.followee_id),
+)
 
 
-@events.on(PersonaCreated)
-async def persona_created(e: PersonaCreated, env: Envelope, uow: UnitOfWork) -> None:
-    await uow.conn.execute(
-        "INSERT INTO personas (persona_id, creator_id, name) VALUES ($1, $2, $3) "
-        "ON CONFLICT (persona_id) DO UPDATE SET name = EXCLUDED.name",
-        e.persona_id,
-        e.creator_id,
-        e.name,
-    )
+events.statement(
+    PersonaCreated,
+    "INSERT INTO personas (persona_id, creator_id, name) VALUES ($1, $2, $3) "
+    "ON CONFLICT (persona_id) DO UPDATE SET name = EXCLUDED.name",
+    lambda e, env: (e.persona_id, e.creator_id, e.name),
+)
 
 
 async def _status(uow: UnitOfWork, persona_id: str, creator_id: str, status: str) -> None:
@@ -84,16 +73,12 @@ async def _status(uow: UnitOfWork, persona_id: str, creator_id: str, status: str
     )
 
 
-@events.on(PersonaUpdated)
-async def persona_updated(e: PersonaUpdated, env: Envelope, uow: UnitOfWork) -> None:
-    await uow.conn.execute(
-        "INSERT INTO personas (persona_id, creator_id, name, status) VALUES ($1, $2, $3, $4) "
-        "ON CONFLICT (persona_id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status",
-        e.persona_id,
-        e.creator_id,
-        e.name,
-        e.status,
-    )
+events.statement(
+    PersonaUpdated,
+    "INSERT INTO personas (persona_id, creator_id, name, status) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (persona_id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status",
+    lambda e, env: (e.persona_id, e.creator_id, e.name, e.status),
+)
 
 
 @events.on(PersonaApproved)
@@ -113,47 +98,40 @@ async def persona_approved(e: PersonaApproved, env: Envelope, uow: UnitOfWork) -
     )
 
 
-@events.on(PersonaRejected)
-async def persona_rejected(e: PersonaRejected, env: Envelope, uow: UnitOfWork) -> None:
-    await _status(uow, e.persona_id, e.creator_id, "rejected")
+STATUSES: dict[type[Event], str] = {
+    PersonaRejected: "rejected",
+    PersonaSuspended: "suspended",
+    PersonaDeleted: "deleted",
+}
 
 
-@events.on(PersonaSuspended)
-async def persona_suspended(e: PersonaSuspended, env: Envelope, uow: UnitOfWork) -> None:
-    await _status(uow, e.persona_id, e.creator_id, "suspended")
+@events.on(PersonaRejected, PersonaSuspended, PersonaDeleted)
+async def persona_status(
+    e: PersonaRejected | PersonaSuspended | PersonaDeleted, env: Envelope, uow: UnitOfWork
+) -> None:
+    await _status(uow, e.persona_id, e.creator_id, STATUSES[type(e)])
 
 
-@events.on(PersonaDeleted)
-async def persona_deleted(e: PersonaDeleted, env: Envelope, uow: UnitOfWork) -> None:
-    await _status(uow, e.persona_id, e.creator_id, "deleted")
+events.statement(
+    PersonaVersionPublished,
+    "INSERT INTO persona_versions (persona_id, version, changelog, published_at) "
+    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    lambda e, env: (e.persona_id, e.version, e.changelog, env.occurred_at),
+)
 
 
-@events.on(PersonaVersionPublished)
-async def version_published(e: PersonaVersionPublished, env: Envelope, uow: UnitOfWork) -> None:
-    await uow.conn.execute(
-        "INSERT INTO persona_versions (persona_id, version, changelog, published_at) "
-        "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        e.persona_id,
-        e.version,
-        e.changelog,
-        env.occurred_at,
-    )
+events.statement(
+    PersonaAcquired,
+    "INSERT INTO entitlements (persona_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    lambda e, env: (e.persona_id, e.user_id),
+)
 
 
-@events.on(PersonaAcquired)
-async def acquired(e: PersonaAcquired, env: Envelope, uow: UnitOfWork) -> None:
-    await uow.conn.execute(
-        "INSERT INTO entitlements (persona_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        e.persona_id,
-        e.user_id,
-    )
-
-
-@events.on(EntitlementRevoked)
-async def revoked(e: EntitlementRevoked, env: Envelope, uow: UnitOfWork) -> None:
-    await uow.conn.execute(
-        "DELETE FROM entitlements WHERE persona_id = $1 AND user_id = $2", e.persona_id, e.user_id
-    )
+events.statement(
+    EntitlementRevoked,
+    "DELETE FROM entitlements WHERE persona_id = $1 AND user_id = $2",
+    lambda e, env: (e.persona_id, e.user_id),
+)
 
 
 @events.on(ReviewPosted)
@@ -181,13 +159,9 @@ async def review_posted(e: ReviewPosted, env: Envelope, uow: UnitOfWork) -> None
     )
 
 
-@events.on(ContentReported)
-async def reported(e: ContentReported, env: Envelope, uow: UnitOfWork) -> None:
-    await uow.conn.execute(
-        "INSERT INTO reports (report_id, reporter_id, target_type, persona_id) "
-        "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        e.report_id,
-        e.reporter_id,
-        e.target_type,
-        e.persona_id,
-    )
+events.statement(
+    ContentReported,
+    "INSERT INTO reports (report_id, reporter_id, target_type, persona_id) "
+    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    lambda e, env: (e.report_id, e.reporter_id, e.target_type, e.persona_id),
+)

@@ -3,213 +3,177 @@ payouts are transactional: they always e-mail)."""
 
 from __future__ import annotations
 
+import asyncpg
 from shared.contracts.billing import DisputeClosed, PurchaseCompleted, PurchaseRefunded
 from shared.contracts.payouts import PayoutFailed, PayoutPaid
 from shared.events import Envelope
-from shared.uow import UnitOfWork
 
-from notifications.deliver import Mail, Notice, deliver, persona_name
-from notifications.subscription import events
+from notifications.deliver import persona_name
+from notifications.rules import Facts, IfAny, Letter, Rule, notices
 from notifications.texts import EARNINGS_PATH, LIBRARY_PATH, money
 
+SEE_EARNINGS = ("See your earnings", EARNINGS_PATH)
 
-@events.on(PurchaseCompleted)
-async def purchase(e: PurchaseCompleted, env: Envelope, uow: UnitOfWork) -> None:
-    name = e.persona_name or await persona_name(uow.conn, e.persona_id)
-    earned = money(e.creator_revenue, e.currency)
-    await deliver(
-        uow.conn,
-        Notice(
-            user_id=e.creator_id,
-            category="sales",
-            kind="sale",
-            title=f"You earned {earned}: “{name}” sold",
-            link=EARNINGS_PATH,
-            data={"persona_id": e.persona_id, "amount": e.creator_revenue, "currency": e.currency},
-            dedupe_key=f"{env.event_id}:creator",
-            mail=Mail(
-                subject=f"You earned {earned}",
-                heading=f"“{name}” sold",
-                lines=[f"Someone bought “{name}”. Your share of the sale is {earned}."],
-                details=[
-                    ("Price", money(e.amount, e.currency)),
-                    ("Platform fee", money(e.platform_fee, e.currency)),
-                    ("Your earnings", earned),
-                ],
-                action=("See your earnings", EARNINGS_PATH),
-            ),
-        ),
-    )
+
+async def _purchase(e: PurchaseCompleted, env: Envelope, conn: asyncpg.Connection) -> Facts:
+    name = e.persona_name or await persona_name(conn, e.persona_id)
     total = e.amount_total or e.amount + e.tax
-    await deliver(
-        uow.conn,
-        Notice(
-            user_id=e.buyer_id,
+    card = f"{e.card_brand or 'card'} •••• {e.card_last4}" if e.card_last4 else ""
+    return {
+        "name": name,
+        "earned": money(e.creator_revenue, e.currency),
+        "price": money(e.amount, e.currency),
+        "fee": money(e.platform_fee, e.currency),
+        "tax_paid": money(e.tax, e.currency),
+        "total": money(total, e.currency),
+        "card": card,
+    }
+
+
+notices(
+    PurchaseCompleted,
+    _purchase,
+    Rule(
+        to="creator_id",
+        role="creator",
+        category="sales",
+        kind="sale",
+        title="You earned {earned}: “{name}” sold",
+        link=EARNINGS_PATH,
+        data=("persona_id", "amount=creator_revenue", "currency"),
+        mail=Letter(
+            subject="You earned {earned}",
+            heading="“{name}” sold",
+            lines=("Someone bought “{name}”. Your share of the sale is {earned}.",),
+            details=(
+                ("Price", "{price}"),
+                ("Platform fee", "{fee}"),
+                ("Your earnings", "{earned}"),
+            ),
+            action=SEE_EARNINGS,
+        ),
+    ),
+    Rule(
+        to="buyer_id",
+        role="buyer",
+        category="purchases",
+        kind="receipt",
+        title="Receipt: “{name}”, {total}",
+        link=LIBRARY_PATH,
+        data=("persona_id", "transaction_id"),
+        mail=Letter(
+            subject="Your receipt for “{name}”",
+            heading="Thanks for your purchase",
+            lines=("“{name}” is in your library now, ready to download.",),
+            details=(
+                ("Item", "{name}"),
+                ("Amount", "{price}"),
+                ("Tax", "{tax_paid}"),
+                ("Total paid", "{total}"),
+                ("Receipt number", "{transaction_id}"),
+                ("Card", IfAny("{card}")),
+            ),
+            action=("Open your library", LIBRARY_PATH),
+        ),
+    ),
+)
+
+
+def _money_back(kind: str) -> tuple[Rule, Rule]:
+    """A refund or a lost dispute: the buyer's money back, the creator's share reversed."""
+    return (
+        Rule(
+            to="buyer_id",
+            role="buyer",
             category="purchases",
-            kind="receipt",
-            title=f"Receipt: “{name}”, {money(total, e.currency)}",
+            kind=kind,
+            title="{what}: {back} for “{name}”",
             link=LIBRARY_PATH,
-            data={"persona_id": e.persona_id, "transaction_id": e.transaction_id},
-            dedupe_key=f"{env.event_id}:buyer",
-            mail=Mail(
-                subject=f"Your receipt for “{name}”",
-                heading="Thanks for your purchase",
-                lines=[f"“{name}” is in your library now, ready to download."],
-                details=[
-                    ("Item", name),
-                    ("Amount", money(e.amount, e.currency)),
-                    ("Tax", money(e.tax, e.currency)),
-                    ("Total paid", money(total, e.currency)),
-                    ("Receipt number", e.transaction_id),
-                ]
-                + (
-                    [("Card", f"{e.card_brand or 'card'} •••• {e.card_last4}")]
-                    if e.card_last4
-                    else []
-                ),
-                action=("Open your library", LIBRARY_PATH),
+            data=("persona_id", "amount", "currency"),
+            mail=Letter(
+                subject="{what} for “{name}”",
+                heading="{what}: {back}",
+                lines=("{back} for “{name}” goes back to your original payment method.",),
+                details=(("Item", "{name}"), ("Amount", "{back}")),
             ),
         ),
-    )
-
-
-async def _money_back(
-    uow: UnitOfWork,
-    env: Envelope,
-    *,
-    kind: str,
-    buyer_id: str,
-    creator_id: str,
-    persona_id: str,
-    amount: int,
-    creator_amount: int,
-    currency: str,
-    what: str,
-) -> None:
-    """A refund or a lost dispute: the buyer's money back, the creator's share reversed."""
-    name = await persona_name(uow.conn, persona_id)
-    data = {"persona_id": persona_id, "amount": amount, "currency": currency}
-    if buyer_id:
-        back = money(amount, currency)
-        await deliver(
-            uow.conn,
-            Notice(
-                user_id=buyer_id,
-                category="purchases",
-                kind=kind,
-                title=f"{what}: {back} for “{name}”",
-                link=LIBRARY_PATH,
-                data=data,
-                dedupe_key=f"{env.event_id}:buyer",
-                mail=Mail(
-                    subject=f"{what} for “{name}”",
-                    heading=f"{what}: {back}",
-                    lines=[f"{back} for “{name}” goes back to your original payment method."],
-                    details=[("Item", name), ("Amount", back)],
-                ),
-            ),
-        )
-    reversed_ = money(creator_amount, currency)
-    await deliver(
-        uow.conn,
-        Notice(
-            user_id=creator_id,
+        Rule(
+            to="creator_id",
+            role="creator",
             category="payouts",
             kind=kind,
-            title=f"{what} on “{name}”: {reversed_} deducted from your earnings",
+            title="{what} on “{name}”: {reversed} deducted from your earnings",
             link=EARNINGS_PATH,
-            data={**data, "creator_amount": creator_amount},
-            dedupe_key=f"{env.event_id}:creator",
-            mail=Mail(
-                subject=f"{what} on “{name}”",
-                heading=f"{what} on “{name}”",
-                lines=[f"Your share of that sale, {reversed_}, was taken back from your earnings."],
-                action=("See your earnings", EARNINGS_PATH),
+            data=("persona_id", "amount", "currency", "creator_amount"),
+            mail=Letter(
+                subject="{what} on “{name}”",
+                heading="{what} on “{name}”",
+                lines=("Your share of that sale, {reversed}, was taken back from your earnings.",),
+                action=SEE_EARNINGS,
             ),
         ),
     )
 
 
-@events.on(PurchaseRefunded)
-async def refunded(e: PurchaseRefunded, env: Envelope, uow: UnitOfWork) -> None:
-    await _money_back(
-        uow,
-        env,
-        kind="refund",
-        buyer_id=e.buyer_id,
-        creator_id=e.creator_id,
-        persona_id=e.persona_id,
-        amount=e.amount,
-        creator_amount=e.creator_amount,
-        currency=e.currency,
-        what="Refund",
-    )
+async def _refunded(
+    e: PurchaseRefunded | DisputeClosed, env: Envelope, conn: asyncpg.Connection
+) -> Facts:
+    return {
+        "what": "Chargeback" if isinstance(e, DisputeClosed) else "Refund",
+        "name": await persona_name(conn, e.persona_id),
+        "back": money(e.amount, e.currency),
+        "reversed": money(e.creator_amount, e.currency),
+    }
 
 
-@events.on(DisputeClosed)
-async def dispute_closed(e: DisputeClosed, env: Envelope, uow: UnitOfWork) -> None:
-    if e.status != "lost":
-        return
-    await _money_back(
-        uow,
-        env,
-        kind="dispute_lost",
-        buyer_id=e.buyer_id,
-        creator_id=e.creator_id,
-        persona_id=e.persona_id,
-        amount=e.amount,
-        creator_amount=e.creator_amount,
-        currency=e.currency,
-        what="Chargeback",
-    )
+async def _dispute_lost(e: DisputeClosed, env: Envelope, conn: asyncpg.Connection) -> Facts | None:
+    return await _refunded(e, env, conn) if e.status == "lost" else None
 
 
-@events.on(PayoutPaid)
-async def payout_paid(e: PayoutPaid, env: Envelope, uow: UnitOfWork) -> None:
-    amount = money(e.amount, e.currency)
-    await deliver(
-        uow.conn,
-        Notice(
-            user_id=e.creator_id,
-            category="payouts",
-            kind="payout_paid",
-            title=f"Payout of {amount} sent",
-            link=EARNINGS_PATH,
-            data={"payout_id": e.payout_id, "amount": e.amount, "currency": e.currency},
-            dedupe_key=str(env.event_id),
-            mail=Mail(
-                subject=f"Your payout of {amount} is on its way",
-                heading=f"Payout of {amount} sent",
-                lines=["The money is on its way to your connected bank account."],
-                details=[("Amount", amount), ("Reference", e.payout_id)],
-                action=("See your payouts", EARNINGS_PATH),
-            ),
+notices(PurchaseRefunded, _refunded, *_money_back("refund"))
+notices(DisputeClosed, _dispute_lost, *_money_back("dispute_lost"))
+
+
+async def _payout(e: PayoutPaid | PayoutFailed, env: Envelope, conn: asyncpg.Connection) -> Facts:
+    return {"sum": money(e.amount, e.currency)}
+
+
+notices(
+    PayoutPaid,
+    _payout,
+    Rule(
+        to="creator_id",
+        category="payouts",
+        kind="payout_paid",
+        title="Payout of {sum} sent",
+        link=EARNINGS_PATH,
+        data=("payout_id", "amount", "currency"),
+        mail=Letter(
+            subject="Your payout of {sum} is on its way",
+            lines=("The money is on its way to your connected bank account.",),
+            details=(("Amount", "{sum}"), ("Reference", "{payout_id}")),
+            action=("See your payouts", EARNINGS_PATH),
         ),
-    )
-
-
-@events.on(PayoutFailed)
-async def payout_failed(e: PayoutFailed, env: Envelope, uow: UnitOfWork) -> None:
-    amount = money(e.amount, e.currency)
-    await deliver(
-        uow.conn,
-        Notice(
-            user_id=e.creator_id,
-            category="payouts",
-            kind="payout_failed",
-            title=f"Payout of {amount} failed",
-            body=e.reason,
-            link=EARNINGS_PATH,
-            data={"payout_id": e.payout_id, "reason": e.reason},
-            dedupe_key=str(env.event_id),
-            mail=Mail(
-                subject=f"Your payout of {amount} failed",
-                heading=f"Payout of {amount} failed",
-                lines=[
-                    f"The transfer was refused: {e.reason}",
-                    "The money is back in your available balance; you can request it again.",
-                ],
-                action=("See your earnings", EARNINGS_PATH),
+    ),
+)
+notices(
+    PayoutFailed,
+    _payout,
+    Rule(
+        to="creator_id",
+        category="payouts",
+        kind="payout_failed",
+        title="Payout of {sum} failed",
+        body="{reason}",
+        link=EARNINGS_PATH,
+        data=("payout_id", "reason"),
+        mail=Letter(
+            subject="Your payout of {sum} failed",
+            lines=(
+                "The transfer was refused: {reason}",
+                "The money is back in your available balance; you can request it again.",
             ),
+            action=SEE_EARNINGS,
         ),
-    )
+    ),
+)

@@ -17,6 +17,7 @@ class NotificationsSettings(ServiceSettings):
 
     # Signs the opaque one-click unsubscribe links (RFC 8058); production refuses the default.
     unsubscribe_secret: str = DEV_UNSUBSCRIBE_SECRET
+    dev_secrets = {"unsubscribe_secret": "NOTIFICATIONS_UNSUBSCRIBE_SECRET"}
 
     # The mail outbox: how often it is drained and how failures back off (doubling, capped).
     mail_poll_s: float = 2.0
@@ -33,9 +34,3 @@ class NotificationsSettings(ServiceSettings):
     # The daily digest goes out once the UTC clock passes this hour.
     digest_hour_utc: int = 8
     digest_poll_s: float = 300.0
-
-    def dev_defaults_in_use(self) -> list[str]:
-        found = super().dev_defaults_in_use()
-        if self.unsubscribe_secret == DEV_UNSUBSCRIBE_SECRET:
-            found.append("NOTIFICATIONS_UNSUBSCRIBE_SECRET")
-        return found

@@ -15,12 +15,13 @@ def money(cents: int, currency: str) -> str:
 
 
 # Paths of the web UI (web/src/App.tsx); mail turns them into absolute links with PUBLIC_URL.
+# The templates are filled from an event's facts by the notice rules (rules.py).
+PERSONA_PATH = "/marketplace/{persona_id}"
+CREATOR_PATH = "/creators/{username}"
+
+
 def persona_path(persona_id: str) -> str:
-    return f"/marketplace/{persona_id}"
-
-
-def creator_path(username: str) -> str:
-    return f"/creators/{username}"
+    return PERSONA_PATH.format(persona_id=persona_id)
 
 
 LIBRARY_PATH = "/dashboard/purchases"

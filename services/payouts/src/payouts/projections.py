@@ -167,29 +167,23 @@ async def _payout_reversed(conn: asyncpg.Connection, e: PayoutReversed, env: Env
     await _entry(conn, env, "payout_reversed", amount=e.amount, reason=e.reason)
 
 
-@projections.on(PayoutAccountCreated)
-async def _account_created(
-    conn: asyncpg.Connection, e: PayoutAccountCreated, env: Envelope
-) -> None:
-    await conn.execute(
-        "INSERT INTO payout_accounts (creator_id, stripe_account, created_at, updated_at)"
-        " VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING",
-        e.creator_id,
-        e.stripe_account,
-        env.occurred_at,
-    )
+projections.statement(
+    PayoutAccountCreated,
+    "INSERT INTO payout_accounts (creator_id, stripe_account, created_at, updated_at)"
+    " VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING",
+    lambda e, env: (e.creator_id, e.stripe_account, env.occurred_at),
+)
 
 
-@projections.on(PayoutAccountUpdated)
-async def _account_updated(
-    conn: asyncpg.Connection, e: PayoutAccountUpdated, env: Envelope
-) -> None:
-    await conn.execute(
-        "UPDATE payout_accounts SET details_submitted = $2, payouts_enabled = $3,"
-        " transfers_active = $4, updated_at = $5 WHERE creator_id = $1",
+projections.statement(
+    PayoutAccountUpdated,
+    "UPDATE payout_accounts SET details_submitted = $2, payouts_enabled = $3,"
+    " transfers_active = $4, updated_at = $5 WHERE creator_id = $1",
+    lambda e, env: (
         e.creator_id,
         e.details_submitted,
         e.payouts_enabled,
         e.transfers_active,
         env.occurred_at,
-    )
+    ),
+)

@@ -35,7 +35,8 @@ class StripeConnect(StripeConnection):
         super().__init__(settings)
 
     async def create_express_account(self, creator_id: str) -> str:
-        account = await self.call(
+        account = await self.call_as(
+            Account,
             self.client.v1.accounts.create_async(
                 params={
                     "type": "express",
@@ -43,14 +44,15 @@ class StripeConnect(StripeConnection):
                     "capabilities": {"transfers": {"requested": True}},
                 },
                 options={"idempotency_key": f"account:{creator_id}"},
-            )
+            ),
         )
-        return Account.model_validate(account).id
+        return account.id
 
     async def onboarding_link(
         self, stripe_account: str, return_url: str, refresh_url: str
     ) -> AccountLink:
-        link = await self.call(
+        return await self.call_as(
+            AccountLink,
             self.client.v1.account_links.create_async(
                 params={
                     "account": stripe_account,
@@ -58,13 +60,11 @@ class StripeConnect(StripeConnection):
                     "return_url": return_url,
                     "refresh_url": refresh_url,
                 }
-            )
+            ),
         )
-        return AccountLink.model_validate(link)
 
     async def account(self, stripe_account: str) -> Account:
-        found = await self.call(self.client.v1.accounts.retrieve_async(stripe_account))
-        return Account.model_validate(found)
+        return await self.call_as(Account, self.client.v1.accounts.retrieve_async(stripe_account))
 
     async def existing_transfer(self, payout_id: str) -> str | None:
         """The transfer already made for this payout, if any (survives idempotency-key expiry)."""

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, TypeVar
 
 import stripe
+from pydantic import BaseModel
 
 from shared.stripe_edge.settings import StripeServiceSettings
 
 Obj = dict[str, Any]
+M = TypeVar("M", bound=BaseModel)
 
 
 class StripeUnavailable(Exception):
@@ -44,3 +46,8 @@ class StripeConnection:
         if isinstance(result, stripe.StripeObject):
             return result.to_dict()
         return dict(result)
+
+    @classmethod
+    async def call_as(cls, model: type[M], awaitable: Awaitable[Any]) -> M:
+        """`call`, its object typed once, here: `await conn.call_as(Account, sdk_call)`."""
+        return model.model_validate(await cls.call(awaitable))

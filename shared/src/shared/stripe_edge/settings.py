@@ -27,6 +27,11 @@ class StripeServiceSettings(ServiceSettings):
     # Signed webhooks older than this are refused (Stripe's own default tolerance).
     stripe_webhook_tolerance_s: int = 300
 
+    dev_secrets = {
+        "stripe_api_key": "STRIPE_API_KEY",
+        "stripe_webhook_secret": "STRIPE_WEBHOOK_SECRET",
+    }
+
     @property
     def stripe_base_url(self) -> str | None:
         """The API base the SDK talks to; None means Stripe itself."""
@@ -41,10 +46,6 @@ class StripeServiceSettings(ServiceSettings):
 
     def dev_defaults_in_use(self) -> list[str]:
         found = super().dev_defaults_in_use()
-        if self.stripe_api_key == DEV_STRIPE_API_KEY:
-            found.append("STRIPE_API_KEY")
-        if self.stripe_webhook_secret == DEV_STRIPE_WEBHOOK_SECRET:
-            found.append("STRIPE_WEBHOOK_SECRET")
         base = self.stripe_base_url
         if base is not None and urlparse(base).hostname in LOCAL_HOSTS:
             found.append("STRIPE_API_BASE")  # the local emulator would take real payments' place

@@ -221,10 +221,11 @@ def message_text(message: Message) -> str:
 
 
 @contextlib.contextmanager
-def smtp_sink() -> Iterator[SmtpSink]:
+def smtp_sink(sink: SmtpSink | None = None) -> Iterator[SmtpSink]:
+    """Serve `sink` (a fresh `SmtpSink` by default, or a subclass a test made) over real SMTP."""
     from aiosmtpd.controller import Controller
 
-    sink = SmtpSink(port=free_port())
+    sink = sink or SmtpSink(port=free_port())
     controller = Controller(sink, hostname=sink.host, port=sink.port)
     controller.start()
     try:

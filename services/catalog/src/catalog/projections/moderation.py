@@ -19,11 +19,11 @@ from catalog.projections.base import projections
 # ---------------------------------------------------------------- reports and collections
 
 
-@projections.on(ContentReported)
-async def _reported(conn: asyncpg.Connection, e: ContentReported, env: Envelope) -> None:
-    await conn.execute(
-        "INSERT INTO reports (id, target_type, target_id, persona_id, reporter_id, reason,"
-        " details, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+projections.statement(
+    ContentReported,
+    "INSERT INTO reports (id, target_type, target_id, persona_id, reporter_id, reason,"
+    " details, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    lambda e, env: (
         e.report_id,
         e.target_type,
         e.target_id,
@@ -32,35 +32,26 @@ async def _reported(conn: asyncpg.Connection, e: ContentReported, env: Envelope)
         e.reason,
         e.details,
         env.occurred_at,
-    )
+    ),
+)
 
 
-@projections.on(ReportResolved)
-async def _resolved(conn: asyncpg.Connection, e: ReportResolved, env: Envelope) -> None:
-    await conn.execute(
-        "UPDATE reports SET status = 'resolved', action = $2, note = $3, resolver_id = $4,"
-        " resolved_at = $5 WHERE id = $1",
-        e.report_id,
-        e.action,
-        e.note,
-        e.resolver_id,
-        env.occurred_at,
-    )
+projections.statement(
+    ReportResolved,
+    "UPDATE reports SET status = 'resolved', action = $2, note = $3, resolver_id = $4,"
+    " resolved_at = $5 WHERE id = $1",
+    lambda e, env: (e.report_id, e.action, e.note, e.resolver_id, env.occurred_at),
+)
 
 
-@projections.on(CollectionSaved)
-async def _collection(conn: asyncpg.Connection, e: CollectionSaved, env: Envelope) -> None:
-    await conn.execute(
-        "INSERT INTO collections (slug, title, description, persona_ids, created_at, updated_at)"
-        " VALUES ($1, $2, $3, $4::uuid[], $5, $5) ON CONFLICT (slug) DO UPDATE SET"
-        " title = excluded.title, description = excluded.description,"
-        " persona_ids = excluded.persona_ids, updated_at = excluded.updated_at",
-        e.slug,
-        e.title,
-        e.description,
-        e.persona_ids,
-        env.occurred_at,
-    )
+projections.statement(
+    CollectionSaved,
+    "INSERT INTO collections (slug, title, description, persona_ids, created_at, updated_at)"
+    " VALUES ($1, $2, $3, $4::uuid[], $5, $5) ON CONFLICT (slug) DO UPDATE SET"
+    " title = excluded.title, description = excluded.description,"
+    " persona_ids = excluded.persona_ids, updated_at = excluded.updated_at",
+    lambda e, env: (e.slug, e.title, e.description, e.persona_ids, env.occurred_at),
+)
 
 
 # ---------------------------------------------------------------- versions waiting for review

@@ -79,11 +79,8 @@ async def _review_voted(conn: asyncpg.Connection, e: ReviewVotedHelpful, env: En
     )
 
 
-@projections.on(ReviewResponded)
-async def _review_responded(conn: asyncpg.Connection, e: ReviewResponded, env: Envelope) -> None:
-    await conn.execute(
-        "UPDATE reviews SET response_body = $2, response_at = $3 WHERE id = $1",
-        e.review_id,
-        e.body,
-        env.occurred_at,
-    )
+projections.statement(
+    ReviewResponded,
+    "UPDATE reviews SET response_body = $2, response_at = $3 WHERE id = $1",
+    lambda e, env: (e.review_id, e.body, env.occurred_at),
+)
