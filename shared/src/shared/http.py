@@ -35,6 +35,11 @@ from shared.streams import StreamConsumer, StreamSubscription
 
 log = get_logger(__name__)
 
+# How long a service keeps an idle HTTP connection open (uvicorn's `timeout_keep_alive`, set by
+# `shared.cli.serve` and the test servers). The gateway lets its pooled connections go well before
+# (`GATEWAY_UPSTREAM_KEEPALIVE_S`), so it never sends on a connection the service is closing.
+SERVICE_KEEPALIVE_S = 20
+
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 Hook = Callable[[FastAPI], Awaitable[None]]
 Job = Callable[[FastAPI], Coroutine[Any, Any, None]]
