@@ -121,8 +121,8 @@ def closed_by_peer(transport: asyncio.BaseTransport | None) -> bool:
     if transport is None or transport.is_closing():
         return True
     sock = transport.get_extra_info("socket")
-    if sock is None:
-        return False
+    if sock is None or transport.get_extra_info("sslcontext") is not None:
+        return False  # TLS: the raw socket may hold a session ticket; trust the transport
     poller = select.poll()
     poller.register(sock.fileno(), select.POLLIN | select.POLLPRI)
     return bool(poller.poll(0))
@@ -134,11 +134,12 @@ class CheckedConnector(aiohttp.TCPConnector):
     connection is never readable before its request, so this ends."""
 
     async def connect(self, req: Any, traces: Any, timeout: Any) -> Any:
-        while True:
+        for _ in range(self.limit_per_host or self.limit or 100):
             conn = await super().connect(req, traces, timeout)
             if not closed_by_peer(conn.transport):
                 return conn
             conn.close()
+        return await super().connect(req, traces, timeout)  # bounded, whatever happens
 
 
 def close_or_release(upstream: aiohttp.ClientResponse) -> None:
