@@ -120,6 +120,9 @@ describe("persona page", () => {
     await userEvent.setup().click(buy);
     await waitFor(() => expect(assign).toHaveBeenCalledWith("https://checkout.example/s/cs_1"));
     expect(calls.find((c) => c.url.pathname === "/api/payments/create-checkout")?.body).toEqual({ persona_id: "p1" });
+    // on its way to Checkout: no second click, so no second session
+    expect(screen.getByRole("button", { name: "Opening checkout…" })).toBeDisabled();
+    expect(screen.queryByRole("button", { name: "Buy for $9.99" })).not.toBeInTheDocument();
   });
 
   it("offers Download and a review form to entitled users", async () => {
