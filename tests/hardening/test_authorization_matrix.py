@@ -66,7 +66,7 @@ SELF = [
     r"PUT /api/notifications/preferences",
     r"POST /api/notifications/(read-all|\{[^}]+\}/read)",
     # generation: start one, a batch or a schedule; write a template of one's own
-    r"POST /api/(generations|generations/batch|schedules|templates)",
+    r"POST /api/(generations|generations/batch|generations/prompt|schedules|templates)",
 ]
 REFUSED = (401, 403)
 GENERATION = re.compile(r"/api/(generations|schedules|templates)/")

@@ -142,6 +142,18 @@ class CheckedConnector(aiohttp.TCPConnector):
         return await super().connect(req, traces, timeout)  # bounded, whatever happens
 
 
+class UpstreamResponse(aiohttp.ClientResponse):
+    """aiohttp returns a connection to the pool the moment the answer's last byte is read, before
+    the caller sees it: a 5xx answer marks its connection to be closed at that moment instead."""
+
+    def _response_eof(self) -> None:
+        if self.status >= 500 and self._connection is not None:
+            protocol = self._connection.protocol
+            if protocol is not None:
+                protocol.force_close()
+        super()._response_eof()
+
+
 def close_or_release(upstream: aiohttp.ClientResponse) -> None:
     """Back to the pool — unless the service answered 5xx: it may close the connection right
     after such an answer without saying so, so the gateway closes it first."""
@@ -178,6 +190,7 @@ class Upstreams:
                     sock_connect=s.connect_timeout_s,
                     sock_read=s.read_timeout_s,
                 ),
+                response_class=UpstreamResponse,  # closes a connection that carried a 5xx
                 auto_decompress=False,  # pass the service's bytes through as they are
                 skip_auto_headers=("User-Agent", "Accept-Encoding"),
                 trust_env=False,  # never route service traffic through an HTTP(S)_PROXY
