@@ -161,6 +161,7 @@ async def run(users: int, batch: int) -> dict[str, Any]:
             proc.wait(timeout=30)
         await drop_database(dsn)
     return {
+        "benchmark": "notifications_fanout",
         "users": users,
         "batch": batch,
         "fanout_seconds": round(elapsed, 2),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +53,13 @@ async def list_things(
     q: str | None = None,
     min_downloads: int | None = None,
     created_before: datetime | None = None,
+    until: date | None = None,  # inclusive: the day after it, as a careless endpoint works it out
     cursor: str | None = None,
     limit: int = 20,
 ) -> dict[str, Any]:
     pool = await get_pool(request)
+    if until is not None:
+        created_before = datetime.combine(until + timedelta(days=1), time(), UTC)
     after = decode_cursor(cursor, ("ts", "uuid"))
     rows = await pool.fetch(
         "SELECT id, name, created_at FROM things"

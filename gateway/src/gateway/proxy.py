@@ -10,11 +10,23 @@ no streaming machinery, no background task), and as a `StreamingResponse` of raw
 service sent them (compressed ones stay compressed), so `Content-Length` stays true.
 
 A kept-alive connection can die between two requests (a service closes it after a 500, or after
-its own idle timeout). An idempotent request whose connection dies before any response byte is
-sent again once on a fresh connection (aiohttp's retry of persistent connections, RFC 9112 §9.3.1),
-and idle connections are let go before the services' 5 s idle timeout. Only a service that cannot
-be reached on a fresh connection gives 502. Known gap: a POST or PATCH (not retried, it may not
-be safe to) can still meet a connection the service closed after a 500, rarely.
+its own idle timeout). A POST or PATCH must never be sent on such a connection (it is not retried:
+the service may have acted on it), so three things keep the gateway off them:
+
+* idle connections are let go after `GATEWAY_UPSTREAM_KEEPALIVE_S` (10 s), well before the
+  services close theirs (`SERVICE_KEEPALIVE_S`, 20 s, uvicorn's `timeout_keep_alive` set by the
+  kernel), so an idle close never races a reuse;
+* after a 5xx answer the gateway closes the connection itself instead of pooling it (a service
+  closes it after an unexpected error, without saying so);
+* a pooled connection is polled (zero timeout) before it is handed out: an idle connection that
+  is readable has been closed or reset by the service, or holds bytes nobody asked for, and is
+  dropped for another one or a fresh one (`CheckedConnector`).
+
+What remains is a close that reaches the gateway after the request has left, which no client can
+tell from a service that failed while handling it. An idempotent request whose connection dies
+before any response byte is still sent again once on a fresh connection (aiohttp's retry of
+persistent connections, RFC 9112 §9.3.1). Only a service that cannot be reached on a fresh
+connection gives 502.
 
 Cost per proxied request: one HTTP round trip to the service over a pooled keep-alive
 connection; nothing else on the network (token checks are local, see app.py).
@@ -22,7 +34,10 @@ connection; nothing else on the network (token checks are local, see app.py).
 
 from __future__ import annotations
 
+import asyncio
+import select
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 from shared.logging import get_logger
@@ -40,9 +55,6 @@ log = get_logger(__name__)
 # Answers up to this size (by their Content-Length) are read whole and returned in one piece.
 SMALL_BODY = 256 * 1024
 STREAM_CHUNK = 64 * 1024
-# Below uvicorn's default keep-alive timeout (5 s): the gateway lets an idle connection go before
-# the service would, instead of racing it.
-KEEPALIVE_S = 4.0
 
 
 class ServiceUnavailable(Problem):
@@ -102,6 +114,55 @@ class _ClientBody:
             raise
 
 
+def closed_by_peer(transport: asyncio.BaseTransport | None) -> bool:
+    """Whether an idle kept-alive connection is no longer fit to carry a request: closing, or its
+    socket readable (the service's FIN or RST, or bytes nobody asked for), even when the event
+    loop has not yet noticed."""
+    if transport is None or transport.is_closing():
+        return True
+    sock = transport.get_extra_info("socket")
+    if sock is None or transport.get_extra_info("sslcontext") is not None:
+        return False  # TLS: the raw socket may hold a session ticket; trust the transport
+    poller = select.poll()
+    poller.register(sock.fileno(), select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
+
+
+class CheckedConnector(aiohttp.TCPConnector):
+    """A `TCPConnector` that never hands out a pooled connection the service already closed:
+    such a connection is dropped and the next pooled one (or a fresh one) is tried. A fresh
+    connection is never readable before its request, so this ends."""
+
+    async def connect(self, req: Any, traces: Any, timeout: Any) -> Any:
+        for _ in range(self.limit_per_host or self.limit or 100):
+            conn = await super().connect(req, traces, timeout)
+            if not closed_by_peer(conn.transport):
+                return conn
+            conn.close()
+        return await super().connect(req, traces, timeout)  # bounded, whatever happens
+
+
+class UpstreamResponse(aiohttp.ClientResponse):
+    """aiohttp returns a connection to the pool the moment the answer's last byte is read, before
+    the caller sees it: a 5xx answer marks its connection to be closed at that moment instead."""
+
+    def _response_eof(self) -> None:
+        if self.status >= 500 and self._connection is not None:
+            protocol = self._connection.protocol
+            if protocol is not None:
+                protocol.force_close()
+        super()._response_eof()
+
+
+def close_or_release(upstream: aiohttp.ClientResponse) -> None:
+    """Back to the pool — unless the service answered 5xx: it may close the connection right
+    after such an answer without saying so, so the gateway closes it first."""
+    if upstream.status >= 500:
+        upstream.close()
+    else:
+        upstream.release()
+
+
 class Upstreams:
     """The services' base URLs and one pooled keep-alive client for all of them."""
 
@@ -116,10 +177,10 @@ class Upstreams:
         if self._session is None:
             s = self.settings
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(
+                connector=CheckedConnector(
                     limit=s.max_connections,
                     limit_per_host=s.max_keepalive_connections,
-                    keepalive_timeout=KEEPALIVE_S,
+                    keepalive_timeout=s.upstream_keepalive_s,
                     use_dns_cache=True,
                 ),
                 timeout=aiohttp.ClientTimeout(
@@ -129,6 +190,7 @@ class Upstreams:
                     sock_connect=s.connect_timeout_s,
                     sock_read=s.read_timeout_s,
                 ),
+                response_class=UpstreamResponse,  # closes a connection that carried a 5xx
                 auto_decompress=False,  # pass the service's bytes through as they are
                 skip_auto_headers=("User-Agent", "Accept-Encoding"),
                 trust_env=False,  # never route service traffic through an HTTP(S)_PROXY
@@ -204,7 +266,7 @@ async def respond(upstream: aiohttp.ClientResponse, service: str) -> Response:
                 f"The {service} service broke off its answer; please try again shortly."
             ) from exc
         finally:
-            upstream.release()
+            close_or_release(upstream)
         response = Response(content, status_code=upstream.status)
         response.raw_headers = headers
         return response
@@ -218,11 +280,11 @@ async def respond(upstream: aiohttp.ClientResponse, service: str) -> Response:
             log.warning("service response broke off", upstream=service, error=repr(exc))
             raise
         finally:
-            upstream.release()
+            close_or_release(upstream)
 
     async def release() -> None:
         # also when the client went away mid-download and the generator never finished
-        upstream.release()
+        close_or_release(upstream)
 
     streaming = StreamingResponse(
         body(), status_code=upstream.status, background=BackgroundTask(release)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import SettingsConfigDict
+from shared.http import SERVICE_KEEPALIVE_S
 from shared.settings import ServiceSettings
 
 # gateway/src/gateway/settings.py -> the repository root
@@ -49,6 +51,16 @@ class GatewaySettings(ServiceSettings):
     pool_timeout_s: float = 5.0
     max_connections: int = 200
     max_keepalive_connections: int = 50
+    # An idle pooled connection is let go after this; it must stay well below the services' own
+    # keep-alive (`shared.http.SERVICE_KEEPALIVE_S`) so a reuse never races their close.
+    upstream_keepalive_s: float = 10.0
+
+    @field_validator("upstream_keepalive_s")
+    @classmethod
+    def _below_services(cls, value: float) -> float:
+        if not 0 < value < SERVICE_KEEPALIVE_S:
+            raise ValueError(f"must be above 0 and below the services' {SERVICE_KEEPALIVE_S} s")
+        return value
 
     # `memory://` (per process) or `redis://host:port/db` (shared by every gateway replica).
     rate_limit_storage: str = "memory://"

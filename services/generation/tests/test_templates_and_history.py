@@ -182,3 +182,23 @@ async def test_history_search_rerun_favourite_delete_export(gen: GenEnv) -> None
     assert (await gen.http.get(f"/api/generations/{first_id}", headers=h)).status_code == 404
     assert first_id not in await ids()
     assert await gen.fetchval("SELECT output FROM generations WHERE id = $1::uuid", first_id) == ""
+
+
+async def test_odd_dates_in_history_filters_are_answered_not_broken_off(gen: GenEnv) -> None:
+    # An export streams: a failure after its first bytes could only cut the answer short. Filters
+    # are checked before anything is sent, so an odd date is either a 200 or a 400 problem.
+    h = gen.headers(await gen.user("ada"))
+    for since, until in [
+        ("0197-01-01", None),
+        ("0001-01-01", "9999-12-31"),
+        (None, "9999-12-31"),
+        ("9999-12-31", "0001-01-01"),
+    ]:
+        params = {k: v for k, v in (("since", since), ("until", until)) if v}
+        for path in ("/api/generations", "/api/generations/export"):
+            r = await gen.http.get(path, params=params, headers=h)
+            assert r.status_code in (200, 400), (path, params, r.status_code, r.text)
+            if r.status_code == 400:
+                assert r.headers["content-type"] == "application/problem+json"
+            elif path.endswith("export"):
+                assert json.loads(r.text) == []

@@ -19,7 +19,7 @@ import uvicorn
 
 from shared.db import create_pool, ensure_database, migrate
 from shared.eventstore import EventStore
-from shared.http import ServiceSpec
+from shared.http import SERVICE_KEEPALIVE_S, ServiceSpec
 from shared.logging import configure_logging
 from shared.metrics import prepare_multiprocess
 
@@ -92,7 +92,7 @@ def serve(factory: str, host: str, port: int, **options: Any) -> None:
     `workers()` processes. Background work stays correct with several: the outbox relay is
     elected and consumers are inbox-guarded, as with several replicas."""
     count = workers()
-    options = {"log_level": "warning", **options}
+    options = {"log_level": "warning", "timeout_keep_alive": SERVICE_KEEPALIVE_S, **options}
     prepare_multiprocess(count)  # /metrics merges every worker's values
     if count > 1:
         uvicorn.run(factory, factory=True, workers=count, host=host, port=port, **options)

@@ -35,6 +35,11 @@ from shared.streams import StreamConsumer, StreamSubscription
 
 log = get_logger(__name__)
 
+# How long a service keeps an idle HTTP connection open (uvicorn's `timeout_keep_alive`, set by
+# `shared.cli.serve` and the test servers). The gateway lets its pooled connections go well before
+# (`GATEWAY_UPSTREAM_KEEPALIVE_S`), so it never sends on a connection the service is closing.
+SERVICE_KEEPALIVE_S = 20
+
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 Hook = Callable[[FastAPI], Awaitable[None]]
 Job = Callable[[FastAPI], Coroutine[Any, Any, None]]
@@ -104,9 +109,11 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(asyncpg.DataError)
-    async def _unstorable(request: Request, exc: asyncpg.DataError) -> JSONResponse:
+    @app.exception_handler(OverflowError)
+    async def _unstorable(request: Request, exc: Exception) -> JSONResponse:
         # A value PostgreSQL cannot hold (an integer over 64 bits, a date past its range, a
-        # character its encoding lacks): the client's input, refused before anything was written.
+        # character its encoding lacks), or one Python's own arithmetic cannot go past (the day
+        # after 9999-12-31): the client's input, refused before anything was written.
         log.info("input refused by the database", path=request.url.path, error=type(exc).__name__)
         detail = "A value in the request is out of the range this service can store."
         return problem_response(

@@ -5545,13 +5545,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description the filtered history as a JSON array, CSV or Markdown, streamed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": unknown;
+                    "text/csv; charset=utf-8": unknown;
+                    "text/markdown; charset=utf-8": unknown;
                 };
             };
             /** @description Validation Error */
@@ -5889,13 +5891,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description start, token…, done */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": unknown;
+                    "text/event-stream": unknown;
                 };
             };
             /** @description Validation Error */

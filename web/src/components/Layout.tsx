@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useAuth } from "../auth/AuthContext";
+import { Bell } from "../notifications/Bell";
 import { UserMenu } from "./UserMenu";
 import { VerifyBanner } from "./VerifyEmailNotice";
 import { SELL_SIGNUP } from "../lib/paths";
@@ -59,7 +60,10 @@ export function Layout() {
             {isAdmin ? <NavLink to="/admin">Admin</NavLink> : null}
             <div className="nav-account">
               {status === "authenticated" ? (
-                <UserMenu />
+                <>
+                  <Bell />
+                  <UserMenu />
+                </>
               ) : status === "anonymous" ? (
                 <>
                   <Link to={`/login${here}`} className="btn btn-ghost">

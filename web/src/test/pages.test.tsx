@@ -120,6 +120,9 @@ describe("persona page", () => {
     await userEvent.setup().click(buy);
     await waitFor(() => expect(assign).toHaveBeenCalledWith("https://checkout.example/s/cs_1"));
     expect(calls.find((c) => c.url.pathname === "/api/payments/create-checkout")?.body).toEqual({ persona_id: "p1" });
+    // on its way to Checkout: no second click, so no second session
+    expect(screen.getByRole("button", { name: "Opening checkout…" })).toBeDisabled();
+    expect(screen.queryByRole("button", { name: "Buy for $9.99" })).not.toBeInTheDocument();
   });
 
   it("offers Download and a review form to entitled users", async () => {
@@ -342,11 +345,13 @@ describe("e-mail verification", () => {
     renderRoutes("/verify-email?token=tok-1");
     expect(await screen.findByText("Your e-mail address is verified. Thank you!")).toBeInTheDocument();
     await waitFor(() => expect(calls.filter((c) => c.url.pathname === "/api/auth/me")).toHaveLength(2));
-    const order = calls.map((c) => `${c.method} ${c.url.pathname}`);
+    // the header's bell opens its notification stream meanwhile: not part of this order
+    const auth = calls.filter((c) => c.url.pathname !== "/api/notifications/stream");
+    const order = auth.map((c) => `${c.method} ${c.url.pathname}`);
     const verify = order.indexOf("POST /api/auth/verify-email");
     expect(order.slice(0, verify)).toEqual(["POST /api/auth/refresh", "GET /api/auth/me"]);
     expect(order.slice(verify + 1)).toEqual(["POST /api/auth/refresh", "GET /api/auth/me"]);
-    expect(calls[verify].body).toEqual({ token: "tok-1" });
+    expect(auth[verify].body).toEqual({ token: "tok-1" });
   });
 });
 

@@ -55,7 +55,15 @@ EXPORT_TYPES = {
 }
 
 
-@router.get("/api/generations/export")
+@router.get(
+    "/api/generations/export",
+    responses={
+        200: {
+            "content": {media: {} for media in EXPORT_TYPES.values()},
+            "description": "the filtered history as a JSON array, CSV or Markdown, streamed",
+        }
+    },
+)
 async def export(
     pool: Pool, user: CurrentUser, f: FiltersDep, format: Literal["json", "csv", "md"] = "json"
 ) -> StreamingResponse:
@@ -77,7 +85,10 @@ async def detail(generation_id: str, pool: Pool, user: CurrentUser) -> dict[str,
     return found
 
 
-@router.post("/api/generations/{generation_id}/rerun")
+@router.post(
+    "/api/generations/{generation_id}/rerun",
+    responses={200: {"content": {"text/event-stream": {}}, "description": "start, token…, done"}},
+)
 async def rerun(
     generation_id: str,
     body: RerunIn,

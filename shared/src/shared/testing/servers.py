@@ -18,6 +18,8 @@ from typing import Any
 import asyncpg
 import uvicorn
 
+from shared.http import SERVICE_KEEPALIVE_S
+
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 LOCAL_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -167,6 +169,7 @@ async def serve_app(app: Any, port: int | None = None, **options: Any) -> AsyncI
     `options` are extra `uvicorn.Config` arguments (e.g. proxy-header trust)."""
     port = port or free_port()
     options.setdefault("log_level", "warning")
+    options.setdefault("timeout_keep_alive", SERVICE_KEEPALIVE_S)  # as `python -m <svc> serve`
     config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", **options)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { acquirePersona, createCheckout, errorMessage, reportPersona, type Persona } from "../../../api";
@@ -38,6 +38,18 @@ export function PersonaActions({ persona }: { persona: Persona }) {
     onSuccess: (session) => browser.assign(session.checkout_url),
     onError: (e) => notify(errorMessage(e), "error"),
   });
+  // Once the session exists the browser is on its way to Checkout: the button stays "Opening
+  // checkout…" until the page is gone, so a second click cannot open a second session (and a
+  // page restored by the Back button offers the purchase again).
+  const leaving = checkout.isPending || checkout.isSuccess;
+  const { reset } = checkout;
+  useEffect(() => {
+    const restored = (e: PageTransitionEvent) => {
+      if (e.persisted) reset();
+    };
+    window.addEventListener("pageshow", restored);
+    return () => window.removeEventListener("pageshow", restored);
+  }, [reset]);
 
   const requireLogin = () => navigate(loginPath(location));
 
@@ -71,9 +83,9 @@ export function PersonaActions({ persona }: { persona: Persona }) {
           type="button"
           className="btn btn-primary btn-block"
           onClick={() => (status === "authenticated" ? checkout.mutate() : requireLogin())}
-          disabled={checkout.isPending}
+          disabled={leaving}
         >
-          {checkout.isPending ? "Opening checkout…" : `Buy for ${formatPrice(persona.price_cents, persona.currency)}`}
+          {leaving ? "Opening checkout…" : `Buy for ${formatPrice(persona.price_cents, persona.currency)}`}
         </button>
       )}
       {!entitled && !free ? <p className="hint">Secure payment with Stripe. You can download right after paying.</p> : null}
