@@ -37,7 +37,7 @@ async def first_checkout(stack: Any, buyer: dict[str, str], persona_id: str) -> 
     """Wait until billing has heard of the approved persona (it learns prices from events)."""
     for _ in range(200):
         r = await checkout(stack, buyer, persona_id)
-        if r.status_code not in (404, 409):
+        if r.status_code not in (404, 409, 503):  # 503: price_not_ready, still on its way
             assert r.status_code == 200, r.text
             return
         await asyncio.sleep(0.1)

@@ -147,7 +147,8 @@ class UpstreamResponse(aiohttp.ClientResponse):
     the caller sees it: a 5xx answer marks its connection to be closed at that moment instead."""
 
     def _response_eof(self) -> None:
-        if self.status >= 500 and self._connection is not None:
+        # (`status` is None when the connection ended before a status line was read.)
+        if (self.status or 0) >= 500 and self._connection is not None:
             protocol = self._connection.protocol
             if protocol is not None:
                 protocol.force_close()

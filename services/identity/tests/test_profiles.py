@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from email.header import decode_header, make_header
 from typing import TYPE_CHECKING
 
 from jose import jwt
@@ -144,7 +145,8 @@ async def test_email_change_resets_verification_and_mails_both_addresses(client:
     assert r.json()["email"] == "erin.new@example.com"
     assert r.json()["email_verified"] is False
     notice = await client.smtp.wait_for("erin@example.com", count=2)
-    assert notice[1]["Subject"] == "Your e-mail address was changed"
+    subject = str(make_header(decode_header(notice[1]["Subject"])))
+    assert subject == "Your e-mail address was changed · Personas"
     mail = await client.smtp.wait_for("erin.new@example.com")
     link = re.search(r"verify-email\?token=([\w\-]+)", message_text(mail[0]))
     assert link
