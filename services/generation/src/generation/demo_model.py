@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -37,14 +38,14 @@ class DemoModel:
         self.api_key = secrets.token_urlsafe(24)  # other local processes can't use our server
         self.base_url = ""
 
-    async def start(self, context: int = 2048, parallel: int = 2) -> str:
+    async def start(self, context: int = 2048, parallel: int = 2, threads: int = 0) -> str:
         async with self._lock:
             if self._server is None:
-                self._server = await asyncio.to_thread(self._load, context, parallel)
+                self._server = await asyncio.to_thread(self._load, context, parallel, threads)
                 self.base_url = f"{self._server.listening_address}/v1"
         return self.base_url
 
-    def _load(self, context: int, parallel: int) -> Any:
+    def _load(self, context: int, parallel: int, threads: int) -> Any:
         import xllamacpp  # a native extension: loaded only when the demo model is used
 
         params = xllamacpp.CommonParams()
@@ -52,6 +53,9 @@ class DemoModel:
         params.model_alias = MODEL_ID
         params.n_ctx = context * parallel  # each parallel slot gets `context` tokens
         params.n_parallel = parallel
+        # All cores but one by default: the loop serving the API's other requests keeps one.
+        params.cpuparams.n_threads = threads or max(1, (os.cpu_count() or 2) - 1)
+        params.cpuparams_batch.n_threads = params.cpuparams.n_threads
         params.hostnames = ["127.0.0.1"]
         params.port = 0  # any free port; read back from listening_address
         params.api_keys = [self.api_key]

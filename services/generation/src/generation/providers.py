@@ -82,7 +82,9 @@ class ProviderRegistry:
         """With nothing configured, load the demo model (once per process)."""
         if self.providers or not self.settings.demo_model:
             return
-        base_url = await demo_model.start(self.settings.demo_context, self.settings.demo_parallel)
+        base_url = await demo_model.start(
+            self.settings.demo_context, self.settings.demo_parallel, self.settings.demo_threads
+        )
         config = ProviderConfig(
             name=DEMO_PROVIDER,
             label=LABEL,

@@ -36,6 +36,9 @@ class GenerationSettings(ServiceSettings):
     demo_model: bool = True
     demo_context: int = 2048
     demo_parallel: int = 2
+    # CPU threads the demo model computes on; 0 = all cores but one, so the process's own event
+    # loop (the API's other endpoints) keeps a core while generations stream.
+    demo_threads: int = Field(default=0, ge=0, le=256)
 
     catalog_url: str = "http://localhost:8002"
     service_token: str = shared_field(DEV_SERVICE_TOKEN, "SERVICE_TOKEN")  # type: ignore[assignment]
