@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
 type ToastKind = "success" | "error" | "info";
 interface Toast {
@@ -17,12 +17,25 @@ let nextId = 1;
 
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
+  // Pending auto-dismiss timers, cleared on unmount so none fires into a torn-down tree.
+  const timers = useRef(new Set<ReturnType<typeof setTimeout>>());
+  useEffect(() => {
+    const pending = timers.current;
+    return () => {
+      pending.forEach(clearTimeout);
+      pending.clear();
+    };
+  }, []);
   const dismiss = useCallback((id: number) => setToasts((t) => t.filter((x) => x.id !== id)), []);
   const notify = useCallback(
     (message: string, kind: ToastKind = "success") => {
       const id = nextId++;
       setToasts((t) => [...t.slice(-3), { id, kind, message }]);
-      setTimeout(() => dismiss(id), kind === "error" ? 8000 : 4500);
+      const timer = setTimeout(() => {
+        timers.current.delete(timer);
+        dismiss(id);
+      }, kind === "error" ? 8000 : 4500);
+      timers.current.add(timer);
     },
     [dismiss],
   );
