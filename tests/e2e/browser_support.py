@@ -8,11 +8,20 @@ import fcntl
 import re
 import shutil
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from playwright.async_api import Browser, Page, ViewportSize, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    ViewportSize,
+    async_playwright,
+    expect,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -111,3 +120,48 @@ class Screenshots:
             )
             self.taken.append(path)
         await page.set_viewport_size(before)
+
+
+# ---------------------------------------------------------------- pages of a browser story
+
+PASSWORD = "blue-river-42-Piano"  # every story's accounts
+# Uncaught exceptions in the page, per page: a story that "passes" with a crashing page does not.
+PAGE_ERRORS: dict[Page, list[str]] = {}
+
+
+async def new_page(browser: Browser, stack: Any) -> tuple[BrowserContext, Page]:
+    """A fresh desktop context on the stack's gateway, its page's uncaught errors recorded."""
+    context = await browser.new_context(viewport=DESKTOP, base_url=stack.url, locale="en-US")
+    context.set_default_timeout(15_000)
+    page = await context.new_page()
+    errors = PAGE_ERRORS.setdefault(page, [])
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page
+
+
+def field(page: Page, label: str) -> Locator:
+    """A form control by its label, as people read it (a required field's label ends in " *")."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+
+
+async def log_in(page: Page, email: str, next_path: str) -> None:
+    await page.goto(f"/login?next={next_path}")
+    await field(page, "E-mail").fill(email)
+    await field(page, "Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page).to_have_url(re.compile(re.escape(next_path) + r"(\?.*)?$"))
+
+
+async def run_story(story: Awaitable[None], shoot: Screenshots) -> None:
+    """Run a browser story; on failure, screenshot every open page for whoever reads the CI log;
+    on success, fail if any page threw an uncaught error."""
+    PAGE_ERRORS.clear()
+    try:
+        await story
+    except BaseException:
+        for i, page in enumerate(PAGE_ERRORS):
+            if not page.is_closed():
+                path = shoot.folder / f"{shoot.prefix}failure-{i}.png"
+                await page.screenshot(path=str(path), full_page=True)
+        raise
+    assert not any(PAGE_ERRORS.values()), PAGE_ERRORS

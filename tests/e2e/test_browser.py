@@ -18,45 +18,18 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, BrowserContext, FilePayload, Locator, Page, expect
+from playwright.async_api import Browser, FilePayload, Page, expect
 from shared.testing.servers import message_text
 
 # Test modules are imported by path (pytest's importlib mode): make the helper beside it importable.
 sys.path.insert(0, str(Path(__file__).parent))
-from browser_support import DESKTOP, Screenshots
+from browser_support import PASSWORD, Screenshots, field, log_in, new_page, run_story
 
-PASSWORD = "blue-river-42-Piano"
 PERSONA = "Witty Travel Vlogger"
 PRICE = "9.99"  # -> 999 cents; the creator's 70% share is 699
 SAMPLE_TEXT = "Day 3 in Lisbon: the trams are late, the pastries are not."
 
 expect.set_options(timeout=15_000)
-
-
-# Uncaught exceptions in the page, per page: a story that "passes" with a crashing page does not.
-PAGE_ERRORS: dict[Page, list[str]] = {}
-
-
-async def new_page(browser: Browser, stack: Any) -> tuple[BrowserContext, Page]:
-    context = await browser.new_context(viewport=DESKTOP, base_url=stack.url, locale="en-US")
-    context.set_default_timeout(15_000)
-    page = await context.new_page()
-    errors = PAGE_ERRORS.setdefault(page, [])
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return context, page
-
-
-def field(page: Page, label: str) -> Locator:
-    """A form control by its label, as people read it (a required field's label ends in " *")."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
-
-
-async def log_in(page: Page, email: str, next_path: str) -> None:
-    await page.goto(f"/login?next={next_path}")
-    await field(page, "E-mail").fill(email)
-    await field(page, "Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Log in").click()
-    await expect(page).to_have_url(re.compile(re.escape(next_path) + r"(\?.*)?$"))
 
 
 async def drop_file(page: Page, target: str, name: str, text: str, mime: str) -> None:
@@ -74,17 +47,8 @@ async def drop_file(page: Page, target: str, name: str, text: str, mime: str) ->
 
 
 async def test_sell_moderate_buy_download_review_and_get_paid(stack: Any, browser: Browser) -> None:
-    PAGE_ERRORS.clear()
     shoot = Screenshots()
-    try:
-        await story(stack, browser, shoot)
-    except BaseException:
-        # What each open page showed when it went wrong, for whoever reads the CI log.
-        for i, page in enumerate(PAGE_ERRORS):
-            if not page.is_closed():
-                await page.screenshot(path=str(shoot.folder / f"failure-{i}.png"), full_page=True)
-        raise
-    assert not any(PAGE_ERRORS.values()), PAGE_ERRORS
+    await run_story(story(stack, browser, shoot), shoot)
 
 
 async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:

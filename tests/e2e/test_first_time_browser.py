@@ -16,19 +16,25 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import AsyncIterator
 from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
-import pytest
-from playwright.async_api import Browser, BrowserContext, FilePayload, Locator, Page, expect
+from playwright.async_api import Browser, FilePayload, expect
 from shared.testing.servers import message_text
 
 sys.path.insert(0, str(Path(__file__).parent))
-from browser_support import DESKTOP, PHONE, Screenshots, chromium, ensure_web_build
+from browser_support import (
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    Screenshots,
+    field,
+    log_in,
+    new_page,
+    run_story,
+)
 
-PASSWORD = "blue-river-42-Piano"
 PERSONA = "Calm Garden Coach"
 PROMPT_V1 = "# Voice\nSlow, kind, practical about soil.\n"
 PROMPT_V2 = "# Voice\nSlow, kind, practical about soil and compost.\n"
@@ -36,54 +42,9 @@ PROMPT_V2 = "# Voice\nSlow, kind, practical about soil and compost.\n"
 expect.set_options(timeout=15_000)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def web_build() -> None:
-    ensure_web_build()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as b:
-        yield b
-
-
-PAGE_ERRORS: dict[Page, list[str]] = {}
-
-
-async def new_page(browser: Browser, stack: Any) -> tuple[BrowserContext, Page]:
-    context = await browser.new_context(viewport=DESKTOP, base_url=stack.url, locale="en-US")
-    context.set_default_timeout(15_000)
-    page = await context.new_page()
-    errors = PAGE_ERRORS.setdefault(page, [])
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return context, page
-
-
-def field(page: Page, label: str) -> Locator:
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
-
-
-async def log_in(page: Page, email: str, next_path: str) -> None:
-    await page.goto(f"/login?next={next_path}")
-    await field(page, "E-mail").fill(email)
-    await field(page, "Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Log in").click()
-    await expect(page).to_have_url(re.compile(re.escape(next_path) + r"(\?.*)?$"))
-
-
 async def test_a_first_time_creator_buyer_and_admin(stack: Any, browser: Browser) -> None:
-    PAGE_ERRORS.clear()
     shoot = Screenshots(prefix="ux-")
-    try:
-        await story(stack, browser, shoot)
-    except BaseException:
-        for i, page in enumerate(PAGE_ERRORS):
-            if not page.is_closed():
-                await page.screenshot(
-                    path=str(shoot.folder / f"ux-failure-{i}.png"), full_page=True
-                )
-        raise
-    assert not any(PAGE_ERRORS.values()), PAGE_ERRORS
+    await run_story(story(stack, browser, shoot), shoot)
 
 
 async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:

@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.async_api import Browser, Page, expect
 from shared.testing.servers import serve_app
 from shared.testing.wait import eventually
@@ -29,22 +28,11 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).parent))
-from browser_support import DESKTOP, Screenshots, chromium, ensure_web_build
+from browser_support import DESKTOP, Screenshots
 
 PASSWORD = "blue-river-42-Piano"
 
 expect.set_options(timeout=60_000)  # the demo model on a shared CPU
-
-
-@pytest.fixture(scope="module", autouse=True)
-def web_build() -> None:
-    ensure_web_build()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as b:
-        yield b
 
 
 class OwnModel:

@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.async_api import Browser, expect
 
 # Test modules are imported by path (pytest's importlib mode): make the helpers beside it importable.
 sys.path.insert(0, str(Path(__file__).parent))
-from browser_support import DESKTOP, chromium, ensure_web_build
+from browser_support import DESKTOP
 from test_notifications_flow import buy, has_title, persona
 
 PASSWORD = "blue-river-42-Piano"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def web_build() -> None:
-    ensure_web_build()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as b:
-        yield b
 
 
 async def test_a_sale_lights_the_creators_bell(stack: Any, browser: Browser) -> None:
