@@ -53,7 +53,7 @@ bench: setup ## benchmarks; figures go to bench/results/
 	$(UV) run --frozen python bench/gateway_overhead.py --profile
 	$(UV) run --frozen python bench/login.py
 	$(UV) run --frozen python bench/bus_paths.py
-	$(UV) run --frozen python bench/generation_stream.py --runs 3 --tokens 16
+	$(UV) run --frozen python bench/generation_stream.py --runs 7 --tokens 16
 	$(UV) run --frozen python bench/analytics_stream.py
 	$(UV) run --frozen python bench/notifications_fanout.py $(if $(FANOUT_USERS),--users $(FANOUT_USERS))
 	$(UV) run --frozen python bench/report.py
