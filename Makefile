@@ -5,7 +5,7 @@ export UV_PYTHON ?= python3.11
 UV ?= uv
 PY_SRC := shared/src gateway/src $(wildcard services/*/src) $(wildcard tools/*/src)
 
-.PHONY: setup run test test-faults test-py test-web lint fmt openapi bench migrate admin rebuild-projections analytics-rebuild dlq-list dlq-replay clean
+.PHONY: setup run test test-faults test-py test-web lint fmt openapi bench capacity migrate admin rebuild-projections analytics-rebuild dlq-list dlq-replay clean
 
 setup: ## install everything the project needs (skipped when already done)
 	@bash scripts/setup.sh
@@ -57,6 +57,9 @@ bench: setup ## benchmarks; figures go to bench/results/
 	$(UV) run --frozen python bench/analytics_stream.py
 	$(UV) run --frozen python bench/notifications_fanout.py $(if $(FANOUT_USERS),--users $(FANOUT_USERS))
 	$(UV) run --frozen python bench/report.py
+
+capacity: ## docs/capacity.md from bench/results (run `make bench` first)
+	$(UV) run --frozen python bench/capacity.py
 
 migrate: setup ## apply every service's migrations
 	@for s in $(notdir $(wildcard services/*)); do $(UV) run --frozen python -m $$s migrate || exit 1; done
