@@ -18,7 +18,7 @@ from payouts.app import create_app
 from payouts.service import Payouts
 from payouts.settings import PayoutsSettings
 from shared.bus import Broker
-from shared.contracts.billing import PurchaseCompleted
+from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
 from shared.events import Envelope, Event
 from shared.money import split
 from shared.testing.publish import publish_event
@@ -132,6 +132,30 @@ class Harness:
             ),
             occurred_at=datetime.now(UTC) - timedelta(days=days_ago),
         )
+
+    async def refund(
+        self,
+        creator: str,
+        transaction_id: str,
+        amount: int,
+        creator_amount: int,
+        *,
+        full: bool,
+        occurred_at: datetime | None = None,
+    ) -> Envelope:
+        """Billing's word that refund `re_1` gave `amount` of a sale back to its buyer."""
+        refund = PurchaseRefunded(
+            transaction_id=transaction_id,
+            refund_id="re_1",
+            buyer_id="b",
+            persona_id="persona-1",
+            creator_id=creator,
+            amount=amount,
+            creator_amount=creator_amount,
+            currency="usd",
+            full=full,
+        )
+        return await self.publish(refund, occurred_at=occurred_at)
 
     async def processed(self, envelope: Envelope) -> None:
         """Wait until the ledger consumer has handled `envelope` (and so all before it)."""

@@ -9,7 +9,6 @@ import pytest
 from payouts import queries
 from payouts.domain import CreatorLedger, ledger_stream
 from payouts.settings import PayoutsSettings
-from shared.contracts.billing import PurchaseRefunded
 from shared.uow import UnitOfWork
 
 
@@ -66,18 +65,8 @@ async def test_read_models_rebuild_to_the_same_figures_and_agree_with_the_ledger
     await harness.onboard(creator)
     first = await harness.sale(creator, 10_000, days_ago=10)
     await harness.sale(creator, 2000, days_ago=1)
-    refund = PurchaseRefunded(
-        transaction_id=first.data["transaction_id"],
-        refund_id="re_1",
-        buyer_id="b",
-        persona_id="persona-1",
-        creator_id=creator,
-        amount=1000,
-        creator_amount=700,
-        currency="usd",
-        full=False,
-    )
-    await harness.processed(await harness.publish(refund))
+    refund = await harness.refund(creator, first.data["transaction_id"], 1000, 700, full=False)
+    await harness.processed(refund)
     assert (await harness.post("/api/payouts", creator, json={"amount": 3000})).status_code == 201
 
     async def snapshot() -> tuple[Any, ...]:

@@ -10,6 +10,7 @@ from payouts.domain import (
     PAID,
     AccountStatus,
     Balance,
+    Clawback,
     CreatorLedger,
     PayoutRefused,
     format_money,
@@ -87,19 +88,13 @@ def test_earnings_are_held_until_available_at():
 def test_refunds_disputes_and_a_won_dispute():
     led = ledger()
     sale(led, "tx1", 1000)
-    assert led.record_refund(transaction_id="tx1", refund_id="re1", amount=350, currency="usd")
-    assert not led.record_refund(transaction_id="tx1", refund_id="re1", amount=350, currency="usd")
+    assert led.record_refund("re1", Clawback("tx1", 350, "usd"))
+    assert not led.record_refund("re1", Clawback("tx1", 350, "usd"))
     assert led.balance("usd", NOW).available == 350
-    assert led.record_dispute_opened(
-        transaction_id="tx1", dispute_id="dp1", amount=350, currency="usd"
-    )
+    assert led.record_dispute_opened("dp1", Clawback("tx1", 350, "usd"))
     assert led.balance("usd", NOW).available == 0
-    assert led.record_dispute_closed(
-        transaction_id="tx1", dispute_id="dp1", status="won", amount=350, currency="usd"
-    )
-    assert not led.record_dispute_closed(
-        transaction_id="tx1", dispute_id="dp1", status="won", amount=350, currency="usd"
-    )
+    assert led.record_dispute_closed("dp1", "won", Clawback("tx1", 350, "usd"))
+    assert not led.record_dispute_closed("dp1", "won", Clawback("tx1", 350, "usd"))
     assert led.balance("usd", NOW).available == 350
     types = [type(e) for e in led.pending]
     assert types == [CreatorEarningRecorded, EarningReversed, EarningReversed, EarningReinstated]
@@ -109,18 +104,14 @@ def test_refunds_disputes_and_a_won_dispute():
 def test_a_lost_dispute_whose_opening_was_missed_still_takes_the_share_back():
     led = ledger()
     sale(led, "tx1", 1000)
-    assert led.record_dispute_closed(
-        transaction_id="tx1", dispute_id="dp1", status="lost", amount=700, currency="usd"
-    )
+    assert led.record_dispute_closed("dp1", "lost", Clawback("tx1", 700, "usd"))
     assert led.balance("usd", NOW).available == 0
-    assert not led.record_dispute_closed(
-        transaction_id="tx1", dispute_id="dp1", status="lost", amount=700, currency="usd"
-    )
+    assert not led.record_dispute_closed("dp1", "lost", Clawback("tx1", 700, "usd"))
 
 
 def test_a_refund_seen_before_its_sale_counts_at_once_and_nets_out():
     led = ledger()
-    led.record_refund(transaction_id="tx1", refund_id="re1", amount=700, currency="usd")
+    led.record_refund("re1", Clawback("tx1", 700, "usd"))
     assert led.balance("usd", NOW).total == -700
     sale(led, "tx1", 1000, days_ago=1)
     b = led.balance("usd", NOW)
@@ -201,7 +192,7 @@ def test_refund_after_payout_leaves_a_negative_balance_that_later_earnings_pay_b
     sale(led, "tx1", 5000)
     led.request_payout(payout_id="po1", currency="usd", now=NOW, minimum=MIN, account=READY)
     led.settle_paid("po1", "tr_1")
-    led.record_refund(transaction_id="tx1", refund_id="re1", amount=3500, currency="usd")
+    led.record_refund("re1", Clawback("tx1", 3500, "usd"))
     b = led.balance("usd", NOW)
     assert (b.total, b.available, b.debt) == (-3500, 0, 3500)
     codes = [x.code for x in payout_blockers(b, READY, MIN)]
@@ -269,12 +260,8 @@ def test_refunds_are_counted_before_tax_like_the_sale():
         tax=100,
     )
     # Billing refunds what the buyer paid, tax included: 10.99, of which 6.99 was the creator's.
-    led.record_refund(
-        transaction_id="tx1", refund_id="re1", amount=699, currency="usd", gross_amount=1099
-    )
+    led.record_refund("re1", Clawback("tx1", 699, "usd", 1099))
     reversed_ = led.pending[-1]
     assert isinstance(reversed_, EarningReversed) and reversed_.gross_amount == 999
-    led.record_refund(
-        transaction_id="unknown", refund_id="re2", amount=10, currency="usd", gross_amount=15
-    )
+    led.record_refund("re2", Clawback("unknown", 10, "usd", 15))
     assert led.pending[-1].gross_amount == 15  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from shared.contracts.billing import DisputeClosed, DisputeOpened, PurchaseRefunded
+from shared.contracts.billing import DisputeClosed, DisputeOpened
 
 
 async def test_purchase_credits_the_creator_70_percent(harness: Any) -> None:
@@ -63,11 +63,8 @@ async def test_refunds_and_disputes_reverse_and_a_won_dispute_recredits(harness:
         "buyer_id": "b",
         "persona_id": "persona-1",
     }
-    refund = PurchaseRefunded(
-        **common, refund_id="re_1", amount=500, creator_amount=350, full=False
-    )
-    await harness.publish(refund)
-    await harness.publish(refund)  # a second event about the same refund
+    await harness.refund(creator, txn, 500, 350, full=False)
+    await harness.refund(creator, txn, 500, 350, full=False)  # a second event, the same refund
     opened = DisputeOpened(**common, dispute_id="dp_1", amount=500, creator_amount=350)
     await harness.processed(await harness.publish(opened))
     e = await harness.earnings(creator)

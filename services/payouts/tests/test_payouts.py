@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.contracts.billing import PurchaseRefunded
 from shared.stripe_edge import STRIPE_INBOX, inbox_id
 
 
@@ -255,18 +254,7 @@ async def test_refund_after_payout_leaves_a_negative_balance_that_later_earnings
         "SELECT transaction_id FROM earning_txns WHERE creator_id = $1", creator
     )
     assert (await harness.post("/api/payouts", creator, json={})).json()["status"] == "paid"
-    refund = PurchaseRefunded(
-        transaction_id=sale_txn,
-        refund_id="re_1",
-        buyer_id="b",
-        persona_id="persona-1",
-        creator_id=creator,
-        amount=5000,
-        creator_amount=3500,
-        currency="usd",
-        full=True,
-    )
-    await harness.processed(await harness.publish(refund))
+    await harness.processed(await harness.refund(creator, sale_txn, 5000, 3500, full=True))
     e = await harness.earnings(creator)
     assert (e["balance"], e["available"], e["lifetime"]) == (-3500, 0, 0)
     codes = [b["code"] for b in e["payout_blockers"]]

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
+from shared.contracts.billing import PurchaseCompleted
 
 
 def purchase(creator: str, txn: str, gross: int, fee: int) -> PurchaseCompleted:
@@ -31,18 +31,10 @@ async def test_annual_statement_csv_and_pdf(harness: Any) -> None:
     await harness.publish(purchase(creator, "t1", 1000, 300), occurred_at=at(2025, 3, 15, 9))
     await harness.publish(purchase(creator, "t2", 2000, 600), occurred_at=at(2025, 11, 2, 9))
     await harness.publish(purchase(creator, "t3", 999, 300), occurred_at=at(2024, 12, 31, 23))
-    refund = PurchaseRefunded(
-        transaction_id="t2",
-        refund_id="re_1",
-        buyer_id="b",
-        persona_id="persona-1",
-        creator_id=creator,
-        amount=2000,
-        creator_amount=1400,
-        currency="usd",
-        full=True,
+    refund = await harness.refund(
+        creator, "t2", 2000, 1400, full=True, occurred_at=at(2025, 11, 20, 9)
     )
-    await harness.processed(await harness.publish(refund, occurred_at=at(2025, 11, 20, 9)))
+    await harness.processed(refund)
 
     r = await harness.get("/api/earnings/statements/2025", creator, params={"format": "csv"})
     assert r.status_code == 200

@@ -7,7 +7,7 @@ same sale, refund or dispute (billing may publish one twice under a new event id
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from shared.contracts.billing import (
     DisputeClosed,
@@ -19,7 +19,7 @@ from shared.events import Envelope
 from shared.subscriptions import Subscription
 from shared.uow import UnitOfWork
 
-from payouts.domain import CreatorLedger, ledger_stream
+from payouts.domain import Clawback, CreatorLedger, ledger_stream
 
 
 def ledger_subscription(holding_days: int) -> Subscription:
@@ -59,16 +59,10 @@ def apply_fact(
             effective_at=when,
         )
         return
-    common: dict[str, Any] = {
-        "transaction_id": event.transaction_id,
-        "amount": event.creator_amount,
-        "currency": event.currency,
-        "gross_amount": event.amount,
-        "effective_at": when,
-    }
+    taken = Clawback(event.transaction_id, event.creator_amount, event.currency, event.amount, when)
     if isinstance(event, PurchaseRefunded):
-        book.record_refund(refund_id=event.refund_id, **common)
+        book.record_refund(event.refund_id, taken)
     elif isinstance(event, DisputeOpened):
-        book.record_dispute_opened(dispute_id=event.dispute_id, **common)
+        book.record_dispute_opened(event.dispute_id, taken)
     else:
-        book.record_dispute_closed(dispute_id=event.dispute_id, status=event.status, **common)
+        book.record_dispute_closed(event.dispute_id, event.status, taken)

@@ -16,7 +16,7 @@ from shared.contracts.payouts import (
     PayoutRequested,
     PayoutReversed,
 )
-from shared.events import Envelope
+from shared.events import Envelope, Event
 from shared.eventstore import Projections
 
 projections = Projections()
@@ -121,19 +121,19 @@ async def _taken_back_or_returned(
     )
 
 
-@projections.on(PayoutRequested)
-async def _requested(conn: asyncpg.Connection, e: PayoutRequested, env: Envelope) -> None:
-    await conn.execute(
-        "INSERT INTO payouts (payout_id, creator_id, amount, currency, status, destination,"
-        " created_at) VALUES ($1, $2, $3, $4, 'requested', $5, $6) ON CONFLICT DO NOTHING",
+projections.statement(
+    PayoutRequested,
+    "INSERT INTO payouts (payout_id, creator_id, amount, currency, status, destination,"
+    " created_at) VALUES ($1, $2, $3, $4, 'requested', $5, $6) ON CONFLICT DO NOTHING",
+    lambda e, env: (
         e.payout_id,
         e.creator_id,
         e.amount,
         e.currency,
         e.destination,
         env.occurred_at,
-    )
-    await _entry(conn, env, "payout", amount=-e.amount)
+    ),
+)
 
 
 @projections.on(PayoutPaid, PayoutFailed)
@@ -150,21 +150,32 @@ async def _settled(conn: asyncpg.Connection, e: PayoutPaid | PayoutFailed, env: 
         failed.code if failed else None,
         env.occurred_at,
     )
-    if failed:  # the reservation comes back to the balance
-        await _entry(conn, env, "payout_returned", amount=e.amount, reason=failed.reason)
 
 
-@projections.on(PayoutReversed)
-async def _payout_reversed(conn: asyncpg.Connection, e: PayoutReversed, env: Envelope) -> None:
-    await conn.execute(
-        "UPDATE payouts SET reversed_amount = reversed_amount + $2,"
-        " status = CASE WHEN reversed_amount + $2 >= amount THEN 'failed' ELSE status END,"
-        " reason = $3 WHERE payout_id = $1",
-        e.payout_id,
-        e.amount,
-        e.reason,
-    )
-    await _entry(conn, env, "payout_reversed", amount=e.amount, reason=e.reason)
+projections.statement(
+    PayoutReversed,
+    "UPDATE payouts SET reversed_amount = reversed_amount + $2,"
+    " status = CASE WHEN reversed_amount + $2 >= amount THEN 'failed' ELSE status END,"
+    " reason = $3 WHERE payout_id = $1",
+    lambda e, env: (e.payout_id, e.amount, e.reason),
+)
+
+# A payout's ledger lines: the reservation, and what comes back to the balance when the
+# transfer fails or is reversed.
+_PAYOUT_LINES: dict[type[Event], tuple[str, int]] = {
+    PayoutRequested: ("payout", -1),
+    PayoutFailed: ("payout_returned", 1),
+    PayoutReversed: ("payout_reversed", 1),
+}
+
+
+@projections.on(PayoutRequested, PayoutFailed, PayoutReversed)
+async def _payout_line(
+    conn: asyncpg.Connection, e: PayoutRequested | PayoutFailed | PayoutReversed, env: Envelope
+) -> None:
+    kind, sign = _PAYOUT_LINES[type(e)]
+    reason = None if isinstance(e, PayoutRequested) else e.reason
+    await _entry(conn, env, kind, amount=sign * e.amount, reason=reason)
 
 
 projections.statement(

@@ -1,52 +1,20 @@
-"""Payouts' domain: the creator ledger, the connected account, balances and payout rules. Pure."""
+"""Payouts' domain: the creator ledger, the connected account, balances and payout rules. Pure.
+
+The package exports what its modules list in their `__all__` (each name is listed once, where it
+is defined), and the money formatting its messages use."""
 
 from shared.money import format_money
 
-from payouts.domain.account import PayoutAccount
-from payouts.domain.balances import (
-    FAILED,
-    PAID,
-    REQUESTED,
-    Balance,
-    PayoutState,
-    TxnEarning,
-    balance_of,
-)
-from payouts.domain.blockers import (
-    ACCOUNT_BLOCKERS,
-    AccountStatus,
-    Blocker,
-    PayoutRefused,
-    format_day,
-    payout_blockers,
-)
-from payouts.domain.ledger import (
-    ACCOUNT_PREFIX,
-    LEDGER_PREFIX,
-    CreatorLedger,
-    account_stream,
-    ledger_stream,
-)
+from payouts.domain import account, balances, blockers, ledger
+from payouts.domain.account import *  # noqa: F403
+from payouts.domain.balances import *  # noqa: F403
+from payouts.domain.blockers import *  # noqa: F403
+from payouts.domain.ledger import *  # noqa: F403
 
 __all__ = [
-    "ACCOUNT_BLOCKERS",
-    "ACCOUNT_PREFIX",
-    "FAILED",
-    "LEDGER_PREFIX",
-    "PAID",
-    "REQUESTED",
-    "AccountStatus",
-    "Balance",
-    "Blocker",
-    "CreatorLedger",
-    "PayoutAccount",
-    "PayoutRefused",
-    "PayoutState",
-    "TxnEarning",
-    "account_stream",
-    "balance_of",
-    "format_day",
+    *account.__all__,
+    *balances.__all__,
+    *blockers.__all__,
+    *ledger.__all__,
     "format_money",
-    "ledger_stream",
-    "payout_blockers",
 ]

@@ -8,6 +8,8 @@ from shared.contracts.payouts import PayoutAccountCreated, PayoutAccountUpdated
 from payouts.domain.blockers import AccountStatus
 from payouts.domain.ledger import ACCOUNT_PREFIX
 
+__all__ = ["PayoutAccount"]
+
 
 class PayoutAccount(Aggregate):
     stream_type = "payout_account"

@@ -6,6 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+__all__ = [
+    "FAILED",
+    "PAID",
+    "REQUESTED",
+    "Balance",
+    "Clawback",
+    "PayoutState",
+    "TxnEarning",
+    "balance_of",
+]
+
 REQUESTED, PAID, FAILED = "requested", "paid", "failed"
 
 
@@ -32,6 +43,18 @@ class TxnEarning:
     @property
     def net(self) -> int:
         return self.earned - self.reversed
+
+
+@dataclass(frozen=True)
+class Clawback:
+    """What a refund or dispute concerns on one sale: the creator's share taken back (or, for a
+    dispute won, returned), from `gross_amount` of buyer money (0: unknown, the share alone)."""
+
+    transaction_id: str
+    amount: int
+    currency: str
+    gross_amount: int = 0
+    effective_at: datetime | None = None
 
 
 @dataclass

@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+__all__ = [
+    "ACCOUNT_BLOCKERS",
+    "AccountStatus",
+    "Blocker",
+    "PayoutRefused",
+    "format_day",
+    "payout_blockers",
+]
+
 from shared.money import format_money
 
 from payouts.domain.balances import Balance

@@ -9,6 +9,7 @@ both spend the same balance. Pure: no I/O.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from shared.aggregate import Aggregate
 from shared.contracts.payouts import (
@@ -27,6 +28,7 @@ from payouts.domain.balances import (
     PAID,
     REQUESTED,
     Balance,
+    Clawback,
     PayoutState,
     TxnEarning,
     balance_of,
@@ -38,6 +40,14 @@ from payouts.domain.blockers import (
     PayoutRefused,
     payout_blockers,
 )
+
+__all__ = [
+    "ACCOUNT_PREFIX",
+    "LEDGER_PREFIX",
+    "CreatorLedger",
+    "account_stream",
+    "ledger_stream",
+]
 
 LEDGER_PREFIX = "ledger-"
 ACCOUNT_PREFIX = "account-"
@@ -112,102 +122,29 @@ class CreatorLedger(Aggregate):
         )
         return True
 
-    def record_refund(
-        self,
-        *,
-        transaction_id: str,
-        refund_id: str,
-        amount: int,
-        currency: str,
-        gross_amount: int = 0,
-        effective_at: datetime | None = None,
-    ) -> bool:
-        if refund_id in self.refunds:
-            return False
-        return self._reverse(
-            "refund", refund_id, transaction_id, amount, currency, gross_amount, effective_at
-        )
+    def record_refund(self, refund_id: str, taken: Clawback) -> bool:
+        return refund_id not in self.refunds and self._reverse("refund", refund_id, taken)
 
-    def record_dispute_opened(
-        self,
-        *,
-        transaction_id: str,
-        dispute_id: str,
-        amount: int,
-        currency: str,
-        gross_amount: int = 0,
-        effective_at: datetime | None = None,
-    ) -> bool:
-        if dispute_id in self.disputes:
-            return False
-        return self._reverse(
-            "dispute", dispute_id, transaction_id, amount, currency, gross_amount, effective_at
-        )
+    def record_dispute_opened(self, dispute_id: str, taken: Clawback) -> bool:
+        return dispute_id not in self.disputes and self._reverse("dispute", dispute_id, taken)
 
-    def _reverse(
-        self,
-        reason: str,
-        reference: str,
-        transaction_id: str,
-        amount: int,
-        currency: str,
-        gross_amount: int,
-        effective_at: datetime | None,
-    ) -> bool:
+    def _reverse(self, reason: str, reference: str, taken: Clawback) -> bool:
         """Take the creator's share of a refund or an opened dispute back, once per reference."""
-        if amount < 0:
+        if taken.amount < 0:
             return False
-        self._record(
-            EarningReversed(
-                creator_id=self.creator_id,
-                transaction_id=transaction_id,
-                amount=amount,
-                currency=currency.lower(),
-                reason=reason,
-                reference=reference,
-                gross_amount=self._pre_tax(transaction_id, gross_amount),
-                effective_at=effective_at,
-            )
-        )
+        self._record(EarningReversed(**self._clawback(taken, reference), reason=reason))
         return True
 
-    def record_dispute_closed(
-        self,
-        *,
-        transaction_id: str,
-        dispute_id: str,
-        status: str,
-        amount: int,
-        currency: str,
-        gross_amount: int = 0,
-        effective_at: datetime | None = None,
-    ) -> bool:
+    def record_dispute_closed(self, dispute_id: str, status: str, taken: Clawback) -> bool:
         state = self.disputes.get(dispute_id)
         if status == "won":
             if state != "open":
                 return False  # nothing was taken back, or it was already given back
-            self._record(
-                EarningReinstated(
-                    creator_id=self.creator_id,
-                    transaction_id=transaction_id,
-                    amount=amount,
-                    currency=currency.lower(),
-                    reference=dispute_id,
-                    gross_amount=self._pre_tax(transaction_id, gross_amount),
-                    effective_at=effective_at,
-                )
-            )
+            self._record(EarningReinstated(**self._clawback(taken, dispute_id)))
             return True
         if status == "lost" and state is None:
             # The opening was never seen: take the share back now.
-            return self.record_dispute_opened(
-                transaction_id=transaction_id,
-                dispute_id=dispute_id,
-                amount=amount,
-                currency=currency,
-                gross_amount=gross_amount,
-                effective_at=effective_at,
-            )
+            return self.record_dispute_opened(dispute_id, taken)
         return False
 
     def request_payout(
@@ -275,34 +212,17 @@ class CreatorLedger(Aggregate):
         return self.payouts[payout_id]
 
     def settle_paid(self, payout_id: str, stripe_transfer: str) -> bool:
-        p = self.payouts.get(payout_id)
-        if p is None or p.status != REQUESTED:
+        p = self._requested(payout_id)
+        if p is None:
             return False
-        self._record(
-            PayoutPaid(
-                payout_id=payout_id,
-                creator_id=self.creator_id,
-                amount=p.amount,
-                currency=p.currency,
-                stripe_transfer=stripe_transfer,
-            )
-        )
+        self._record(PayoutPaid(**self._payout(p), stripe_transfer=stripe_transfer))
         return True
 
     def settle_failed(self, payout_id: str, reason: str, code: str | None = None) -> bool:
-        p = self.payouts.get(payout_id)
-        if p is None or p.status != REQUESTED:
+        p = self._requested(payout_id)
+        if p is None:
             return False
-        self._record(
-            PayoutFailed(
-                payout_id=payout_id,
-                creator_id=self.creator_id,
-                amount=p.amount,
-                currency=p.currency,
-                reason=reason,
-                code=code,
-            )
-        )
+        self._record(PayoutFailed(**self._payout(p), reason=reason, code=code))
         return True
 
     def record_transfer_reversal(
@@ -316,21 +236,37 @@ class CreatorLedger(Aggregate):
         new = min(amount_reversed_total, p.amount) - p.reversed
         if new <= 0:
             return changed
-        self._record(
-            PayoutReversed(
-                payout_id=payout_id,
-                creator_id=self.creator_id,
-                amount=new,
-                currency=p.currency,
-                stripe_transfer=stripe_transfer,
-                reason=reason,
-            )
-        )
+        moved = {**self._payout(p), "amount": new}
+        self._record(PayoutReversed(**moved, stripe_transfer=stripe_transfer, reason=reason))
         return True
 
-    def _pre_tax(self, transaction_id: str, buyer_money: int) -> int:
-        txn = self.txns.get(transaction_id)
-        return txn.pre_tax(buyer_money) if txn is not None else buyer_money
+    def _requested(self, payout_id: str) -> PayoutState | None:
+        p = self.payouts.get(payout_id)
+        return p if p is not None and p.status == REQUESTED else None
+
+    def _payout(self, p: PayoutState) -> dict[str, Any]:
+        """What every event about a payout says: which, whose, how much, in what currency."""
+        return {
+            "payout_id": p.payout_id,
+            "creator_id": self.creator_id,
+            "amount": p.amount,
+            "currency": p.currency,
+        }
+
+    def _clawback(self, taken: Clawback, reference: str) -> dict[str, Any]:
+        """What every event about a refund or dispute says; the buyer money it concerns is
+        counted before tax, like the sale."""
+        txn = self.txns.get(taken.transaction_id)
+        gross = txn.pre_tax(taken.gross_amount) if txn is not None else taken.gross_amount
+        return {
+            "creator_id": self.creator_id,
+            "transaction_id": taken.transaction_id,
+            "amount": taken.amount,
+            "currency": taken.currency.lower(),
+            "reference": reference,
+            "gross_amount": gross,
+            "effective_at": taken.effective_at,
+        }
 
     # folds
 
