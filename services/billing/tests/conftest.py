@@ -170,6 +170,14 @@ class Billing:
         result: dict[str, Any] = r.json()
         return result
 
+    async def start_sale(self, price: int = 999, buyer_id: str | None = None) -> dict[str, Any]:
+        """A new persona at `price` and a checkout for it: the checkout's ids with the persona's
+        and the buyer's (a new one unless given)."""
+        persona = await self.approve(price=price)
+        buyer_id = buyer_id or str(uuid.uuid4())
+        started = await self.buy(buyer_id, persona["persona_id"])
+        return {**started, **persona, "buyer_id": buyer_id}
+
     async def pay(self, session_id: str, card: str = SUCCESS_CARD) -> dict[str, Any]:
         r = await self.stripe_admin.post(
             f"/_emulator/checkout/sessions/{session_id}/pay", json={"card": card}

@@ -15,35 +15,17 @@ async def test_checkout_carries_the_buyers_email_from_identitys_events(billing) 
     buyer = str(uuid.uuid4())
     stream = f"user-{buyer}"
 
-    await publish_event(
-        billing.broker,
-        UserRegistered(user_id=buyer, email="bea@example.com", username="bea"),
-        stream_type="user",
-        stream_id=stream,
-        version=1,
-    )
-    await publish_event(
-        billing.broker,
-        ProfileUpdated(user_id=buyer, changes={"email": "bea.new@example.com"}),
-        stream_type="user",
-        stream_id=stream,
-        version=3,
-    )
-    # Late and out of order: an older address never replaces a newer one.
-    await publish_event(
-        billing.broker,
-        ProfileUpdated(user_id=buyer, changes={"email": "bea.old@example.com"}),
-        stream_type="user",
-        stream_id=stream,
-        version=2,
-    )
-    await publish_event(
-        billing.broker,
-        ProfileUpdated(user_id=buyer, changes={"bio": "hi"}),
-        stream_type="user",
-        stream_id=stream,
-        version=4,
-    )
+    profile = [
+        (1, UserRegistered(user_id=buyer, email="bea@example.com", username="bea")),
+        (3, ProfileUpdated(user_id=buyer, changes={"email": "bea.new@example.com"})),
+        # Late and out of order: an older address never replaces a newer one.
+        (2, ProfileUpdated(user_id=buyer, changes={"email": "bea.old@example.com"})),
+        (4, ProfileUpdated(user_id=buyer, changes={"bio": "hi"})),
+    ]
+    for version, event in profile:
+        await publish_event(
+            billing.broker, event, stream_type="user", stream_id=stream, version=version
+        )
     await billing.eventually(
         lambda: billing.pool.fetchval(
             "SELECT count(*) FROM inbox WHERE consumer LIKE '%identity-users%'"

@@ -12,12 +12,10 @@ ADMIN = ("user", "admin")
 async def completed_purchase(
     billing: Any, price: int = 999, buyer: str | None = None
 ) -> dict[str, Any]:
-    persona = await billing.approve(price=price)
-    buyer = buyer or str(uuid.uuid4())
-    started = await billing.buy(buyer, persona["persona_id"])
+    started = await billing.start_sale(price, buyer)
     paid = await billing.pay(started["session_id"])
     await billing.wait_status(started["transaction_id"], "completed")
-    return {**started, **persona, "buyer_id": buyer, "charge_id": paid["charge"]["id"]}
+    return {**started, "charge_id": paid["charge"]["id"]}
 
 
 async def test_admin_refunds_in_part_then_in_full_idempotently(billing) -> None:
@@ -98,8 +96,7 @@ async def test_refunds_made_in_the_stripe_dashboard_are_recorded_from_the_webhoo
 
 
 async def test_a_checkout_not_paid_cannot_be_refunded(billing) -> None:
-    persona = await billing.approve(price=999)
-    started = await billing.buy("buyer-x", persona["persona_id"])
+    started = await billing.start_sale(buyer_id="buyer-x")
     r = await billing.http.post(
         f"/api/admin/payments/{started['transaction_id']}/refund",
         headers=billing.auth("admin-1", *ADMIN),
@@ -111,8 +108,7 @@ async def test_history_lists_the_buyers_own_purchases_with_receipts(billing) -> 
     buyer = str(uuid.uuid4())
     sales = [await completed_purchase(billing, price=p, buyer=buyer) for p in (500, 700, 900)]
     other = await completed_purchase(billing, price=999)
-    abandoned = await billing.approve(price=1000)
-    await billing.buy(buyer, abandoned["persona_id"])  # pending: not a purchase
+    await billing.start_sale(1000, buyer)  # pending: not a purchase
     admin = billing.auth("admin-1", *ADMIN)
     r = await billing.http.post(
         f"/api/admin/payments/{sales[0]['transaction_id']}/refund",

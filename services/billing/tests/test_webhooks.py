@@ -17,8 +17,7 @@ DISPUTE_CARD = "4000000000000259"  # pays, then the card network opens a fraud d
 async def test_the_same_webhook_five_times_at_once_completes_once(start_billing) -> None:
     # Stripe's deliveries are switched off: the test delivers the real event itself.
     async with start_billing(deliver_webhooks=False) as billing:
-        persona = await billing.approve(price=999)
-        started = await billing.buy(str(uuid.uuid4()), persona["persona_id"])
+        started = await billing.start_sale()
         tx_id = started["transaction_id"]
         await billing.pay(started["session_id"])
         [event] = await billing.stripe_events("checkout.session.completed")
@@ -47,8 +46,7 @@ async def test_bad_stale_or_missing_signatures_are_refused_and_change_nothing(
     start_billing,
 ) -> None:
     async with start_billing(deliver_webhooks=False) as billing:
-        persona = await billing.approve(price=999)
-        started = await billing.buy(str(uuid.uuid4()), persona["persona_id"])
+        started = await billing.start_sale()
         await billing.pay(started["session_id"])
         [event] = await billing.stripe_events("checkout.session.completed")
 
@@ -96,14 +94,13 @@ async def test_connect_and_unrelated_events_are_acknowledged_and_ignored(billing
 
 
 async def test_an_async_payment_waits_then_completes(billing) -> None:
-    persona = await billing.approve(price=999)
-    started = await billing.buy(str(uuid.uuid4()), persona["persona_id"])
+    started = await billing.start_sale()
     tx_id = started["transaction_id"]
     await billing.pay(started["session_id"], card=ASYNC_CARD)
     await billing.wait_status(tx_id, "processing")
     await billing.webhooks_idle()
     assert await billing.stored("PurchaseCompleted", tx_id) == []
-    again = await billing.checkout("other", persona["persona_id"])
+    again = await billing.checkout("other", started["persona_id"])
     assert again.status_code == 200  # another buyer is unaffected
 
     r = await billing.stripe_admin.post(
@@ -117,13 +114,12 @@ async def test_an_async_payment_waits_then_completes(billing) -> None:
 
 
 async def test_an_async_payment_that_fails_ends_failed_and_grants_nothing(billing) -> None:
-    persona = await billing.approve(price=999)
-    buyer = str(uuid.uuid4())
-    started = await billing.buy(buyer, persona["persona_id"])
+    started = await billing.start_sale()
+    buyer = started["buyer_id"]
     tx_id = started["transaction_id"]
     await billing.pay(started["session_id"], card=ASYNC_CARD)
     await billing.wait_status(tx_id, "processing")
-    busy = await billing.checkout(buyer, persona["persona_id"])
+    busy = await billing.checkout(buyer, started["persona_id"])
     assert busy.status_code == 409 and busy.json()["code"] == "payment_in_progress"
 
     r = await billing.stripe_admin.post(
@@ -137,13 +133,12 @@ async def test_an_async_payment_that_fails_ends_failed_and_grants_nothing(billin
     assert failed.data["reason"] == "async_payment_failed"
     await billing.webhooks_idle()
     assert await billing.stored("PurchaseCompleted", tx_id) == []
-    retry = await billing.checkout(buyer, persona["persona_id"])
+    retry = await billing.checkout(buyer, started["persona_id"])
     assert retry.status_code == 200
 
 
 async def test_a_refund_arriving_before_the_completion_ends_refunded(billing) -> None:
-    persona = await billing.approve(price=999)
-    started = await billing.buy(str(uuid.uuid4()), persona["persona_id"])
+    started = await billing.start_sale()
     tx_id = started["transaction_id"]
     await billing.stripe_admin.post("/_emulator/webhooks/hold")
     paid = await billing.pay(started["session_id"])
@@ -168,13 +163,12 @@ async def test_a_refund_arriving_before_the_completion_ends_refunded(billing) ->
     assert refunded.data["full"] is True and refunded.data["amount"] == 999
     # The creator is not credited net: what was credited is reversed in full.
     assert completed.data["creator_revenue"] - refunded.data["creator_amount"] == 0
-    again = await billing.checkout(row["buyer_id"], persona["persona_id"])
+    again = await billing.checkout(row["buyer_id"], started["persona_id"])
     assert again.status_code == 200  # a refunded buyer no longer owns it
 
 
 async def test_a_dispute_lost_before_the_completion_arrived_ends_charged_back(billing) -> None:
-    persona = await billing.approve(price=999)
-    started = await billing.buy(str(uuid.uuid4()), persona["persona_id"])
+    started = await billing.start_sale()
     tx_id = started["transaction_id"]
     await billing.stripe_admin.post("/_emulator/webhooks/hold")
     paid = await billing.pay(started["session_id"], card=DISPUTE_CARD)
@@ -208,8 +202,7 @@ async def test_a_dispute_lost_before_the_completion_arrived_ends_charged_back(bi
 
 
 async def test_a_dispute_won_after_completion_restores_the_sale(billing) -> None:
-    persona = await billing.approve(price=999)
-    started = await billing.buy(str(uuid.uuid4()), persona["persona_id"])
+    started = await billing.start_sale()
     tx_id = started["transaction_id"]
     paid = await billing.pay(started["session_id"])
     await billing.wait_status(tx_id, "completed")
@@ -234,8 +227,7 @@ async def test_a_refund_for_a_sale_stripe_reports_unpaid_is_not_acknowledged(
     start_billing,
 ) -> None:
     async with start_billing(deliver_webhooks=False) as billing:
-        persona = await billing.approve(price=999)
-        started = await billing.buy(str(uuid.uuid4()), persona["persona_id"])
+        started = await billing.start_sale()
         tx_id = started["transaction_id"]
         event = {
             "id": "evt_refund_too_early",

@@ -10,34 +10,14 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-from shared.contracts.billing import (
-    CheckoutExpired,
-    CheckoutStarted,
-    DisputeClosed,
-    DisputeOpened,
-    PaymentProcessing,
-    PurchaseCompleted,
-    PurchaseFailed,
-    PurchaseRefunded,
-)
+from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
 from shared.events import Envelope, Event, decode_event
 from shared.eventstore import Projections
 
-from billing.domain import Transaction
+from billing.domain import TRANSACTION_EVENTS, Transaction
 
 projections = Projections()
 projections.owns("transactions")
-
-TRANSACTION_EVENTS = (
-    CheckoutStarted,
-    PaymentProcessing,
-    PurchaseCompleted,
-    PurchaseFailed,
-    CheckoutExpired,
-    PurchaseRefunded,
-    DisputeOpened,
-    DisputeClosed,
-)
 
 _COLUMNS = (
     "id, buyer_id, persona_id, creator_id, persona_name, amount, currency, fee_rate_bps,"

@@ -133,42 +133,45 @@ def _receipt(row: dict[str, Any]) -> Receipt | None:
     )
 
 
+# Columns both views show as the row holds them; the admin view adds its own.
+_SALE_COLUMNS = (
+    "id",
+    "persona_id",
+    "persona_name",
+    "amount",
+    "currency",
+    "tax",
+    "refunded_amount",
+    "created_at",
+    "completed_at",
+)
+_ADMIN_COLUMNS = (
+    "buyer_id",
+    "creator_id",
+    "fee_rate_bps",
+    "platform_fee",
+    "creator_revenue",
+    "creator_refunded",
+    "failure_reason",
+    "updated_at",
+)
+
+
+def _sale(row: dict[str, Any], *extra: str) -> dict[str, Any]:
+    """The row's sale as both views name it (plus the `extra` columns, unrenamed)."""
+    shown = {c: row[c] for c in (*_SALE_COLUMNS, *extra)}
+    return {**shown, "status": Status(row["status"]), "total": row["amount_total"]}
+
+
 def purchase_view(row: dict[str, Any]) -> Purchase:
-    return Purchase(
-        id=row["id"],
-        persona_id=row["persona_id"],
-        persona_name=row["persona_name"],
-        amount=row["amount"],
-        currency=row["currency"],
-        tax=row["tax"],
-        total=row["amount_total"],
-        status=Status(row["status"]),
-        created_at=row["created_at"],
-        completed_at=row["completed_at"],
-        refunded_amount=row["refunded_amount"],
-        receipt=_receipt(row),
-    )
+    return Purchase(**_sale(row), receipt=_receipt(row))
 
 
 def admin_view(row: dict[str, Any]) -> AdminTransaction:
     paid = row["completed_at"] is not None
     disputed = row["dispute_status"] in ("open", "lost")
     return AdminTransaction(
-        id=row["id"],
-        status=Status(row["status"]),
-        buyer_id=row["buyer_id"],
-        persona_id=row["persona_id"],
-        persona_name=row["persona_name"],
-        creator_id=row["creator_id"],
-        amount=row["amount"],
-        currency=row["currency"],
-        tax=row["tax"],
-        total=row["amount_total"],
-        fee_rate_bps=row["fee_rate_bps"],
-        platform_fee=row["platform_fee"],
-        creator_revenue=row["creator_revenue"],
-        refunded_amount=row["refunded_amount"],
-        creator_refunded=row["creator_refunded"],
+        **_sale(row, *_ADMIN_COLUMNS),
         refundable=max(0, row["amount_total"] - row["refunded_amount"])
         if paid and not disputed
         else 0,
@@ -181,13 +184,9 @@ def admin_view(row: dict[str, Any]) -> AdminTransaction:
         )
         if row["dispute_id"]
         else None,
-        failure_reason=row["failure_reason"],
         stripe_session_id=row["session_id"],
         stripe_payment_intent=row["payment_intent"],
         stripe_charge=row["charge_id"],
-        created_at=row["created_at"],
-        completed_at=row["completed_at"],
-        updated_at=row["updated_at"],
     )
 
 

@@ -1,39 +1,10 @@
-"""Billing's domain: the Transaction aggregate and the values it decides with. Pure, no I/O."""
+"""Billing's domain: the Transaction aggregate and the values it decides with. Pure, no I/O.
 
-from billing.domain.transaction import Transaction
-from billing.domain.values import (
-    COUNTED_REFUND_STATUSES,
-    DISPUTE_CLOSED,
-    DISPUTE_KEPT,
-    OWNING_STATUSES,
-    DomainError,
-    InvalidAmount,
-    Missing,
-    NotAllowed,
-    NotPaidYet,
-    Payment,
-    RecordedRefund,
-    Sale,
-    Status,
-    StripeDispute,
-    StripeRefund,
-)
+The package exports what its modules list in their `__all__` (each name is listed once, where it
+is defined)."""
 
-__all__ = [
-    "COUNTED_REFUND_STATUSES",
-    "DISPUTE_CLOSED",
-    "DISPUTE_KEPT",
-    "OWNING_STATUSES",
-    "DomainError",
-    "InvalidAmount",
-    "Missing",
-    "NotAllowed",
-    "NotPaidYet",
-    "Payment",
-    "RecordedRefund",
-    "Sale",
-    "Status",
-    "StripeDispute",
-    "StripeRefund",
-    "Transaction",
-]
+from billing.domain import transaction, values
+from billing.domain.transaction import *  # noqa: F403
+from billing.domain.values import *  # noqa: F403
+
+__all__ = [*transaction.__all__, *values.__all__]

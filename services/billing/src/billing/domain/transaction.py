@@ -40,6 +40,20 @@ from billing.domain.values import (
     StripeRefund,
 )
 
+__all__ = ["TRANSACTION_EVENTS", "Transaction"]
+
+# Every event a transaction's stream holds (what the aggregate folds and the read model follows).
+TRANSACTION_EVENTS = (
+    CheckoutStarted,
+    PaymentProcessing,
+    PurchaseCompleted,
+    PurchaseFailed,
+    CheckoutExpired,
+    PurchaseRefunded,
+    DisputeOpened,
+    DisputeClosed,
+)
+
 
 class Transaction(Aggregate):
     stream_type = "transaction"

@@ -5,6 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+__all__ = [
+    "COUNTED_REFUND_STATUSES",
+    "DISPUTE_CLOSED",
+    "DISPUTE_KEPT",
+    "OWNING_STATUSES",
+    "DomainError",
+    "InvalidAmount",
+    "Missing",
+    "NotAllowed",
+    "NotPaidYet",
+    "Payment",
+    "RecordedRefund",
+    "Sale",
+    "Status",
+    "StripeDispute",
+    "StripeRefund",
+]
+
 
 class Status(StrEnum):
     PENDING = "pending"  # sent to Checkout, not paid
