@@ -13,7 +13,7 @@ from shared.auth import CurrentUser
 from shared.images import IMAGE_BODY_OPENAPI, image_response, read_image_body
 
 from catalog import queries
-from catalog.api.deps import CatalogDep, Pool, SettingsDep
+from catalog.api.deps import CREATOR_ONLY, CatalogDep, Pool, SettingsDep
 from catalog.api.personas import _detail
 from catalog.schemas import ImageOut, PersonaOut
 
@@ -21,7 +21,10 @@ router = APIRouter(tags=["personas"])
 
 
 @router.put(
-    "/api/personas/{persona_id}/cover", response_model=PersonaOut, openapi_extra=IMAGE_BODY_OPENAPI
+    "/api/personas/{persona_id}/cover",
+    response_model=PersonaOut,
+    openapi_extra=IMAGE_BODY_OPENAPI,
+    dependencies=[CREATOR_ONLY],
 )
 async def set_cover(
     persona_id: str,
@@ -33,16 +36,14 @@ async def set_cover(
 ) -> dict[str, Any]:
     """Set the persona's cover (its creator only). The image is re-encoded: a 640 x 360 crop
     for cards and a rendering fitted in 1600 x 900 for the persona's page."""
-    await cat.check_media_owner(user, persona_id)  # before reading a stranger's upload
     data = await read_image_body(request, settings.max_image_bytes)
     await cat.set_cover(user, persona_id, data)
     return await _detail(pool, persona_id, user)
 
 
 @router.delete("/api/personas/{persona_id}/cover", status_code=204)
-async def remove_cover(persona_id: str, user: CurrentUser, cat: CatalogDep) -> Response:
+async def remove_cover(persona_id: str, user: CurrentUser, cat: CatalogDep) -> None:
     await cat.remove_cover(user, persona_id)
-    return Response(status_code=204)
 
 
 @router.post(
@@ -50,6 +51,7 @@ async def remove_cover(persona_id: str, user: CurrentUser, cat: CatalogDep) -> R
     status_code=201,
     response_model=ImageOut,
     openapi_extra=IMAGE_BODY_OPENAPI,
+    dependencies=[CREATOR_ONLY],
 )
 async def add_gallery_image(
     persona_id: str,
@@ -62,7 +64,6 @@ async def add_gallery_image(
 ) -> dict[str, Any]:
     """Add an image of sample output to a version's gallery (at most 8 per version; its
     creator only); `caption` is optional."""
-    await cat.check_media_owner(user, persona_id)
     data = await read_image_body(request, settings.max_image_bytes)
     image = await cat.add_gallery_image(user, persona_id, version, data, caption)
     out = queries.image_json(image)
@@ -73,9 +74,8 @@ async def add_gallery_image(
 @router.delete("/api/personas/{persona_id}/versions/{version}/gallery/{image_id}", status_code=204)
 async def remove_gallery_image(
     persona_id: str, version: str, image_id: str, user: CurrentUser, cat: CatalogDep
-) -> Response:
+) -> None:
     await cat.remove_gallery_image(user, persona_id, version, image_id)
-    return Response(status_code=204)
 
 
 @router.get(

@@ -12,11 +12,14 @@ from shared.auth import CurrentUser, OptionalUser, Principal
 
 from catalog import queries
 from catalog.api.deps import (
+    CREATOR_ONLY,
     MULTIPART_DOC,
     CatalogDep,
     Limit,
     Pool,
     SettingsDep,
+    VisiblePersonaId,
+    file_report,
 )
 from catalog.bundles import archive_name, preview, zip_stream
 from catalog.domain.errors import Missing, persona_not_found
@@ -154,10 +157,9 @@ async def submit_persona(
 
 
 @router.delete("/api/personas/{persona_id}", status_code=204)
-async def delete_persona(persona_id: str, user: CurrentUser, cat: CatalogDep) -> Response:
+async def delete_persona(persona_id: str, user: CurrentUser, cat: CatalogDep) -> None:
     """Hide the persona from the market for good; people who hold it keep their access."""
     await cat.delete_persona(user, persona_id)
-    return Response(status_code=204)
 
 
 @router.post(
@@ -165,6 +167,7 @@ async def delete_persona(persona_id: str, user: CurrentUser, cat: CatalogDep) ->
     status_code=201,
     response_model=VersionOut,
     openapi_extra=MULTIPART_DOC,
+    dependencies=[CREATOR_ONLY],
 )
 async def publish_version(
     persona_id: str,
@@ -177,7 +180,6 @@ async def publish_version(
     """multipart/form-data: `version` (semver, greater than the latest), `changelog`, `files`.
     On an approved persona the version waits for review (`status: in_review`) unless the
     creator is trusted; the version before it stays live meanwhile."""
-    await cat.check_owner(user, persona_id)  # before reading a stranger's upload
     form = await _read_form(request, cat, settings)
     try:
         version, live = await cat.publish_version(
@@ -207,25 +209,17 @@ async def publish_version(
 
 @router.get("/api/personas/{persona_id}/versions", response_model=VersionPage)
 async def list_versions(
-    persona_id: str,
-    pool: Pool,
-    viewer: OptionalUser,
-    limit: Limit = 20,
-    cursor: str | None = None,
+    persona_id: VisiblePersonaId, pool: Pool, limit: Limit = 20, cursor: str | None = None
 ) -> dict[str, Any]:
-    if await queries.persona_row(pool, persona_id, viewer) is None:
-        raise persona_not_found()
     return await queries.versions_page(pool, persona_id, limit, cursor)
 
 
 @router.get("/api/personas/{persona_id}/preview", response_model=PreviewOut)
 async def preview_persona(
-    persona_id: str, pool: Pool, viewer: OptionalUser, cat: CatalogDep, settings: SettingsDep
+    persona_id: VisiblePersonaId, pool: Pool, cat: CatalogDep, settings: SettingsDep
 ) -> dict[str, Any]:
     """The text of the latest version's sample files (samples/ or examples/ folders, files
     named sample*, example*, preview* or README*), truncated; images are listed only."""
-    if await queries.persona_row(pool, persona_id, viewer) is None:
-        raise persona_not_found()
     row = await queries.version_row(pool, persona_id, None)
     if row is None:
         return {"version": None, "files": []}
@@ -271,10 +265,7 @@ async def download(
 async def report_persona(
     persona_id: str, body: ReportIn, user: CurrentUser, cat: CatalogDep, response: Response
 ) -> dict[str, Any]:
-    report_id, created = await cat.report(user, "persona", persona_id, body.reason, body.details)
-    if not created:
-        response.status_code = 200
-    return {"id": report_id, "status": "open"}
+    return await file_report(cat, user, ("persona", persona_id), body, response)
 
 
 # ---------------------------------------------------------------- browsing aids

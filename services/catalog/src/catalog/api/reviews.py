@@ -8,8 +8,8 @@ from fastapi import APIRouter, Response
 from shared.auth import CurrentUser, OptionalUser
 
 from catalog import queries
-from catalog.api.deps import CatalogDep, Limit, Pool
-from catalog.domain.errors import persona_not_found, review_not_found
+from catalog.api.deps import CatalogDep, Limit, Pool, VisiblePersonaId, file_report
+from catalog.domain.errors import review_not_found
 from catalog.schemas import (
     HelpfulOut,
     ReportIn,
@@ -32,15 +32,13 @@ async def _review(pool: Pool, review_id: str, viewer_id: str | None) -> dict[str
 
 @router.get("/api/personas/{persona_id}/reviews", response_model=ReviewPage)
 async def list_reviews(
-    persona_id: str,
+    persona_id: VisiblePersonaId,
     pool: Pool,
     viewer: OptionalUser,
     sort: Literal["newest", "helpful"] = "newest",
     limit: Limit = 20,
     cursor: str | None = None,
 ) -> dict[str, Any]:
-    if await queries.persona_row(pool, persona_id, viewer) is None:
-        raise persona_not_found()
     return await queries.reviews(
         pool, persona_id, viewer.user_id if viewer else None, sort, limit, cursor
     )
@@ -72,10 +70,9 @@ async def edit_review(
 
 
 @router.delete("/api/reviews/{review_id}", status_code=204)
-async def delete_review(review_id: str, user: CurrentUser, cat: CatalogDep) -> Response:
+async def delete_review(review_id: str, user: CurrentUser, cat: CatalogDep) -> None:
     """The author deletes their review (admins may remove any)."""
     await cat.delete_review(user, review_id)
-    return Response(status_code=204)
 
 
 @router.post("/api/reviews/{review_id}/helpful", response_model=HelpfulOut)
@@ -105,10 +102,7 @@ async def respond(
 async def report_review(
     review_id: str, body: ReportIn, user: CurrentUser, cat: CatalogDep, response: Response
 ) -> dict[str, Any]:
-    report_id, created = await cat.report(user, "review", review_id, body.reason, body.details)
-    if not created:
-        response.status_code = 200
-    return {"id": report_id, "status": "open"}
+    return await file_report(cat, user, ("review", review_id), body, response)
 
 
 __all__ = ["OptionalUser", "router"]

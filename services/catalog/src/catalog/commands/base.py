@@ -41,6 +41,26 @@ class CatalogBase:
     async def run(self, fn: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         return await run_command(self.pool, self.store, fn)
 
+    async def change_owned(
+        self, user: Principal, persona_id: str, decide: Callable[[Persona], object]
+    ) -> None:
+        """One decision on the user's own persona: load it (404/403), decide, save."""
+
+        async def fn(uow: UnitOfWork) -> None:
+            persona = await load_owned(uow, persona_id, user)
+            decide(persona)
+            await uow.save(persona)
+
+        await self.run(fn)
+
+    async def check_owner(self, user: Principal, persona_id: str) -> None:
+        """Refuse a stranger before their upload is read or decoded (the command checks again)."""
+
+        async def fn(uow: UnitOfWork) -> None:
+            await load_owned(uow, persona_id, user)
+
+        await self.run(fn)
+
 
 def file_refs(files: list[StagedFile]) -> list[FileRef]:
     return [

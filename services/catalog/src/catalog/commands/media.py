@@ -45,23 +45,12 @@ class MediaCommands(CatalogBase):
             self.images.put(r)
 
     async def set_cover(self, user: Principal, persona_id: str, data: bytes) -> None:
-        await self.check_media_owner(user, persona_id)  # before the CPU work of decoding
+        await self.check_owner(user, persona_id)  # before the CPU work of decoding
         cover = await self._render(data, COVER_VARIANTS)
-
-        async def fn(uow: UnitOfWork) -> None:
-            persona = await load_owned(uow, persona_id, user)
-            persona.set_cover(user.user_id, cover)
-            await uow.save(persona)
-
-        await self.run(fn)
+        await self.change_owned(user, persona_id, lambda p: p.set_cover(user.user_id, cover))
 
     async def remove_cover(self, user: Principal, persona_id: str) -> None:
-        async def fn(uow: UnitOfWork) -> None:
-            persona = await load_owned(uow, persona_id, user)
-            persona.set_cover(user.user_id, None)
-            await uow.save(persona)
-
-        await self.run(fn)
+        await self.change_owned(user, persona_id, lambda p: p.set_cover(user.user_id, None))
 
     async def add_gallery_image(
         self, user: Principal, persona_id: str, version: str, data: bytes, caption: str
@@ -73,27 +62,14 @@ class MediaCommands(CatalogBase):
         await self.run(check)
         image = await self._render(data, GALLERY_VARIANTS)
         image["caption"] = caption.strip()[:MAX_CAPTION]
-
-        async def fn(uow: UnitOfWork) -> None:
-            persona = await load_owned(uow, persona_id, user)
-            persona.add_gallery_image(user.user_id, version, image)
-            await uow.save(persona)
-
-        await self.run(fn)
+        await self.change_owned(
+            user, persona_id, lambda p: p.add_gallery_image(user.user_id, version, image)
+        )
         return image
 
     async def remove_gallery_image(
         self, user: Principal, persona_id: str, version: str, image_id: str
     ) -> None:
-        async def fn(uow: UnitOfWork) -> None:
-            persona = await load_owned(uow, persona_id, user)
-            persona.remove_gallery_image(user.user_id, version, image_id)
-            await uow.save(persona)
-
-        await self.run(fn)
-
-    async def check_media_owner(self, user: Principal, persona_id: str) -> None:
-        async def fn(uow: UnitOfWork) -> None:
-            await load_owned(uow, persona_id, user)
-
-        await self.run(fn)
+        await self.change_owned(
+            user, persona_id, lambda p: p.remove_gallery_image(user.user_id, version, image_id)
+        )

@@ -59,31 +59,18 @@ class PersonaCommands(CatalogBase):
         return await self.run(fn)
 
     async def edit_persona(self, user: Principal, persona_id: str, patch: PersonaPatch) -> None:
-        async def fn(uow: UnitOfWork) -> None:
-            persona = await load_owned(uow, persona_id, user)
+        def decide(persona: Persona) -> None:
             assert persona.metadata is not None
             persona.edit(user.user_id, merge_patch(persona.metadata, patch, self.currencies))
             if patch.status == "pending":
                 persona.submit(user.user_id, user.email_verified)
-            await uow.save(persona)
 
-        await self.run(fn)
+        await self.change_owned(user, persona_id, decide)
 
     async def submit_persona(self, user: Principal, persona_id: str) -> None:
-        async def fn(uow: UnitOfWork) -> None:
-            persona = await load_owned(uow, persona_id, user)
-            persona.submit(user.user_id, user.email_verified)
-            await uow.save(persona)
-
-        await self.run(fn)
-
-    async def check_owner(self, user: Principal, persona_id: str) -> None:
-        """Refuse a stranger before their upload is read (the command checks again)."""
-
-        async def fn(uow: UnitOfWork) -> None:
-            await load_owned(uow, persona_id, user)
-
-        await self.run(fn)
+        await self.change_owned(
+            user, persona_id, lambda p: p.submit(user.user_id, user.email_verified)
+        )
 
     async def publish_version(
         self,
@@ -119,9 +106,4 @@ class PersonaCommands(CatalogBase):
         return await self.run(fn)
 
     async def delete_persona(self, user: Principal, persona_id: str) -> None:
-        async def fn(uow: UnitOfWork) -> None:
-            persona = await load_owned(uow, persona_id, user)
-            persona.delete(user.user_id)
-            await uow.save(persona)
-
-        await self.run(fn)
+        await self.change_owned(user, persona_id, lambda p: p.delete(user.user_id))
