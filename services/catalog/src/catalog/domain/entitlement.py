@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from shared.aggregate import Aggregate
 from shared.contracts.catalog import (
@@ -18,6 +18,14 @@ FREE_GRANT = "free"
 def grant_key(e: PersonaAcquired) -> str:
     """Which grant an acquisition is: its transaction for a purchase, else the free grant."""
     return e.transaction_id if e.source == "purchase" and e.transaction_id else FREE_GRANT
+
+
+class EntitlementKeys(TypedDict):
+    """Whose access to which persona (and its creator): what every entitlement event carries."""
+
+    persona_id: str
+    user_id: str
+    creator_id: str
 
 
 class Entitlement(Aggregate):
@@ -43,6 +51,9 @@ class Entitlement(Aggregate):
     def user_id(self) -> str:
         return self.id.split(":", 1)[1]
 
+    def _keys(self, creator_id: str) -> EntitlementKeys:
+        return {"persona_id": self.persona_id, "user_id": self.user_id, "creator_id": creator_id}
+
     @property
     def active(self) -> bool:
         return bool(self.grants)
@@ -66,9 +77,7 @@ class Entitlement(Aggregate):
     def _acquired(self, creator_id: str, source: str, **purchase: Any) -> None:
         self._record(
             PersonaAcquired(
-                persona_id=self.persona_id,
-                user_id=self.user_id,
-                creator_id=creator_id,
+                **self._keys(creator_id),
                 source=source,
                 **purchase,
             )
@@ -79,9 +88,7 @@ class Entitlement(Aggregate):
             return False
         self._record(
             EntitlementRevoked(
-                persona_id=self.persona_id,
-                user_id=self.user_id,
-                creator_id=creator_id,
+                **self._keys(creator_id),
                 transaction_id=transaction_id,
                 reason=reason,
             )
@@ -94,9 +101,7 @@ class Entitlement(Aggregate):
             return False
         self._record(
             PersonaDownloaded(
-                persona_id=self.persona_id,
-                user_id=self.user_id,
-                creator_id=creator_id,
+                **self._keys(creator_id),
                 version=version,
                 day=today.isoformat(),
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from shared.aggregate import Aggregate
 from shared.contracts.catalog import (
@@ -41,6 +41,13 @@ from catalog.domain.values import (
     parse_semver,
 )
 from catalog.domain.visibility import Viewer, may_see
+
+
+class PersonaKeys(TypedDict):
+    """What every persona event carries to say whose persona it is."""
+
+    persona_id: str
+    creator_id: str
 
 
 class Persona(Aggregate):
@@ -83,6 +90,9 @@ class Persona(Aggregate):
     def is_free(self) -> bool:
         return self.metadata is not None and self.metadata.price_cents == 0
 
+    def _keys(self) -> PersonaKeys:
+        return {"persona_id": self.id, "creator_id": self.creator_id}
+
     def _must_exist(self) -> None:
         if not self.exists or self.deleted:
             raise persona_not_found()
@@ -107,8 +117,7 @@ class Persona(Aggregate):
             return
         self._record(
             PersonaUpdated(
-                persona_id=self.id,
-                creator_id=self.creator_id,
+                **self._keys(),
                 status=self.status,
                 **meta.as_event_fields(),
             )
@@ -143,8 +152,7 @@ class Persona(Aggregate):
                 code="version_in_review",
             )
         fields = {
-            "persona_id": self.id,
-            "creator_id": self.creator_id,
+            **self._keys(),
             "version": ".".join(map(str, key)),
             "changelog": changelog,
             "files": [f.as_dict() for f in files],
@@ -161,8 +169,7 @@ class Persona(Aggregate):
         info, changelog = pending
         self._record(
             PersonaVersionPublished(
-                persona_id=self.id,
-                creator_id=self.creator_id,
+                **self._keys(),
                 version=info.version,
                 changelog=changelog,
                 files=list(info.files),
@@ -174,9 +181,7 @@ class Persona(Aggregate):
         self._must_own(actor_id)
         if cover is None and self.cover is None:
             return
-        self._record(
-            PersonaCoverChanged(persona_id=self.id, creator_id=self.creator_id, cover=cover)
-        )
+        self._record(PersonaCoverChanged(**self._keys(), cover=cover))
 
     def _version_to_show(self, number: str) -> VersionInfo:
         found = self.find_version(number)
@@ -198,8 +203,7 @@ class Persona(Aggregate):
         version = self.check_gallery_room(number)
         self._record(
             PersonaGalleryImageAdded(
-                persona_id=self.id,
-                creator_id=self.creator_id,
+                **self._keys(),
                 version=version.version,
                 image=image,
             )
@@ -212,8 +216,7 @@ class Persona(Aggregate):
             return  # removed already: DELETE is idempotent
         self._record(
             PersonaGalleryImageRemoved(
-                persona_id=self.id,
-                creator_id=self.creator_id,
+                **self._keys(),
                 version=version.version,
                 image_id=image_id,
             )
@@ -226,8 +229,7 @@ class Persona(Aggregate):
             raise InvalidInput("reason", "Say why the version is rejected.")
         self._record(
             PersonaVersionRejected(
-                persona_id=self.id,
-                creator_id=self.creator_id,
+                **self._keys(),
                 version=info.version,
                 reason=reason,
             )
@@ -254,15 +256,11 @@ class Persona(Aggregate):
         if not self.versions:
             raise InvalidInput("files", "Add at least one file before submitting for review.")
         assert self.metadata is not None
-        self._record(
-            PersonaSubmitted(
-                persona_id=self.id, creator_id=self.creator_id, name=self.metadata.name
-            )
-        )
+        self._record(PersonaSubmitted(**self._keys(), name=self.metadata.name))
 
     def delete(self, actor_id: str) -> None:
         self._must_own(actor_id)
-        self._record(PersonaDeleted(persona_id=self.id, creator_id=self.creator_id))
+        self._record(PersonaDeleted(**self._keys()))
 
     def approve(self) -> None:
         self._must_exist()
@@ -273,8 +271,7 @@ class Persona(Aggregate):
         assert self.metadata is not None
         self._record(
             PersonaApproved(
-                persona_id=self.id,
-                creator_id=self.creator_id,
+                **self._keys(),
                 name=self.metadata.name,
                 price_cents=self.metadata.price_cents,
                 currency=self.metadata.currency,
@@ -287,7 +284,7 @@ class Persona(Aggregate):
             raise Conflicting(
                 f"Only a pending persona can be rejected (it is {self.status}).", code="not_pending"
             )
-        self._record(PersonaRejected(persona_id=self.id, creator_id=self.creator_id, reason=reason))
+        self._record(PersonaRejected(**self._keys(), reason=reason))
 
     def suspend(self, reason: str) -> None:
         self._must_exist()
@@ -296,9 +293,7 @@ class Persona(Aggregate):
                 f"Only an approved persona can be suspended (it is {self.status}).",
                 code="not_approved",
             )
-        self._record(
-            PersonaSuspended(persona_id=self.id, creator_id=self.creator_id, reason=reason)
-        )
+        self._record(PersonaSuspended(**self._keys(), reason=reason))
 
     # ---- folds
 

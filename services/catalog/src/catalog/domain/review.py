@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from shared.aggregate import Aggregate
 from shared.contracts.catalog import (
     ReviewDeleted,
@@ -18,6 +20,15 @@ from catalog.domain.errors import (
 )
 
 
+class ReviewKeys(TypedDict):
+    """Whose review, of which persona, by whom: what the post, edit and delete events carry."""
+
+    review_id: str
+    persona_id: str
+    user_id: str
+    creator_id: str
+
+
 class Review(Aggregate):
     stream_type = "review"
 
@@ -31,6 +42,14 @@ class Review(Aggregate):
         self.active = False
         self.voters: set[str] = set()
         self.responded = False
+
+    def _keys(self) -> ReviewKeys:
+        return ReviewKeys(
+            review_id=self.id,
+            persona_id=self.persona_id,
+            user_id=self.author_id,
+            creator_id=self.creator_id,
+        )
 
     def _must_be_active(self) -> None:
         if not self.active:
@@ -70,10 +89,7 @@ class Review(Aggregate):
             raise NotAllowed("Only the review's author can edit it.", code="not_author")
         self._record(
             ReviewEdited(
-                review_id=self.id,
-                persona_id=self.persona_id,
-                user_id=self.author_id,
-                creator_id=self.creator_id,
+                **self._keys(),
                 rating=self.rating if rating is None else rating,
                 body=self.body if body is None else body,
                 verified_purchase=verified,
@@ -86,10 +102,7 @@ class Review(Aggregate):
             raise NotAllowed("Only the review's author can delete it.", code="not_author")
         self._record(
             ReviewDeleted(
-                review_id=self.id,
-                persona_id=self.persona_id,
-                user_id=self.author_id,
-                creator_id=self.creator_id,
+                **self._keys(),
                 by="moderator" if moderator else "author",
             )
         )
