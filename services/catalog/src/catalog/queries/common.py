@@ -22,6 +22,25 @@ def as_uuid(value: str) -> uuid.UUID | None:
         return None
 
 
+def files_json(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A version's files as the API lists them (`VersionFileOut`): no extracted-text blobs."""
+    return [{k: f[k] for k in ("path", "size", "content_type", "sha256")} for f in files]
+
+
+async def row_by_id(
+    db: asyncpg.Pool | asyncpg.Connection, query: str, raw_id: str, *args: Any, at: int = 1
+) -> asyncpg.Record | None:
+    """The row an id from the path names (bound as `$at`, among `args`); None when the id is
+    not even a UUID: it names no row, so the caller answers 404 without asking the database."""
+    key = as_uuid(raw_id)
+    if key is None:
+        return None
+    params = [*args]
+    params.insert(at - 1, key)
+    row: asyncpg.Record | None = await db.fetchrow(query, *params)
+    return row
+
+
 def page_json(
     keyset: Keyset,
     rows: Sequence[asyncpg.Record],

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 from shared.pagination import Key, Keyset
 
-from catalog.queries.common import as_uuid, page_json
+from catalog.queries.common import as_uuid, page_json, row_by_id
 
 # A review with its author's name and whether the viewer (`$2`) voted it helpful.
 REVIEW_SELECT = (
@@ -27,13 +27,7 @@ OLDEST_REPORTS = Keyset(
 async def review_row(
     db: asyncpg.Connection | asyncpg.Pool, review_id: str, viewer_id: str | None
 ) -> asyncpg.Record | None:
-    rid = as_uuid(review_id)
-    if rid is None:
-        return None
-    row: asyncpg.Record | None = await db.fetchrow(
-        f"{REVIEW_SELECT} WHERE r.id = $1", rid, viewer_id
-    )
-    return row
+    return await row_by_id(db, f"{REVIEW_SELECT} WHERE r.id = $1", review_id, viewer_id)
 
 
 def review_json(r: asyncpg.Record) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 from shared.pagination import Key, Keyset
 
-from catalog.queries.common import as_uuid
+from catalog.queries.common import as_uuid, files_json, page_json, row_by_id
 
 OLDEST_VERSION = Keyset(
     Key("v.submitted_at", "submitted_at", "ts", "ASC"),
@@ -26,9 +26,7 @@ def review_json(row: asyncpg.Record) -> dict[str, Any]:
         "changelog": row["changelog"],
         "submitted_at": row["submitted_at"],
         "live_version": row["live_version"],
-        "files": [
-            {k: f[k] for k in ("path", "size", "content_type", "sha256")} for f in row["files"]
-        ],
+        "files": files_json(row["files"]),
     }
 
 
@@ -54,17 +52,13 @@ async def version_queue(
         f"{_REVIEW_SELECT} WHERE {cond} ORDER BY {OLDEST_VERSION.order_by} LIMIT ${len(args)}",
         *args,
     )
-    page = OLDEST_VERSION.page(list(rows), limit)
-    return {"items": [review_json(r) for r in page.items], "next_cursor": page.next_cursor}
+    return page_json(OLDEST_VERSION, rows, limit, review_json)
 
 
 async def version_in_review(
     db: asyncpg.Pool | asyncpg.Connection, persona_id: str
 ) -> dict[str, Any] | None:
-    pid = as_uuid(persona_id)
-    if pid is None:
-        return None
-    row = await db.fetchrow(f"{_REVIEW_SELECT} WHERE v.persona_id = $1", pid)
+    row = await row_by_id(db, f"{_REVIEW_SELECT} WHERE v.persona_id = $1", persona_id)
     return review_json(row) if row is not None else None
 
 

@@ -13,7 +13,7 @@ from shared.pagination import decode_cursor, page_of
 from catalog.domain import parse_semver
 from catalog.domain.errors import InvalidInput
 from catalog.domain.visibility import may_see
-from catalog.queries.common import as_uuid, bad_cursor
+from catalog.queries.common import as_uuid, bad_cursor, files_json, row_by_id
 
 # ---------------------------------------------------------------- persona rows -> JSON
 
@@ -87,9 +87,7 @@ def version_json(row: asyncpg.Record | dict[str, Any]) -> dict[str, Any]:
         "changelog": row["changelog"],
         "created_at": row["created_at"],
         "downloads": row["downloads"],
-        "files": [
-            {k: f[k] for k in ("path", "size", "content_type", "sha256")} for f in row["files"]
-        ],
+        "files": files_json(row["files"]),
         "gallery": [image_json(img) for img in row["gallery"]],
     }
 
@@ -107,21 +105,25 @@ def can_see(row: asyncpg.Record, viewer: Principal | None) -> bool:
     )
 
 
+async def _visible_row(
+    db: asyncpg.Pool | asyncpg.Connection, columns: str, persona_id: str, viewer: Principal | None
+) -> asyncpg.Record | None:
+    """`columns` of the persona, when the viewer may see it."""
+    row = await row_by_id(
+        db,
+        f"SELECT {columns} FROM personas p LEFT JOIN users u ON u.id = p.creator_id"
+        " WHERE p.id = $2",
+        persona_id,
+        viewer.user_id if viewer else None,
+        at=2,
+    )
+    return row if row is not None and can_see(row, viewer) else None
+
+
 async def persona_row(
     db: asyncpg.Pool | asyncpg.Connection, persona_id: str, viewer: Principal | None
 ) -> asyncpg.Record | None:
-    pid = as_uuid(persona_id)
-    if pid is None:
-        return None
-    row: asyncpg.Record | None = await db.fetchrow(
-        f"SELECT {PERSONA_COLUMNS} FROM personas p LEFT JOIN users u ON u.id = p.creator_id"
-        " WHERE p.id = $2",
-        viewer.user_id if viewer else None,
-        pid,
-    )
-    if row is None or not can_see(row, viewer):
-        return None
-    return row
+    return await _visible_row(db, PERSONA_COLUMNS, persona_id, viewer)
 
 
 # How many of the newest versions a persona's detail embeds (all of them: `versions_page`).
@@ -143,16 +145,8 @@ async def persona_detail(
 ) -> tuple[asyncpg.Record, list[dict[str, Any]]] | None:
     """A persona the viewer may see, its newest versions and the version waiting for review
     (`version_in_review`, for its creator's eyes), in one query."""
-    pid = as_uuid(persona_id)
-    if pid is None:
-        return None
-    row: asyncpg.Record | None = await db.fetchrow(
-        f"SELECT {PERSONA_COLUMNS}, {_DETAIL_VERSIONS_SQL} FROM personas p"
-        " LEFT JOIN users u ON u.id = p.creator_id WHERE p.id = $2",
-        viewer.user_id if viewer else None,
-        pid,
-    )
-    if row is None or not can_see(row, viewer):
+    row = await _visible_row(db, f"{PERSONA_COLUMNS}, {_DETAIL_VERSIONS_SQL}", persona_id, viewer)
+    if row is None:
         return None
     versions = []
     for v in row["detail_versions"]:
