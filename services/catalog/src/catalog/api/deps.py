@@ -9,6 +9,7 @@ import asyncpg
 from fastapi import Depends, Query, Request, Response
 from shared.auth import CurrentUser, OptionalUser, Principal
 from shared.http import get_pool
+from shared.images import read_image_body
 
 from catalog import queries
 from catalog.commands import Catalog
@@ -45,8 +46,18 @@ async def creator_only(persona_id: str, user: CurrentUser, cat: CatalogDep) -> N
     await cat.check_owner(user, persona_id)
 
 
+async def creators_image(
+    persona_id: str, request: Request, user: CurrentUser, cat: CatalogDep, settings: SettingsDep
+) -> bytes:
+    """The body of an image upload (cover, gallery), read only once the caller is the persona's
+    creator."""
+    await creator_only(persona_id, user, cat)
+    return await read_image_body(request, settings.max_image_bytes)
+
+
 VisiblePersonaId = Annotated[str, Depends(visible_persona)]
 CREATOR_ONLY = Depends(creator_only)
+CreatorsImage = Annotated[bytes, Depends(creators_image)]
 
 
 MULTIPART_DOC: dict[str, Any] = {

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from shared.auth import CurrentUser
-from shared.images import IMAGE_BODY_OPENAPI, image_response, read_image_body
+from shared.images import IMAGE_BODY_OPENAPI, image_response
 
 from catalog import queries
-from catalog.api.deps import CREATOR_ONLY, CatalogDep, Pool, SettingsDep
+from catalog.api.deps import CatalogDep, CreatorsImage, Pool
 from catalog.api.personas import _detail
 from catalog.schemas import ImageOut, PersonaOut
 
@@ -24,19 +24,12 @@ router = APIRouter(tags=["personas"])
     "/api/personas/{persona_id}/cover",
     response_model=PersonaOut,
     openapi_extra=IMAGE_BODY_OPENAPI,
-    dependencies=[CREATOR_ONLY],
 )
 async def set_cover(
-    persona_id: str,
-    request: Request,
-    user: CurrentUser,
-    cat: CatalogDep,
-    settings: SettingsDep,
-    pool: Pool,
+    persona_id: str, data: CreatorsImage, user: CurrentUser, cat: CatalogDep, pool: Pool
 ) -> dict[str, Any]:
     """Set the persona's cover (its creator only). The image is re-encoded: a 640 x 360 crop
     for cards and a rendering fitted in 1600 x 900 for the persona's page."""
-    data = await read_image_body(request, settings.max_image_bytes)
     await cat.set_cover(user, persona_id, data)
     return await _detail(pool, persona_id, user)
 
@@ -51,20 +44,17 @@ async def remove_cover(persona_id: str, user: CurrentUser, cat: CatalogDep) -> N
     status_code=201,
     response_model=ImageOut,
     openapi_extra=IMAGE_BODY_OPENAPI,
-    dependencies=[CREATOR_ONLY],
 )
 async def add_gallery_image(
     persona_id: str,
     version: str,
-    request: Request,
+    data: CreatorsImage,
     user: CurrentUser,
     cat: CatalogDep,
-    settings: SettingsDep,
     caption: Annotated[str, Query(max_length=200)] = "",
 ) -> dict[str, Any]:
     """Add an image of sample output to a version's gallery (at most 8 per version; its
     creator only); `caption` is optional."""
-    data = await read_image_body(request, settings.max_image_bytes)
     image = await cat.add_gallery_image(user, persona_id, version, data, caption)
     out = queries.image_json(image)
     assert out is not None
