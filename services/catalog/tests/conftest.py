@@ -31,6 +31,7 @@ from catalog.blobs import LocalBlobStore
 from catalog.settings import CatalogSettings
 from fastapi import FastAPI
 from shared.bus import Broker
+from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
 from shared.contracts.identity import UserRegistered
 from shared.events import Envelope, Event
 from shared.testing.publish import publish_event
@@ -92,6 +93,50 @@ def multipart(
     return {"data": data, "files": parts} if parts else {"data": data, "files": {"_": ("", b"")}}
 
 
+def new_tx() -> str:
+    return f"tx_{uuid.uuid4().hex[:8]}"
+
+
+def purchase(
+    persona: dict[str, Any], buyer: str, transaction_id: str, *, fee: int = 300
+) -> PurchaseCompleted:
+    """Billing's event for a purchase of `persona` at its price (`fee` to the platform)."""
+    return PurchaseCompleted(
+        transaction_id=transaction_id,
+        buyer_id=buyer,
+        persona_id=persona["id"],
+        creator_id=persona["creator"]["id"],
+        amount=persona["price_cents"],
+        currency="usd",
+        platform_fee=fee,
+        creator_revenue=persona["price_cents"] - fee,
+        fee_rate_bps=3000,
+    )
+
+
+def refund(
+    persona: dict[str, Any],
+    buyer: str,
+    transaction_id: str,
+    *,
+    full: bool,
+    fee: int = 300,
+    refund_id: str | None = None,
+) -> PurchaseRefunded:
+    """Billing's event for a refund of that purchase (the whole price)."""
+    return PurchaseRefunded(
+        transaction_id=transaction_id,
+        refund_id=refund_id or f"re_{uuid.uuid4().hex[:8]}",
+        buyer_id=buyer,
+        persona_id=persona["id"],
+        creator_id=persona["creator"]["id"],
+        amount=persona["price_cents"],
+        creator_amount=persona["price_cents"] - fee,
+        currency="usd",
+        full=full,
+    )
+
+
 @dataclass
 class CatalogEnv:
     http: httpx.AsyncClient
@@ -109,6 +154,9 @@ class CatalogEnv:
     wait_until = staticmethod(lambda *a, **kw: wait_until(*a, **kw))
     unzip = staticmethod(lambda content: unzip(content))
     png = PNG
+    new_tx = staticmethod(new_tx)
+    purchase = staticmethod(purchase)
+    refund = staticmethod(refund)
 
     @property
     def blobs(self) -> LocalBlobStore:
@@ -153,6 +201,29 @@ class CatalogEnv:
             lambda: self.fetchval("SELECT count(*) = 1 FROM users WHERE id = $1", user_id)
         )
         return user_id
+
+    async def users(self, *usernames: str) -> list[str]:
+        """Several registered users at once, their ids in the order of the names."""
+        return list(await asyncio.gather(*(self.user(name) for name in usernames)))
+
+    async def entitlement_deliveries(self, count: int) -> None:
+        """Wait until the entitlements consumer has handled `count` distinct deliveries."""
+        await wait_until(
+            lambda: self.fetchval(
+                "SELECT count(*) = $1 FROM inbox WHERE consumer = 'catalog.entitlements'", count
+            )
+        )
+
+    async def review(
+        self, persona_id: str, user_id: str, rating: int, body: str | None = None
+    ) -> httpx.Response:
+        """Post (or replace) the user's review; a body left out keeps the saved one."""
+        payload: dict[str, Any] = {"rating": rating}
+        if body is not None:
+            payload["body"] = body
+        return await self.http.post(
+            f"/api/personas/{persona_id}/reviews", headers=self.headers(user_id), json=payload
+        )
 
     async def create(
         self,

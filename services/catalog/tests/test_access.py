@@ -5,8 +5,7 @@ from __future__ import annotations
 
 async def test_another_user_cannot_edit_delete_or_version_someones_persona(catalog):
     env = catalog
-    owner = await env.user("owner")
-    intruder = await env.user("intruder")
+    owner, intruder = await env.users("owner", "intruder")
     persona = await env.approved(owner, name="Owned Persona")
     pid = persona["id"]
     h = env.headers(intruder)
@@ -39,8 +38,7 @@ async def test_another_user_cannot_edit_delete_or_version_someones_persona(catal
 
 async def test_nobody_else_sees_drafts_pending_rejected_or_suspended_personas(catalog):
     env = catalog
-    owner = await env.user("hider")
-    other = await env.user("peeker")
+    owner, other = await env.users("hider", "peeker")
     draft = await env.create(owner, name="Draft One")
     pending = await env.create(owner, name="Pending One", submit=True)
     rejected = await env.create(owner, name="Rejected One", submit=True)
@@ -145,8 +143,7 @@ async def test_a_deleted_persona_is_hidden_alike_from_reads_and_writes(catalog):
     """One visibility rule for queries and commands: after delete, the creator and admins get
     404 on reading it as on acting on it; a holder still sees and downloads it."""
     env = catalog
-    owner = await env.user("deleter")
-    holder = await env.user("keeper")
+    owner, holder = await env.users("deleter", "keeper")
     persona = await env.approved(owner, name="Soon Gone", price_cents=0)
     pid = persona["id"]
     r = await env.http.post(f"/api/personas/{pid}/acquire", headers=env.headers(holder))

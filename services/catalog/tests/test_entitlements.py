@@ -6,41 +6,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
-
-
-def purchase(persona: dict, buyer: str, transaction_id: str) -> PurchaseCompleted:
-    return PurchaseCompleted(
-        transaction_id=transaction_id,
-        buyer_id=buyer,
-        persona_id=persona["id"],
-        creator_id=persona["creator"]["id"],
-        amount=persona["price_cents"],
-        currency="usd",
-        platform_fee=300,
-        creator_revenue=persona["price_cents"] - 300,
-        fee_rate_bps=3000,
-    )
-
-
-def refund(persona: dict, buyer: str, transaction_id: str, *, full: bool) -> PurchaseRefunded:
-    return PurchaseRefunded(
-        transaction_id=transaction_id,
-        refund_id=f"re_{uuid.uuid4().hex[:8]}",
-        buyer_id=buyer,
-        persona_id=persona["id"],
-        creator_id=persona["creator"]["id"],
-        amount=persona["price_cents"],
-        creator_amount=persona["price_cents"] - 300,
-        currency="usd",
-        full=full,
-    )
-
 
 async def test_paid_persona_is_downloadable_only_after_purchase_completed(catalog):
     env = catalog
-    creator = await env.user("seller")
-    buyer = await env.user("payer")
+    creator, buyer = await env.users("seller", "payer")
     persona = await env.approved(creator, name="Premium Copywriter", price_cents=999)
     pid = persona["id"]
 
@@ -52,8 +21,8 @@ async def test_paid_persona_is_downloadable_only_after_purchase_completed(catalo
         "entitled"
     ] is False
 
-    tx = f"tx_{uuid.uuid4().hex[:8]}"
-    await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
+    tx = env.new_tx()
+    await env.publish("billing.PurchaseCompleted", env.purchase(persona, buyer, tx))
 
     async def entitled() -> bool:
         r = await env.http.get(f"/api/personas/{pid}", headers=env.headers(buyer))
@@ -72,33 +41,23 @@ async def test_paid_persona_is_downloadable_only_after_purchase_completed(catalo
         999,
     )
     # A paid review is a verified purchase.
-    r = await env.http.post(
-        f"/api/personas/{pid}/reviews", headers=env.headers(buyer), json={"rating": 5}
-    )
+    r = await env.review(pid, buyer, 5)
     assert r.json()["verified_purchase"] is True
     stranger = await env.user("window-shopper")
-    r = await env.http.post(
-        f"/api/personas/{pid}/reviews", headers=env.headers(stranger), json={"rating": 2}
-    )
+    r = await env.review(pid, stranger, 2)
     assert r.json()["verified_purchase"] is False
 
 
 async def test_the_same_purchase_delivered_twice_grants_once(catalog):
     env = catalog
-    creator = await env.user("seller2")
-    buyer = await env.user("payer2")
+    creator, buyer = await env.users("seller2", "payer2")
     persona = await env.approved(creator, price_cents=499)
-    tx = f"tx_{uuid.uuid4().hex[:8]}"
-    envelope = await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
+    tx = env.new_tx()
+    envelope = await env.publish("billing.PurchaseCompleted", env.purchase(persona, buyer, tx))
     await env.republish("billing.PurchaseCompleted", envelope)  # the broker redelivers it
     # The same transaction in a fresh envelope (e.g. billing re-published it) changes nothing.
-    await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
-
-    async def handled() -> bool:
-        n = await env.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'catalog.entitlements'")
-        return bool(n == 2)
-
-    await env.wait_until(handled)  # both distinct deliveries handled (the copy was skipped)
+    await env.publish("billing.PurchaseCompleted", env.purchase(persona, buyer, tx))
+    await env.entitlement_deliveries(2)  # both distinct deliveries handled (the copy was skipped)
     assert await env.events("PersonaAcquired") == 1
     detail = (
         await env.http.get(f"/api/personas/{persona['id']}", headers=env.headers(creator))
@@ -111,11 +70,10 @@ async def test_the_same_purchase_delivered_twice_grants_once(catalog):
 async def bought(env: Any, seller: str, payer: str) -> tuple[dict[str, Any], str, str, Any]:
     """A paid persona bought through billing's event, once its buyer can download it:
     (persona, buyer id, transaction id, `status()` of the buyer's download)."""
-    creator = await env.user(seller)
-    buyer = await env.user(payer)
+    creator, buyer = await env.users(seller, payer)
     persona = await env.approved(creator, price_cents=1999)
-    tx = f"tx_{uuid.uuid4().hex[:8]}"
-    await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
+    tx = env.new_tx()
+    await env.publish("billing.PurchaseCompleted", env.purchase(persona, buyer, tx))
 
     async def status() -> int:
         r = await env.http.get(
@@ -133,15 +91,11 @@ async def bought(env: Any, seller: str, payer: str) -> tuple[dict[str, Any], str
 async def test_a_full_refund_takes_access_away_and_a_partial_one_does_not(catalog):
     env = catalog
     persona, buyer, tx, status = await bought(env, "seller3", "payer3")
-    await env.publish("billing.PurchaseRefunded", refund(persona, buyer, tx, full=False))
-    await env.wait_until(
-        lambda: env.fetchval(
-            "SELECT count(*) = 2 FROM inbox WHERE consumer = 'catalog.entitlements'"
-        )
-    )
+    await env.publish("billing.PurchaseRefunded", env.refund(persona, buyer, tx, full=False))
+    await env.entitlement_deliveries(2)
     assert await status() == 200
 
-    await env.publish("billing.PurchaseRefunded", refund(persona, buyer, tx, full=True))
+    await env.publish("billing.PurchaseRefunded", env.refund(persona, buyer, tx, full=True))
 
     async def refused() -> bool:
         return await status() == 403
@@ -158,17 +112,12 @@ async def test_a_full_refund_takes_access_away_and_a_partial_one_does_not(catalo
 
 async def test_a_refund_seen_before_its_purchase_still_ends_with_no_access(catalog):
     env = catalog
-    creator = await env.user("seller4")
-    buyer = await env.user("payer4")
+    creator, buyer = await env.users("seller4", "payer4")
     persona = await env.approved(creator, price_cents=299)
-    tx = f"tx_{uuid.uuid4().hex[:8]}"
-    await env.publish("billing.PurchaseRefunded", refund(persona, buyer, tx, full=True))
-    await env.publish("billing.PurchaseCompleted", purchase(persona, buyer, tx))
-    await env.wait_until(
-        lambda: env.fetchval(
-            "SELECT count(*) = 2 FROM inbox WHERE consumer = 'catalog.entitlements'"
-        )
-    )
+    tx = env.new_tx()
+    await env.publish("billing.PurchaseRefunded", env.refund(persona, buyer, tx, full=True))
+    await env.publish("billing.PurchaseCompleted", env.purchase(persona, buyer, tx))
+    await env.entitlement_deliveries(2)
     r = await env.http.get(f"/api/personas/{persona['id']}/download", headers=env.headers(buyer))
     assert r.status_code == 403
     assert await env.events("PersonaAcquired") == 0
@@ -196,11 +145,7 @@ async def test_a_lost_chargeback_takes_access_away_and_a_won_one_does_not(catalo
     env = catalog
     persona, buyer, tx, status = await bought(env, "seller5", "payer5")
     await env.publish("billing.DisputeClosed", dispute_closed(persona, buyer, tx, "won"))
-    await env.wait_until(
-        lambda: env.fetchval(
-            "SELECT count(*) = 2 FROM inbox WHERE consumer = 'catalog.entitlements'"
-        )
-    )
+    await env.entitlement_deliveries(2)
     assert await status() == 200
 
     await env.publish("billing.DisputeClosed", dispute_closed(persona, buyer, tx, "lost"))

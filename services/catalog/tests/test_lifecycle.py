@@ -40,8 +40,7 @@ async def test_full_lifecycle_create_submit_approve_search_acquire_download_revi
 ):
     env = catalog
     connection, spy = await spy_on_catalog_events(amqp_url, bus_namespace)
-    creator = await env.user("chefmaster")
-    buyer = await env.user("hungrybuyer")
+    creator, buyer = await env.users("chefmaster", "hungrybuyer")
 
     # Create as a draft with files; only the creator sees it.
     r = await env.http.post(
@@ -119,11 +118,7 @@ async def test_full_lifecycle_create_submit_approve_search_acquire_download_revi
     assert await env.events("PersonaDownloaded") == 1
 
     # Review: verified purchase, rating summary with distribution.
-    r = await env.http.post(
-        f"/api/personas/{pid}/reviews",
-        headers=env.headers(buyer),
-        json={"rating": 4, "body": "Brutal but useful."},
-    )
+    r = await env.review(pid, buyer, 4, "Brutal but useful.")
     assert r.status_code == 201, r.text
     review = r.json()
     assert review["verified_purchase"] is True
@@ -163,8 +158,7 @@ async def test_full_lifecycle_create_submit_approve_search_acquire_download_revi
 
 async def test_edit_version_delete_and_the_creators_own_list(catalog):
     env = catalog
-    creator = await env.user("maker")
-    buyer = await env.user("holder")
+    creator, buyer = await env.users("maker", "holder")
     persona = await env.approved(creator, name="Gym Buddy", category="health-fitness")
     pid = persona["id"]
 

@@ -78,8 +78,7 @@ async def test_cover_is_re_encoded_without_metadata_and_shown_on_cards(catalog) 
 
 async def test_cover_refusals(catalog) -> None:
     env = catalog
-    creator = await env.user("refused")
-    stranger = await env.user("stranger")
+    creator, stranger = await env.users("refused", "stranger")
     persona = await env.approved(creator)
     pid = persona["id"]
     mine = env.headers(creator)

@@ -7,7 +7,6 @@ import uuid
 import asyncpg
 from catalog.projections import projections
 from seeders.catalog_market import seed
-from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
 from shared.db import create_pool
 from shared.eventstore import EventStore
 
@@ -43,7 +42,7 @@ async def rebuild(dsn: str) -> int:
 async def test_rebuilding_every_projection_gives_identical_read_models(catalog):
     env = catalog
     creator = await env.user("builder")
-    buyers = [await env.user(f"buyer{i}") for i in range(3)]
+    buyers = await env.users(*(f"buyer{i}" for i in range(3)))
     free = await env.approved(creator, name="Free One", tags=["alpha", "beta"])
     paid = await env.approved(creator, name="Paid One", price_cents=500, category="marketing")
     draft = await env.create(creator, name="Draft One")
@@ -69,47 +68,16 @@ async def test_rebuilding_every_projection_gives_identical_read_models(catalog):
     await env.http.get(f"/api/personas/{free['id']}/download?version=1.0.0", headers=h[0])
     tx = [f"tx_{i}_{uuid.uuid4().hex[:6]}" for i in range(2)]
     for i, t in enumerate(tx):
-        await env.publish(
-            "billing.PurchaseCompleted",
-            PurchaseCompleted(
-                transaction_id=t,
-                buyer_id=buyers[i],
-                persona_id=paid["id"],
-                creator_id=creator,
-                amount=500,
-                currency="usd",
-                platform_fee=150,
-                creator_revenue=350,
-                fee_rate_bps=3000,
-            ),
-        )
+        await env.publish("billing.PurchaseCompleted", env.purchase(paid, buyers[i], t, fee=150))
     await env.publish(
         "billing.PurchaseRefunded",
-        PurchaseRefunded(
-            transaction_id=tx[1],
-            refund_id="re_1",
-            buyer_id=buyers[1],
-            persona_id=paid["id"],
-            creator_id=creator,
-            amount=500,
-            creator_amount=350,
-            currency="usd",
-            full=True,
-        ),
+        env.refund(paid, buyers[1], tx[1], full=True, fee=150, refund_id="re_1"),
     )
-    await env.wait_until(
-        lambda: env.fetchval(
-            "SELECT count(*) = 3 FROM inbox WHERE consumer = 'catalog.entitlements'"
-        )
-    )
+    await env.entitlement_deliveries(3)
 
     reviews = []
-    for i, headers in enumerate(h):
-        r = await env.http.post(
-            f"/api/personas/{free['id']}/reviews",
-            headers=headers,
-            json={"rating": i + 3, "body": "ok"},
-        )
+    for i, buyer in enumerate(buyers):
+        r = await env.review(free["id"], buyer, i + 3, "ok")
         reviews.append(r.json()["id"])
     await env.http.patch(
         f"/api/reviews/{reviews[0]}", headers=h[0], json={"rating": 1, "body": "changed"}

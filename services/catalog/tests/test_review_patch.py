@@ -5,14 +5,9 @@ from __future__ import annotations
 
 async def test_a_save_changes_only_the_fields_sent(catalog):
     env = catalog
-    creator = await env.user("maker")
-    author = await env.user("writer")
+    creator, author = await env.users("maker", "writer")
     pid = (await env.approved(creator))["id"]
-    r = await env.http.post(
-        f"/api/personas/{pid}/reviews",
-        headers=env.headers(author),
-        json={"rating": 2, "body": "Long, careful text."},
-    )
+    r = await env.review(pid, author, 2, "Long, careful text.")
     assert r.status_code == 201
     rid = r.json()["id"]
 
@@ -24,9 +19,7 @@ async def test_a_save_changes_only_the_fields_sent(catalog):
     )
     assert (r.json()["rating"], r.json()["body"]) == (5, "Shorter.")
     # posting again with a rating only (the review form's upsert) keeps the text too
-    r = await env.http.post(
-        f"/api/personas/{pid}/reviews", headers=env.headers(author), json={"rating": 3}
-    )
+    r = await env.review(pid, author, 3)
     assert r.status_code == 200 and (r.json()["rating"], r.json()["body"]) == (3, "Shorter.")
     # clearing is explicit
     r = await env.http.patch(f"/api/reviews/{rid}", headers=env.headers(author), json={"body": ""})

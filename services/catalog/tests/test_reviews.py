@@ -55,25 +55,15 @@ async def test_concurrent_reviews_keep_the_average_exact(catalog):
 
 async def test_one_review_per_user_editable_and_deletable_by_its_author(catalog):
     env = catalog
-    creator = await env.user("reviewed")
-    author = await env.user("critic")
-    other = await env.user("bystander")
+    creator, author, other = await env.users("reviewed", "critic", "bystander")
     pid = (await env.approved(creator))["id"]
-    r = await env.http.post(
-        f"/api/personas/{pid}/reviews",
-        headers=env.headers(author),
-        json={"rating": 2, "body": "Meh."},
-    )
+    r = await env.review(pid, author, 2, "Meh.")
     assert r.status_code == 201
     review = r.json()
     rid = review["id"]
     assert review["verified_purchase"] is False
 
-    r = await env.http.post(
-        f"/api/personas/{pid}/reviews",
-        headers=env.headers(author),
-        json={"rating": 3, "body": "Better."},
-    )
+    r = await env.review(pid, author, 3, "Better.")
     assert r.status_code == 200 and r.json()["id"] == rid  # the same review, replaced
     r = await env.http.patch(
         f"/api/reviews/{rid}", headers=env.headers(author), json={"rating": 4, "body": "Good now."}
@@ -87,13 +77,9 @@ async def test_one_review_per_user_editable_and_deletable_by_its_author(catalog)
     assert (
         await env.http.delete(f"/api/reviews/{rid}", headers=env.headers(other))
     ).status_code == 403
-    r = await env.http.post(
-        f"/api/personas/{pid}/reviews", headers=env.headers(creator), json={"rating": 5}
-    )
+    r = await env.review(pid, creator, 5)
     assert r.status_code == 403 and r.json()["code"] == "own_persona"
-    r = await env.http.post(
-        f"/api/personas/{pid}/reviews", headers=env.headers(other), json={"rating": 6}
-    )
+    r = await env.review(pid, other, 6)
     assert r.status_code == 422
 
     assert (
@@ -105,25 +91,16 @@ async def test_one_review_per_user_editable_and_deletable_by_its_author(catalog)
         await env.http.patch(f"/api/reviews/{rid}", headers=env.headers(author), json={"rating": 1})
     ).status_code == 404
     # After deleting, the author may review again.
-    r = await env.http.post(
-        f"/api/personas/{pid}/reviews", headers=env.headers(author), json={"rating": 1}
-    )
+    r = await env.review(pid, author, 1)
     assert r.status_code == 201 and r.json()["helpful_count"] == 0
 
 
 async def test_helpful_votes_once_per_user_and_one_creator_response(catalog):
     env = catalog
-    creator = await env.user("responder")
-    author = await env.user("writer")
-    voters = [await env.user(f"voter{i}") for i in range(3)]
+    creator, author = await env.users("responder", "writer")
+    voters = await env.users(*(f"voter{i}" for i in range(3)))
     pid = (await env.approved(creator))["id"]
-    rid = (
-        await env.http.post(
-            f"/api/personas/{pid}/reviews",
-            headers=env.headers(author),
-            json={"rating": 5, "body": "Great"},
-        )
-    ).json()["id"]
+    rid = (await env.review(pid, author, 5, "Great")).json()["id"]
 
     for v in voters:
         r = await env.http.post(f"/api/reviews/{rid}/helpful", headers=env.headers(v))
@@ -161,17 +138,11 @@ async def test_helpful_votes_once_per_user_and_one_creator_response(catalog):
 async def test_reports_queue_dismiss_and_take_down(catalog):
     env = catalog
     creator = await env.user("reported")
-    reporters = [await env.user(f"reporter{i}") for i in range(3)]
+    reporters = await env.users(*(f"reporter{i}" for i in range(3)))
     author = await env.user("troll")
     persona = await env.approved(creator)
     pid = persona["id"]
-    rid = (
-        await env.http.post(
-            f"/api/personas/{pid}/reviews",
-            headers=env.headers(author),
-            json={"rating": 1, "body": "spam spam"},
-        )
-    ).json()["id"]
+    rid = (await env.review(pid, author, 1, "spam spam")).json()["id"]
 
     r = await env.http.post(
         f"/api/reviews/{rid}/report", headers=env.headers(reporters[0]), json={"reason": "spam"}

@@ -4,13 +4,11 @@ lifecycle, a paid persona's access, refused uploads, search."""
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
 from shared.testing.servers import serve_app
 
 gateway_app = pytest.importorskip("gateway.app")
@@ -37,9 +35,7 @@ async def via_gateway(catalog, tokens, amqp_url, bus_namespace, tmp_path: Path) 
 
 async def test_lifecycle_and_paid_access_through_the_gateway(via_gateway):
     env = via_gateway
-    creator = await env.user("gatewaycreator")
-    buyer = await env.user("gatewaybuyer")
-    stranger = await env.user("gatewaystranger")
+    creator, buyer, stranger = await env.users("gatewaycreator", "gatewaybuyer", "gatewaystranger")
 
     draft = await env.create(creator, name="Gateway Draft")
     assert (
@@ -63,30 +59,17 @@ async def test_lifecycle_and_paid_access_through_the_gateway(via_gateway):
     r = await env.http.get(f"/api/personas/{free['id']}/download", headers=env.headers(buyer))
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     assert env.unzip(r.content)["prompt.md"] == dict(env.default_files())["prompt.md"]
-    r = await env.http.post(
-        f"/api/personas/{free['id']}/reviews",
-        headers=env.headers(buyer),
-        json={"rating": 5, "body": "Lovely"},
-    )
+    r = await env.review(free["id"], buyer, 5, "Lovely")
     assert r.status_code == 201 and r.json()["verified_purchase"] is True
 
     # Paid: refused, then granted by billing's event, then taken away by a full refund.
     pid = paid["id"]
     r = await env.http.get(f"/api/personas/{pid}/download", headers=env.headers(buyer))
     assert r.status_code == 403
-    tx = f"tx_{uuid.uuid4().hex[:8]}"
-    completed = PurchaseCompleted(
-        transaction_id=tx,
-        buyer_id=buyer,
-        persona_id=pid,
-        creator_id=creator,
-        amount=1500,
-        currency="usd",
-        platform_fee=450,
-        creator_revenue=1050,
-        fee_rate_bps=3000,
+    tx = env.new_tx()
+    envelope = await env.publish(
+        "billing.PurchaseCompleted", env.purchase(paid, buyer, tx, fee=450)
     )
-    envelope = await env.publish("billing.PurchaseCompleted", completed)
     await env.republish("billing.PurchaseCompleted", envelope)
 
     async def status() -> int:
@@ -101,17 +84,7 @@ async def test_lifecycle_and_paid_access_through_the_gateway(via_gateway):
     assert await env.events("PersonaAcquired") == 2  # the free one and this purchase, once
     await env.publish(
         "billing.PurchaseRefunded",
-        PurchaseRefunded(
-            transaction_id=tx,
-            refund_id="re_1",
-            buyer_id=buyer,
-            persona_id=pid,
-            creator_id=creator,
-            amount=1500,
-            creator_amount=1050,
-            currency="usd",
-            full=True,
-        ),
+        env.refund(paid, buyer, tx, full=True, fee=450, refund_id="re_1"),
     )
 
     async def refused() -> bool:

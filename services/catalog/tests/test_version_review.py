@@ -18,8 +18,7 @@ async def post_version(env: Any, creator: str, pid: str, version: str, body: byt
 
 async def test_a_new_version_waits_for_review_and_the_old_one_stays_live(catalog: Any) -> None:
     env = catalog
-    creator = await env.user("versioner")
-    buyer = await env.user("holder")
+    creator, buyer = await env.users("versioner", "holder")
     pid = (await env.approved(creator, name="Reviewed Voice"))["id"]
     await env.http.post(f"/api/personas/{pid}/acquire", headers=env.headers(buyer))
 
