@@ -121,12 +121,11 @@ def refund(
     *,
     full: bool,
     fee: int = 300,
-    refund_id: str | None = None,
 ) -> PurchaseRefunded:
     """Billing's event for a refund of that purchase (the whole price)."""
     return PurchaseRefunded(
         transaction_id=transaction_id,
-        refund_id=refund_id or f"re_{uuid.uuid4().hex[:8]}",
+        refund_id=f"re_{uuid.uuid4().hex[:8]}",
         buyer_id=buyer,
         persona_id=persona["id"],
         creator_id=persona["creator"]["id"],
@@ -223,6 +222,22 @@ class CatalogEnv:
             payload["body"] = body
         return await self.http.post(
             f"/api/personas/{persona_id}/reviews", headers=self.headers(user_id), json=payload
+        )
+
+    async def report(
+        self, target: str, user_id: str, reason: str, details: str | None = None
+    ) -> httpx.Response:
+        """Report `target` (`personas/<id>` or `reviews/<id>`) as this user."""
+        payload = {"reason": reason} if details is None else {"reason": reason, "details": details}
+        return await self.http.post(
+            f"/api/{target}/report", headers=self.headers(user_id), json=payload
+        )
+
+    async def resolve(self, report_id: str, action: str, note: str | None = None) -> httpx.Response:
+        """An admin resolves a report (`dismiss` or `take_down`)."""
+        payload = {"action": action} if note is None else {"action": action, "note": note}
+        return await self.http.post(
+            f"/api/admin/reports/{report_id}/resolve", headers=self.admin, json=payload
         )
 
     async def create(

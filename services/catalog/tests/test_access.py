@@ -64,9 +64,7 @@ async def test_nobody_else_sees_drafts_pending_rejected_or_suspended_personas(ca
             assert r.status_code == 404
             r = await env.http.get(f"/api/personas/{pid}/download", headers=env.headers(other))
             assert r.status_code == 404
-            r = await env.http.post(
-                f"/api/personas/{pid}/report", headers=env.headers(other), json={"reason": "spam"}
-            )
+            r = await env.report(f"personas/{pid}", other, "spam")
             assert r.status_code == 404
         assert (
             await env.http.get(f"/api/personas/{pid}", headers=env.headers(owner))

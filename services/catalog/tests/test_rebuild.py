@@ -71,7 +71,7 @@ async def test_rebuilding_every_projection_gives_identical_read_models(catalog):
         await env.publish("billing.PurchaseCompleted", env.purchase(paid, buyers[i], t, fee=150))
     await env.publish(
         "billing.PurchaseRefunded",
-        env.refund(paid, buyers[1], tx[1], full=True, fee=150, refund_id="re_1"),
+        env.refund(paid, buyers[1], tx[1], full=True, fee=150),
     )
     await env.entitlement_deliveries(3)
 
@@ -87,14 +87,8 @@ async def test_rebuilding_every_projection_gives_identical_read_models(catalog):
         f"/api/reviews/{reviews[1]}/response", headers=env.headers(creator), json={"body": "thanks"}
     )
     await env.http.delete(f"/api/reviews/{reviews[2]}", headers=h[2])
-    report = (
-        await env.http.post(
-            f"/api/personas/{paid['id']}/report", headers=h[2], json={"reason": "odd"}
-        )
-    ).json()["id"]
-    await env.http.post(
-        f"/api/admin/reports/{report}/resolve", headers=env.admin, json={"action": "take_down"}
-    )
+    report = (await env.report(f"personas/{paid['id']}", buyers[2], "odd")).json()["id"]
+    await env.resolve(report, "take_down")
     await env.http.post(
         "/api/admin/collections",
         headers=env.admin,

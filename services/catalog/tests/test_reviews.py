@@ -144,72 +144,35 @@ async def test_reports_queue_dismiss_and_take_down(catalog):
     pid = persona["id"]
     rid = (await env.review(pid, author, 1, "spam spam")).json()["id"]
 
-    r = await env.http.post(
-        f"/api/reviews/{rid}/report", headers=env.headers(reporters[0]), json={"reason": "spam"}
-    )
+    r = await env.report(f"reviews/{rid}", reporters[0], "spam")
     assert r.status_code == 201
     review_report = r.json()["id"]
-    r = await env.http.post(
-        f"/api/reviews/{rid}/report",
-        headers=env.headers(reporters[0]),
-        json={"reason": "spam again"},
-    )
+    r = await env.report(f"reviews/{rid}", reporters[0], "spam again")
     assert r.status_code == 200 and r.json()["id"] == review_report  # one open report per reporter
-    first = (
-        await env.http.post(
-            f"/api/personas/{pid}/report",
-            headers=env.headers(reporters[1]),
-            json={"reason": "copyright", "details": "My text."},
-        )
-    ).json()["id"]
-    second = (
-        await env.http.post(
-            f"/api/personas/{pid}/report",
-            headers=env.headers(reporters[2]),
-            json={"reason": "copyright"},
-        )
-    ).json()["id"]
+    r = await env.report(f"personas/{pid}", reporters[1], "copyright", "My text.")
+    first = r.json()["id"]
+    second = (await env.report(f"personas/{pid}", reporters[2], "copyright")).json()["id"]
 
     queue = (await env.http.get("/api/admin/reports", headers=env.admin)).json()
     assert [r["id"] for r in queue["items"]] == [review_report, first, second]
     assert queue["items"][1]["persona_id"] == pid and queue["items"][1]["details"] == "My text."
     assert queue["items"][0]["reporter"]["username"] == "reporter0"
 
-    r = await env.http.post(
-        f"/api/admin/reports/{first}/resolve", headers=env.admin, json={"action": "dismiss"}
-    )
+    r = await env.resolve(first, "dismiss")
     assert r.status_code == 200
     assert (await env.http.get(f"/api/personas/{pid}")).status_code == 200
-    r = await env.http.post(
-        f"/api/admin/reports/{first}/resolve", headers=env.admin, json={"action": "dismiss"}
-    )
+    r = await env.resolve(first, "dismiss")
     assert r.status_code == 409
-    r = await env.http.post(
-        f"/api/admin/reports/{first}/resolve", headers=env.admin, json={"action": "explode"}
-    )
+    r = await env.resolve(first, "explode")
     assert r.status_code == 422
 
     # Taking the review down removes it (and its rating); taking the persona down suspends it.
-    await env.http.post(
-        f"/api/admin/reports/{review_report}/resolve",
-        headers=env.admin,
-        json={"action": "take_down"},
-    )
+    await env.resolve(review_report, "take_down")
     detail = (await env.http.get(f"/api/personas/{pid}")).json()
     assert detail["rating_count"] == 0
     assert (await env.http.get(f"/api/personas/{pid}/reviews")).json()["items"] == []
-    third = (
-        await env.http.post(
-            f"/api/personas/{pid}/report",
-            headers=env.headers(reporters[0]),
-            json={"reason": "copyright"},
-        )
-    ).json()["id"]
-    r = await env.http.post(
-        f"/api/admin/reports/{second}/resolve",
-        headers=env.admin,
-        json={"action": "take_down", "note": "Confirmed."},
-    )
+    third = (await env.report(f"personas/{pid}", reporters[0], "copyright")).json()["id"]
+    r = await env.resolve(second, "take_down", "Confirmed.")
     assert r.status_code == 200
     assert (await env.http.get(f"/api/personas/{pid}")).status_code == 404
     mine = (await env.http.get(f"/api/personas/{pid}", headers=env.headers(creator))).json()

@@ -84,7 +84,7 @@ async def test_lifecycle_and_paid_access_through_the_gateway(via_gateway):
     assert await env.events("PersonaAcquired") == 2  # the free one and this purchase, once
     await env.publish(
         "billing.PurchaseRefunded",
-        env.refund(paid, buyer, tx, full=True, fee=450, refund_id="re_1"),
+        env.refund(paid, buyer, tx, full=True, fee=450),
     )
 
     async def refused() -> bool:
