@@ -50,3 +50,24 @@ def page_json(
     """`{items, next_cursor}` of rows fetched with `LIMIT limit + 1`, each shown by `item`."""
     page = keyset.page(rows, limit)
     return {"items": [item(r) for r in page.items], "next_cursor": page.next_cursor}
+
+
+async def keyset_page(
+    db: asyncpg.Pool | asyncpg.Connection,
+    select: str,
+    where: str,
+    args: Sequence[Any],
+    keyset: Keyset,
+    limit: int,
+    cursor: str | None,
+    item: Callable[[asyncpg.Record], dict[str, Any]],
+) -> dict[str, Any]:
+    """One page of `select ... WHERE where` in the keyset's order, past the cursor, as the API's
+    JSON; `where` binds `args` as `$1`, `$2`..."""
+    params = [*args]
+    cond = where + keyset.after(cursor, params)
+    params.append(limit + 1)
+    rows = await db.fetch(
+        f"{select} WHERE {cond} ORDER BY {keyset.order_by} LIMIT ${len(params)}", *params
+    )
+    return page_json(keyset, rows, limit, item)

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 from shared.pagination import Key, Keyset
 
-from catalog.queries.common import as_uuid, page_json, row_by_id
+from catalog.queries.common import as_uuid, keyset_page, row_by_id
 
 # A review with its author's name and whether the viewer (`$2`) voted it helpful.
 REVIEW_SELECT = (
@@ -57,13 +57,10 @@ async def reviews(
     cursor: str | None,
 ) -> dict[str, Any]:
     order = MOST_HELPFUL if sort == "helpful" else NEWEST_REVIEWS
-    args: list[Any] = [as_uuid(persona_id), viewer_id]
-    cond = "r.persona_id = $1" + order.after(cursor, args)
-    args.append(limit + 1)
-    rows = await db.fetch(
-        f"{REVIEW_SELECT} WHERE {cond} ORDER BY {order.order_by} LIMIT ${len(args)}", *args
+    args = [as_uuid(persona_id), viewer_id]
+    return await keyset_page(
+        db, REVIEW_SELECT, "r.persona_id = $1", args, order, limit, cursor, review_json
     )
-    return page_json(order, rows, limit, review_json)
 
 
 # ---------------------------------------------------------------- reports
@@ -89,12 +86,13 @@ def report_json(r: asyncpg.Record) -> dict[str, Any]:
 async def reports(
     db: asyncpg.Pool | asyncpg.Connection, status: str, limit: int, cursor: str | None
 ) -> dict[str, Any]:
-    args: list[Any] = [status]
-    cond = "r.status = $1" + OLDEST_REPORTS.after(cursor, args)
-    args.append(limit + 1)
-    rows = await db.fetch(
-        "SELECT r.*, u.username FROM reports r LEFT JOIN users u ON u.id = r.reporter_id"
-        f" WHERE {cond} ORDER BY {OLDEST_REPORTS.order_by} LIMIT ${len(args)}",
-        *args,
+    return await keyset_page(
+        db,
+        "SELECT r.*, u.username FROM reports r LEFT JOIN users u ON u.id = r.reporter_id",
+        "r.status = $1",
+        [status],
+        OLDEST_REPORTS,
+        limit,
+        cursor,
+        report_json,
     )
-    return page_json(OLDEST_REPORTS, rows, limit, report_json)

@@ -10,7 +10,7 @@ import asyncpg
 from shared.auth import Principal
 from shared.pagination import Key, Keyset
 
-from catalog.queries.common import page_json
+from catalog.queries.common import keyset_page
 from catalog.queries.personas import PERSONA_COLUMNS, persona_json
 
 NEWEST_FIRST = Keyset(Key("p.created_at", "sort_0", "ts"), Key("p.id", "id", "uuid"))
@@ -35,16 +35,17 @@ async def _persona_list(
     owner_view: bool = False,
 ) -> dict[str, Any]:
     """A keyset page of personas (`$1` is the viewer's id, `args` follow)."""
-    all_args: list[Any] = [viewer_id, *args]
-    cond = where + order.after(cursor, all_args)
-    all_args.append(limit + 1)
-    rows = await db.fetch(
+    return await keyset_page(
+        db,
         f"SELECT {PERSONA_COLUMNS}, {order.keys[0].sql} AS sort_0"
-        " FROM personas p LEFT JOIN users u ON u.id = p.creator_id"
-        f" WHERE {cond} ORDER BY {order.order_by} LIMIT ${len(all_args)}",
-        *all_args,
+        " FROM personas p LEFT JOIN users u ON u.id = p.creator_id",
+        where,
+        [viewer_id, *args],
+        order,
+        limit,
+        cursor,
+        partial(persona_json, owner_view=owner_view),
     )
-    return page_json(order, rows, limit, partial(persona_json, owner_view=owner_view))
 
 
 async def my_personas(
@@ -115,15 +116,16 @@ def _purchase_json(r: asyncpg.Record) -> dict[str, Any]:
 async def purchases(
     db: asyncpg.Pool | asyncpg.Connection, user: Principal, limit: int, cursor: str | None
 ) -> dict[str, Any]:
-    args: list[Any] = [user.user_id]
-    cond = "e.user_id = $1" + LATEST_ACQUIRED.after(cursor, args)
-    args.append(limit + 1)
-    rows = await db.fetch(
+    return await keyset_page(
+        db,
         f"SELECT {PERSONA_COLUMNS}, e.acquired_at, e.source, e.transaction_id, e.amount,"
         " e.currency AS paid_currency"
         " FROM entitlements e JOIN personas p ON p.id = e.persona_id"
-        " LEFT JOIN users u ON u.id = p.creator_id"
-        f" WHERE {cond} ORDER BY {LATEST_ACQUIRED.order_by} LIMIT ${len(args)}",
-        *args,
+        " LEFT JOIN users u ON u.id = p.creator_id",
+        "e.user_id = $1",
+        [user.user_id],
+        LATEST_ACQUIRED,
+        limit,
+        cursor,
+        _purchase_json,
     )
-    return page_json(LATEST_ACQUIRED, rows, limit, _purchase_json)

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 from shared.pagination import Key, Keyset
 
-from catalog.queries.common import as_uuid, files_json, page_json, row_by_id
+from catalog.queries.common import as_uuid, files_json, keyset_page, row_by_id
 
 OLDEST_VERSION = Keyset(
     Key("v.submitted_at", "submitted_at", "ts", "ASC"),
@@ -15,17 +15,24 @@ OLDEST_VERSION = Keyset(
 )
 
 
+# Columns of a version under review the API shows as they are stored.
+_AS_STORED = (
+    "persona_name",
+    "creator_id",
+    "creator_username",
+    "version",
+    "changelog",
+    "submitted_at",
+    "live_version",
+)
+
+
 def review_json(row: asyncpg.Record) -> dict[str, Any]:
+    """A version waiting for review (`VersionReviewOut`)."""
     return {
         "persona_id": str(row["persona_id"]),
-        "persona_name": row["persona_name"],
-        "creator_id": row["creator_id"],
-        "creator_username": row["creator_username"],
+        **{k: row[k] for k in _AS_STORED},
         "creator_trusted": bool(row["creator_trusted"]),
-        "version": row["version"],
-        "changelog": row["changelog"],
-        "submitted_at": row["submitted_at"],
-        "live_version": row["live_version"],
         "files": files_json(row["files"]),
     }
 
@@ -45,14 +52,9 @@ async def version_queue(
     db: asyncpg.Pool | asyncpg.Connection, limit: int, cursor: str | None
 ) -> dict[str, Any]:
     """Versions waiting for review, longest waiting first (deleted personas left out)."""
-    args: list[Any] = []
-    cond = "p.deleted_at IS NULL" + OLDEST_VERSION.after(cursor, args)
-    args.append(limit + 1)
-    rows = await db.fetch(
-        f"{_REVIEW_SELECT} WHERE {cond} ORDER BY {OLDEST_VERSION.order_by} LIMIT ${len(args)}",
-        *args,
+    return await keyset_page(
+        db, _REVIEW_SELECT, "p.deleted_at IS NULL", [], OLDEST_VERSION, limit, cursor, review_json
     )
-    return page_json(OLDEST_VERSION, rows, limit, review_json)
 
 
 async def version_in_review(
