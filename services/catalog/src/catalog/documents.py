@@ -26,7 +26,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from shared.problems import Problem, Unprocessable
+from shared.problems import Problem
+
+from catalog.upload_problems import file_refused, unsupported
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
@@ -49,39 +51,30 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)  # it warns about every quirk
 
 
 def macro_refused(name: str) -> Problem:
-    return Problem(
+    return unsupported(
         f"'{name}' contains macros, which are not accepted (buyers would run them). Save it as"
         " a plain Word document (.docx) or PDF and upload that.",
-        status=415,
         code="macro_enabled_document",
         title="Macro-enabled document",
     )
 
 
 def _encrypted(name: str) -> Problem:
-    return Unprocessable(
+    return file_refused(
         f"'{name}' is password-protected or encrypted, so its text cannot be read. Remove the"
         " password (save an unprotected copy) and upload that.",
-        code="encrypted_document",
-        errors=[{"field": "files", "message": f"{name}: encrypted"}],
+        "encrypted_document",
+        name,
+        "encrypted",
     )
 
 
 def _not_a(name: str, kind: str) -> Problem:
-    return Problem(
-        f"'{name}' is named as {kind} but its content is not {kind}.",
-        status=415,
-        code="unsupported_file_type",
-        title="File type not allowed",
-    )
+    return unsupported(f"'{name}' is named as {kind} but its content is not {kind}.")
 
 
 def _unreadable(name: str, why: str, code: str = "unreadable_document") -> Problem:
-    return Unprocessable(
-        f"'{name}' could not be read: {why}.",
-        code=code,
-        errors=[{"field": "files", "message": f"{name}: {why}"}],
-    )
+    return file_refused(f"'{name}' could not be read: {why}.", code, name, why)
 
 
 def check_head(name: str, content_type: str, head: bytes) -> None:

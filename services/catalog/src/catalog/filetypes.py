@@ -5,9 +5,10 @@ from __future__ import annotations
 import unicodedata
 from pathlib import PurePosixPath
 
-from shared.problems import Problem, Unprocessable
+from shared.problems import Unprocessable
 
 from catalog.documents import DOCUMENT_TYPES, LEGACY_SUFFIXES, MACRO_SUFFIXES, macro_refused
+from catalog.upload_problems import file_refused, unsupported
 
 TEXT_TYPES = {
     ".txt": "text/plain",
@@ -29,20 +30,10 @@ MAX_NAME = 200
 MAX_DEPTH = 4
 
 
-def too_large(detail: str, code: str) -> Problem:
-    return Problem(detail, status=413, code=code, title="Upload too large")
-
-
-def unsupported(detail: str) -> Problem:
-    return Problem(detail, status=415, code="unsupported_file_type", title="File type not allowed")
-
-
 def bad_name(name: str, why: str) -> Unprocessable:
     shown = name.encode("unicode_escape").decode()[:80]
-    return Unprocessable(
-        f"The file name '{shown}' is not allowed: {why}.",
-        code="invalid_file_name",
-        errors=[{"field": "files", "message": f"{shown}: {why}"}],
+    return file_refused(
+        f"The file name '{shown}' is not allowed: {why}.", "invalid_file_name", shown, why
     )
 
 

@@ -30,9 +30,8 @@ from catalog.filetypes import (
     content_type_for,
     image_signature_ok,
     sanitize_path,
-    too_large,
-    unsupported,
 )
+from catalog.upload_problems import too_large, unsupported
 
 
 @dataclass(frozen=True)
@@ -317,9 +316,8 @@ async def read_upload(request: Request, blobs: BlobStore, limits: UploadLimits) 
     """Parse a multipart/form-data body; staged files are the caller's to place or discard."""
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     if content_type != b"multipart/form-data" or b"boundary" not in options:
-        raise Problem(
+        raise unsupported(
             "Send the persona as multipart/form-data.",
-            status=415,
             code="unsupported_media_type",
             title="Unsupported media type",
         )

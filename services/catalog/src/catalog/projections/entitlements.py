@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 from shared.contracts.catalog import (
     EntitlementRevoked,
@@ -39,14 +41,23 @@ async def _refresh_entitlement(conn: asyncpg.Connection, persona_id: str, user_i
         )
 
 
+async def _change_grants(
+    conn: asyncpg.Connection, e: PersonaAcquired | EntitlementRevoked, sql: str, *args: Any
+) -> None:
+    """Run a change of one user's grants on one persona (`$1`, `$2` = persona, user; `args`
+    follow), then re-derive their library row."""
+    await conn.execute(sql, e.persona_id, e.user_id, *args)
+    await _refresh_entitlement(conn, e.persona_id, e.user_id)
+
+
 @projections.on(PersonaAcquired)
 async def _acquired(conn: asyncpg.Connection, e: PersonaAcquired, env: Envelope) -> None:
-    await conn.execute(
+    await _change_grants(
+        conn,
+        e,
         "INSERT INTO entitlement_grants (persona_id, user_id, grant_key, source, transaction_id,"
         " amount, currency, granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         " ON CONFLICT DO NOTHING",
-        e.persona_id,
-        e.user_id,
         grant_key(e),
         e.source,
         e.transaction_id,
@@ -54,18 +65,16 @@ async def _acquired(conn: asyncpg.Connection, e: PersonaAcquired, env: Envelope)
         e.currency,
         env.occurred_at,
     )
-    await _refresh_entitlement(conn, e.persona_id, e.user_id)
 
 
 @projections.on(EntitlementRevoked)
 async def _revoked(conn: asyncpg.Connection, e: EntitlementRevoked, env: Envelope) -> None:
-    await conn.execute(
+    await _change_grants(
+        conn,
+        e,
         "DELETE FROM entitlement_grants WHERE persona_id = $1 AND user_id = $2 AND grant_key = $3",
-        e.persona_id,
-        e.user_id,
         e.transaction_id,
     )
-    await _refresh_entitlement(conn, e.persona_id, e.user_id)
 
 
 @projections.on(PersonaDownloaded)
