@@ -42,11 +42,12 @@ from aio_pika.abc import AbstractIncomingMessage, AbstractRobustChannel, Abstrac
 from opentelemetry.trace import Span
 
 from shared import telemetry
-from shared.bus import ANALYTICS_STREAM, DATABASE_UNAVAILABLE, Broker, _connection_lost
+from shared.bus import ANALYTICS_STREAM, Broker
 from shared.events import Envelope, Event
 from shared.eventstore import EventStore
 from shared.logging import get_logger
 from shared.metrics import STREAM_BATCH_SECONDS
+from shared.outages import DATABASE_UNAVAILABLE, connection_lost
 from shared.subscriptions import TypedHandlers
 from shared.uow import UnitOfWork
 
@@ -319,7 +320,7 @@ class StreamConsumer:
             # back and its messages are retried one by one.
             await self.sub.dispatch_many(fresh, UnitOfWork(conn, self.store))
         except DATABASE_UNAVAILABLE as exc:
-            if _connection_lost(exc):
+            if connection_lost(exc):
                 raise
             raise _Failed(fresh[0].type) from exc
         except Exception as exc:
