@@ -21,7 +21,7 @@ import hashlib
 import json
 import math
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -87,6 +87,14 @@ class _Turn:
     waiting: int = 0
 
 
+@dataclass(frozen=True)
+class _AccountLimit:
+    allows: Callable[..., Awaitable[bool]]
+    item: RateLimitItem
+    detail: str
+    key: str
+
+
 class AuthRateLimits:
     def __init__(self, settings: GatewaySettings) -> None:
         self._turns: dict[str, _Turn] = {}
@@ -98,8 +106,22 @@ class AuthRateLimits:
             "refresh": parse(settings.rate_limit_refresh_per_ip),
             "reset": parse(settings.rate_limit_reset_per_ip),
         }
-        self.login_failures = parse(settings.rate_limit_login_failures_per_account)
-        self.reset_per_account = parse(settings.rate_limit_reset_per_account)
+        # kind -> how the account's window is consulted, its limit, the refusal and its key.
+        # Logins only *test* the window here: the gateway counts failed ones after the answer.
+        self.per_account: dict[str, _AccountLimit] = {
+            "login": _AccountLimit(
+                self.limiter.test,
+                parse(settings.rate_limit_login_failures_per_account),
+                "Too many failed sign-ins for this account.",
+                "login-fail",
+            ),
+            "reset": _AccountLimit(
+                self.limiter.hit,
+                parse(settings.rate_limit_reset_per_account),
+                "Too many password-reset requests for this account.",
+                "reset",
+            ),
+        }
 
     async def _retry_after(self, item: RateLimitItem, *ids: str) -> int:
         stats = await self.limiter.get_window_stats(item, *ids)
@@ -111,39 +133,28 @@ class AuthRateLimits:
 
     async def check_ip(self, kind: str, ip: str) -> None:
         item = self.per_ip[kind]
-        try:
-            if await self.limiter.hit(item, "ip", kind, ip):
-                return
-            problem = await self._refuse(
-                item, "Too many attempts from your network.", "ip", kind, ip
-            )
-        except Exception as exc:
-            log.error("rate-limit storage failed; letting the request through", error=repr(exc))
-            return
-        raise problem
+        await self._enforce(
+            self.limiter.hit, item, "Too many attempts from your network.", "ip", kind, ip
+        )
 
     async def check_account(self, kind: str, account: str) -> None:
+        limit = self.per_account.get(kind)
+        if limit is not None:
+            await self._enforce(limit.allows, limit.item, limit.detail, limit.key, account)
+
+    async def _enforce(
+        self,
+        allows: Callable[..., Awaitable[bool]],
+        item: RateLimitItem,
+        detail: str,
+        *ids: str,
+    ) -> None:
+        """Refuse with 429 unless `allows(item, *ids)` (a hit, or only a test of the window).
+        A failing storage lets the request through: the limits protect, they must not lock out."""
         try:
-            if kind == "login":
-                if await self.limiter.test(self.login_failures, "login-fail", account):
-                    return
-                problem = await self._refuse(
-                    self.login_failures,
-                    "Too many failed sign-ins for this account.",
-                    "login-fail",
-                    account,
-                )
-            elif kind == "reset":
-                if await self.limiter.hit(self.reset_per_account, "reset", account):
-                    return
-                problem = await self._refuse(
-                    self.reset_per_account,
-                    "Too many password-reset requests for this account.",
-                    "reset",
-                    account,
-                )
-            else:
+            if await allows(item, *ids):
                 return
+            problem = await self._refuse(item, detail, *ids)
         except Exception as exc:
             log.error("rate-limit storage failed; letting the request through", error=repr(exc))
             return
@@ -164,7 +175,8 @@ class AuthRateLimits:
 
     async def record_login_failure(self, account: str) -> None:
         try:
-            await self.limiter.hit(self.login_failures, "login-fail", account)
+            login = self.per_account["login"]
+            await self.limiter.hit(login.item, login.key, account)
         except Exception as exc:
             log.error("rate-limit storage failed; failure not counted", error=repr(exc))
 
