@@ -7,6 +7,7 @@ a fresh load (see `shared.uow.run_command`).
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -155,95 +156,83 @@ class EventStore:
             return []
         if not conn.is_in_transaction():
             raise RuntimeError("append must run inside a transaction")
-        if telemetry.enabled():
-            with telemetry.span(
+        # A span only when tracing is on: appends are hot, and even a no-op span costs a little.
+        traced: contextlib.AbstractContextManager[Any] = (
+            telemetry.span(
                 f"append {stream_type}",
                 self.producer,
                 attributes={"event.types": ",".join(e.type_name() for e in events)},
-            ):
-                return await self._append(
-                    conn, stream_type, stream_id, expected_version, events, metadata, occurred_at
+            )
+            if telemetry.enabled()
+            else contextlib.nullcontext()
+        )
+        with traced:
+            meta = metadata or current_metadata()
+            meta_json: dict[str, Any] = {
+                k: v
+                for k, v in (
+                    ("correlation_id", meta.correlation_id),
+                    ("causation_id", meta.causation_id),
+                    ("actor_id", meta.actor_id),
                 )
-        return await self._append(
-            conn, stream_type, stream_id, expected_version, events, metadata, occurred_at
-        )
-
-    async def _append(
-        self,
-        conn: asyncpg.Connection,
-        stream_type: str,
-        stream_id: str,
-        expected_version: int,
-        events: Sequence[Event],
-        metadata: Metadata | None,
-        occurred_at: datetime | None,
-    ) -> list[Envelope]:
-        meta = metadata or current_metadata()
-        meta_json: dict[str, Any] = {
-            k: v
-            for k, v in (
-                ("correlation_id", meta.correlation_id),
-                ("causation_id", meta.causation_id),
-                ("actor_id", meta.actor_id),
+                if v is not None
+            }
+            meta_json.update(telemetry.current_traceparent())  # {} when tracing is off
+            when = occurred_at or now()
+            envelopes = [
+                Envelope(
+                    event_id=uuid.uuid4(),
+                    type=ev.type_name(),
+                    schema_version=ev.schema_version,
+                    producer=self.producer,
+                    stream_type=stream_type,
+                    stream_id=stream_id,
+                    version=expected_version + i + 1,
+                    occurred_at=when,
+                    data=ev.to_data(),
+                    **meta_json,
+                )
+                for i, ev in enumerate(events)
+            ]
+            try:
+                # One round trip for the events and one for their outbox rows, however many there are.
+                rows = await conn.fetch(
+                    "INSERT INTO events (event_id, stream_type, stream_id, version, type,"
+                    " schema_version, data, metadata, occurred_at)"
+                    " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[],"
+                    " $6::int[], $7::jsonb[], $8::jsonb[], $9::timestamptz[])"
+                    " RETURNING global_position, event_id",
+                    [e.event_id for e in envelopes],
+                    [stream_type] * len(envelopes),
+                    [stream_id] * len(envelopes),
+                    [e.version for e in envelopes],
+                    [e.type for e in envelopes],
+                    [e.schema_version for e in envelopes],
+                    [e.data for e in envelopes],
+                    [meta_json] * len(envelopes),
+                    [when] * len(envelopes),
+                )
+            except asyncpg.UniqueViolationError as exc:
+                if exc.constraint_name == "events_stream_version":
+                    raise ConcurrencyError(
+                        f"stream {stream_id} moved past version {expected_version}"
+                    ) from exc
+                raise
+            positions = {r["event_id"]: r["global_position"] for r in rows}
+            envelopes = [
+                e.model_copy(update={"global_position": positions[e.event_id]}) for e in envelopes
+            ]
+            await conn.executemany(
+                "INSERT INTO outbox (global_position, event_id, routing_key, body) VALUES ($1,$2,$3,$4)",
+                [
+                    (e.global_position, e.event_id, f"{self.producer}.{e.type}", e.to_bytes())
+                    for e in envelopes
+                ],
             )
-            if v is not None
-        }
-        meta_json.update(telemetry.current_traceparent())  # {} when tracing is off
-        when = occurred_at or now()
-        envelopes = [
-            Envelope(
-                event_id=uuid.uuid4(),
-                type=ev.type_name(),
-                schema_version=ev.schema_version,
-                producer=self.producer,
-                stream_type=stream_type,
-                stream_id=stream_id,
-                version=expected_version + i + 1,
-                occurred_at=when,
-                data=ev.to_data(),
-                **meta_json,
-            )
-            for i, ev in enumerate(events)
-        ]
-        try:
-            # One round trip for the events and one for their outbox rows, however many there are.
-            rows = await conn.fetch(
-                "INSERT INTO events (event_id, stream_type, stream_id, version, type,"
-                " schema_version, data, metadata, occurred_at)"
-                " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[],"
-                " $6::int[], $7::jsonb[], $8::jsonb[], $9::timestamptz[])"
-                " RETURNING global_position, event_id",
-                [e.event_id for e in envelopes],
-                [stream_type] * len(envelopes),
-                [stream_id] * len(envelopes),
-                [e.version for e in envelopes],
-                [e.type for e in envelopes],
-                [e.schema_version for e in envelopes],
-                [e.data for e in envelopes],
-                [meta_json] * len(envelopes),
-                [when] * len(envelopes),
-            )
-        except asyncpg.UniqueViolationError as exc:
-            if exc.constraint_name == "events_stream_version":
-                raise ConcurrencyError(
-                    f"stream {stream_id} moved past version {expected_version}"
-                ) from exc
-            raise
-        positions = {r["event_id"]: r["global_position"] for r in rows}
-        envelopes = [
-            e.model_copy(update={"global_position": positions[e.event_id]}) for e in envelopes
-        ]
-        await conn.executemany(
-            "INSERT INTO outbox (global_position, event_id, routing_key, body) VALUES ($1,$2,$3,$4)",
-            [
-                (e.global_position, e.event_id, f"{self.producer}.{e.type}", e.to_bytes())
-                for e in envelopes
-            ],
-        )
-        await conn.execute("SELECT pg_notify($1, '')", self.notify_channel)
-        for envelope, event in zip(envelopes, events, strict=True):
-            await self.projections.apply(conn, envelope, event)
-        return envelopes
+            await conn.execute("SELECT pg_notify($1, '')", self.notify_channel)
+            for envelope, event in zip(envelopes, events, strict=True):
+                await self.projections.apply(conn, envelope, event)
+            return envelopes
 
     async def read_all(
         self, conn: asyncpg.Connection, after: int = 0, limit: int = 1000

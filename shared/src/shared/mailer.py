@@ -28,7 +28,7 @@ class Mailer:
         self.mail_dir = Path(mail_dir)
         self.sender = sender
 
-    def compose(
+    async def send(
         self,
         to: str,
         subject: str,
@@ -36,7 +36,7 @@ class Mailer:
         html: str | None = None,
         headers: Mapping[str, str] | None = None,
         message_id: str | None = None,
-    ) -> EmailMessage:
+    ) -> None:
         """`headers` adds e.g. List-Unsubscribe; a stable `message_id` (the local part) lets a
         retried send be recognised as the same message."""
         msg = EmailMessage(policy=POLICY)
@@ -49,18 +49,6 @@ class Mailer:
         msg.set_content(text)
         if html:
             msg.add_alternative(html, subtype="html")
-        return msg
-
-    async def send(
-        self,
-        to: str,
-        subject: str,
-        text: str,
-        html: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        message_id: str | None = None,
-    ) -> None:
-        msg = self.compose(to, subject, text, html, headers, message_id)
         if self.smtp_url:
             url = urlparse(self.smtp_url)
             # Flattened here with our policy (aiosmtplib's own would refold at 78 columns).

@@ -196,16 +196,12 @@ def span(
 ) -> Iterator[Span | None]:
     """A span (child of `parent`'s trace context if given, else of the active span), or nothing
     when tracing is off."""
-    if _tracer is None:
+    current = start_span(name, service, kind=kind, parent=parent, attributes=attributes)
+    if current is None:
         yield None
         return
-    context = _context_from(parent) if parent else None
-    with _tracer.start_as_current_span(
-        name,
-        context=context,
-        kind=kind,
-        attributes={SERVICE_ATTR: service, **(attributes or {})},
-    ) as current:
+    # What `start_as_current_span` does: current while inside, ended (exceptions recorded) on exit.
+    with trace.use_span(current, end_on_exit=True):
         yield current
 
 

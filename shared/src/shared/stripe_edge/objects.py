@@ -90,20 +90,22 @@ class PaymentIntent(StripeObject):
         return data
 
 
-class Refund(StripeObject):
-    amount: int = 0
-    status: str = "succeeded"
-    reason: str | None = None
-    charge: ExpandableId = None
-    payment_intent: ExpandableId = None
+class _TakenBack(StripeObject):
+    """Money taken back from a charge: a refund or a dispute."""
 
-
-class Dispute(StripeObject):
     amount: int = 0
     status: str = ""
     reason: str | None = None
     charge: ExpandableId = None
     payment_intent: ExpandableId = None
+
+
+class Refund(_TakenBack):
+    status: str = "succeeded"
+
+
+class Dispute(_TakenBack):
+    pass
 
 
 class Account(StripeObject):
