@@ -47,29 +47,18 @@ def epoch(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+@dataclass(kw_only=True, eq=False)
 class IdentityBase:
     """The parts every command uses; `Identity` (in `identity.commands`) adds the commands."""
 
-    def __init__(
-        self,
-        *,
-        pool: asyncpg.Pool,
-        store: EventStore,
-        settings: IdentitySettings,
-        hashing: PasswordHashing,
-        keys: KeyRing,
-        revocations: RevocationList,
-        mail: SecurityMail,
-        clock: Clock = now,
-    ) -> None:
-        self.mail = mail
-        self.pool = pool
-        self.store = store
-        self.settings = settings
-        self.hashing = hashing
-        self.keys = keys
-        self.revocations = revocations
-        self.clock = clock
+    pool: asyncpg.Pool
+    store: EventStore
+    settings: IdentitySettings
+    hashing: PasswordHashing
+    keys: KeyRing
+    revocations: RevocationList
+    mail: SecurityMail
+    clock: Clock = now
 
     async def _verification_token(
         self, conn: asyncpg.Connection | asyncpg.Pool, user_id: str, email: str, at: datetime
