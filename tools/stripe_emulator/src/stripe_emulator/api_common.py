@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -125,6 +126,27 @@ def read_routes(router: APIRouter, *resources: Resource) -> None:
         router.add_api_route(res.url, list_objects, methods=["GET"], name=f"list {res.kind}")
         router.add_api_route(
             res.url + "/{object_id}", retrieve_object, methods=["GET"], name=f"get {res.kind}"
+        )
+
+
+def write_routes(router: APIRouter, routes: Mapping[str, Callable[..., Obj]]) -> None:
+    """`POST path` for each operation `op(call, **path_params)`, in the order given."""
+    for path, op in routes.items():
+
+        async def write(request: Request, op: Callable[..., Obj] = op) -> Response:
+            return await run(request, lambda c: op(c, **request.path_params))
+
+        # The path parameters are not in the endpoint's signature: name them for the docs.
+        parameters = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in re.findall(r"{(\w+)}", path)
+        ]
+        router.add_api_route(
+            path,
+            write,
+            methods=["POST"],
+            name=f"POST {path}",
+            openapi_extra={"parameters": parameters} if parameters else None,
         )
 
 

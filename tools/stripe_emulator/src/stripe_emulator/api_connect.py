@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from . import connect
-from .api_common import Call, Resource, read_routes, run
+from .api_common import Call, Resource, read_routes, run, write_routes
 from .errors import no_such
 from .lists import paginate
 from .params_schema import check_known
@@ -26,34 +26,23 @@ read_routes(
 )
 
 
-@router.post("/v1/accounts")
-async def create_account(request: Request) -> Response:
-    return await run(request, lambda c: connect.create_account(c.store, c.params))
-
-
-@router.post("/v1/accounts/{account}")
-async def update_account(request: Request, account: str) -> Response:
-    return await run(request, lambda c: connect.update_account(c.store, account, c.params, c.req))
-
-
-@router.post("/v1/account_links")
-async def create_account_link(request: Request) -> Response:
-    return await run(request, lambda c: connect.create_account_link(c.store, c.settings, c.params))
-
-
-@router.post("/v1/transfers")
-async def create_transfer(request: Request) -> Response:
-    return await run(request, lambda c: connect.create_transfer(c.store, c.params, c.req))
-
-
-@router.post("/v1/transfers/{transfer}")
-async def update_transfer(request: Request, transfer: str) -> Response:
-    return await run(request, lambda c: connect.update_transfer(c.store, transfer, c.params, c.req))
-
-
-@router.post("/v1/transfers/{transfer}/reversals")
-async def create_reversal(request: Request, transfer: str) -> Response:
-    return await run(request, lambda c: connect.create_reversal(c.store, transfer, c.params, c.req))
+write_routes(
+    router,
+    {
+        "/v1/accounts": lambda c: connect.create_account(c.store, c.params),
+        "/v1/accounts/{account}": lambda c, account: connect.update_account(
+            c.store, account, c.params, c.req
+        ),
+        "/v1/account_links": lambda c: connect.create_account_link(c.store, c.settings, c.params),
+        "/v1/transfers": lambda c: connect.create_transfer(c.store, c.params, c.req),
+        "/v1/transfers/{transfer}": lambda c, transfer: connect.update_transfer(
+            c.store, transfer, c.params, c.req
+        ),
+        "/v1/transfers/{transfer}/reversals": lambda c, transfer: connect.create_reversal(
+            c.store, transfer, c.params, c.req
+        ),
+    },
+)
 
 
 @router.get("/v1/transfers/{transfer}/reversals")

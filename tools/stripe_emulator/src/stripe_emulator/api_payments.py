@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import APIRouter
 
 from . import disputes, refunds
-from .api_common import Resource, read_routes, run
+from .api_common import Resource, read_routes, write_routes
 
 router = APIRouter()
 PAYMENTS = ("charge", "payment_intent")
@@ -31,22 +30,19 @@ read_routes(
 )
 
 
-@router.post("/v1/refunds")
-async def create_refund(request: Request) -> Response:
-    return await run(request, lambda c: refunds.create_refund(c.store, c.params, c.req))
-
-
-@router.post("/v1/refunds/{refund}")
-async def update_refund(request: Request, refund: str) -> Response:
-    return await run(request, lambda c: refunds.update_refund(c.store, refund, c.params, c.req))
-
-
-@router.post("/v1/disputes/{dispute}")
-async def update_dispute(request: Request, dispute: str) -> Response:
-    return await run(request, lambda c: disputes.update_dispute(c.store, dispute, c.params, c.req))
-
-
-@router.post("/v1/disputes/{dispute}/close")
-async def accept_dispute(request: Request, dispute: str) -> Response:
-    """Closing a dispute via the API means accepting it: the platform loses it."""
-    return await run(request, lambda c: disputes.close_dispute(c.store, dispute, "lost", c.req))
+write_routes(
+    router,
+    {
+        "/v1/refunds": lambda c: refunds.create_refund(c.store, c.params, c.req),
+        "/v1/refunds/{refund}": lambda c, refund: refunds.update_refund(
+            c.store, refund, c.params, c.req
+        ),
+        "/v1/disputes/{dispute}": lambda c, dispute: disputes.update_dispute(
+            c.store, dispute, c.params, c.req
+        ),
+        # Closing a dispute via the API means accepting it: the platform loses it.
+        "/v1/disputes/{dispute}/close": lambda c, dispute: disputes.close_dispute(
+            c.store, dispute, "lost", c.req
+        ),
+    },
+)

@@ -6,12 +6,22 @@ import re
 
 from . import balance, objects
 from .errors import StripeError, invalid, missing_param
-from .forms import Params, get_bool, get_currency, get_dict, get_int, get_metadata, get_str
+from .forms import (
+    Params,
+    get_bool,
+    get_currency,
+    get_dict,
+    get_int,
+    get_metadata,
+    get_str,
+    update_metadata,
+)
 from .ids import new_id, now
 from .money import fmt
 from .params_schema import check_known
 from .settings import Settings
 from .store import AUTOMATIC, AccountLinkState, Obj, RequestInfo, Store, TransferFailRule
+from .updates import modify
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CURRENCY_BY_COUNTRY = {
@@ -74,9 +84,7 @@ def update_account(store: Store, account_id: str, params: Params, req: RequestIn
     check_known(params, "stripe.params.AccountUpdateParams")
     acct = store.get("account", account_id, "account")
     previous: Obj = {}
-    if "metadata" in params:
-        previous["metadata"] = dict(acct["metadata"])
-        acct["metadata"] = get_metadata(params, current=acct["metadata"])
+    update_metadata(acct, params, previous)
     email = get_str(params, "email")
     if email is not None:
         previous["email"] = acct["email"]
@@ -215,18 +223,15 @@ def create_transfer(store: Store, params: Params, req: RequestInfo) -> Obj:
 
 
 def update_transfer(store: Store, transfer_id: str, params: Params, req: RequestInfo) -> Obj:
-    check_known(params, "stripe.params.TransferModifyParams")
-    tr = store.get("transfer", transfer_id, "transfer")
-    previous: Obj = {}
-    if "metadata" in params:
-        previous["metadata"] = dict(tr["metadata"])
-        tr["metadata"] = get_metadata(params, current=tr["metadata"])
-    if "description" in params:
-        previous["description"] = tr["description"]
-        tr["description"] = get_str(params, "description")
-    if previous:
-        store.emit("transfer.updated", tr, req, previous=previous)
-    return tr
+    return modify(
+        store,
+        "transfer",
+        transfer_id,
+        params,
+        req,
+        schema="stripe.params.TransferModifyParams",
+        fields=("description",),
+    )
 
 
 def reverse_transfer(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import balance, objects
 from .errors import invalid
-from .forms import Params, get_bool, get_dict, get_metadata
+from .forms import Params, get_bool, get_dict, update_metadata
 from .params_schema import check_known
 from .store import AUTOMATIC, Obj, RequestInfo, Store, public
 
@@ -95,9 +95,7 @@ def update_dispute(store: Store, dispute_id: str, params: Params, req: RequestIn
         for key, value in evidence.items():
             dp["evidence"][key] = value or None
         dp["evidence_details"]["has_evidence"] = True
-    if "metadata" in params:
-        previous["metadata"] = dict(dp["metadata"])
-        dp["metadata"] = get_metadata(params, current=dp["metadata"])
+    update_metadata(dp, params, previous)
     submit = get_bool(params, "submit")
     if submit is None or submit:
         previous["status"] = dp["status"]

@@ -178,6 +178,14 @@ def get_metadata(
     return result
 
 
+def update_metadata(obj: dict[str, Any], params: Params, previous: dict[str, Any]) -> None:
+    """Apply an update's `metadata` (if it has one) to `obj`, keeping the old value in
+    `previous` (the `*.updated` event's `previous_attributes`)."""
+    if "metadata" in params:
+        previous["metadata"] = dict(obj["metadata"])
+        obj["metadata"] = get_metadata(params, current=obj["metadata"])
+
+
 def get_currency(
     d: Params, key: str, path: list[str | int] | None = None, *, required: bool = False
 ) -> str | None:

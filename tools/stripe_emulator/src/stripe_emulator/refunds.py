@@ -8,6 +8,7 @@ from .forms import Params, get_int, get_metadata, get_str
 from .money import fmt
 from .params_schema import check_known
 from .store import Obj, RequestInfo, Store
+from .updates import modify
 
 REASONS = ("duplicate", "fraudulent", "requested_by_customer")
 
@@ -93,10 +94,6 @@ def create_refund(store: Store, params: Params, req: RequestInfo) -> Obj:
 
 
 def update_refund(store: Store, refund_id: str, params: Params, req: RequestInfo) -> Obj:
-    check_known(params, "stripe.params.RefundModifyParams")
-    refund = store.get("refund", refund_id, "refund")
-    if "metadata" in params:
-        previous = {"metadata": dict(refund["metadata"])}
-        refund["metadata"] = get_metadata(params, current=refund["metadata"])
-        store.emit("refund.updated", refund, req, previous=previous)
-    return refund
+    return modify(
+        store, "refund", refund_id, params, req, schema="stripe.params.RefundModifyParams"
+    )
