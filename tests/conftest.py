@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+from gateway.settings import SERVICES
 from shared.testing.servers import (
     SmtpSink,
     create_database,
@@ -32,7 +33,6 @@ from shared.testing.servers import (
 )
 from shared.testing.wait import eventually
 
-SERVICES = ("identity", "catalog", "billing", "payouts", "analytics", "notifications", "generation")
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 WEBHOOK_SECRET = "whsec_e2e_secret"
 STRIPE_KEY = "sk_test_emulator"

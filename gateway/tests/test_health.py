@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 
 import httpx
 import pytest
-from shared.testing.servers import free_port
+from shared.testing.servers import free_port, start_module
 
 
 async def test_ready_once_jwks_loaded_and_revocations_followed(gateway, wait_until):
@@ -46,7 +44,6 @@ async def test_starts_and_serves_while_the_broker_and_identity_are_down(gateway,
 async def test_python_m_gateway_serve(tmp_path, workers):
     port = free_port()
     env = {
-        **os.environ,
         "WEB_CONCURRENCY": workers,
         "GATEWAY_CATALOG_URL": f"http://127.0.0.1:{free_port()}",
         "GATEWAY_WEB_DIST": str(tmp_path),
@@ -54,12 +51,7 @@ async def test_python_m_gateway_serve(tmp_path, workers):
         "JWKS_URL": f"http://127.0.0.1:{free_port()}/jwks.json",
         "LOG_LEVEL": "ERROR",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gateway", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    proc = start_module("gateway", "serve", "--port", str(port), env=env, stderr=subprocess.PIPE)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", trust_env=False) as c:
             # A loaded machine can take a while to start Python: wait for the process, not a

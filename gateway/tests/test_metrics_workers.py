@@ -7,13 +7,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
-from shared.testing.servers import free_port
+from shared.testing.servers import free_port, start_module
 
 
 def _healthz_count(text: str) -> float:
@@ -30,15 +29,16 @@ def _healthz_count(text: str) -> float:
 def test_two_workers_metrics_are_one_figure(tmp_path: Path) -> None:
     port = free_port()
     env = {
-        **os.environ,
         "WEB_CONCURRENCY": "2",
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
         "GATEWAY_RATE_LIMIT_STORAGE": "memory://",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gateway", "serve", "--port", str(port)],
+    server = start_module(
+        "gateway",
+        "serve",
+        "--port",
+        str(port),
         env=env,
-        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )

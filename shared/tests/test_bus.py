@@ -6,14 +6,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import uuid
 
 import pytest
 from shared.dlq import list_dead_letters, replay_dead_letters
-from shared.events import Envelope, Event, now
+from shared.events import Envelope, Event
 from shared.eventstore import EventStore
 from shared.outbox import OutboxRelay
 from shared.subscriptions import Subscription
+from shared.testing.publish import envelope_of
 from shared.testing.servers import close_broker_connections
 from shared.testing.wait import eventually
 from shared.uow import UnitOfWork
@@ -22,7 +22,14 @@ wait_until = functools.partial(eventually, timeout=60.0, interval=0.1)
 
 
 class ThingHappened(Event):
+    producer = "test"
+
     n: int
+
+
+def thing_envelope(n: int = 1) -> Envelope:
+    """The `n`th `ThingHappened` of the stream `thing` `s1`, as its outbox would send it."""
+    return envelope_of(ThingHappened(n=n), stream_type="thing", stream_id="s1", version=n)
 
 
 @pytest.fixture
@@ -43,27 +50,14 @@ async def record(env: Envelope, uow: UnitOfWork) -> None:
     )
 
 
-def envelope(n: int = 1) -> Envelope:
-    return Envelope(
-        event_id=uuid.uuid4(),
-        type="ThingHappened",
-        producer="test",
-        stream_type="thing",
-        stream_id="s1",
-        version=n,
-        occurred_at=now(),
-        data={"n": n},
-    )
-
-
 async def test_the_same_message_delivered_twice_is_handled_once(pool, broker):
     sub = Subscription("test", "things", bindings=("test.ThingHappened",), handler=record)
     await broker.declare_topology([sub])
     await broker.consume(sub, pool, EventStore("test"))
-    env = envelope()
+    env = thing_envelope()
     await broker.publish("test.ThingHappened", env)
     await broker.publish("test.ThingHappened", env)
-    other = envelope(2)
+    other = thing_envelope(2)
     await broker.publish("test.ThingHappened", other)  # processed after both copies of `env`
     await wait_until(lambda: pool.fetchval("SELECT count(*) = 2 FROM seen"), timeout=10)
     await asyncio.sleep(0.3)
@@ -139,7 +133,7 @@ async def test_a_failing_handler_dead_letters_and_replay_brings_it_back(
     sub = Subscription("test", "fragile", bindings=("test.ThingHappened",), handler=flaky)
     await broker.declare_topology([sub])
     await broker.consume(sub, pool, EventStore("test"))
-    env = envelope()
+    env = thing_envelope()
     await broker.publish("test.ThingHappened", env)
     queue = f"{bus_namespace}test.fragile"
 
@@ -200,7 +194,7 @@ async def test_a_database_outage_holds_messages_instead_of_dead_lettering_them(
     sub = Subscription("test", "patient", bindings=("test.ThingHappened",), handler=handler)
     await broker.declare_topology([sub])
     await broker.consume(sub, pool, EventStore("test"))
-    await broker.publish("test.ThingHappened", envelope())
+    await broker.publish("test.ThingHappened", thing_envelope())
     await wait_until(lambda: pool.fetchval("SELECT count(*) = 1 FROM seen"), timeout=30)
     assert kills == 6
     assert await list_dead_letters(amqp_url, f"{bus_namespace}test.patient") == []

@@ -4,27 +4,24 @@ while a real database outage is waited out (see test_bus)."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import pytest
 from shared.dlq import list_dead_letters
-from shared.events import Envelope, now
+from shared.events import Envelope, Event
 from shared.eventstore import EventStore
 from shared.subscriptions import Subscription
+from shared.testing.publish import envelope_of
 from shared.uow import UnitOfWork
 
 
-def envelope() -> Envelope:
-    return Envelope(
-        event_id=uuid.uuid4(),
-        type="ThingHappened",
-        producer="test",
-        stream_type="thing",
-        stream_id="s1",
-        version=1,
-        occurred_at=now(),
-        data={"n": 1},
-    )
+class ThingHappened(Event):
+    producer = "test"
+
+    n: int
+
+
+def thing_envelope() -> Envelope:
+    return envelope_of(ThingHappened(n=1), stream_type="thing", stream_id="s1")
 
 
 @pytest.mark.parametrize(
@@ -50,7 +47,7 @@ async def test_a_handler_failing_with_an_io_error_while_the_database_is_up_is_de
     sub = Subscription("test", "fragile", bindings=("test.ThingHappened",), handler=handler)
     await broker.declare_topology([sub])
     await broker.consume(sub, pool, EventStore("test"))
-    await broker.publish("test.ThingHappened", envelope())
+    await broker.publish("test.ThingHappened", thing_envelope())
     queue = f"{bus_namespace}test.fragile"
     deadline = asyncio.get_running_loop().time() + 30
     while not await list_dead_letters(amqp_url, queue):

@@ -3,6 +3,7 @@ handlers' writes, a restart resumes after it, a reconnect re-subscribes, duplica
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Sequence
 
@@ -10,9 +11,10 @@ import asyncpg
 import pytest
 from shared.bus import Broker
 from shared.db import create_pool, migrate
-from shared.events import Envelope, Event, now
+from shared.events import Envelope, Event
 from shared.eventstore import EventStore
 from shared.streams import StreamConsumer, StreamSubscription, stored_offset
+from shared.testing.publish import envelope_of
 from shared.testing.servers import close_broker_connections
 from shared.testing.wait import eventually
 from shared.uow import UnitOfWork
@@ -30,16 +32,7 @@ class NeverHandled(Event):
 
 
 def envelope(event: Event, *, event_id: uuid.UUID | None = None, **data: object) -> Envelope:
-    return Envelope(
-        event_id=event_id or uuid.uuid4(),
-        type=event.type_name(),
-        producer="tests",
-        stream_type="counter",
-        stream_id="c",
-        version=1,
-        occurred_at=now(),
-        data={**event.to_data(), **data},
-    )
+    return envelope_of(event, stream_type="counter", stream_id="c", event_id=event_id, extra=data)
 
 
 def subscription() -> StreamSubscription:
@@ -85,21 +78,31 @@ async def tallies(pool: asyncpg.Pool) -> dict[str, int]:
     return {r["counter"]: r["n"] for r in await pool.fetch("SELECT counter, n FROM tallies")}
 
 
+@contextlib.asynccontextmanager
 async def running(
     amqp_url: str, ns: str, pool: asyncpg.Pool, sub: StreamSubscription
-) -> tuple[Broker, StreamConsumer]:
+) -> AsyncIterator[tuple[Broker, StreamConsumer]]:
+    """A started consumer of `sub` on its own connection; stopped (no goodbye) on leaving."""
     broker = Broker(amqp_url, ns, connection_label="stream-consumer")
     await broker.connect()
     consumer = StreamConsumer(sub, pool, EventStore("tests"))
     await consumer.start(broker)
-    return broker, consumer
+    try:
+        yield broker, consumer
+    finally:
+        await consumer.stop()
+        await broker.close()
+
+
+async def tick(publisher: Broker, times: int = 1, counter: str = "a") -> None:
+    for _ in range(times):
+        await publish(publisher, envelope(CounterTicked(counter=counter)))
 
 
 async def test_applies_each_event_once_and_stores_the_offset_with_it(
     pool, publisher, amqp_url, bus_namespace
 ) -> None:
-    broker, consumer = await running(amqp_url, bus_namespace, pool, subscription())
-    try:
+    async with running(amqp_url, bus_namespace, pool, subscription()):
         twice = envelope(CounterTicked(counter="a"))
         await publish(publisher, twice)
         await publish(publisher, twice)  # a lost confirm: the same event at a second offset
@@ -107,31 +110,21 @@ async def test_applies_each_event_once_and_stores_the_offset_with_it(
         await publish(publisher, envelope(CounterTicked(counter="b", by=2), future_field=[1]))
         await eventually(lambda: stored_offset(pool, "tests.counters"), lambda o: o == 3)
         assert await tallies(pool) == {"a": 1, "b": 2}
-    finally:
-        await consumer.stop()
-        await broker.close()
 
 
 async def test_a_restarted_consumer_resumes_after_the_stored_offset(
     pool, publisher, amqp_url, bus_namespace
 ) -> None:
     sub = subscription()
-    broker, consumer = await running(amqp_url, bus_namespace, pool, sub)
-    for _ in range(50):
-        await publish(publisher, envelope(CounterTicked(counter="a")))
-    await eventually(lambda: tallies(pool), lambda t: t.get("a") == 50)
-    await consumer.stop()  # killed: no goodbye, no ack bookkeeping
-    await broker.close()
+    async with running(amqp_url, bus_namespace, pool, sub):
+        await tick(publisher, 50)
+        await eventually(lambda: tallies(pool), lambda t: t.get("a") == 50)
+    # killed: no goodbye, no ack bookkeeping
 
-    for _ in range(30):  # published while it is down
-        await publish(publisher, envelope(CounterTicked(counter="a")))
-    broker, consumer = await running(amqp_url, bus_namespace, pool, sub)
-    try:
+    await tick(publisher, 30)  # published while it is down
+    async with running(amqp_url, bus_namespace, pool, sub):
         await eventually(lambda: stored_offset(pool, "tests.counters"), lambda o: o == 79)
         assert await tallies(pool) == {"a": 80}
-    finally:
-        await consumer.stop()
-        await broker.close()
 
 
 async def test_a_rewound_subscription_skips_what_was_applied(
@@ -139,34 +132,25 @@ async def test_a_rewound_subscription_skips_what_was_applied(
 ) -> None:
     """Even when the broker hands back old offsets (a replica starting from "first"), the stored
     offset keeps them from counting twice."""
-    broker, consumer = await running(amqp_url, bus_namespace, pool, subscription())
-    for _ in range(10):
-        await publish(publisher, envelope(CounterTicked(counter="a")))
-    await eventually(lambda: tallies(pool), lambda t: t.get("a") == 10)
-    await consumer.stop()
-    await broker.close()
+    async with running(amqp_url, bus_namespace, pool, subscription()):
+        await tick(publisher, 10)
+        await eventually(lambda: tallies(pool), lambda t: t.get("a") == 10)
 
-    broker, consumer = await running(amqp_url, bus_namespace, pool, subscription())
-    try:
+    async with running(amqp_url, bus_namespace, pool, subscription()) as (_, consumer):
         assert consumer._queue is not None
         await consumer._queue.consume(
             consumer._pending.put, arguments={"x-stream-offset": "first"}, robust=False
         )  # a second subscription from the very start
-        await publish(publisher, envelope(CounterTicked(counter="a")))
+        await tick(publisher)
         await eventually(lambda: stored_offset(pool, "tests.counters"), lambda o: o == 10)
         assert await tallies(pool) == {"a": 11}
-    finally:
-        await consumer.stop()
-        await broker.close()
 
 
 async def test_a_lost_connection_resubscribes_at_the_stored_offset(
     pool, publisher, amqp_url, bus_namespace
 ) -> None:
-    broker, consumer = await running(amqp_url, bus_namespace, pool, subscription())
-    try:
-        for _ in range(20):
-            await publish(publisher, envelope(CounterTicked(counter="a")))
+    async with running(amqp_url, bus_namespace, pool, subscription()) as (broker, _):
+        await tick(publisher, 20)
         await eventually(lambda: tallies(pool), lambda t: t.get("a") == 20)
         assert await close_broker_connections(bus_namespace) >= 1
         await eventually(lambda: _connected(broker), bool)
@@ -174,12 +158,9 @@ async def test_a_lost_connection_resubscribes_at_the_stored_offset(
             await _publish_when_back(publisher, envelope(CounterTicked(counter="a")))
         # A publish retried after a lost confirm may sit twice in the stream: counted once.
         await eventually(lambda: tallies(pool), lambda t: t.get("a") == 40)
-        await publish(publisher, envelope(CounterTicked(counter="z")))
+        await tick(publisher, counter="z")
         await eventually(lambda: tallies(pool), lambda t: t.get("z") == 1)
         assert (await tallies(pool))["a"] == 40
-    finally:
-        await consumer.stop()
-        await broker.close()
 
 
 async def test_a_failing_event_is_recorded_and_skipped_without_losing_its_batch(
@@ -187,19 +168,14 @@ async def test_a_failing_event_is_recorded_and_skipped_without_losing_its_batch(
 ) -> None:
     sub = subscription()
     sub.max_attempts = 2
-    broker, consumer = await running(amqp_url, bus_namespace, pool, sub)
-    try:
-        await publish(publisher, envelope(CounterTicked(counter="a")))
-        await publish(publisher, envelope(CounterTicked(counter="poison")))
-        await publish(publisher, envelope(CounterTicked(counter="b")))
+    async with running(amqp_url, bus_namespace, pool, sub):
+        for counter in ("a", "poison", "b"):
+            await tick(publisher, counter=counter)
         await eventually(lambda: stored_offset(pool, "tests.counters"), lambda o: o == 2)
         assert await tallies(pool) == {"a": 1, "b": 1}
         failed = await pool.fetch('SELECT "offset", error FROM stream_failures')
         assert [r["offset"] for r in failed] == [1]
         assert "always fails" in failed[0]["error"]
-    finally:
-        await consumer.stop()
-        await broker.close()
 
 
 async def _connected(broker: Broker) -> bool:
@@ -246,14 +222,10 @@ async def test_a_batch_handler_gets_each_fresh_event_once_in_stream_order(
         envelope(CounterTicked(counter="d")),
     ):
         await publish(publisher, env)
-    broker, consumer = await running(amqp_url, bus_namespace, pool, sub)
-    try:
+    async with running(amqp_url, bus_namespace, pool, sub):
         await eventually(lambda: stored_offset(pool, "tests.batches"), lambda o: o == 6)
         # A failing batch is rolled back and applied message by message: only poison is lost.
         assert await tallies(pool) == {"a": 1, "b": 1, "c": 1, "d": 1}
         assert seen == ["a", "b", "c", "d"]
         failed = await pool.fetch('SELECT "offset" FROM stream_failures')
         assert [r["offset"] for r in failed] == [5]
-    finally:
-        await consumer.stop()
-        await broker.close()

@@ -34,6 +34,7 @@ import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
+from gateway.settings import SERVICES
 from kubernetes_validate import utils as kv_utils
 
 Doc = dict[str, Any]
@@ -50,16 +51,8 @@ CRD_SCHEMAS = K8S / "schemas"
 # The oldest Kubernetes we support (autoscaling/v2, policy/v1 are GA) and the newest schemas.
 K8S_VERSIONS = ("1.28.0", kv_utils.latest_version())
 OUR_IMAGES = ("creator-platform/app", "creator-platform/gateway")
-SERVED = (
-    "identity",
-    "catalog",
-    "billing",
-    "payouts",
-    "analytics",
-    "notifications",
-    "generation",
-    "gateway",
-)
+# Every service the gateway routes to (each owns a database), and the gateway.
+SERVED = (*SERVICES, "gateway")
 WORKLOADS = ("Deployment", "StatefulSet")
 # Processes that serve but own no database.
 NO_DATABASE = {"gateway", "stripe_emulator"}
@@ -584,15 +577,7 @@ def network_problems(docs: list[Doc]) -> list[str]:
     return problems
 
 
-DATABASES = (
-    "identity",
-    "catalog",
-    "billing",
-    "payouts",
-    "analytics",
-    "notifications",
-    "generation",
-)
+DATABASES = SERVICES
 RABBITMQ_POD = {"app.kubernetes.io/name": "rabbitmq", "app.kubernetes.io/component": "rabbitmq"}
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import KW_ONLY, dataclass, field
 from typing import ClassVar
 
 import aio_pika
@@ -40,41 +41,34 @@ class PublishFailed(Exception):
     """The broker did not confirm a message (returned, nacked, timed out or connection lost)."""
 
 
+@dataclass(eq=False, repr=False)  # compared by identity; no repr (the URL holds a password)
 class Broker:
+    """A connection to the broker, in a namespace (tests run in a private one)."""
+
     # Names declared per namespace, so tests can delete their private topology afterwards.
     declared: ClassVar[dict[str, set[tuple[str, str]]]] = {}
 
-    def __init__(
-        self,
-        url: str,
-        namespace: str = "",
-        *,
-        publish_timeout: float = 10.0,
-        prefetch: int = 32,
-        delivery_limit: int = 5,
-        stream_max_age: str = "30D",
-        connection_label: str = "creator-platform",
-    ) -> None:
-        self.connection_label = connection_label
-        self.url = url
-        self.ns = namespace
-        self.publish_timeout = publish_timeout
-        self.prefetch = prefetch
-        self.delivery_limit = delivery_limit
-        self.stream_max_age = stream_max_age
-        self.connection: AbstractRobustConnection | None = None
-        self._publish_channel: AbstractRobustChannel | None = None
-        self._exchange: AbstractExchange | None = None
-        self._consumer_channels: list[AbstractRobustChannel] = []
+    url: str
+    namespace: str = ""
+    _: KW_ONLY
+    publish_timeout: float = 10.0
+    prefetch: int = 32
+    delivery_limit: int = 5
+    stream_max_age: str = "30D"
+    connection_label: str = "creator-platform"
+    connection: AbstractRobustConnection | None = field(default=None, init=False)
+    _publish_channel: AbstractRobustChannel | None = field(default=None, init=False)
+    _exchange: AbstractExchange | None = field(default=None, init=False)
+    _consumer_channels: list[AbstractRobustChannel] = field(default_factory=list, init=False)
 
     def name(self, base: str) -> str:
-        return f"{self.ns}{base}"
+        return f"{self.namespace}{base}"
 
     async def connect(self) -> None:
         self.connection = await aio_pika.connect_robust(
             self.url,
             reconnect_interval=1.0,
-            client_properties={"connection_name": f"{self.ns}{self.connection_label}"},
+            client_properties={"connection_name": f"{self.namespace}{self.connection_label}"},
         )
         self._publish_channel = await self.connection.channel(  # type: ignore[assignment]
             publisher_confirms=True, on_return_raises=True
@@ -105,7 +99,7 @@ class Broker:
 
     async def declare_topology(self, subscriptions: Iterable[Subscription] = ()) -> None:
         assert self.connection is not None
-        names = Broker.declared.setdefault(self.ns, set())
+        names = Broker.declared.setdefault(self.namespace, set())
         names.update(
             {
                 ("exchange", self.name(EXCHANGE)),

@@ -35,6 +35,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 import asyncpg
@@ -56,6 +57,7 @@ log = get_logger(__name__)
 BatchHandler = Callable[[Sequence[tuple[Any, Envelope]], UnitOfWork], Awaitable[None]]
 
 
+@dataclass(eq=False)
 class StreamSubscription(TypedHandlers):
     """A named reader of a stream queue and its typed handlers, one list per event class.
 
@@ -63,24 +65,19 @@ class StreamSubscription(TypedHandlers):
     stored offset begins: "first" (replay everything the stream still holds), "last" or "next".
     """
 
-    def __init__(
-        self,
-        consumer: str,
-        stream: str = ANALYTICS_STREAM,
-        *,
-        start: str = "first",
-        prefetch: int = 500,
-        max_batch: int = 200,
-        max_attempts: int = 5,
-    ) -> None:
-        super().__init__()
-        self.consumer = consumer
-        self.stream = stream
-        self.start = start
-        self.prefetch = prefetch
-        self.max_batch = max_batch
-        self.max_attempts = max_attempts
-        self._batch_handlers: list[tuple[frozenset[str], BatchHandler]] = []
+    consumer: str
+    stream: str = ANALYTICS_STREAM
+    _: KW_ONLY
+    start: str = "first"
+    prefetch: int = 500
+    max_batch: int = 200
+    max_attempts: int = 5
+    _batch_handlers: list[tuple[frozenset[str], BatchHandler]] = field(
+        default_factory=list, init=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        TypedHandlers.__init__(self)  # the per-class handler lists
 
     def on_batch(self, *event_types: type[Event]) -> Callable[[BatchHandler], BatchHandler]:
         """Register `handler(items, uow)` for a whole batch of these event classes; `items` are

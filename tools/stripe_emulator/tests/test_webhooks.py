@@ -8,6 +8,14 @@ import stripe
 from stripe_emulator.testing import WebhookReceiver, line_item
 from stripe_emulator.webhooks import sign
 
+# What `pay()` sends, in the order it happens.
+PAID_EVENTS = [
+    "payment_intent.created",
+    "charge.succeeded",
+    "payment_intent.succeeded",
+    "checkout.session.completed",
+]
+
 
 def test_signature_matches_stripe_sdk() -> None:
     payload = '{"id": "evt_1", "object": "event"}'
@@ -107,12 +115,7 @@ async def test_hold_and_release_in_reverse_order(client, pay, admin, receiver) -
     r = await admin.post("/_emulator/webhooks/release", json={"order": "reverse"})
     assert r.json() == {"released": 4}
     await receiver.wait_for(lambda rc: len(rc.events) == 4)
-    assert receiver.types() == [
-        "checkout.session.completed",
-        "payment_intent.succeeded",
-        "charge.succeeded",
-        "payment_intent.created",
-    ]
+    assert receiver.types() == PAID_EVENTS[::-1]
     # Later events flow normally again.
     await client.v1.checkout.sessions.expire_async(
         (
@@ -137,12 +140,7 @@ async def test_pause_and_resume(pay, admin, receiver) -> None:
     assert receiver.events == []
     await admin.post("/_emulator/webhooks/resume")
     await receiver.wait_for(lambda rc: len(rc.events) == 4)
-    assert receiver.types() == [
-        "payment_intent.created",
-        "charge.succeeded",
-        "payment_intent.succeeded",
-        "checkout.session.completed",
-    ]
+    assert receiver.types() == PAID_EVENTS
 
 
 async def test_configure_urls_at_runtime(pay, admin, receiver, emulator) -> None:

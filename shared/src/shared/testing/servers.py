@@ -9,8 +9,10 @@ import email
 import os
 import random
 import socket
+import subprocess
+import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
@@ -138,6 +140,19 @@ async def delete_namespace(amqp_url: str, namespace: str) -> None:
 
 
 _handed_out: set[int] = set()
+
+
+def start_module(
+    module: str, *args: str, env: Mapping[str, str] | None = None, **popen: Any
+) -> subprocess.Popen[bytes]:
+    """`python -m <module> <args>` (a service's CLI, as a deployment runs it) with `env` over
+    this process's environment; stdout discarded, `popen` adds e.g. `stderr`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        **popen,
+    )
 
 
 def free_port() -> int:
