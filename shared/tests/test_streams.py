@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Sequence
 import asyncpg
 import pytest
 from shared.bus import Broker
-from shared.db import create_pool, migrate
 from shared.events import Envelope, Event
 from shared.eventstore import EventStore
 from shared.streams import StreamConsumer, StreamSubscription, stored_offset
@@ -53,12 +52,10 @@ def subscription() -> StreamSubscription:
 
 
 @pytest.fixture
-async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    await migrate(database_url, [])
-    p = await create_pool(database_url, max_size=4)
-    await p.execute("CREATE TABLE tallies (counter text PRIMARY KEY, n int NOT NULL)")
-    yield p
-    await p.close()
+async def pool(pool: asyncpg.Pool) -> asyncpg.Pool:
+    """The kernel's tables (conftest) and the handlers' tally table."""
+    await pool.execute("CREATE TABLE tallies (counter text PRIMARY KEY, n int NOT NULL)")
+    return pool
 
 
 @pytest.fixture

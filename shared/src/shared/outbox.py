@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 import asyncpg
@@ -34,32 +35,26 @@ _KEEPALIVE = {
 }
 
 
+@dataclass(eq=False, repr=False)  # no repr: the DSN holds a password
 class OutboxRelay:
-    def __init__(
-        self,
-        dsn: str,
-        broker: Broker,
-        producer: str,
-        *,
-        batch_size: int = 500,
-        poll_interval: float = 1.0,
-        max_backoff: float = 5.0,
-        query_timeout: float = 30.0,
-    ) -> None:
-        self.dsn = dsn
-        self.broker = broker
-        self.producer = producer
-        self.channel = f"outbox_{producer}"
-        self.batch_size = batch_size
-        self.poll_interval = poll_interval
-        self.max_backoff = max_backoff
-        # A connection that goes silent (partition, failover) would otherwise hang a query until
-        # the OS gives up on the socket, hours later: every query of the relay has a deadline,
-        # after which it reconnects.
-        self.query_timeout = query_timeout
-        self.published = 0
-        self.is_leader = False
-        self._wake = asyncio.Event()
+    dsn: str
+    broker: Broker
+    producer: str
+    _: KW_ONLY
+    batch_size: int = 500
+    poll_interval: float = 1.0
+    max_backoff: float = 5.0
+    # A connection that goes silent (partition, failover) would otherwise hang a query until
+    # the OS gives up on the socket, hours later: every query of the relay has a deadline,
+    # after which it reconnects.
+    query_timeout: float = 30.0
+    published: int = field(default=0, init=False)
+    is_leader: bool = field(default=False, init=False)
+    _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+
+    @property
+    def channel(self) -> str:
+        return f"outbox_{self.producer}"
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()

@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -185,18 +185,17 @@ def activate(span: Span) -> Iterator[Span]:
         yield span
 
 
+class SpanOptions(TypedDict, total=False):
+    kind: SpanKind
+    parent: Mapping[str, str] | None
+    attributes: Mapping[str, Any] | None
+
+
 @contextlib.contextmanager
-def span(
-    name: str,
-    service: str,
-    *,
-    kind: SpanKind = SpanKind.INTERNAL,
-    parent: Mapping[str, str] | None = None,
-    attributes: Mapping[str, Any] | None = None,
-) -> Iterator[Span | None]:
+def span(name: str, service: str, **options: Unpack[SpanOptions]) -> Iterator[Span | None]:
     """A span (child of `parent`'s trace context if given, else of the active span), or nothing
-    when tracing is off."""
-    current = start_span(name, service, kind=kind, parent=parent, attributes=attributes)
+    when tracing is off. The options are `start_span`'s."""
+    current = start_span(name, service, **options)
     if current is None:
         yield None
         return
