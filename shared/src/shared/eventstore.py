@@ -11,7 +11,7 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import asyncpg
 
@@ -25,7 +25,12 @@ class ConcurrencyError(Exception):
 
 
 E = TypeVar("E", bound=Event)
+E2 = TypeVar("E2", bound=Event)
+E3 = TypeVar("E3", bound=Event)
 ProjectionHandler = Callable[[asyncpg.Connection, Any, Envelope], Awaitable[None]]
+Projects = Callable[[asyncpg.Connection, E, Envelope], Awaitable[None]]
+# `on(A, B)` types its handler's event as `A | B` (see shared.subscriptions.Registers).
+RegistersProjection = Callable[[Projects[E]], Projects[E]]
 
 
 class Projections:
@@ -44,15 +49,18 @@ class Projections:
         self._handlers: dict[str, list[ProjectionHandler]] = {}
         self.tables: list[str] = []
 
+    @overload
+    def on(self, t1: type[E], /) -> RegistersProjection[E]: ...
+    @overload
+    def on(self, t1: type[E], t2: type[E2], /) -> RegistersProjection[E | E2]: ...
+    @overload
     def on(
-        self, *event_types: type[E]
-    ) -> Callable[
-        [Callable[[asyncpg.Connection, E, Envelope], Awaitable[None]]],
-        Callable[[asyncpg.Connection, E, Envelope], Awaitable[None]],
-    ]:
-        def wrap(
-            fn: Callable[[asyncpg.Connection, E, Envelope], Awaitable[None]],
-        ) -> Callable[[asyncpg.Connection, E, Envelope], Awaitable[None]]:
+        self, t1: type[E], t2: type[E2], t3: type[E3], /
+    ) -> RegistersProjection[E | E2 | E3]: ...
+    @overload
+    def on(self, *event_types: type[Event]) -> RegistersProjection[Event]: ...
+    def on(self, *event_types: type[Event]) -> RegistersProjection[Any]:
+        def wrap(fn: Projects[Any]) -> Projects[Any]:
             for et in event_types:
                 self._handlers.setdefault(et.type_name(), []).append(fn)
             return fn

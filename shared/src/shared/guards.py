@@ -132,7 +132,8 @@ def _is_json(scope: Scope) -> bool:
     return False
 
 
-class BodyTooLarge(Problem, HTTPException):
+# For type checkers: Problem.headers is always a dict, HTTPException's may be None; a dict satisfies both.
+class BodyTooLarge(Problem, HTTPException):  # type: ignore[misc]
     """Raised from `receive` when a streamed body crosses its limit after the route began.
 
     Also an `HTTPException`, so FastAPI's body parsing passes it on instead of making it a 400.

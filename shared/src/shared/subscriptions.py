@@ -17,7 +17,7 @@ transaction is rolled back and run again from a fresh load. `uow.conn` is its co
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from shared.events import Envelope, Event
 from shared.logging import get_logger
@@ -26,7 +26,14 @@ from shared.uow import UnitOfWork
 log = get_logger(__name__)
 
 E = TypeVar("E", bound=Event)
+E2 = TypeVar("E2", bound=Event)
+E3 = TypeVar("E3", bound=Event)
+E4 = TypeVar("E4", bound=Event)
 TypedHandler = Callable[[Any, Envelope, UnitOfWork], Awaitable[None]]
+Handler = Callable[[E, Envelope, UnitOfWork], Awaitable[None]]
+# `on(A, B)` types its handler's event as `A | B`: with one TypeVar over `*types`, mypy would
+# widen it to `Event` and refuse a handler annotated with the union.
+Registers = Callable[[Handler[E]], Handler[E]]
 RawHandler = Callable[[Envelope, UnitOfWork], Awaitable[None]]
 
 
@@ -40,17 +47,22 @@ class TypedHandlers:
     def _registered(self, cls: type[Event]) -> None:
         """Hook: a handler for `cls` was registered (a queue binds its routing key)."""
 
+    @overload
+    def on(self, t1: type[E], /) -> Registers[E]: ...
+    @overload
+    def on(self, t1: type[E], t2: type[E2], /) -> Registers[E | E2]: ...
+    @overload
+    def on(self, t1: type[E], t2: type[E2], t3: type[E3], /) -> Registers[E | E2 | E3]: ...
+    @overload
     def on(
-        self, *event_types: type[E]
-    ) -> Callable[
-        [Callable[[E, Envelope, UnitOfWork], Awaitable[None]]],
-        Callable[[E, Envelope, UnitOfWork], Awaitable[None]],
-    ]:
+        self, t1: type[E], t2: type[E2], t3: type[E3], t4: type[E4], /
+    ) -> Registers[E | E2 | E3 | E4]: ...
+    @overload
+    def on(self, *event_types: type[Event]) -> Registers[Event]: ...
+    def on(self, *event_types: type[Event]) -> Registers[Any]:
         """Register `handler(event, envelope, uow)` for these event classes."""
 
-        def wrap(
-            fn: Callable[[E, Envelope, UnitOfWork], Awaitable[None]],
-        ) -> Callable[[E, Envelope, UnitOfWork], Awaitable[None]]:
+        def wrap(fn: Handler[Any]) -> Handler[Any]:
             for cls in event_types:
                 self._handlers.setdefault(cls.type_name(), []).append(fn)
                 self._registered(cls)

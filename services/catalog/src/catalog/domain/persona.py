@@ -151,17 +151,17 @@ class Persona(Aggregate):
                 "approved or rejected before you add another.",
                 code="version_in_review",
             )
-        fields = {
-            **self._keys(),
-            "version": ".".join(map(str, key)),
-            "changelog": changelog,
-            "files": [f.as_dict() for f in files],
-        }
-        if self.status == APPROVED and not trusted:
-            self._record(PersonaVersionProposed(**fields))
-            return False
-        self._record(PersonaVersionPublished(**fields))
-        return True
+        proposed = self.status == APPROVED and not trusted
+        event = PersonaVersionProposed if proposed else PersonaVersionPublished
+        self._record(
+            event(
+                **self._keys(),
+                version=".".join(map(str, key)),
+                changelog=changelog,
+                files=[f.as_dict() for f in files],
+            )
+        )
+        return not proposed
 
     def approve_version(self, number: str) -> None:
         self._must_exist()
