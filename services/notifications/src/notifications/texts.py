@@ -28,3 +28,12 @@ LIBRARY_PATH = "/dashboard/purchases"
 EARNINGS_PATH = "/dashboard/earnings"
 MY_PERSONAS_PATH = "/dashboard/personas"
 NOTIFICATIONS_PATH = "/notifications"
+
+# The pages a notice rule links to, by the names notices.toml uses.
+PAGES = {
+    "persona": PERSONA_PATH,
+    "creator": CREATOR_PATH,
+    "library": LIBRARY_PATH,
+    "earnings": EARNINGS_PATH,
+    "my_personas": MY_PERSONAS_PATH,
+}
