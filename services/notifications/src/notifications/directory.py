@@ -41,18 +41,20 @@ async def profile_updated(e: ProfileUpdated, env: Envelope, uow: UnitOfWork) -> 
             )
 
 
-events.statement(
-    UserFollowed,
-    "INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    lambda e, env: (e.follower_id, e.followee_id),
-)
+def pairs(table: str, a: str, b: str, added: type[Event], removed: type[Event]) -> None:
+    """A table of (a, b) pairs kept by two events whose fields are named like its columns:
+    `added` inserts a pair (once), `removed` deletes it."""
+
+    def of(e: Event, env: Envelope) -> tuple[object, object]:
+        return getattr(e, a), getattr(e, b)
+
+    insert = f"INSERT INTO {table} ({a}, {b}) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+    events.statement(added, insert, of)
+    events.statement(removed, f"DELETE FROM {table} WHERE {a} = $1 AND {b} = $2", of)
 
 
-events.statement(
-    UserUnfollowed,
-    "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2",
-    lambda e, env: (e.follower_id, e.followee_id),
-)
+pairs("follows", "follower_id", "followee_id", UserFollowed, UserUnfollowed)
+pairs("entitlements", "persona_id", "user_id", PersonaAcquired, EntitlementRevoked)
 
 
 events.statement(
@@ -117,20 +119,6 @@ events.statement(
     "INSERT INTO persona_versions (persona_id, version, changelog, published_at) "
     "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     lambda e, env: (e.persona_id, e.version, e.changelog, env.occurred_at),
-)
-
-
-events.statement(
-    PersonaAcquired,
-    "INSERT INTO entitlements (persona_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    lambda e, env: (e.persona_id, e.user_id),
-)
-
-
-events.statement(
-    EntitlementRevoked,
-    "DELETE FROM entitlements WHERE persona_id = $1 AND user_id = $2",
-    lambda e, env: (e.persona_id, e.user_id),
 )
 
 
