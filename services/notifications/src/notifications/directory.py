@@ -65,30 +65,18 @@ events.statement(
 )
 
 
-async def _status(uow: UnitOfWork, persona_id: str, creator_id: str, status: str) -> None:
-    await uow.conn.execute(
-        "INSERT INTO personas (persona_id, creator_id, name, status) VALUES ($1, $2, '', $3) "
-        "ON CONFLICT (persona_id) DO UPDATE SET status = EXCLUDED.status",
-        persona_id,
-        creator_id,
-        status,
-    )
-
-
-events.statement(
-    PersonaUpdated,
+NAME_AND_STATUS = (
     "INSERT INTO personas (persona_id, creator_id, name, status) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (persona_id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status",
-    lambda e, env: (e.persona_id, e.creator_id, e.name, e.status),
+    "ON CONFLICT (persona_id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status"
+)
+events.statement(
+    PersonaUpdated, NAME_AND_STATUS, lambda e, env: (e.persona_id, e.creator_id, e.name, e.status)
 )
 
 
 @events.on(PersonaApproved)
 async def persona_approved(e: PersonaApproved, env: Envelope, uow: UnitOfWork) -> None:
-    await _status(uow, e.persona_id, e.creator_id, "approved")
-    await uow.conn.execute(
-        "UPDATE personas SET name = $2 WHERE persona_id = $1", e.persona_id, e.name
-    )
+    await uow.conn.execute(NAME_AND_STATUS, e.persona_id, e.creator_id, e.name, "approved")
     await uow.conn.execute(
         "INSERT INTO feed_items (actor_id, kind, persona_id, title, source_key, created_at) "
         "VALUES ($1, 'persona', $2, $3, $4, $5) ON CONFLICT (source_key) DO NOTHING",
@@ -111,7 +99,13 @@ STATUSES: dict[type[Event], str] = {
 async def persona_status(
     e: PersonaRejected | PersonaSuspended | PersonaDeleted, env: Envelope, uow: UnitOfWork
 ) -> None:
-    await _status(uow, e.persona_id, e.creator_id, STATUSES[type(e)])
+    await uow.conn.execute(
+        "INSERT INTO personas (persona_id, creator_id, name, status) VALUES ($1, $2, '', $3) "
+        "ON CONFLICT (persona_id) DO UPDATE SET status = EXCLUDED.status",
+        e.persona_id,
+        e.creator_id,
+        STATUSES[type(e)],
+    )
 
 
 events.statement(

@@ -7,10 +7,10 @@ import asyncpg
 from shared.contracts.billing import DisputeClosed, PurchaseCompleted, PurchaseRefunded
 from shared.contracts.payouts import PayoutFailed, PayoutPaid
 from shared.events import Envelope
+from shared.money import format_money as money
 
 from notifications.deliver import persona_name
 from notifications.rules import Facts, notices
-from notifications.texts import money
 
 
 @notices(PurchaseCompleted)
