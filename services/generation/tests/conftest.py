@@ -163,51 +163,6 @@ class GenEnv:
         return parse_sse(r.text)
 
 
-async def _env(
-    postgres_url: str,
-    database_url: str,
-    amqp_url: str,
-    bus_namespace: str,
-    tokens: TokenIssuer,
-    tmp_path: Path,
-    providers: Callable[[str], list[ProviderConfig]],
-    **settings: Any,
-) -> AsyncIterator[GenEnv]:
-    catalog_db = await create_database(postgres_url, "cat")
-    common = {"amqp_url": amqp_url, "bus_namespace": bus_namespace, "jwks_url": tokens.jwks_url}
-    cat = catalog_app(
-        CatalogSettings(database_url=catalog_db, blob_dir=str(tmp_path / "blobs"), **common)
-    )
-    cat.state.service_token = SERVICE_TOKEN
-    fake = FakeOpenAI()
-    try:
-        async with contextlib.AsyncExitStack() as stack:
-            catalog_url = await stack.enter_async_context(serve_app(cat))
-            fake_url = await stack.enter_async_context(serve_app(fake.app))
-            gen_settings = GenerationSettings(
-                database_url=database_url,
-                catalog_url=catalog_url,
-                service_token=SERVICE_TOKEN,
-                providers=providers(fake_url),
-                **common,
-                **settings,
-            )
-            app = generation_app(gen_settings)
-            url = await stack.enter_async_context(serve_app(app))
-            await asyncio.wait_for(app.state.bus.ready.wait(), 30)
-            await asyncio.wait_for(cat.state.bus.ready.wait(), 30)
-            broker = Broker(amqp_url, bus_namespace)
-            await broker.connect()
-            stack.push_async_callback(broker.close)
-            http = await stack.enter_async_context(httpx.AsyncClient(base_url=url, timeout=120))
-            catalog = await stack.enter_async_context(
-                httpx.AsyncClient(base_url=catalog_url, timeout=30)
-            )
-            yield GenEnv(catalog, http, app, tokens, broker, database_url, catalog_db, fake)
-    finally:
-        await retire_database(catalog_db)
-
-
 def fake_providers(url: str) -> list[ProviderConfig]:
     return [
         ProviderConfig(
@@ -240,11 +195,52 @@ class Infra:
     tokens: TokenIssuer
     tmp_path: Path
 
-    def env(
+    async def env(
         self, providers: Callable[[str], list[ProviderConfig]], **settings: Any
     ) -> AsyncIterator[GenEnv]:
-        return _env(self.postgres_url, self.database_url, self.amqp_url, self.bus_namespace,
-                    self.tokens, self.tmp_path, providers, **settings)  # fmt: skip
+        """Catalog, a fake OpenAI-compatible server and generation, served on this test's
+        database and bus namespace."""
+        catalog_db = await create_database(self.postgres_url, "cat")
+        common = {
+            "amqp_url": self.amqp_url,
+            "bus_namespace": self.bus_namespace,
+            "jwks_url": self.tokens.jwks_url,
+        }
+        cat = catalog_app(
+            CatalogSettings(
+                database_url=catalog_db, blob_dir=str(self.tmp_path / "blobs"), **common
+            )
+        )
+        cat.state.service_token = SERVICE_TOKEN
+        fake = FakeOpenAI()
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                catalog_url = await stack.enter_async_context(serve_app(cat))
+                fake_url = await stack.enter_async_context(serve_app(fake.app))
+                gen_settings = GenerationSettings(
+                    database_url=self.database_url,
+                    catalog_url=catalog_url,
+                    service_token=SERVICE_TOKEN,
+                    providers=providers(fake_url),
+                    **common,
+                    **settings,
+                )
+                app = generation_app(gen_settings)
+                url = await stack.enter_async_context(serve_app(app))
+                await asyncio.wait_for(app.state.bus.ready.wait(), 30)
+                await asyncio.wait_for(cat.state.bus.ready.wait(), 30)
+                broker = Broker(self.amqp_url, self.bus_namespace)
+                await broker.connect()
+                stack.push_async_callback(broker.close)
+                http = await stack.enter_async_context(httpx.AsyncClient(base_url=url, timeout=120))
+                catalog = await stack.enter_async_context(
+                    httpx.AsyncClient(base_url=catalog_url, timeout=30)
+                )
+                yield GenEnv(
+                    catalog, http, app, self.tokens, broker, self.database_url, catalog_db, fake
+                )
+        finally:
+            await retire_database(catalog_db)
 
 
 @pytest.fixture

@@ -1,83 +1,46 @@
-// The notifications service's endpoints (bell, notifications page, feed, preferences).
-// Kept in one module so the app's API layer can be swapped without touching the pages.
+// The notifications service's endpoints (bell, notifications page, feed, preferences), on the
+// generated client: paths, queries and answers are checked against `schema.d.ts`. Kept in one
+// module so the app's API layer can be swapped without touching the pages.
 
-import { request, url } from "../api/client";
+import { api, data, page, url } from "../api/client";
+import type { components } from "../api/schema";
 import { tokenStore } from "../api/tokens";
 
-export interface AppNotification {
-  id: number;
-  category: string;
-  kind: string;
-  title: string;
-  body: string;
-  link: string | null;
-  data: Record<string, unknown>;
-  count: number;
-  read: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface NotificationPage {
-  items: AppNotification[];
-  next_cursor: string | null;
-  unread_count: number;
-}
-
-export type Channel = "in_app" | "email" | "digest" | "off";
-
-export interface Preference {
-  category: string;
-  label: string;
-  channel: Channel;
-  transactional: boolean;
-  channels: Channel[];
-}
-
-export interface FeedCreator {
-  user_id: string;
-  username: string;
-}
-
-export interface FeedItem {
-  id: number;
-  kind: "persona" | "version" | "review";
-  actor: FeedCreator;
-  persona_id: string;
-  title: string;
-  body: string;
-  data: Record<string, unknown>;
-  created_at: string;
-}
-
-export interface FeedPage {
-  items: FeedItem[];
-  next_cursor: string | null;
-  suggestions: FeedCreator[];
-}
+type Schemas = components["schemas"];
+export type AppNotification = Schemas["NotificationOut"];
+export type NotificationPage = Schemas["NotificationPage"];
+export type UnreadCount = Schemas["UnreadCount"];
+export type Preference = Schemas["PreferenceOut"];
+export type Channel = Preference["channel"];
+export type Preferences = Schemas["Preferences"];
+export type FeedCreator = Schemas["Creator"];
+export type FeedItem = Schemas["FeedItem"];
+export type FeedPage = Schemas["FeedPage"];
+export type PersonaUpdate = Schemas["PersonaUpdate"];
+export type PersonaUpdatePage = Schemas["Page_PersonaUpdate_"];
 
 export function listNotifications(cursor?: string | null): Promise<NotificationPage> {
-  return request<NotificationPage>("/api/notifications", { query: { limit: 20, cursor: cursor ?? undefined } });
+  return page(api.GET("/api/notifications", { params: { query: { limit: 20, cursor: cursor ?? undefined } } }));
 }
 
-export function markRead(id: number): Promise<{ unread_count: number }> {
-  return request(`/api/notifications/${id}/read`, { method: "POST" });
+export function markRead(id: number): Promise<UnreadCount> {
+  return data(api.POST("/api/notifications/{notification_id}/read", { params: { path: { notification_id: id } } }));
 }
 
-export function markAllRead(): Promise<{ unread_count: number }> {
-  return request("/api/notifications/read-all", { method: "POST" });
+export function markAllRead(): Promise<UnreadCount> {
+  return data(api.POST("/api/notifications/read-all"));
 }
 
-export function getPreferences(): Promise<{ items: Preference[] }> {
-  return request("/api/notifications/preferences");
+export function getPreferences(): Promise<Preferences> {
+  return data(api.GET("/api/notifications/preferences"));
 }
 
-export function savePreferences(preferences: Record<string, Channel>): Promise<{ items: Preference[] }> {
-  return request("/api/notifications/preferences", { method: "PUT", body: { preferences } });
+export function savePreferences(preferences: Record<string, Channel>): Promise<Preferences> {
+  return data(api.PUT("/api/notifications/preferences", { body: { preferences } }));
 }
 
 export function getFeed(cursor?: string | null): Promise<FeedPage> {
-  return request<FeedPage>("/api/feed", { query: { limit: 20, cursor: cursor ?? undefined } });
+  return page(api.GET("/api/feed", { params: { query: { limit: 20, cursor: cursor ?? undefined } } }));
 }
 
 export interface StreamHandlers {
@@ -140,13 +103,7 @@ export function dispatch(block: string, handlers: StreamHandlers): void {
   else if (event === "notification") handlers.onNotification?.(payload as AppNotification);
 }
 
-export interface PersonaUpdate {
-  notification_id: number;
-  persona_id: string;
-  version: string;
-}
-
 /** Library personas with a new version not seen yet (one page of up to 100 is plenty). */
-export function personaUpdates(): Promise<{ items: PersonaUpdate[]; next_cursor: string | null }> {
-  return request("/api/notifications/updates", { query: { limit: 100 } });
+export function personaUpdates(): Promise<PersonaUpdatePage> {
+  return page(api.GET("/api/notifications/updates", { params: { query: { limit: 100 } } }));
 }

@@ -7,14 +7,14 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from shared.auth import CurrentUser
 from shared.events import now
-from shared.pagination import Page, limit_param
+from shared.pagination import Page
 
 from generation import templates
-from generation.deps import SSE_HEADERS, GeneratorDep, Pool, SettingsDep, running_tasks, sse
+from generation.deps import SSE_HEADERS, GeneratorDep, Limit, Pool, SettingsDep, running_tasks, sse
 from generation.errors import GenerationUnknown, NoAccess, PersonaUnknown
 from generation.generating import Generator, Prepared, utc_day
 from generation.generating import Request as GenRequest
@@ -32,7 +32,7 @@ async def providers(request: Request, user: CurrentUser) -> dict[str, Any]:
 
 @router.get("/api/templates")
 async def list_templates(
-    pool: Pool, user: CurrentUser, limit: int = Depends(limit_param), cursor: str | None = None
+    pool: Pool, user: CurrentUser, limit: Limit, cursor: str | None = None
 ) -> Page[dict[str, Any]]:
     return await templates.listing(pool, user.user_id, limit, cursor)
 

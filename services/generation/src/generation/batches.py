@@ -9,24 +9,26 @@ from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import asyncpg
 from croniter import croniter
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import Field
 from shared.auth import CurrentUser
 from shared.events import now
-from shared.pagination import Page, limit_param, page_of
+from shared.pagination import Key, Keyset, Page
 
 from generation import templates
-from generation.deps import Pool
+from generation.deps import Limit, Pool
 from generation.errors import BadRequest, GenerationUnknown
 from generation.personas import require_full_access
-from generation.queries import after_created
+from generation.queries import keyset_page
 from generation.rendering import TemplateProblem, validate_params
 from generation.schemas import Settings
 from generation.worker import next_run
 
 router = APIRouter()
 MAX_ITEMS = 100
+_BATCHES = Keyset(Key("b.created_at", "created_at", "ts"), Key("b.id", "id", "uuid"))
 
 
 class BatchIn(Settings):
@@ -131,46 +133,40 @@ async def start_batch(
 
 @router.get("/api/generations/batch")
 async def list_batches(
-    pool: Pool,
-    user: CurrentUser,
-    limit: int = Depends(limit_param),
-    cursor: str | None = None,
+    pool: Pool, user: CurrentUser, limit: Limit, cursor: str | None = None
 ) -> Page[dict[str, Any]]:
     """Your batches, newest first, each with its persona, template and `done`/`total`."""
-    args: list[Any] = [user.user_id]
-    cond = "b.user_id = $1"
-    after = after_created(cursor)
-    if after is not None:
-        args += list(after)
-        cond += f" AND (b.created_at, b.id) < (${len(args) - 1}, ${len(args)})"
-    args.append(limit + 1)
-    rows = await pool.fetch(
-        "SELECT b.id, b.status, b.total, b.spec, b.created_at,"
-        " (SELECT count(*) FROM batch_items i WHERE i.batch_id = b.id"
-        "  AND i.status IN ('done', 'failed', 'cancelled')) AS done"
-        f" FROM batches b WHERE {cond} ORDER BY b.created_at DESC, b.id DESC LIMIT ${len(args)}",
-        *args,
+    select = (
+        "SELECT b.id::text AS id, b.status, b.total, (SELECT count(*) FROM batch_items i"
+        "  WHERE i.batch_id = b.id AND i.status IN ('done', 'failed', 'cancelled')) AS done,"
+        " b.spec->>'persona_id' AS persona_id, b.spec->>'template_id' AS template_id,"
+        " b.created_at FROM batches b"
     )
-    items = [
-        {
-            "id": str(r["id"]),
-            "status": r["status"],
-            "total": r["total"],
-            "done": r["done"],
-            "persona_id": r["spec"]["persona_id"],
-            "template_id": r["spec"]["template_id"],
-            "created_at": r["created_at"],
-        }
-        for r in rows
-    ]
-    return page_of(items, limit, lambda b: [b["created_at"].isoformat(), b["id"]])
+    return await keyset_page(
+        pool, select, "b.user_id = $1", [user.user_id], cursor, limit, dict, _BATCHES
+    )
 
 
-def _uuid(value: str) -> uuid.UUID:
+def _uuid(value: str, unknown: str = "No such batch.") -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise GenerationUnknown("No such batch.") from None
+        raise GenerationUnknown(unknown) from None
+
+
+async def _close(
+    conn: asyncpg.Connection,
+    key: uuid.UUID,
+    user_id: str,
+    unknown: str,
+    close: str,
+    drop_pending: str,
+) -> None:
+    """Close a batch or schedule of this user (`close` returns its id; none: `unknown`, a 404)
+    and cancel its pending items, in the caller's transaction."""
+    if await conn.fetchval(close, key, user_id) is None:
+        raise GenerationUnknown(unknown)
+    await conn.execute(drop_pending, key)
 
 
 @router.get("/api/generations/batch/{batch_id}")
@@ -215,17 +211,12 @@ async def cancel_batch(batch_id: str, pool: Pool, user: CurrentUser) -> dict[str
     """Pending items are dropped; running ones are stopped (their text so far is kept)."""
     bid = _uuid(batch_id)
     async with pool.acquire() as conn, conn.transaction():
-        found = await conn.fetchval(
+        await _close(
+            conn, bid, user.user_id, "No such batch.",
             "UPDATE batches SET status = CASE WHEN status = 'running' THEN 'cancelled' ELSE status END"
             " WHERE id = $1 AND user_id = $2 RETURNING id",
-            bid, user.user_id,
-        )  # fmt: skip
-        if found is None:
-            raise GenerationUnknown("No such batch.")
-        await conn.execute(
             "UPDATE batch_items SET status = 'cancelled' WHERE batch_id = $1 AND status = 'pending'",
-            bid,
-        )
+        )  # fmt: skip
         await conn.execute(
             "UPDATE generations SET cancel_requested = true WHERE batch_id = $1 AND status = 'running'",
             bid,
@@ -282,7 +273,7 @@ def _schedule(r: Any) -> dict[str, Any]:
 async def list_schedules(
     pool: Pool,
     user: CurrentUser,
-    limit: int = Depends(limit_param),
+    limit: Limit,
     cursor: str | None = None,
     status: Literal["active", "done"] | None = None,
 ) -> Page[dict[str, Any]]:
@@ -291,35 +282,17 @@ async def list_schedules(
     if status:
         args.append(status)
         cond += f" AND status = ${len(args)}"
-    after = after_created(cursor)
-    if after is not None:
-        args += list(after)
-        cond += f" AND (created_at, id) < (${len(args) - 1}, ${len(args)})"
-    args.append(limit + 1)
-    rows = await pool.fetch(
-        f"SELECT * FROM schedules WHERE {cond} ORDER BY created_at DESC, id DESC LIMIT ${len(args)}",
-        *args,
-    )
-    return page_of(
-        [_schedule(r) for r in rows], limit, lambda s: [s["created_at"].isoformat(), s["id"]]
-    )
+    return await keyset_page(pool, "SELECT * FROM schedules", cond, args, cursor, limit, _schedule)
 
 
 @router.delete("/api/schedules/{schedule_id}", status_code=204)
 async def delete_schedule(schedule_id: str, pool: Pool, user: CurrentUser) -> None:
-    try:
-        sid = uuid.UUID(schedule_id)
-    except ValueError:
-        raise GenerationUnknown("No such schedule.") from None
+    sid = _uuid(schedule_id, "No such schedule.")
     async with pool.acquire() as conn, conn.transaction():
-        found = await conn.fetchval(
+        await _close(
+            conn, sid, user.user_id, "No such schedule.",
             "UPDATE schedules SET status = 'deleted', next_run_at = NULL"
             " WHERE id = $1 AND user_id = $2 AND status <> 'deleted' RETURNING id",
-            sid, user.user_id,
+            "UPDATE schedule_runs SET status = 'cancelled' WHERE schedule_id = $1"
+            " AND status = 'pending'",
         )  # fmt: skip
-        if found is None:
-            raise GenerationUnknown("No such schedule.")
-        await conn.execute(
-            "UPDATE schedule_runs SET status = 'cancelled' WHERE schedule_id = $1 AND status = 'pending'",
-            sid,
-        )

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Request
+from shared.pagination import limit_param
 
 from generation.generating import Generator
 from generation.settings import GenerationSettings
@@ -36,6 +37,7 @@ def running_tasks(request: Request) -> set[asyncio.Task[Any]]:
 GeneratorDep = Annotated[Generator, Depends(get_generator)]
 Pool = Annotated[asyncpg.Pool, Depends(get_db)]
 SettingsDep = Annotated[GenerationSettings, Depends(get_settings)]
+Limit = Annotated[int, Depends(limit_param)]
 
 
 def sse(event: str, data: dict[str, Any]) -> bytes:

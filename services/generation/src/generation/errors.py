@@ -20,12 +20,6 @@ class NoAccess(GenerationError):
     pass
 
 
-class TryoutsUsed(GenerationError):
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
 class PersonaUnknown(GenerationError):
     pass
 
@@ -47,6 +41,9 @@ class UnknownProvider(GenerationError):
 
 
 class LimitReached(GenerationError):
+    """A limit of the user's (try-outs of a persona, the rate, the daily budget); `code` says
+    which, `retry_after` when it lifts."""
+
     def __init__(self, message: str, retry_after: int, code: str) -> None:
         super().__init__(message)
         self.retry_after = retry_after
@@ -61,9 +58,6 @@ class BadRequest(GenerationError):
 
 ERRORS: dict[type[Exception], Callable[[Any], Problem]] = {
     NoAccess: lambda e: Forbidden(e.message, code="persona_not_owned"),
-    TryoutsUsed: lambda e: TooManyRequests(
-        e.message, retry_after=e.retry_after, code="tryouts_used"
-    ),
     PersonaUnknown: lambda e: NotFound(e.message, code="persona_not_found"),
     PersonaUnavailable: lambda e: Problem(
         e.message, status=503, code="persona_files_unavailable", title="Temporarily unavailable"

@@ -25,7 +25,7 @@ from shared.eventstore import EventStore
 from shared.metrics import observe_generation
 
 from generation import templates
-from generation.errors import LimitReached, NoAccess, PersonaUnknown, TryoutsUsed
+from generation.errors import LimitReached, NoAccess, PersonaUnknown
 from generation.personas import Access, CatalogFiles, access, require_full_access
 from generation.providers import (
     Delta,
@@ -35,7 +35,7 @@ from generation.providers import (
     provider_error,
     stream_chat,
 )
-from generation.rendering import render, validate_params
+from generation.rendering import Prompt, render, validate_params
 from generation.settings import GenerationSettings
 
 Emit = Callable[[str, dict[str, Any]], Awaitable[None]]
@@ -86,20 +86,13 @@ def _seconds_to_midnight(at: datetime) -> int:
     return int((tomorrow - at).total_seconds()) + 1
 
 
+@dataclass
 class Generator:
-    def __init__(
-        self,
-        pool: asyncpg.Pool,
-        store: EventStore,
-        settings: GenerationSettings,
-        registry: ProviderRegistry,
-        files: CatalogFiles,
-    ) -> None:
-        self.pool = pool
-        self.store = store
-        self.settings = settings
-        self.registry = registry
-        self.files = files
+    pool: asyncpg.Pool
+    store: EventStore
+    settings: GenerationSettings
+    registry: ProviderRegistry
+    files: CatalogFiles
 
     async def _access(self, req: Request) -> tuple[Access, bool]:
         acc, tryouts = await access(self.pool, req.persona_id, req.user_id)
@@ -119,36 +112,47 @@ class Generator:
         """The messages a generation would send, for the user's own model on their computer.
         Only for those who may see the persona's files (owner or entitled): never a try-out."""
         persona = await require_full_access(self.pool, req.persona_id, req.user_id)
-        template = await templates.get(self.pool, req.template_id, req.user_id)
-        params = validate_params(template["params_schema"], req.params)
-        prompt = render(
-            template["body"],
-            params,
-            max_chars=self.settings.prompt_max_chars,
-            timeout_s=self.settings.render_timeout_s,
-        )
-        version, system = await self.files.system_prompt(
-            persona.persona_id, persona.version, self.settings.persona_max_chars
-        )
+        p = await self._compose(req, persona.persona_id, persona.version, None)
         return {
             "persona_id": persona.persona_id,
-            "persona_version": version,
-            "template_id": template["id"],
-            "template_version": template["version"],
-            "params": params,
-            "system_prompt": system,
-            "prompt": prompt,
-            "messages": ([{"role": "system", "content": system}] if system else [])
-            + [{"role": "user", "content": prompt}],
+            "persona_version": p.persona_version,
+            "template_id": p.template["id"],
+            "template_version": p.template["version"],
+            "params": p.params,
+            "system_prompt": p.system,
+            "prompt": p.prompt,
+            "messages": p.messages,
         }
 
     async def prepare(self, req: Request) -> Prepared:
         """Everything that can be refused is refused here, before any streaming starts."""
         persona, tryout = await self._access(req)
         provider, model = self.registry.choose(req.provider, req.model)
-        template = await templates.get(
-            self.pool, req.template_id, req.user_id, req.template_version
+        p = await self._compose(
+            req, persona.persona_id, req.persona_version or persona.version, req.template_version
         )
+        max_tokens = min(
+            req.max_tokens or self.settings.default_max_tokens, provider.config.max_tokens
+        )
+        prep = Prepared(
+            id=uuid.uuid4(),
+            request=req,
+            persona=persona,
+            persona_version=p.persona_version,
+            template=p.template,
+            provider=provider,
+            model=model,
+            max_tokens=max_tokens,
+            messages=p.messages,
+            tryout=tryout,
+        )
+        await self._insert(prep, p.params, p.system, p.prompt)
+        return prep
+
+    async def _compose(
+        self, req: Request, persona_id: str, persona_version: str, template_version: int | None
+    ) -> Prompt:
+        template = await templates.get(self.pool, req.template_id, req.user_id, template_version)
         params = validate_params(template["params_schema"], req.params)
         prompt = render(
             template["body"],
@@ -157,30 +161,9 @@ class Generator:
             timeout_s=self.settings.render_timeout_s,
         )
         version, system = await self.files.system_prompt(
-            persona.persona_id,
-            req.persona_version or persona.version,
-            self.settings.persona_max_chars,
+            persona_id, persona_version, self.settings.persona_max_chars
         )
-        max_tokens = min(
-            req.max_tokens or self.settings.default_max_tokens, provider.config.max_tokens
-        )
-        messages = ([{"role": "system", "content": system}] if system else []) + [
-            {"role": "user", "content": prompt}
-        ]
-        prep = Prepared(
-            id=uuid.uuid4(),
-            request=req,
-            persona=persona,
-            persona_version=version,
-            template=template,
-            provider=provider,
-            model=model,
-            max_tokens=max_tokens,
-            messages=messages,
-            tryout=tryout,
-        )
-        await self._insert(prep, params, system, prompt)
-        return prep
+        return Prompt(template, params, version, system, prompt)
 
     async def _insert(self, p: Prepared, params: dict[str, Any], system: str, prompt: str) -> None:
         req = p.request
@@ -231,10 +214,11 @@ class Generator:
                 utc_day(at),
             )
             if used >= self.settings.tryouts_per_day:
-                raise TryoutsUsed(
+                raise LimitReached(
                     f"You have used today's {self.settings.tryouts_per_day} try-outs of this"
                     " persona. Get it to keep generating, or come back tomorrow.",
                     _seconds_to_midnight(at),
+                    "tryouts_used",
                 )
         if req.source == "interactive":
             await self._check_rate(conn, p)

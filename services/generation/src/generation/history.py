@@ -8,11 +8,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from shared.auth import CurrentUser
-from shared.pagination import Page, limit_param
+from shared.pagination import Page
 
 from generation import queries
 from generation.api import parse_id, stream_response
-from generation.deps import GeneratorDep, Pool, running_tasks
+from generation.deps import GeneratorDep, Limit, Pool, running_tasks
 from generation.errors import GenerationUnknown
 from generation.generating import Request as GenRequest
 from generation.queries import Filters
@@ -41,7 +41,7 @@ async def history(
     pool: Pool,
     user: CurrentUser,
     f: FiltersDep,
-    limit: int = Depends(limit_param),
+    limit: Limit,
     cursor: str | None = None,
 ) -> Page[dict[str, Any]]:
     """Your generations, newest first; `q` searches the text, persona and template names."""
@@ -85,6 +85,18 @@ async def detail(generation_id: str, pool: Pool, user: CurrentUser) -> dict[str,
     return found
 
 
+# What a rerun takes from the generation as it was (the parameters may change).
+RERUN_KEEPS = (
+    "persona_id",
+    "persona_version",
+    "template_id",
+    "template_version",
+    "provider",
+    "model",
+    "max_tokens",
+)
+
+
 @router.post(
     "/api/generations/{generation_id}/rerun",
     responses={200: {"content": {"text/event-stream": {}}, "description": "start, token…, done"}},
@@ -106,21 +118,15 @@ async def rerun(
     )
     if row is None:
         raise GenerationUnknown("No such generation.")
-    params = {**row["params"], **(body.params or {})}
+    kept = {k: row[k] for k in RERUN_KEEPS}
     prep = await gen.prepare(
         GenRequest(
             user_id=user.user_id,
-            persona_id=row["persona_id"],
-            persona_version=row["persona_version"],
-            template_id=row["template_id"],
-            template_version=row["template_version"],
-            params=params,
-            provider=row["provider"],
-            model=row["model"],
+            params={**row["params"], **(body.params or {})},
             temperature=row["temperature"] if body.temperature is None else body.temperature,
             seed=row["seed"] if body.seed is None else body.seed,
-            max_tokens=row["max_tokens"],
             rerun_of=row["id"],
+            **kept,
         )
     )
     return stream_response(gen, prep, running_tasks(request))

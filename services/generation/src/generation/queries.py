@@ -6,14 +6,13 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import asyncpg
-from shared.pagination import Page, decode_cursor, page_of
-from shared.problems import Problem
+from shared.pagination import Key, Keyset, Page
 
 from generation.personas import access
 
@@ -66,34 +65,36 @@ def summary(r: asyncpg.Record | dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def after_created(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    """The (created_at, id) a newest-first page continues after."""
-    after = decode_cursor(cursor)
-    if after is None:
-        return None
-    try:
-        return datetime.fromisoformat(str(after[0])), uuid.UUID(str(after[1]))
-    except (ValueError, IndexError) as exc:
-        raise Problem("The cursor is not valid.", code="invalid_cursor") from exc
+# Newest first: every list of generations, batches and schedules pages this way.
+NEWEST = Keyset(Key("created_at", "created_at", "ts"), Key("id", "id", "uuid"))
+
+
+async def keyset_page(
+    pool: asyncpg.Pool,
+    select: str,
+    cond: str,
+    args: list[Any],
+    cursor: str | None,
+    limit: int,
+    view: Callable[[asyncpg.Record], dict[str, Any]],
+    keyset: Keyset = NEWEST,
+) -> Page[dict[str, Any]]:
+    """One page of `select` (a `SELECT ... FROM ...`) where `cond` holds, past the cursor, in
+    the keyset's order; `args` are `cond`'s `$n` values, `view` makes each row an item."""
+    cond += keyset.after(cursor, args)
+    args.append(limit + 1)
+    rows = await pool.fetch(
+        f"{select} WHERE {cond} ORDER BY {keyset.order_by} LIMIT ${len(args)}", *args
+    )
+    return keyset.page([view(r) for r in rows], limit)
 
 
 async def search(
     pool: asyncpg.Pool, user_id: str, f: Filters, limit: int, cursor: str | None
 ) -> Page[dict[str, Any]]:
     where, args = f.where(user_id)
-    after = after_created(cursor)
-    if after is not None:
-        args += list(after)
-        where += f" AND (created_at, id) < (${len(args) - 1}, ${len(args)})"
-    args.append(limit + 1)
-    rows = await pool.fetch(
-        f"SELECT {SUMMARY} FROM generations WHERE {where}"
-        f" ORDER BY created_at DESC, id DESC LIMIT ${len(args)}",
-        *args,
-    )
-    return page_of(
-        [summary(r) for r in rows], limit, lambda g: [g["created_at"].isoformat(), g["id"]]
-    )
+    select = f"SELECT {SUMMARY} FROM generations"
+    return await keyset_page(pool, select, where, args, cursor, limit, summary)
 
 
 async def one(pool: asyncpg.Pool, user_id: str, gen_id: uuid.UUID) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -204,3 +205,19 @@ def validate_params(schema: dict[str, Any], params: dict[str, Any]) -> dict[str,
     if errors:
         raise TemplateProblem("Some parameters are not valid.", errors)
     return values
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A template rendered with its parameters, and the persona's system prompt to go first."""
+
+    template: dict[str, Any]
+    params: dict[str, Any]
+    persona_version: str
+    system: str
+    prompt: str
+
+    @property
+    def messages(self) -> list[dict[str, str]]:
+        system = [{"role": "system", "content": self.system}] if self.system else []
+        return [*system, {"role": "user", "content": self.prompt}]

@@ -19,11 +19,7 @@ from generation.rendering import check_schema, check_template
 def _row(r: asyncpg.Record) -> dict[str, Any]:
     return {
         "id": str(r["id"]),
-        "name": r["name"],
-        "description": r["description"],
-        "body": r["body"],
-        "params_schema": r["params_schema"],
-        "version": r["version"],
+        **{k: r[k] for k in ("name", "description", "body", "params_schema", "version")},
         "builtin": False,
         "owner_id": r["owner_id"],
     }

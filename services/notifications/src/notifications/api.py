@@ -7,15 +7,21 @@ from typing import Annotated
 import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
-from pydantic import BaseModel
 from shared.auth import CurrentUser
 from shared.http import get_pool
 from shared.pagination import Page, limit_param
 
 from notifications import commands, queries
-from notifications.categories import Channel
-from notifications.feed import FeedPage, feed
+from notifications.feed import feed
 from notifications.mail import absolute, templates
+from notifications.schemas import (
+    FeedPage,
+    NotificationPage,
+    PersonaUpdate,
+    Preferences,
+    PreferencesUpdate,
+    UnreadCount,
+)
 from notifications.settings import NotificationsSettings
 from notifications.stream import events_for
 from notifications.unsubscribe import label, read_token
@@ -25,39 +31,41 @@ Pool = Annotated[asyncpg.Pool, Depends(get_pool)]
 Limit = Annotated[int, Depends(limit_param)]
 
 
-@router.get("/api/notifications", response_model=queries.NotificationPage, tags=["notifications"])
+@router.get("/api/notifications", response_model=NotificationPage, tags=["notifications"])
 async def list_notifications(
     user: CurrentUser,
     pool: Pool,
     limit: Limit,
     cursor: str | None = None,
     unread: Annotated[bool, Query(description="only unread ones")] = False,
-) -> queries.NotificationPage:
+) -> NotificationPage:
     return await queries.notifications(pool, user.user_id, limit, cursor, unread)
 
 
 @router.get(
     "/api/notifications/updates",
-    response_model=Page[queries.PersonaUpdate],
+    response_model=Page[PersonaUpdate],
     tags=["notifications"],
 )
 async def persona_updates(
     user: CurrentUser, pool: Pool, limit: Limit, cursor: str | None = None
-) -> Page[queries.PersonaUpdate]:
+) -> Page[PersonaUpdate]:
     """Personas of the user's library with a new version they have not seen yet."""
     return await queries.persona_updates(pool, user.user_id, limit, cursor)
 
 
-@router.post("/api/notifications/read-all", tags=["notifications"])
-async def read_all(user: CurrentUser, pool: Pool) -> dict[str, int]:
+@router.post("/api/notifications/read-all", response_model=UnreadCount, tags=["notifications"])
+async def read_all(user: CurrentUser, pool: Pool) -> UnreadCount:
     await commands.mark_all_read(pool, user.user_id)
-    return {"unread_count": 0}
+    return UnreadCount(unread_count=0)
 
 
-@router.post("/api/notifications/{notification_id}/read", tags=["notifications"])
-async def read_one(notification_id: int, user: CurrentUser, pool: Pool) -> dict[str, int]:
+@router.post(
+    "/api/notifications/{notification_id}/read", response_model=UnreadCount, tags=["notifications"]
+)
+async def read_one(notification_id: int, user: CurrentUser, pool: Pool) -> UnreadCount:
     await commands.mark_read(pool, user.user_id, notification_id)
-    return {"unread_count": await queries.unread_count(pool, user.user_id)}
+    return UnreadCount(unread_count=await queries.unread_count(pool, user.user_id))
 
 
 class EventStream(StreamingResponse):
@@ -78,14 +86,6 @@ async def stream(request: Request, user: CurrentUser) -> StreamingResponse:
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
-
-
-class Preferences(BaseModel):
-    items: list[queries.PreferenceOut]
-
-
-class PreferencesUpdate(BaseModel):
-    preferences: dict[str, Channel]
 
 
 @router.get("/api/notifications/preferences", response_model=Preferences, tags=["notifications"])

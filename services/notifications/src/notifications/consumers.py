@@ -1,7 +1,8 @@
 """Who hears about what (the table in the service README), in the inbox transaction.
 
-Each event's rules (rules.py) say who is told, in which category, and in what words; its facts
-function looks up what the words need, or answers None when nobody hears about it.
+Each event's rules (notices.toml, read by rules.py) say who is told, in which category, and in
+what words; its facts function, registered here with `@notices`, looks up what the words need,
+or answers None when nobody hears about it. The money notices are in money_notices.py.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from shared.uow import UnitOfWork
 # Facts are registered first, so they are stored before the notices that read them.
 from notifications import directory, money_notices  # noqa: F401
 from notifications.deliver import persona_name, username
-from notifications.rules import Facts, IfAny, Letter, Rule, notices
+from notifications.rules import Facts, notices
 from notifications.subscription import events
-from notifications.texts import CREATOR_PATH, MY_PERSONAS_PATH, PERSONA_PATH
 
 # --- moderation -------------------------------------------------------------------------------
 
 
+@notices(PersonaApproved)
 async def _approved(e: PersonaApproved, env: Envelope, conn: asyncpg.Connection) -> Facts:
     # Followers hear about a creator's new persona in their digest (first approval only).
     first = await conn.fetchval(
@@ -44,81 +45,14 @@ async def _approved(e: PersonaApproved, env: Envelope, conn: asyncpg.Connection)
     return {"followers": [row["follower_id"] for row in rows], "creator": creator}
 
 
-notices(
-    PersonaApproved,
-    _approved,
-    Rule(
-        to="creator_id",
-        category="moderation",
-        kind="persona_approved",
-        title="“{name}” is live on the marketplace",
-        link=PERSONA_PATH,
-        data=("persona_id",),
-        mail=Letter(
-            heading="Your persona was approved",
-            lines=("“{name}” passed review and buyers can find it now.",),
-            action=("See it on the marketplace", PERSONA_PATH),
-        ),
-    ),
-    Rule(
-        to="followers",
-        category="following",
-        kind="followed_new_persona",
-        title="{creator} published “{name}”",
-        link=PERSONA_PATH,
-        data=("persona_id", "creator_id"),
-    ),
-)
-
-
+@notices(PersonaRejected, PersonaSuspended)
 async def _named(
     e: PersonaRejected | PersonaSuspended, env: Envelope, conn: asyncpg.Connection
 ) -> Facts:
     return {"name": await persona_name(conn, e.persona_id)}
 
 
-notices(
-    PersonaRejected,
-    _named,
-    Rule(
-        to="creator_id",
-        category="moderation",
-        kind="persona_rejected",
-        title="“{name}” was not approved",
-        body="{reason}",
-        link=MY_PERSONAS_PATH,
-        data=("persona_id", "reason"),
-        mail=Letter(
-            heading="Your persona needs changes",
-            lines=(
-                "Our review of “{name}” found something to fix before it can go live:",
-                "{reason}",
-                "Edit the persona and submit it again; it goes back into review.",
-            ),
-            action=("Edit your personas", MY_PERSONAS_PATH),
-        ),
-    ),
-)
-notices(
-    PersonaSuspended,
-    _named,
-    Rule(
-        to="creator_id",
-        category="moderation",
-        kind="persona_suspended",
-        title="“{name}” was suspended",
-        body="{reason}",
-        link=MY_PERSONAS_PATH,
-        data=("persona_id", "reason"),
-        mail=Letter(
-            heading="Your persona was taken off the marketplace",
-            lines=("“{name}” is no longer listed. The reason given:", "{reason}"),
-            action=("Your personas", MY_PERSONAS_PATH),
-        ),
-    ),
-)
-
-
+@notices(ReportResolved)
 async def _report_resolved(e: ReportResolved, env: Envelope, conn: asyncpg.Connection) -> Facts:
     reporter = await conn.fetchval(
         "SELECT reporter_id FROM reports WHERE report_id = $1", e.report_id
@@ -128,27 +62,10 @@ async def _report_resolved(e: ReportResolved, env: Envelope, conn: asyncpg.Conne
     return {"reporter": reporter, "outcome": outcome, "note": e.note or ""}
 
 
-notices(
-    ReportResolved,
-    _report_resolved,
-    Rule(
-        to="reporter",
-        category="moderation",
-        kind="report_resolved",
-        title="Your report was reviewed: {outcome}",
-        body="{note}",
-        data=("report_id", "action"),
-        mail=Letter(
-            subject="Your report was reviewed",
-            heading="Thanks for your report",
-            lines=("Our moderators looked at what you reported: {outcome}.", IfAny("{note}")),
-        ),
-    ),
-)
-
 # --- reviews and followers --------------------------------------------------------------------
 
 
+@notices(ReviewPosted)
 async def _review_posted(e: ReviewPosted, env: Envelope, conn: asyncpg.Connection) -> Facts | None:
     if e.user_id == e.creator_id:
         return None
@@ -156,67 +73,15 @@ async def _review_posted(e: ReviewPosted, env: Envelope, conn: asyncpg.Connectio
     return {"author": author, "name": await persona_name(conn, e.persona_id)}
 
 
-notices(
-    ReviewPosted,
-    _review_posted,
-    Rule(
-        to="creator_id",
-        category="reviews",
-        kind="review_posted",
-        title="{author} rated “{name}” {rating}★",
-        body="{body:.280}",
-        link=PERSONA_PATH,
-        data=("persona_id", "review_id", "rating"),
-        mail=Letter(
-            subject="New review of “{name}”",
-            lines=(IfAny("{body}"),),
-            action=("Read and reply", PERSONA_PATH),
-        ),
-    ),
-)
-
-
+@notices(ReviewResponded)
 async def _review_responded(e: ReviewResponded, env: Envelope, conn: asyncpg.Connection) -> Facts:
     reviewer = await conn.fetchval("SELECT user_id FROM reviews WHERE review_id = $1", e.review_id)
     return {"reviewer": reviewer, "name": await persona_name(conn, e.persona_id)}
 
 
-notices(
-    ReviewResponded,
-    _review_responded,
-    Rule(
-        to="reviewer",
-        category="reviews",
-        kind="review_responded",
-        title="The creator of “{name}” replied to your review",
-        body="{body:.280}",
-        link=PERSONA_PATH,
-        data=("persona_id", "review_id"),
-        mail=Letter(
-            lines=("{body}",),
-            action=("See the conversation", PERSONA_PATH),
-        ),
-    ),
-)
-
-
+@notices(UserFollowed)
 async def _followed(e: UserFollowed, env: Envelope, conn: asyncpg.Connection) -> Facts:
     return {"username": await username(conn, e.follower_id)}
-
-
-notices(
-    UserFollowed,
-    _followed,
-    Rule(
-        to="followee_id",
-        category="followers",
-        kind="new_follower",
-        title="{username} followed you",
-        link=CREATOR_PATH,
-        data=("follower_id",),
-        group=("followers", "{count} new followers"),
-    ),
-)
 
 
 # --- new versions: queued here, sent by the fan-out worker (fanout.py) -------------------------

@@ -41,18 +41,20 @@ async def profile_updated(e: ProfileUpdated, env: Envelope, uow: UnitOfWork) -> 
             )
 
 
-events.statement(
-    UserFollowed,
-    "INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    lambda e, env: (e.follower_id, e.followee_id),
-)
+def pairs(table: str, a: str, b: str, added: type[Event], removed: type[Event]) -> None:
+    """A table of (a, b) pairs kept by two events whose fields are named like its columns:
+    `added` inserts a pair (once), `removed` deletes it."""
+
+    def of(e: Event, env: Envelope) -> tuple[object, object]:
+        return getattr(e, a), getattr(e, b)
+
+    insert = f"INSERT INTO {table} ({a}, {b}) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+    events.statement(added, insert, of)
+    events.statement(removed, f"DELETE FROM {table} WHERE {a} = $1 AND {b} = $2", of)
 
 
-events.statement(
-    UserUnfollowed,
-    "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2",
-    lambda e, env: (e.follower_id, e.followee_id),
-)
+pairs("follows", "follower_id", "followee_id", UserFollowed, UserUnfollowed)
+pairs("entitlements", "persona_id", "user_id", PersonaAcquired, EntitlementRevoked)
 
 
 events.statement(
@@ -63,30 +65,18 @@ events.statement(
 )
 
 
-async def _status(uow: UnitOfWork, persona_id: str, creator_id: str, status: str) -> None:
-    await uow.conn.execute(
-        "INSERT INTO personas (persona_id, creator_id, name, status) VALUES ($1, $2, '', $3) "
-        "ON CONFLICT (persona_id) DO UPDATE SET status = EXCLUDED.status",
-        persona_id,
-        creator_id,
-        status,
-    )
-
-
-events.statement(
-    PersonaUpdated,
+NAME_AND_STATUS = (
     "INSERT INTO personas (persona_id, creator_id, name, status) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (persona_id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status",
-    lambda e, env: (e.persona_id, e.creator_id, e.name, e.status),
+    "ON CONFLICT (persona_id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status"
+)
+events.statement(
+    PersonaUpdated, NAME_AND_STATUS, lambda e, env: (e.persona_id, e.creator_id, e.name, e.status)
 )
 
 
 @events.on(PersonaApproved)
 async def persona_approved(e: PersonaApproved, env: Envelope, uow: UnitOfWork) -> None:
-    await _status(uow, e.persona_id, e.creator_id, "approved")
-    await uow.conn.execute(
-        "UPDATE personas SET name = $2 WHERE persona_id = $1", e.persona_id, e.name
-    )
+    await uow.conn.execute(NAME_AND_STATUS, e.persona_id, e.creator_id, e.name, "approved")
     await uow.conn.execute(
         "INSERT INTO feed_items (actor_id, kind, persona_id, title, source_key, created_at) "
         "VALUES ($1, 'persona', $2, $3, $4, $5) ON CONFLICT (source_key) DO NOTHING",
@@ -109,7 +99,13 @@ STATUSES: dict[type[Event], str] = {
 async def persona_status(
     e: PersonaRejected | PersonaSuspended | PersonaDeleted, env: Envelope, uow: UnitOfWork
 ) -> None:
-    await _status(uow, e.persona_id, e.creator_id, STATUSES[type(e)])
+    await uow.conn.execute(
+        "INSERT INTO personas (persona_id, creator_id, name, status) VALUES ($1, $2, '', $3) "
+        "ON CONFLICT (persona_id) DO UPDATE SET status = EXCLUDED.status",
+        e.persona_id,
+        e.creator_id,
+        STATUSES[type(e)],
+    )
 
 
 events.statement(
@@ -117,20 +113,6 @@ events.statement(
     "INSERT INTO persona_versions (persona_id, version, changelog, published_at) "
     "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     lambda e, env: (e.persona_id, e.version, e.changelog, env.occurred_at),
-)
-
-
-events.statement(
-    PersonaAcquired,
-    "INSERT INTO entitlements (persona_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    lambda e, env: (e.persona_id, e.user_id),
-)
-
-
-events.statement(
-    EntitlementRevoked,
-    "DELETE FROM entitlements WHERE persona_id = $1 AND user_id = $2",
-    lambda e, env: (e.persona_id, e.user_id),
 )
 
 

@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import asyncpg
-from pydantic import BaseModel
-from shared.pagination import Page, decode_cursor, page_of
+from shared.pagination import decode_cursor, page_of
 
-
-class Creator(BaseModel):
-    user_id: str
-    username: str
-
-
-class FeedItem(BaseModel):
-    id: int
-    kind: str  # persona | version | review
-    actor: Creator
-    persona_id: str
-    title: str
-    body: str
-    data: dict[str, Any]
-    created_at: datetime
-
-
-class FeedPage(Page[FeedItem]):
-    # Filled when the user follows nobody yet: creators worth following (most approved personas).
-    suggestions: list[Creator] = []
+from notifications.schemas import Creator, FeedItem, FeedPage
 
 
 async def feed(pool: asyncpg.Pool, user_id: str, limit: int, cursor: str | None) -> FeedPage:
@@ -48,15 +27,8 @@ async def feed(pool: asyncpg.Pool, user_id: str, limit: int, cursor: str | None)
         *args,
     )
     items = [
-        FeedItem(
-            id=r["id"],
-            kind=r["kind"],
-            actor=Creator(user_id=r["actor_id"], username=r["username"]),
-            persona_id=r["persona_id"],
-            title=r["title"],
-            body=r["body"],
-            data=r["data"],
-            created_at=r["created_at"],
+        FeedItem.model_validate(
+            {**r, "actor": {"user_id": r["actor_id"], "username": r["username"]}}
         )
         for r in rows
     ]

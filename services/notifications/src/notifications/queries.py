@@ -6,44 +6,14 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-from pydantic import BaseModel
 from shared.pagination import Page, decode_cursor, page_of
 
-from notifications.categories import CATEGORIES, Channel, effective_channel
-
-
-class NotificationOut(BaseModel):
-    id: int
-    category: str
-    kind: str
-    title: str
-    body: str
-    link: str | None
-    data: dict[str, Any]
-    count: int
-    read: bool
-    created_at: datetime
-    updated_at: datetime
-
-
-class NotificationPage(Page[NotificationOut]):
-    unread_count: int
+from notifications.categories import CATEGORIES, effective_channel
+from notifications.schemas import NotificationOut, NotificationPage, PersonaUpdate, PreferenceOut
 
 
 def _notification(r: asyncpg.Record) -> NotificationOut:
-    return NotificationOut(
-        id=r["id"],
-        category=r["category"],
-        kind=r["kind"],
-        title=r["title"],
-        body=r["body"],
-        link=r["link"],
-        data=r["data"],
-        count=r["count"],
-        read=r["read_at"] is not None,
-        created_at=r["created_at"],
-        updated_at=r["updated_at"],
-    )
+    return NotificationOut.model_validate({**r, "read": r["read_at"] is not None})
 
 
 async def unread_count(conn: asyncpg.Connection | asyncpg.Pool, user_id: str) -> int:
@@ -85,14 +55,6 @@ async def newer_than(pool: asyncpg.Pool, user_id: str, since: datetime) -> list[
     return [_notification(r) for r in rows]
 
 
-class PreferenceOut(BaseModel):
-    category: str
-    label: str
-    channel: Channel
-    transactional: bool
-    channels: list[Channel]  # what this category may be set to
-
-
 async def preferences(pool: asyncpg.Pool, user_id: str) -> list[PreferenceOut]:
     rows = await pool.fetch("SELECT category, channel FROM preferences WHERE user_id = $1", user_id)
     chosen = {r["category"]: r["channel"] for r in rows}
@@ -106,14 +68,6 @@ async def preferences(pool: asyncpg.Pool, user_id: str) -> list[PreferenceOut]:
         )
         for c in CATEGORIES.values()
     ]
-
-
-class PersonaUpdate(BaseModel):
-    """An unread new-version notice: the library marks the persona "Updated"."""
-
-    notification_id: int
-    persona_id: str
-    version: str
 
 
 async def persona_updates(

@@ -1,8 +1,9 @@
-"""Who hears about what, as data, and the one function that turns an event into notices.
+"""Who hears about what, as data, and the one handler that turns an event into notices.
 
-A `Rule` names one recipient of an event (a fact holding a user id, or a list of them), the
-category and kind, and the words: `str.format` templates filled from the event's facts (its own
-fields, plus what the event's facts function looks up or works out). `notices(...)` registers an
+The rules are the table in `notices.toml`, read once here into `Rule`s: each names one recipient
+of an event (a fact holding a user id, or a list of them), the category and kind, and the words:
+`str.format` templates filled from the event's facts (its own fields, plus what the event's facts
+function looks up or works out). `@notices(EventClass)` on a facts function registers the
 event's rules on the `notifications.events` queue; each notice goes through `deliver`, which
 honours preferences, groups, de-duplicates by source and queues mail. The dedupe key is the
 event id, plus the rule's `role` when one event tells two people.
@@ -10,8 +11,10 @@ event id, plus the rule's `role` when one event tells two people.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from importlib.resources import files
 from typing import Any, TypeVar
 
 import asyncpg
@@ -20,6 +23,7 @@ from shared.uow import UnitOfWork
 
 from notifications.deliver import Mail, Notice, deliver
 from notifications.subscription import events
+from notifications.texts import PAGES
 
 E = TypeVar("E", bound=Event)
 Facts = dict[str, Any]
@@ -91,7 +95,7 @@ def notices_for(rule: Rule, facts: Facts, env: Envelope) -> list[Notice]:
         Notice(
             user_id=user_id,
             category=rule.category,
-            kind=rule.kind,
+            kind=_text(rule.kind, facts),
             title=_text(rule.title, facts),
             body=_text(rule.body, facts),
             link=_text(rule.link, facts) if rule.link is not None else None,
@@ -106,9 +110,68 @@ def notices_for(rule: Rule, facts: Facts, env: Envelope) -> list[Notice]:
     ]
 
 
-def notices(event_cls: type[E], facts_of: FactsOf[E], *rules: Rule) -> None:
-    """Register what an event tells whom: its facts, then each rule's notices, in order."""
+def _template(value: str | dict[str, str]) -> str:
+    """A template, or `{if_any = "..."}`: one left out when it comes out empty."""
+    if isinstance(value, dict):
+        (key, template), *more = value.items()
+        if key != "if_any" or more:
+            raise ValueError(f"notices.toml: {value!r} is not {{if_any = ...}}")
+        return IfAny(template)
+    return value
 
+
+def _page(name: str) -> str:
+    if name not in PAGES:
+        raise ValueError(f"notices.toml: no page {name!r} in texts.PAGES")
+    return PAGES[name]
+
+
+def _letter(table: dict[str, Any]) -> Letter:
+    label, page = table.pop("action", (None, None))
+    return Letter(
+        lines=tuple(_template(t) for t in table.pop("lines", ())),
+        details=tuple((lbl, _template(t)) for lbl, t in table.pop("details", ())),
+        action=(label, _page(page)) if label else None,
+        **table,
+    )
+
+
+def _rule(table: dict[str, Any]) -> Rule:
+    table = dict(table)
+    link, mail, group = table.pop("link", None), table.pop("mail", None), table.pop("group", None)
+    return Rule(
+        link=_page(link) if link else None,
+        data=tuple(table.pop("data", ())),
+        mail=_letter(dict(mail)) if mail is not None else None,
+        group=(group[0], group[1]) if group else None,
+        **table,
+    )
+
+
+def load_rules(toml: str) -> dict[str, tuple[Rule, ...]]:
+    """The rule sets of a `notices.toml`, by name (an unknown field fails here, at import)."""
+    return {name: tuple(_rule(t) for t in tables) for name, tables in tomllib.loads(toml).items()}
+
+
+RULES = load_rules(files("notifications").joinpath("notices.toml").read_text("utf-8"))
+USED: set[str] = set()  # the rule sets registered so far (a test checks none is left unused)
+
+
+def notices(*event_types: type[E], rules: str = "") -> Callable[[FactsOf[E]], FactsOf[E]]:
+    """Register a facts function for these events: each event's rule set (`rules`, or the
+    event class's name) tells whom, in order, what the facts say."""
+
+    def register(facts_of: FactsOf[E]) -> FactsOf[E]:
+        for event_cls in event_types:
+            name = rules or event_cls.__name__
+            _handle(event_cls, facts_of, RULES[name])
+            USED.add(name)
+        return facts_of
+
+    return register
+
+
+def _handle(event_cls: type[E], facts_of: FactsOf[E], rules: tuple[Rule, ...]) -> None:
     async def handle(e: E, env: Envelope, uow: UnitOfWork) -> None:
         found = await facts_of(e, env, uow.conn)
         if found is None:
