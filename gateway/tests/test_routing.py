@@ -120,3 +120,16 @@ def test_pattern_syntax() -> None:
 )
 def test_dot_and_empty_segments_are_suspicious(path: str, bad: bool) -> None:
     assert is_suspicious(path) is bad
+
+
+def test_the_one_regex_table_agrees_with_trying_each_rule_in_order() -> None:
+    # service_for matches all rules in one alternation; it must pick what a loop would.
+    import itertools
+
+    segments = ["api", "personas", "users", "me", "auth", "admin", "7", "trending", "similar"]
+    segments += ["payments", "images", "x", "", "reviews", ".well-known", "jwks.json"]
+    for n in range(1, 5):
+        for parts in itertools.product(segments, repeat=n):
+            path = "/" + "/".join(parts)
+            looped = next((r.service for r in ROUTES if r.matches(path)), None)
+            assert service_for(path) == looped, path

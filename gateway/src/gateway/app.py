@@ -27,11 +27,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from shared.auth import InvalidToken, Principal, TokenVerifier, bearer_token
 from shared.guards import InputGuard, SecurityHeaders
-from shared.http import RequestIdMiddleware, install_error_handlers
+from shared.http import RequestIdMiddleware, install_error_handlers, request_id_of
 from shared.logging import bind_contextvars, configure_logging, get_logger
 from shared.problems import NotFound, Problem, Unauthorized
 from starlette.responses import FileResponse, Response
-from structlog.contextvars import get_contextvars
 
 from gateway.compose import checkout, profile_with_personas
 from gateway.events_doc import event_catalogue
@@ -58,9 +57,8 @@ class BadPath(Problem):
     status, code, title = 400, "bad_path", "Malformed path"
 
 
-def _request_id() -> str:
-    value = get_contextvars().get("request_id")
-    return str(value) if value else str(uuid.uuid4())
+def _request_id(request: Request) -> str:
+    return request_id_of(request.scope) or str(uuid.uuid4())
 
 
 async def _principal(request: Request) -> Principal | None:
@@ -104,7 +102,7 @@ async def proxy(request: Request) -> Response:
         request.scope["headers"],
         client_ip=client_ip,
         scheme=request.url.scheme,
-        request_id=_request_id(),
+        request_id=_request_id(request),
     )
     started = time.perf_counter()
     upstreams: Upstreams = state.upstreams
@@ -131,7 +129,7 @@ async def proxy(request: Request) -> Response:
     ):
         # This gateway stops the session's access tokens now; the others learn it by the broker.
         state.verifier.revocations.revoke_session(principal.session_id, principal.expires_at)
-    log.info(
+    state.access_log.info(
         "proxied",
         method=request.method,
         path=path,
@@ -150,7 +148,7 @@ async def composed(request: Request) -> Response:
         request.scope["headers"],
         client_ip=client_ip,
         scheme=request.url.scheme,
-        request_id=_request_id(),
+        request_id=_request_id(request),
     )
     if request.method in ("GET", "HEAD"):
         return await profile_with_personas(request, headers)
@@ -185,6 +183,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         app.state.upstreams = upstreams
         app.state.rate_limits = rate_limits
         app.state.auth_runtime = runtime
+        # Bound once, after logging is configured: `log.info` on the module's lazy logger builds
+        # a new logger on every call, and this line is written for every proxied request.
+        app.state.access_log = get_logger(__name__).bind()
         openapi_http = httpx.AsyncClient(follow_redirects=False, trust_env=False)
         app.state.openapi = OpenApiMerger(
             upstreams.urls,

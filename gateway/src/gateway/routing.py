@@ -13,6 +13,7 @@ but never `/api/personasx`. Paths are forwarded unchanged: services mount routes
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -83,12 +84,20 @@ ROUTES: tuple[Rule, ...] = (
 )
 
 
+@functools.lru_cache(maxsize=8)
+def _table(routes: tuple[Rule, ...]) -> re.Pattern[str]:
+    """Every rule as one alternation, in order: a regex tries the alternatives left to right
+    and backtracks into the next when one cannot match the whole path, so the first rule that
+    matches wins, as in a loop over the rules, for one regex call instead of one per rule."""
+    return re.compile("|".join(f"(?P<r{i}>{rule.regex.pattern})" for i, rule in enumerate(routes)))
+
+
 def service_for(path: str, routes: tuple[Rule, ...] = ROUTES) -> str | None:
     """The service owning `path` (already percent-decoded), or None when nobody does."""
-    for rule in routes:
-        if rule.matches(path):
-            return rule.service
-    return None
+    found = _table(routes).fullmatch(path)
+    if found is None or found.lastgroup is None:
+        return None
+    return routes[int(found.lastgroup[1:])].service
 
 
 def is_suspicious(path: str) -> bool:

@@ -32,6 +32,9 @@ log = get_logger(__name__)
 
 ALGORITHM = "RS256"
 ACCESS_TOKEN_TTL = timedelta(minutes=15)
+# Tokens whose signature and claims were checked, kept until they expire (a client sends the same
+# token for its whole lifetime): at most this many, the oldest dropped first.
+VERIFIED_CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,11 @@ class TokenVerifier:
         self._refreshes = 0  # completed refresh attempts, successful or not
         self._refresh_lock = asyncio.Lock()
         self._background: asyncio.Task[None] | None = None
+        # token -> (its principal, the key object that verified it). The RS256 check and the
+        # claim parsing are most of a request's cost in a service; a token seen before costs a
+        # lookup. A hit still checks `exp`, the key (withdrawn or replaced: the entry is dead)
+        # and the revocation denylist, every time.
+        self._verified: dict[str, tuple[Principal, str, Key]] = {}
         self._http = httpx.AsyncClient(timeout=5.0)
 
     async def close(self) -> None:
@@ -189,6 +197,39 @@ class TokenVerifier:
             log.warning("key refresh failed", error=repr(exc))
 
     async def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            principal, kid, key = known
+            if principal.expires_at > time.time() and self._still_trusted(kid, key):
+                if self.revocations.is_revoked(principal):
+                    raise InvalidToken("token revoked")
+                return principal
+            del self._verified[token]
+        principal, kid, key = await self._verify_signed(token)
+        if self.revocations.is_revoked(principal):
+            raise InvalidToken("token revoked")
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            self._drop_oldest()
+        self._verified[token] = (principal, kid, key)
+        return principal
+
+    def _still_trusted(self, kid: str, key: Key) -> bool:
+        """Whether `kid` still names `key` among the issuer's keys (re-read in the background
+        once older than `max_key_age`, as for a token not cached)."""
+        if time.monotonic() - self._keys_set_at >= self.max_key_age:
+            self._refresh_in_background()
+        known = self._keys.get(kid)
+        return known is not None and known[1] is key
+
+    def _drop_oldest(self) -> None:
+        now = time.time()
+        expired = [t for t, (p, _, _) in self._verified.items() if p.expires_at <= now]
+        for token in expired or list(self._verified)[: VERIFIED_CACHE_SIZE // 10]:
+            del self._verified[token]
+
+    async def _verify_signed(self, token: str) -> tuple[Principal, str, Key]:
+        """The full check: header, key by `kid`, RS256 signature, `iss`/`aud`/`exp` and the
+        required claims."""
         try:
             header = jwt.get_unverified_header(token)
         except JOSEError as exc:
@@ -228,9 +269,7 @@ class TokenVerifier:
             issued_at=int(claims["iat"]),
             expires_at=int(claims["exp"]),
         )
-        if self.revocations.is_revoked(principal):
-            raise InvalidToken("token revoked")
-        return principal
+        return principal, kid, key
 
 
 async def follow_revocations(broker: Broker, revocations: RevocationList) -> None:

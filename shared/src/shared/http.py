@@ -41,6 +41,8 @@ log = get_logger(__name__)
 SERVICE_KEEPALIVE_S = 20
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Where `RequestIdMiddleware` leaves the request's id in the ASGI scope (`request_id_of`).
+REQUEST_ID_SCOPE_KEY = "request_id"
 Hook = Callable[[FastAPI], Awaitable[None]]
 Job = Callable[[FastAPI], Coroutine[Any, Any, None]]
 # Builds the token verifier from the running app (identity verifies from its own key table).
@@ -59,19 +61,29 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        incoming = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+                break
         request_id = incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
+        scope[REQUEST_ID_SCOPE_KEY] = request_id
         bind_contextvars(request_id=request_id, correlation_id=request_id, user_id=None)
         set_metadata(correlation_id=request_id, causation_id=None, actor_id=None)
+        header = (b"x-request-id", request_id.encode())
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                message["headers"] = headers
+                message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+def request_id_of(scope: Scope) -> str | None:
+    """The id `RequestIdMiddleware` gave this request (None outside it)."""
+    value = scope.get(REQUEST_ID_SCOPE_KEY)
+    return str(value) if value else None
 
 
 def problem_response(problem: Problem, request: Request | None = None) -> JSONResponse:

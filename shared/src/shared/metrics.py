@@ -1,5 +1,6 @@
-"""Prometheus metrics: every metric the platform exports, the `/metrics` endpoint, the request
-middleware and the sampler.
+"""Prometheus metrics: the `/metrics` endpoint and the request middleware here; every metric the
+platform exports in `shared.metric_families` and the sampler in `shared.metrics_sampler`, both
+re-exported from this module (`metrics.OUTBOX_PUBLISHED`, `metrics.run_sampler`).
 
 Per request the cost is one clock read and one histogram observation (no I/O). Everything that
 needs a query — outbox depth and age, queue and dead-letter depths, stream offset lag, a service's
@@ -18,12 +19,11 @@ database), the argon2 in-flight gauge the sum of the live workers.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hmac
 import os
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import (
@@ -42,6 +42,33 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import telemetry
 from shared.logging import get_logger
+from shared.metric_families import (
+    ARGON2_CAPACITY,
+    ARGON2_IN_FLIGHT,
+    ARGON2_REJECTED,
+    CONSUMER_LAG,
+    CONSUMER_SECONDS,
+    DLQ_DEPTH,
+    GENERATION_TOKENS_PER_SECOND,
+    GENERATION_TTFT_SECONDS,
+    GENERATIONS,
+    HTTP_REQUEST_SECONDS,
+    OUTBOX_DEPTH,
+    OUTBOX_LAG_SECONDS,
+    OUTBOX_PUBLISHED,
+    PAYOUT_AMOUNT_CENTS_BY_STATUS,
+    PAYOUTS_BY_STATUS,
+    STREAM_BATCH_SECONDS,
+    STREAM_OFFSET_LAG,
+)
+from shared.metrics_sampler import (
+    Sampler,
+    run_sampler,
+    sample_by_status,
+    sample_outbox,
+    sample_queues,
+    stream_end,
+)
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -50,113 +77,6 @@ log = get_logger(__name__)
 
 METRICS_PATH = "/metrics"
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-
-# --- HTTP (every service and the gateway) -----------------------------------------------------
-HTTP_REQUEST_SECONDS = Histogram(
-    "http_request_duration_seconds",
-    "Time from request to the end of the response, by route template and status.",
-    ["service", "method", "route", "status"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
-)
-
-# --- outbox relay -----------------------------------------------------------------------------
-OUTBOX_DEPTH = Gauge(
-    "outbox_depth",
-    "Outbox rows not yet published (sampled).",
-    ["service"],
-    multiprocess_mode="livemax",
-)
-OUTBOX_LAG_SECONDS = Gauge(
-    "outbox_relay_lag_seconds",
-    "Age of the oldest unpublished outbox row; 0 when the outbox is empty (sampled).",
-    ["service"],
-    multiprocess_mode="livemax",
-)
-OUTBOX_PUBLISHED = Counter(
-    "outbox_published", "Events the relay published with a broker confirm.", ["service"]
-)
-
-# --- queue consumers --------------------------------------------------------------------------
-CONSUMER_LAG = Gauge(
-    "consumer_lag_messages",
-    "Messages waiting in a consumer's queue, not yet delivered (sampled).",
-    ["service", "queue"],
-    multiprocess_mode="livemax",
-)
-DLQ_DEPTH = Gauge(
-    "dlq_depth_messages",
-    "Messages in a consumer's dead-letter queue (sampled).",
-    ["service", "queue"],
-    multiprocess_mode="livemax",
-)
-CONSUMER_SECONDS = Histogram(
-    "consumer_processing_seconds",
-    "Time to handle one message (inbox transaction included), by queue and outcome.",
-    ["service", "queue", "outcome"],
-    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
-)
-
-# --- stream readers (analytics) ---------------------------------------------------------------
-STREAM_OFFSET_LAG = Gauge(
-    "stream_offset_lag",
-    "Stream offsets between the stream's end and the consumer's committed offset (sampled).",
-    ["service", "consumer"],
-    multiprocess_mode="livemax",
-)
-STREAM_BATCH_SECONDS = Histogram(
-    "stream_batch_seconds",
-    "Time to apply one batch of stream messages.",
-    ["service", "consumer"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
-)
-
-# --- identity: argon2 hashing pool ------------------------------------------------------------
-ARGON2_IN_FLIGHT = Gauge(
-    "argon2_in_flight",
-    "Password hashes running or queued in the bounded argon2 pool (sampled).",
-    ["service"],
-    multiprocess_mode="livesum",
-)
-ARGON2_CAPACITY = Gauge(
-    "argon2_capacity",
-    "Hashes the argon2 pool admits (workers + queue) before it refuses.",
-    ["service"],
-    multiprocess_mode="livesum",
-)
-ARGON2_REJECTED = Counter(
-    "argon2_rejected", "Hash requests refused because the pool was full (429).", ["service"]
-)
-
-# --- generation -------------------------------------------------------------------------------
-GENERATION_TTFT_SECONDS = Histogram(
-    "generation_time_to_first_token_seconds",
-    "Time from the start of a generation to its first token.",
-    ["service", "provider"],
-    buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
-)
-GENERATION_TOKENS_PER_SECOND = Histogram(
-    "generation_tokens_per_second",
-    "Output tokens per second after the first token, per finished generation.",
-    ["service", "provider"],
-    buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500),
-)
-GENERATIONS = Counter(
-    "generations", "Generations finished, by outcome.", ["service", "provider", "status"]
-)
-
-# --- payouts ----------------------------------------------------------------------------------
-PAYOUTS_BY_STATUS = Gauge(
-    "payouts_by_status",
-    "Payouts per status: requested, paid, failed (sampled).",
-    ["service", "status"],
-    multiprocess_mode="livemax",
-)
-PAYOUT_AMOUNT_CENTS_BY_STATUS = Gauge(
-    "payouts_amount_cents_by_status",
-    "Sum of payout amounts in cents per status (sampled).",
-    ["service", "status"],
-    multiprocess_mode="livemax",
-)
 
 
 # --- exposition -------------------------------------------------------------------------------
@@ -208,6 +128,9 @@ class ObservabilityMiddleware:
     def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
         self.service = service
+        # (method, route, status) -> the histogram's child: `labels()` takes a lock and builds
+        # the label tuple on every call; the set of children is the same either way.
+        self._timers: dict[tuple[str, str, int], Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -232,9 +155,12 @@ class ObservabilityMiddleware:
         finally:
             route = route_of(scope)
             if scope.get("path") != METRICS_PATH:
-                HTTP_REQUEST_SECONDS.labels(
-                    self.service, scope.get("method", ""), route, str(status)
-                ).observe(time.perf_counter() - started)
+                key = (scope.get("method", ""), route, status)
+                timer = self._timers.get(key)
+                if timer is None:
+                    timer = HTTP_REQUEST_SECONDS.labels(self.service, key[0], route, str(status))
+                    self._timers[key] = timer
+                timer.observe(time.perf_counter() - started)
             if span is not None:
                 telemetry.end_server_span(span, scope.get("method", ""), route, status)
 
@@ -256,104 +182,6 @@ def install(app: FastAPI, service: str, *, token: str | None = None) -> None:
         endpoint = guarded
     app.add_route(METRICS_PATH, endpoint, methods=["GET"], include_in_schema=False)
     app.add_middleware(ObservabilityMiddleware, service=service)
-
-
-# --- the sampler ------------------------------------------------------------------------------
-Sampler = Callable[["FastAPI"], Awaitable[None]]
-
-
-async def sample_outbox(app: FastAPI) -> None:
-    service = app.state.settings.service_name
-    row = await app.state.pool.fetchrow(
-        "SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS age"
-        " FROM outbox"
-    )
-    OUTBOX_DEPTH.labels(service).set(row["n"])
-    OUTBOX_LAG_SECONDS.labels(service).set(float(row["age"]))
-
-
-async def sample_queues(app: FastAPI) -> None:
-    """Queue, dead-letter and stream depths from passive declarations on one channel."""
-    broker = app.state.broker
-    bus = getattr(app.state, "bus", None)
-    if broker.connection is None or broker.connection.is_closed or (bus and not bus.ready.is_set()):
-        return
-    service = app.state.settings.service_name
-    channel = await broker.connection.channel()
-    try:
-        for queue in getattr(app.state, "subscription_queues", ()):
-            declared = await channel.declare_queue(broker.name(queue), passive=True)
-            CONSUMER_LAG.labels(service, queue).set(declared.declaration_result.message_count)
-            dlq = await channel.declare_queue(broker.name(queue) + ".dlq", passive=True)
-            DLQ_DEPTH.labels(service, queue).set(dlq.declaration_result.message_count)
-        for consumer in app.state.streams.values():
-            end = await stream_end(channel, broker.name(consumer.sub.stream))
-            committed = consumer.position if consumer.position is not None else -1
-            STREAM_OFFSET_LAG.labels(service, consumer.sub.consumer).set(
-                max(0, end - committed) if end is not None else 0
-            )
-    finally:
-        with contextlib.suppress(Exception):
-            await channel.close()
-
-
-async def stream_end(channel: Any, stream: str) -> int | None:
-    """The offset of the last message in a stream queue (None: empty), read by attaching a
-    consumer at `last` (the start of the last chunk) and taking the highest offset delivered."""
-    # (A stream's declare-ok always counts 0 messages, so it cannot say.)
-    queue = await channel.declare_queue(stream, passive=True)
-    await channel.set_qos(prefetch_count=1000)
-    highest: list[int] = []
-    got = asyncio.Event()
-
-    async def seen(message: Any) -> None:
-        offset = (message.headers or {}).get("x-stream-offset")
-        if isinstance(offset, int):
-            highest.append(offset)
-            got.set()
-
-    tag = await queue.consume(seen, arguments={"x-stream-offset": "last"}, no_ack=False)
-    try:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(got.wait(), 2)
-        await asyncio.sleep(0.05)  # the rest of the chunk
-    finally:
-        with contextlib.suppress(Exception):
-            await queue.cancel(tag)
-    return max(highest) if highest else None
-
-
-async def sample_by_status(
-    app: FastAPI,
-    table: str,
-    statuses: Sequence[str],
-    count: Gauge,
-    amount: Gauge | None = None,
-    amount_column: str = "amount",
-) -> None:
-    """`count{service, status}` (and the summed `amount_column`) per `status` of `table`: one
-    GROUP BY per sampling round. The `statuses` named are always exported (0 when none), so an
-    alert on them never reads "no data"; a status that disappeared reads 0."""
-    service = app.state.settings.service_name
-    total = f"coalesce(sum({amount_column}), 0)" if amount is not None else "0"
-    rows = await app.state.pool.fetch(
-        f"SELECT status, count(*) AS n, {total} AS amount FROM {table} GROUP BY status"
-    )
-    seen = {r["status"]: r for r in rows}
-    known = (
-        {labels[1] for labels in _children(count) if labels[0] == service}
-        | set(seen)
-        | set(statuses)
-    )
-    for status in known:
-        row = seen.get(status)
-        count.labels(service, status).set(row["n"] if row else 0)
-        if amount is not None:
-            amount.labels(service, status).set(int(row["amount"]) if row else 0)
-
-
-def _children(gauge: Gauge) -> list[tuple[str, ...]]:
-    return list(getattr(gauge, "_metrics", {}).keys())
 
 
 def observe_generation(
@@ -379,19 +207,6 @@ def serve_metrics(port: int, host: str = "127.0.0.1") -> None:
         start_http_server(port, host)
 
 
-async def run_sampler(app: FastAPI, samplers: Sequence[Sampler], interval: float) -> None:
-    """Run every sampler each `interval` seconds; a failing one is logged and tried again."""
-    while True:
-        for sampler in samplers:
-            try:
-                await sampler(app)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.debug("metrics sampler failed", sampler=sampler.__name__, error=repr(exc))
-        await asyncio.sleep(interval)
-
-
 def exported_names(registry: CollectorRegistry = REGISTRY) -> set[str]:
     """Every sample name the registry can expose (histogram `_bucket`/`_sum`/`_count`, counter
     `_total`): what a dashboard or alert expression may refer to."""
@@ -406,3 +221,44 @@ def exported_names(registry: CollectorRegistry = REGISTRY) -> set[str]:
         for suffix in suffixes.get(family.type, ("",)):
             names.add(family.name + suffix)
     return names
+
+
+__all__ = [
+    "ARGON2_CAPACITY",
+    "ARGON2_IN_FLIGHT",
+    "ARGON2_REJECTED",
+    "CONSUMER_LAG",
+    "CONSUMER_SECONDS",
+    "DLQ_DEPTH",
+    "GENERATIONS",
+    "GENERATION_TOKENS_PER_SECOND",
+    "GENERATION_TTFT_SECONDS",
+    "HTTP_REQUEST_SECONDS",
+    "METRICS_PATH",
+    "MULTIPROC_ENV",
+    "OUTBOX_DEPTH",
+    "OUTBOX_LAG_SECONDS",
+    "OUTBOX_PUBLISHED",
+    "PAYOUTS_BY_STATUS",
+    "PAYOUT_AMOUNT_CENTS_BY_STATUS",
+    "STREAM_BATCH_SECONDS",
+    "STREAM_OFFSET_LAG",
+    "Counter",
+    "Gauge",
+    "Histogram",
+    "ObservabilityMiddleware",
+    "Sampler",
+    "exported_names",
+    "exposition",
+    "install",
+    "metrics_endpoint",
+    "observe_generation",
+    "prepare_multiprocess",
+    "route_of",
+    "run_sampler",
+    "sample_by_status",
+    "sample_outbox",
+    "sample_queues",
+    "serve_metrics",
+    "stream_end",
+]
