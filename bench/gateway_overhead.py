@@ -63,8 +63,20 @@ def serve_jwks(jwks: dict[str, Any]) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
 
 
-def wrk(url: str, connections: int, seconds: int, token: str | None) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(
+    url: str, connections: int, seconds: int, token: str | None, watch: dict[str, int] | None = None
+) -> dict[str, float]:
+    """One wrk run. `watch` (name -> pid): also the CPU each process spent per request, in µs,
+    a figure that the machine's other load disturbs far less than latency or requests/s."""
     import subprocess
+
+    before = {name: cpu_seconds(pid) for name, pid in (watch or {}).items()}
 
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url]
     if token:
@@ -79,12 +91,23 @@ def wrk(url: str, connections: int, seconds: int, token: str | None) -> dict[str
         return float(m.group(1)) * UNITS[m.group(2)]
 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    assert rps, out
-    return {"p50_ms": pct("50"), "p99_ms": pct("99"), "rps": float(rps.group(1))}
+    total = re.search(r"^\s+(\d+) requests in", out, re.M)
+    assert rps and total, out
+    result = {"p50_ms": pct("50"), "p99_ms": pct("99"), "rps": float(rps.group(1))}
+    for name, pid in (watch or {}).items():
+        spent = cpu_seconds(pid) - before[name]
+        result[f"{name}_cpu_us_per_request"] = round(spent / max(1, int(total.group(1))) * 1e6, 1)
+    return result
 
 
 def ab(
-    a: str, b: str, connections: int, rounds: int, seconds: int, token: str | None
+    a: str,
+    b: str,
+    connections: int,
+    rounds: int,
+    seconds: int,
+    token: str | None,
+    watch: dict[str, int] | None = None,
 ) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
     """Alternating rounds A, B, B, A, A, B, ... so drift in the machine's load hits both."""
     runs_a: list[dict[str, float]] = []
@@ -92,7 +115,7 @@ def ab(
     for i in range(rounds):
         order = [(a, runs_a), (b, runs_b)] if i % 2 == 0 else [(b, runs_b), (a, runs_a)]
         for url, runs in order:
-            runs.append(wrk(url, connections, seconds, token))
+            runs.append(wrk(url, connections, seconds, token, watch))
     return runs_a, runs_b
 
 
@@ -231,7 +254,9 @@ def main() -> int:
     minimal = f"http://127.0.0.1:{minimal_port}"
     py = sys.executable
     with (
-        process([py, "-m", "catalog", "serve", "--port", str(catalog_port)], env, "catalog"),
+        process(
+            [py, "-m", "catalog", "serve", "--port", str(catalog_port)], env, "catalog"
+        ) as catalog_proc,
         process(
             [py, "-m", "gateway", "serve", "--port", str(gateway_port)],
             {**env, "GATEWAY_CATALOG_URL": catalog},
@@ -262,7 +287,10 @@ def main() -> int:
                 return 1
         log(f"measuring GET {path}: {args.rounds} alternating rounds of {args.seconds}s")
         gw1, direct1 = ab(gateway + path, catalog + path, 1, args.rounds, args.seconds, token)
-        gw32, direct32 = ab(gateway + path, catalog + path, 32, args.rounds, args.seconds, token)
+        watch = {"gateway": gateway_proc.pid, "catalog": catalog_proc.pid}
+        gw32, direct32 = ab(
+            gateway + path, catalog + path, 32, args.rounds, args.seconds, token, watch
+        )
         cat32, ref32 = ab(catalog + path, minimal + path, 32, args.rounds, args.seconds, token)
         if args.profile:
             profile_gateway(gateway_proc.pid, gateway + path, token, max(args.seconds, 10))
@@ -274,10 +302,16 @@ def main() -> int:
             figure("gateway/direct, 1 conn", via, direct, "p99_ms", gw1, direct1, "<= 1.4"),
         ],
     )
-    write(
-        "gateway_throughput",
-        [figure("gateway/direct, 32 conn", via, direct, "rps", gw32, direct32, ">= 0.8")],
-    )
+    throughput = figure("gateway/direct, 32 conn", via, direct, "rps", gw32, direct32, ">= 0.8")
+    # What each process spends per request, through the gateway: the gateway's own cost next to
+    # the service's, and the service's cost direct (its token check, its stack) for comparison.
+    throughput["cpu_us_per_request"] = {
+        "gateway": median(gw32, "gateway_cpu_us_per_request"),
+        "catalog behind the gateway": median(gw32, "catalog_cpu_us_per_request"),
+        "catalog direct": median(direct32, "catalog_cpu_us_per_request"),
+    }
+    log(f"CPU per request, 32 conn (µs): {throughput['cpu_us_per_request']}")
+    write("gateway_throughput", [throughput])
     write(
         "catalog_detail",
         [

@@ -61,6 +61,12 @@ def _request_id(request: Request) -> str:
     return request_id_of(request.scope) or str(uuid.uuid4())
 
 
+def _path(request: Request) -> str:
+    """`request.url.path` without building the whole URL (the same escapes as Starlette's)."""
+    path: str = request.scope["path"]
+    return path.replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+
+
 async def _principal(request: Request) -> Principal | None:
     token = bearer_token(request)
     if token is None:
@@ -72,14 +78,14 @@ async def _principal(request: Request) -> Principal | None:
     try:
         principal = await verifier.verify(token)
     except InvalidToken as exc:
-        log.info("token refused at the gateway", reason=str(exc), path=request.url.path)
+        log.info("token refused at the gateway", reason=str(exc), path=_path(request))
         raise Unauthorized("The access token is invalid or expired.", code="invalid_token") from exc
     bind_contextvars(user_id=principal.user_id)
     return principal
 
 
 async def proxy(request: Request) -> Response:
-    path = request.url.path
+    path = _path(request)
     service = service_for(path)
     if service is None:
         raise NotFound(f"No API route at {path}.")
@@ -101,7 +107,7 @@ async def proxy(request: Request) -> Response:
     headers = upstream_request_headers(
         request.scope["headers"],
         client_ip=client_ip,
-        scheme=request.url.scheme,
+        scheme=request.scope.get("scheme", "http"),
         request_id=_request_id(request),
     )
     started = time.perf_counter()
@@ -147,7 +153,7 @@ async def composed(request: Request) -> Response:
     headers = upstream_request_headers(
         request.scope["headers"],
         client_ip=client_ip,
-        scheme=request.url.scheme,
+        scheme=request.scope.get("scheme", "http"),
         request_id=_request_id(request),
     )
     if request.method in ("GET", "HEAD"):
