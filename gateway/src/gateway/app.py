@@ -6,9 +6,11 @@ password-reset request) → forward with cleaned headers (uploads streamed) → 
 bodies in one piece, big ones streamed; see proxy.py).
 
 What that costs beyond the one round trip to the service:
-* token verification is local: one RS256 signature check against the cached JWKS and a
-  dictionary lookup in the in-memory denylist, 0 extra round trips. Only a token whose `kid` is
-  unknown triggers a JWKS fetch (1 round trip, at most once per 10 s, then cached);
+* token verification is local, 0 extra round trips: one RS256 signature check against the
+  cached JWKS the first time a token is seen, then a dictionary lookup until it expires (the
+  verifier's cache, shared/auth.py), and on every request a lookup in the in-memory denylist.
+  Only a token whose `kid` is unknown triggers a JWKS fetch (1 round trip, at most once per
+  10 s, then cached);
 * rate limits apply to the five credential routes only: 0 round trips with memory storage, 1-2
   Redis commands with Redis storage; every other route pays nothing for them;
 * revocations arrive by the broker in the background and cost requests nothing.
