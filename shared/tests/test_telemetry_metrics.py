@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import structlog
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -135,5 +136,8 @@ def test_with_tracing_on_log_lines_name_their_trace_and_span(capsys: pytest.Capt
     finally:
         telemetry.disable()
     off, on = (json.loads(line) for line in capsys.readouterr().err.strip().splitlines()[-2:])
+    # The loggers above write to this test's captured stderr, closed when it ends: a later test
+    # logging at INFO (the outbox relay's) would fail on it.
+    structlog.reset_defaults()
     assert "trace_id" not in off
     assert on["trace_id"] == f"{ids.trace_id:032x}" and on["span_id"] == f"{ids.span_id:016x}"
