@@ -150,7 +150,11 @@ class Generator:
         return prep
 
     async def _compose(
-        self, req: Request, persona_id: str, persona_version: str, template_version: int | None
+        self,
+        req: Request,
+        persona_id: str,
+        persona_version: str | None,
+        template_version: int | None,
     ) -> Prompt:
         template = await templates.get(self.pool, req.template_id, req.user_id, template_version)
         params = validate_params(template["params_schema"], req.params)
@@ -308,7 +312,7 @@ class Generator:
         text = "".join(out)
         tokens_out = usage[0].tokens_out if usage else len(out)  # one delta ≈ one token
         tokens_in = usage[0].tokens_in if usage else sum(len(m["content"]) for m in p.messages) // 4
-        result = {
+        result: dict[str, Any] = {
             "id": str(p.id),
             "status": status,
             "tokens_in": tokens_in,

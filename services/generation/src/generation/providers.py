@@ -8,7 +8,7 @@ into one `ProviderError` with plain words for the person waiting for their text.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,7 +176,7 @@ async def stream_chat(
     temperature: float,
     seed: int | None,
     max_tokens: int,
-) -> AsyncIterator[Delta | Usage]:
+) -> AsyncGenerator[Delta | Usage, None]:
     """Text deltas, then one `Usage`. Closing the generator closes the upstream stream (Stop)."""
     client = provider.client()
     try:

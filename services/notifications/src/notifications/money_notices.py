@@ -36,7 +36,7 @@ async def _money_back(
     """A refund or a lost dispute: the buyer's money back, the creator's share reversed (a won
     dispute changed nothing for either side)."""
     dispute = isinstance(e, DisputeClosed)
-    if dispute and e.status != "lost":
+    if isinstance(e, DisputeClosed) and e.status != "lost":
         return None
     return {
         "what": "Chargeback" if dispute else "Refund",

@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import asyncpg
 from shared.events import Envelope, Event
@@ -26,6 +26,7 @@ from notifications.subscription import events
 from notifications.texts import PAGES
 
 E = TypeVar("E", bound=Event)
+E2 = TypeVar("E2", bound=Event)
 Facts = dict[str, Any]
 # Looks up and works out what the words need; None: nobody hears about this event.
 FactsOf = Callable[[E, Envelope, asyncpg.Connection], Awaitable[Facts | None]]
@@ -157,11 +158,17 @@ RULES = load_rules(files("notifications").joinpath("notices.toml").read_text("ut
 USED: set[str] = set()  # the rule sets registered so far (a test checks none is left unused)
 
 
-def notices(*event_types: type[E], rules: str = "") -> Callable[[FactsOf[E]], FactsOf[E]]:
+@overload
+def notices(t1: type[E], /, *, rules: str = "") -> Callable[[FactsOf[E]], FactsOf[E]]: ...
+@overload
+def notices(
+    t1: type[E], t2: type[E2], /, *, rules: str = ""
+) -> Callable[[FactsOf[E | E2]], FactsOf[E | E2]]: ...
+def notices(*event_types: type[Event], rules: str = "") -> Callable[[FactsOf[Any]], FactsOf[Any]]:
     """Register a facts function for these events: each event's rule set (`rules`, or the
     event class's name) tells whom, in order, what the facts say."""
 
-    def register(facts_of: FactsOf[E]) -> FactsOf[E]:
+    def register(facts_of: FactsOf[Any]) -> FactsOf[Any]:
         for event_cls in event_types:
             name = rules or event_cls.__name__
             _handle(event_cls, facts_of, RULES[name])
