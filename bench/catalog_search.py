@@ -11,8 +11,11 @@ of it on free ports, and measures through that gateway (directly against the cat
 no gateway can be started; the results say which).
 
 Requests are sequential (latency, not throughput) after a warm-up. Figures go to
-bench/results/catalog_search.json and .md. Targets: search with `q` and two filters p95 < 30 ms,
-a listing page p95 < 15 ms.
+bench/results/catalog_search.json and .md. Goals (issue 10): search with `q` and two filters
+p95 <= 25 ms and p99 <= 50 ms, a typo search p95 <= 40 ms, a listing page p95 <= 15 ms. The
+q + two filters mix pairs a query with a category it is not about one time in four, so it
+reaches the pages' fallback branch (past the sort-index window, through the filters' own
+indexes); `search_fallback` measures only such pairs.
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-TARGETS_MS = {"search_q_two_filters": 30.0, "listing_page": 15.0}
+# p95 goals; the q + two filters search also has a p99 goal (P99_TARGETS_MS).
+TARGETS_MS = {"search_q_two_filters": 25.0, "listing_page": 15.0, "search_typo": 40.0}
+P99_TARGETS_MS = {"search_q_two_filters": 50.0}
 
 
 def log(msg: str) -> None:
@@ -119,6 +124,19 @@ def ensure_seeded(dsn: str, count: int, blob_dir: str) -> None:
     started = time.monotonic()
     total = asyncio.run(seed(dsn, count - have, blob_dir=blob_dir, random_seed=1000 + have))
     log(f"seeded in {time.monotonic() - started:.0f}s; {total:,} on the market")
+    # A live database's autovacuum would have run after a bulk load like this (it is off on
+    # some machines): set the visibility map and statistics the way it would.
+    asyncio.run(_vacuum(dsn))
+
+
+async def _vacuum(dsn: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("VACUUM (ANALYZE) personas")
+    finally:
+        await conn.close()
 
 
 # ---------------------------------------------------------------- workloads
@@ -159,6 +177,27 @@ def search_requests(rng: random.Random) -> Callable[[], dict[str, Any]]:
             else:
                 filters["tag"] = rng.choice(TOPIC_TAGS[category] + GENERIC_TAGS)
         return {"q": query(about), **filters}
+
+    return make
+
+
+def fallback_requests(rng: random.Random) -> Callable[[], dict[str, Any]]:
+    """A topic of one category searched within another, with a second filter: rare matches,
+    so the page goes past the sort-index window to the filters' own indexes."""
+    from seeders.catalog_vocabulary import ROLES, TOPIC_TAGS
+
+    categories = list(ROLES)
+
+    def make() -> dict[str, Any]:
+        about, within = rng.sample(categories, 2)
+        second: dict[str, Any] = rng.choice(
+            [{"price": rng.choice(["free", "paid"])}, {"min_rating": rng.choice([3, 4])}]
+        )
+        return {
+            "q": rng.choice(TOPIC_TAGS[about]).replace("-", " "),
+            "category": [within],
+            **second,
+        }
 
     return make
 
@@ -239,12 +278,18 @@ def run(url: str, via: str, requests: int, warmup: int, market: int) -> dict[str
                 client, url, listing_requests(rng, client, url), requests, warmup
             ),
             "search_typo": measure(
-                client, url, typo_requests(rng), max(requests // 4, 50), warmup // 2
+                client, url, typo_requests(rng), max(requests // 2, 50), warmup // 2
+            ),
+            "search_fallback": measure(
+                client, url, fallback_requests(rng), max(requests // 2, 50), warmup // 2
             ),
         }
     for name, target in TARGETS_MS.items():
         scenarios[name]["target_p95_ms"] = target
-        scenarios[name]["meets_target"] = scenarios[name]["p95_ms"] < target
+        scenarios[name]["meets_target"] = scenarios[name]["p95_ms"] <= target
+    for name, target in P99_TARGETS_MS.items():
+        scenarios[name]["target_p99_ms"] = target
+        scenarios[name]["meets_target"] &= scenarios[name]["p99_ms"] <= target
     return {
         "benchmark": "catalog_search",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -252,6 +297,7 @@ def run(url: str, via: str, requests: int, warmup: int, market: int) -> dict[str
         "via": via,
         "approved_personas": market,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "load_average_1m": round(os.getloadavg()[0], 1),
         "scenarios": scenarios,
     }
 
@@ -263,13 +309,16 @@ def write(result: dict[str, Any]) -> None:
         "# Catalog search benchmark",
         "",
         f"{result['when']} — {result['approved_personas']:,} approved personas, via {result['via']}"
-        f" ({result['url']}), {result['machine']['cpus']} CPUs, sequential requests.",
+        f" ({result['url']}), {result['machine']['cpus']} CPUs, load {result.get('load_average_1m')},"
+        " sequential requests.",
         "",
-        "| scenario | requests | p50 ms | p95 ms | p99 ms | max ms | target p95 | met |",
+        "| scenario | requests | p50 ms | p95 ms | p99 ms | max ms | goal | met |",
         "|---|---:|---:|---:|---:|---:|---:|:---:|",
     ]
     for name, s in result["scenarios"].items():
-        target = f"< {s['target_p95_ms']:g} ms" if "target_p95_ms" in s else "—"
+        goals = [f"p95 <= {s['target_p95_ms']:g} ms"] if "target_p95_ms" in s else []
+        goals += [f"p99 <= {s['target_p99_ms']:g} ms"] if "target_p99_ms" in s else []
+        target = ", ".join(goals) or "—"
         met = ("yes" if s["meets_target"] else "**no**") if "meets_target" in s else "—"
         lines.append(
             f"| {name} | {s['requests']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']}"

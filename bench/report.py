@@ -15,8 +15,10 @@ SEARCH_GOALS = {
     ("search_q_two_filters", "p95_ms"): 25.0,
     ("search_q_two_filters", "p99_ms"): 50.0,
     ("search_typo", "p95_ms"): 40.0,
+    ("search_fallback", "p95_ms"): 25.0,  # the q + two filters goal, on its fallback pairs
     ("listing_page", "p95_ms"): 15.0,
 }
+SEARCH_P95_1M = 60.0  # search p95 goal at 1,000,000 personas
 # Figures of issue 10 that no script measures yet: listed so the table says so.
 NOT_MEASURED = [
     ("webhook → PurchaseCompleted in catalog and payouts", ">= 200/s, 0 duplicates"),
@@ -44,6 +46,8 @@ def rows() -> list[list[str]]:
                 value = doc["scenarios"].get(scenario, {}).get(metric)
                 if value is None:
                     continue
+                if size >= 1_000_000 and metric == "p95_ms" and scenario.startswith("search_q"):
+                    goal = SEARCH_P95_1M  # `make bench SIZE=1m`
                 out.append(
                     [
                         f"{scenario} at {size:,} ({metric}, via {doc['via']})",

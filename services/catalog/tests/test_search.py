@@ -255,3 +255,50 @@ async def test_creator_filter_takes_a_username_or_an_id_and_counts_stay_exact(ma
     assert walked[: len(tags)] == [t["name"] for t in tags] and len(set(walked)) == len(walked)
     prefixed = (await env.http.get("/api/tags", params={"q": "hu"})).json()["items"]
     assert prefixed and all(t["name"].startswith("hu") for t in prefixed)
+
+
+async def test_every_branch_of_a_bounded_page_matches_the_oracle(market, monkeypatch):
+    """Small windows make this market exercise each branch of a filtered page: the first
+    window, the walk on past it (when the window held a few matches) and the filters' own
+    indexes past both; the pages stay exact across the seams."""
+    from catalog.queries import market as queries
+
+    monkeypatch.setattr(queries, "WINDOW", 20)
+    monkeypatch.setattr(queries, "FURTHER", 60)
+    env, rows = market
+    values = filter_values(rows)
+    by_id = {str(r["id"]): r for r in rows}
+    hits = set(await walk(env, {"q": "voice", "sort": "downloads"}))
+    for n in (1, 2):
+        for combo in itertools.combinations(list(values), n):
+            f = {k: values[k] for k in combo}
+            expected = ordered([r for r in rows if matches(r, f)], "downloads")
+            assert await walk(env, {**f, "sort": "downloads"}, limit=9) == expected, combo
+            expected = ordered([by_id[i] for i in hits if matches(by_id[i], f)], "downloads")
+            got = await walk(env, {**f, "q": "voice", "sort": "downloads"}, limit=9)
+            assert got == expected, combo
+            by_relevance = await walk(env, {**f, "q": "voice"}, limit=9)
+            assert sorted(by_relevance) == sorted(expected), combo
+
+
+async def test_typos_rank_close_names_before_loose_popular_ones(market):
+    env, _rows = market
+    creator = await env.user("typo-tiers")
+    close = await env.approved(creator, name="Quizzical Lighthouse Keeper", category="other")
+    # Shares one word with the query: a loose match, however popular.
+    loose = await env.approved(creator, name="Lighthouse Fan", category="other")
+    conn = await asyncpg.connect(env.database_url)
+    try:
+        await conn.execute("UPDATE personas SET downloads = 1000000 WHERE id = $1", loose["id"])
+        # The market's GIN indexes skip the pending list (migration 006).
+        options = await conn.fetch(
+            "SELECT c.relname, c.reloptions FROM pg_index i JOIN pg_class c"
+            " ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam"
+            " WHERE i.indrelid = 'personas'::regclass AND a.amname = 'gin'"
+        )
+    finally:
+        await conn.close()
+    assert options and all("fastupdate=off" in (r["reloptions"] or []) for r in options)
+    ids = await walk(env, {"q": "quizical lighthouse"}, limit=1)
+    assert ids.index(close["id"]) < ids.index(loose["id"])
+    assert len(ids) == len(set(ids))

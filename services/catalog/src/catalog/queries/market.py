@@ -153,8 +153,11 @@ async def search(
     return {"items": [persona_json(r) for r in page.items], "next_cursor": page.next_cursor}
 
 
-# How many rows in sort order a filtered page looks at before it switches strategy (below).
+# How many rows in sort order a filtered page looks at before it switches strategy (below);
+# how many more it walks when the first window held at least COMMON matches.
 WINDOW = 300
+FURTHER = 3000
+COMMON = 3
 # The first sort key as an expression no index provides, to keep the planner off the index walk.
 _NO_INDEX = {
     "p.downloads": "(p.downloads + 0)",
@@ -172,10 +175,14 @@ def _bounded(
     Walking a sort index and filtering is fast when matches are common and slow when they are
     rare; the planner guesses which from statistics that know nothing of how a query word and
     a category go together, and a wrong guess walks the whole market. So: look at the first
-    WINDOW rows in sort order (always an index walk, stopping once the page is full); only if
-    they hold too few matches, read the rows past them through the filters' own indexes and
-    sort those. The UNION ALL is read in order under the LIMIT, so the second branch runs only
-    when the first comes up short.
+    WINDOW rows in sort order (always an index walk, stopping once the page is full); if they
+    held a few matches (COMMON: about one row in a hundred or more) walk FURTHER rows on, as
+    the page is then likely near; only when that too comes up short, read the rows past the
+    walk through the filters' own indexes and sort those. The UNION ALL is read in order under
+    the LIMIT, so a branch runs only when those before it come up short. In that last branch even the comparison with the window's
+    edge hides the sort index (`_NO_INDEX`): offered `(downloads, id) < edge`, the planner took
+    a bitmap of the whole market past the edge from that index instead of the text, tag or
+    category index, and read nearly every heap page for a rare match.
     """
     keys = ", ".join(f"{c} AS sort_{i}" for i, c in enumerate(cols))
     order = ", ".join(f"{c} {direction}" for c in cols)
@@ -185,23 +192,41 @@ def _bounded(
     ok = " AND ".join(f"({c})" for c in conds)
     names = ", ".join(f"w.sort_{i}" for i in range(len(cols)))
     w_order = ", ".join(f"w.sort_{i} {direction}" for i in range(len(cols)))
-    in_window = (
-        f"SELECT w.id, {names} FROM (SELECT p.id, {keys}, ({ok}) AS ok FROM personas p"
-        f" WHERE {base} ORDER BY {order} LIMIT {WINDOW}) AS w WHERE w.ok"
-        f" ORDER BY {w_order} LIMIT {limit}"
-    )
-    edge = (
-        f"SELECT {', '.join(cols)} FROM personas p WHERE {base} ORDER BY {order}"
-        f" OFFSET {WINDOW - 1} LIMIT 1"
-    )
     op = "<" if direction == "DESC" else ">"
+
+    def walk(start: int, rows: int) -> str:  # rows start.. start+rows in sort order, filtered
+        past = f" AND ({', '.join(cols)}) {op} ({edge(str(start))})" if start else ""
+        return (
+            f"SELECT w.id, {names} FROM (SELECT p.id, {keys}, ({ok}) AS ok FROM personas p"
+            f" WHERE {base}{past} ORDER BY {order} LIMIT {rows}) AS w WHERE w.ok"
+            f" ORDER BY {w_order} LIMIT {limit}"
+        )
+
+    def edge(rows: str) -> str:  # the sort keys of the last row of the first `rows`
+        return (
+            f"SELECT {', '.join(cols)} FROM personas p WHERE {base} ORDER BY {order}"
+            f" OFFSET ({rows}) - 1 LIMIT 1"
+        )
+
+    # Matches in the first window tell how common they are: with a few there, walking on is
+    # cheaper than reading every row the filters' indexes offer.
+    common = (
+        f"(SELECT count(*) FROM (SELECT ({ok}) AS ok FROM personas p WHERE {base}"
+        f" ORDER BY {order} LIMIT {WINDOW}) AS w WHERE w.ok) >= {COMMON}"
+    )
+    walked = f"CASE WHEN {common} THEN {WINDOW + FURTHER} ELSE {WINDOW} END"
     first = _NO_INDEX.get(cols[0], cols[0])
     past_order = ", ".join(f"{c} {direction}" for c in [first, *cols[1:]])
+    hidden = ", ".join([first, *cols[1:]])
     past_window = (
         f"SELECT p.id, {keys} FROM personas p WHERE {base} AND {ok}"
-        f" AND ({', '.join(cols)}) {op} ({edge}) ORDER BY {past_order} LIMIT {limit}"
+        f" AND ({hidden}) {op} ({edge(walked)}) ORDER BY {past_order} LIMIT {limit}"
     )
-    return f"SELECT * FROM (({in_window}) UNION ALL ({past_window})) AS b LIMIT {limit}"
+    further = f"SELECT * FROM ({walk(WINDOW, FURTHER)}) AS f WHERE {common}"
+    return (
+        f"SELECT * FROM (({walk(0, WINDOW)}) UNION ALL ({further})"
+        f" UNION ALL ({past_window})) AS b LIMIT {limit}"
+    )
 
 
 def _sorted(
@@ -294,20 +319,41 @@ def _fts_relevance(
 def _trgm_relevance(
     p: SearchParams, viewer_id: str | None, q: str, after: list[Any] | None
 ) -> tuple[str, _Sql, list[str]]:
-    """Names within a typo of the query (pg_trgm word similarity), blended with popularity."""
+    """Names within a typo of the query (pg_trgm word similarity), blended with popularity, in
+    two tiers read from the trigram index and cut at the page size:
+
+    0. close names (`<<%`: strict word similarity over the database's threshold, migration 006);
+    1. the looser matches (`<%`, word similarity) that are not close.
+
+    Ranking every loose match costs a heap read per match, and a query that shares one common
+    word with the market ("wise mentr") matches thousands; the close tier is usually a few
+    dozen and fills the page alone, so the loose tier runs only when it comes up short.
+    """
     sql = _Sql([viewer_id])
     qa = sql.arg(q)
-    where = [*_filters(sql, p), f"{qa} <% p.name"]
+    filters = _filters(sql, p)
     score = f"(word_similarity({qa}, p.name) * {_POPULARITY})::float8"
+    match = {0: [f"{qa} <<% p.name"], 1: [f"{qa} <% p.name", f"NOT {qa} <<% p.name"]}
+    tier_c = None
     if after is not None:
-        if len(after) != 2:
+        if len(after) != 3:
             raise bad_cursor()
-        score_c = sql.arg(cursor_value("float", after[0]))
-        id_c = sql.arg(cursor_value("uuid", after[1]))
-        where.append(f"({score}, p.id) < ({score_c}, {id_c})")
-    page = (
-        f"SELECT p.id, {score} AS sort_0, p.id AS sort_1 FROM personas p"
-        f" WHERE {' AND '.join(where)} ORDER BY sort_0 DESC, sort_1 DESC"
-        f" LIMIT {sql.arg(p.limit + 1)}"
-    )
-    return page, sql, ["DESC", "DESC"]
+        tier_c = cursor_value("int", after[0])
+        if tier_c not in (0, 1):
+            raise bad_cursor()
+        score_c = sql.arg(cursor_value("float", after[1]))
+        id_c = sql.arg(cursor_value("uuid", after[2]))
+    limit = sql.arg(p.limit + 1)
+    parts = []
+    for tier in (0, 1):
+        if tier_c is not None and tier < tier_c:
+            continue  # the cursor is past this tier
+        where = [*filters, *match[tier]]
+        if tier_c == tier:
+            where.append(f"({score}, p.id) < ({score_c}, {id_c})")
+        parts.append(
+            f"(SELECT p.id, {tier} AS sort_0, {score} AS sort_1, p.id AS sort_2 FROM personas p"
+            f" WHERE {' AND '.join(where)} ORDER BY sort_1 DESC, sort_2 DESC LIMIT {limit})"
+        )
+    page = f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS tiers LIMIT {limit}"
+    return page, sql, ["ASC", "DESC", "DESC"]
