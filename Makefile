@@ -56,6 +56,7 @@ bench: setup ## benchmarks; figures go to bench/results/
 	$(UV) run --frozen python bench/generation_stream.py --runs 7 --tokens 16
 	$(UV) run --frozen python bench/analytics_stream.py
 	$(UV) run --frozen python bench/notifications_fanout.py $(if $(FANOUT_USERS),--users $(FANOUT_USERS))
+	$(UV) run --frozen python bench/webhook_purchases.py
 	$(UV) run --frozen python bench/report.py
 
 capacity: ## docs/capacity.md from bench/results (run `make bench` first)
