@@ -3,8 +3,8 @@
     uv run python bench/webhook_purchases.py [--purchases 3000] [--rate 250] [--repeat 0.05]
 
 Starts billing, catalog and payouts as their own processes (`python -m X serve`) on throw-away
-databases and a private bus namespace, with the Stripe emulator in front (its own deliveries
-off: this program delivers). Setup: a few approved personas (catalog's events, published as
+databases and a private bus namespace, and the Stripe emulator as a process of its own (its
+deliveries off: this program delivers). Setup: a few approved personas (catalog's events, published as
 catalog's relay would), then `--purchases` checkouts opened through billing's API and paid on
 the emulator's hosted page, which records each `checkout.session.completed` event. Measured:
 those events POSTed to billing's webhook endpoint, signed with Stripe's scheme, at a steady
@@ -36,7 +36,7 @@ from shared.contracts.catalog import PersonaApproved
 from shared.testing.publish import publish_event
 from shared.testing.servers import create_database, drop_database, free_port
 from shared.testing.tokens import token_issuer
-from stripe_emulator.testing import API_KEY, WEBHOOK_SECRET, EmulatorServer
+from stripe_emulator.testing import API_KEY, WEBHOOK_SECRET
 from stripe_emulator.webhooks import sign
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +44,8 @@ RESULTS = ROOT / "bench" / "results"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 AMQP = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 SERVICES = ("billing", "catalog", "payouts")
+# The emulator is Stripe: its own process, as Stripe is not in ours or the driver's.
+EMULATOR = "stripe_emulator"
 GOAL_PER_S = 200.0
 CARD = "4242424242424242"
 
@@ -52,13 +54,26 @@ def log(msg: str) -> None:
     print(f"[webhook bench] {msg}", flush=True)
 
 
-async def wait_ready(url: str, proc: subprocess.Popen[bytes], name: str) -> None:
-    async with httpx.AsyncClient(timeout=5) as http:
+def start(name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    logfile = (ROOT / ".run" / f"bench-{name}.log").open("wb")
+    return subprocess.Popen(
+        [sys.executable, "-m", name, *args],
+        env={**os.environ, **env},
+        stdout=logfile,
+        stderr=subprocess.STDOUT,
+    )
+
+
+async def wait_ready(
+    url: str, proc: subprocess.Popen[bytes], name: str, path: str = "/readyz"
+) -> None:
+    auth = {"Authorization": f"Bearer {API_KEY}"}
+    async with httpx.AsyncClient(timeout=5, headers=auth) as http:
         for _ in range(600):
             if proc.poll() is not None:
                 raise RuntimeError(f"{name} exited; see .run/bench-{name}.log")
             try:
-                if (await http.get(f"{url}/readyz")).status_code == 200:
+                if (await http.get(f"{url}{path}")).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -201,15 +216,22 @@ async def run(purchases: int, rate: float, repeat: float, personas: int) -> dict
     namespace = f"whbench-{uuid.uuid4().hex[:8]}"
     created = await asyncio.gather(*(create_database(POSTGRES, f"wh{n[:3]}") for n in SERVICES))
     urls = dict(zip(SERVICES, created, strict=True))
-    emulator = EmulatorServer(webhook_urls=[], webhook_secret=WEBHOOK_SECRET)
     procs: dict[str, subprocess.Popen[bytes]] = {}
     dbs: dict[str, asyncpg.Connection] = {}
     try:
         async with token_issuer() as tokens:
-            ports = {n: free_port() for n in SERVICES}
+            ports = {n: free_port() for n in (*SERVICES, EMULATOR)}
+            emulator_url = f"http://127.0.0.1:{ports[EMULATOR]}"
+            procs[EMULATOR] = start(
+                EMULATOR,
+                ["--port", str(ports[EMULATOR]), "--log-level", "warning"],
+                {
+                    "STRIPE_EMULATOR_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                    "STRIPE_EMULATOR_PUBLIC_URL": emulator_url,
+                },
+            )
             for name in SERVICES:
                 env = {
-                    **os.environ,
                     "APP_ENV": "test",
                     "LOG_LEVEL": "WARNING",
                     "AMQP_URL": AMQP,
@@ -217,20 +239,15 @@ async def run(purchases: int, rate: float, repeat: float, personas: int) -> dict
                     "JWKS_URL": tokens.jwks_url,
                     "STRIPE_API_KEY": API_KEY,
                     "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-                    "STRIPE_API_BASE": emulator.url,
+                    "STRIPE_API_BASE": emulator_url,
                     f"{name.upper()}_DATABASE_URL": urls[name],
                     "CATALOG_BLOB_DIR": str(ROOT / ".run" / "bench-webhook-blobs"),
                 }
-                logfile = (ROOT / ".run" / f"bench-{name}.log").open("wb")
-                procs[name] = subprocess.Popen(  # noqa: ASYNC220  (starts at once)
-                    [sys.executable, "-m", name, "serve", "--port", str(ports[name])],
-                    env=env,
-                    stdout=logfile,
-                    stderr=subprocess.STDOUT,
-                )
+                procs[name] = start(name, ["serve", "--port", str(ports[name])], env)
             base = {n: f"http://127.0.0.1:{p}" for n, p in ports.items()}
             for name in SERVICES:
                 await wait_ready(base[name], procs[name], name)
+            await wait_ready(emulator_url, procs[EMULATOR], EMULATOR, "/v1/events")
             dbs = {n: await asyncpg.connect(urls[n]) for n in SERVICES}
             broker = Broker(AMQP, namespace)
             await broker.connect()
@@ -257,7 +274,7 @@ async def run(purchases: int, rate: float, repeat: float, personas: int) -> dict
                     await asyncio.sleep(0.2)
             finally:
                 await broker.close()
-            events = await setup_purchases(base["billing"], emulator.url, tokens, ids, purchases)
+            events = await setup_purchases(base["billing"], emulator_url, tokens, ids, purchases)
 
             log(f"delivering {purchases} webhooks (+{repeat:.0%} repeated) at {rate:g}/s")
             timeline: list[tuple[float, int, int]] = []
@@ -284,7 +301,6 @@ async def run(purchases: int, rate: float, repeat: float, personas: int) -> dict
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        emulator.stop()
         for dsn in urls.values():
             await drop_database(dsn)
 
