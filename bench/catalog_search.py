@@ -42,7 +42,12 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 # p95 goals; the q + two filters search also has a p99 goal (P99_TARGETS_MS).
-TARGETS_MS = {"search_q_two_filters": 25.0, "listing_page": 15.0, "search_typo": 40.0}
+TARGETS_MS = {
+    "search_q_two_filters": 25.0,
+    "listing_page": 15.0,
+    "search_typo": 40.0,
+    "search_fallback": 25.0,  # the q + two filters goal, on the pairs that reach the fallback
+}
 P99_TARGETS_MS = {"search_q_two_filters": 50.0}
 
 
