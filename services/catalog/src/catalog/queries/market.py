@@ -308,9 +308,12 @@ def _fts_relevance(
         cursor = f"(p.downloads, p.id) < ({sql.arg(int(score_c))}, {sql.arg(id_c)})"
     rest = [*filters[1:], f"p.search @@ {tsq}", f"NOT p.name_search @@ {tsq}"]
     tier2 = _bounded(["p.downloads", "p.id"], "DESC", rest, cursor, limit)
+    # Asked once through the text index first: when no persona has the words (a typo) the
+    # tier would otherwise walk its whole window in downloads order for nothing.
+    anywhere = f"EXISTS (SELECT 1 FROM personas p WHERE p.listed AND p.search @@ {tsq})"
     parts.append(
         f"(SELECT t.id, 2 AS sort_0, t.sort_0::float8 AS sort_1, t.sort_1 AS sort_2"
-        f" FROM ({tier2}) AS t)"
+        f" FROM ({tier2}) AS t WHERE {anywhere})"
     )
     page = f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS tiers LIMIT {limit}"
     return page, sql, ["ASC", "DESC", "DESC"]
