@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 from shared.auth import Principal
-from shared.pagination import decode_cursor, page_of
+from shared.pagination import Kind, decode_cursor, page_of
 
 from catalog.queries.common import bad_cursor, cursor_value, json_value
 from catalog.queries.personas import PERSONA_COLUMNS, persona_json
@@ -35,7 +35,7 @@ class SearchParams:
 
 # Keyset order of each explicit sort: (column, cursor value type). All columns of one sort run
 # the same direction, so the cursor condition is one row comparison that walks its index.
-_ORDERS: dict[str, tuple[str, list[tuple[str, str]]]] = {
+_ORDERS: dict[str, tuple[str, list[tuple[str, Kind]]]] = {
     "downloads": ("DESC", [("p.downloads", "int"), ("p.id", "uuid")]),
     "rating": ("DESC", [("p.rating_avg", "float"), ("p.rating_count", "int"), ("p.id", "uuid")]),
     "newest": ("DESC", [("p.created_at", "ts"), ("p.id", "uuid")]),
@@ -149,8 +149,8 @@ async def search(
             break
     # The cursor carries the sort and the search mode with the last row's sort keys.
     keys = [f"sort_{i}" for i in range(len(directions))]
-    page = page_of(rows, p.limit, lambda r: [sort, mode, *(json_value(r[k]) for k in keys)])
-    return {"items": [persona_json(r) for r in page.items], "next_cursor": page.next_cursor}
+    out = page_of(rows, p.limit, lambda r: [sort, mode, *(json_value(r[k]) for k in keys)])
+    return {"items": [persona_json(r) for r in out.items], "next_cursor": out.next_cursor}
 
 
 # How many rows in sort order a filtered page looks at before it switches strategy (below);
