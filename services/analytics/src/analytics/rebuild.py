@@ -43,7 +43,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 REBUILT = (
     "personas", "persona_slots", "revenue_slots", "view_visitors", "source_slots", "reviews",
     "follows", "follower_slots", "holdings", "also_held", "trend_hourly", "applied",
-    "trending_scores",
+    "trending_scores", "creator_days", "creator_revenue_days", "persona_days", "persona_months",
 )  # fmt: skip
 
 

@@ -100,16 +100,10 @@ async def report_view(
     visitor_id = _visitor_cookie(request, response, settings)
     if views.is_bot(request.headers.get("user-agent")):
         return ViewCounted(counted=False)
-    creator_id = await views.creator_of(pool, body.persona_id)
-    if creator_id is None:
-        raise PersonaNotFound(body.persona_id)
-    if user is not None and user.user_id == creator_id:
-        return ViewCounted(counted=False)
     source, domain = views.classify(body.referrer, _own_hosts(request, settings), body.source)
     counted = await views.record_view(
         pool,
         persona_id=body.persona_id,
-        creator_id=creator_id,
         visitor=f"u:{user.user_id}" if user is not None else f"a:{visitor_id}",
         user_id=user.user_id if user is not None else None,
         at=datetime.now(UTC),
@@ -117,6 +111,8 @@ async def report_view(
         referrer_domain=domain,
         window_s=settings.view_window_s,
     )
+    if counted is None:
+        raise PersonaNotFound(body.persona_id)
     return ViewCounted(counted=counted)
 
 
