@@ -92,7 +92,7 @@ def utc_days(tz: str, start: date, end: date) -> bool:
     return True
 
 
-def grain(scope: Scope, start: date, end: date, tz: str) -> Grain:
+def grain_of(scope: Scope, start: date, end: date, tz: str) -> Grain:
     return DAYS if scope[0] == "creator_id" and utc_days(tz, start, end) else SLOTS
 
 
@@ -117,9 +117,11 @@ async def series(
     end: date,
     granularity: Granularity,
     tz: str = "UTC",
+    grain: Grain | None = None,
 ) -> list[dict[str, Any]]:
+    """Per period; `grain`: where to read (default: the cheapest exact one)."""
     col, value = scope
-    g = grain(scope, start, end, tz)
+    g = grain or grain_of(scope, start, end, tz)
     args = {"start": start, "end": end, "granularity": granularity, "scope": value, "tz": tz}
     counters = ", ".join(f"coalesce(sum({c}), 0)::bigint AS {c}" for c in COUNTERS)
     sql, params = bind(
@@ -257,18 +259,20 @@ async def followers(
     return [{**dict(r), "total": int(r["total"])} for r in await conn.fetch(sql, *params)]
 
 
-# A range of local days in UTC instants [a, b), cut into the whole UTC months, the whole UTC
-# days around them and the quarter hours at either end ([a, h) and [t, b)), so that any zone's
-# range sums ≤ 12 month rows a year per persona plus its edges.
+# A range of local days in UTC instants [a, b), cut into the whole UTC months [m1, m2) (none if
+# m1 >= m2), the whole UTC days around them ([d1, dh) and [dt, d2)) and the quarter hours at
+# either end ([a, h) and [t, b)), so that any zone's range sums ≤ 12 month rows a year per
+# persona plus its edges.
 EDGES = (
     "r AS (SELECT :start::date::timestamp AT TIME ZONE :tz::text AS a,"
     "  (:end::date + 1)::timestamp AT TIME ZONE :tz::text AS b),"
     " dd AS (SELECT a, b, (a AT TIME ZONE 'UTC' + interval '1 day' - interval '1 microsecond')::date"
     "  AS d1, (b AT TIME ZONE 'UTC')::date AS d2 FROM r),"
-    " e AS (SELECT a, b, d1, d2, least(d1::timestamp AT TIME ZONE 'UTC', b) AS h,"
+    " em AS (SELECT a, b, d1, d2, least(d1::timestamp AT TIME ZONE 'UTC', b) AS h,"
     "  greatest(d2::timestamp AT TIME ZONE 'UTC', least(d1::timestamp AT TIME ZONE 'UTC', b)) AS t,"
     "  date_trunc('month', d1 + interval '1 month' - interval '1 day')::date AS m1,"
-    "  date_trunc('month', d2::timestamp)::date AS m2 FROM dd)"
+    "  date_trunc('month', d2::timestamp)::date AS m2 FROM dd),"
+    " e AS (SELECT *, least(m1, d2) AS dh, greatest(m2, d1) AS dt FROM em)"
 )
 
 
@@ -284,27 +288,27 @@ async def top_personas(
     tz: str = "UTC",
     limit: int = 10,
 ) -> list[dict[str, Any]]:
-    """The creator's personas by purchases, then acquisitions, then views in the range."""
+    """The creator's personas by purchases, then acquisitions, then views in the range. One
+    aggregate over the persona list (zeros) and the range's pieces: no join whose plan depends
+    on the statistics of freshly filled tables."""
     cols = ", ".join(COUNTERS)
     sql, params = bind(
-        f"WITH {EDGES},"
-        # Materialized: aggregated once, then joined (a fresh table without statistics got
-        # a nested loop re-aggregating it for every persona).
-        " d AS MATERIALIZED (SELECT persona_id,"
+        f"WITH {EDGES}"
+        " SELECT persona_id, max(name) AS name,"
         + ", ".join(f" sum({c})::bigint AS {c}" for c in COUNTERS)
-        + f" FROM (SELECT persona_id, {cols} FROM persona_months WHERE creator_id = :scope"
-        f"  AND month >= {_e('m1')} AND month < {_e('m2')}"
-        f" UNION ALL SELECT persona_id, {cols} FROM persona_days WHERE creator_id = :scope"
-        f"  AND day >= {_e('d1')} AND day < {_e('d2')}"
-        f"  AND (day < {_e('m1')} OR day >= {_e('m2')})"
-        f" UNION ALL SELECT persona_id, {cols} FROM persona_slots WHERE creator_id = :scope"
-        f"  AND ((slot >= {_e('a')} AND slot < {_e('h')})"
+        + " FROM (SELECT persona_id, name, true AS known, "
+        + ", ".join(f"0 AS {c}" for c in COUNTERS)
+        + " FROM personas WHERE creator_id = :scope"
+        f" UNION ALL SELECT persona_id, NULL, false, {cols} FROM persona_months"
+        f"  WHERE creator_id = :scope AND month >= {_e('m1')} AND month < {_e('m2')}"
+        f" UNION ALL SELECT persona_id, NULL, false, {cols} FROM persona_days"
+        f"  WHERE creator_id = :scope AND ((day >= {_e('d1')} AND day < {_e('dh')})"
+        f"   OR (day >= {_e('dt')} AND day < {_e('d2')}))"
+        f" UNION ALL SELECT persona_id, NULL, false, {cols} FROM persona_slots"
+        f"  WHERE creator_id = :scope AND ((slot >= {_e('a')} AND slot < {_e('h')})"
         f"   OR (slot >= {_e('t')} AND slot < {_e('b')}))) x"
-        " GROUP BY persona_id)"
-        " SELECT p.persona_id, p.name,"
-        + ", ".join(f" coalesce(d.{c}, 0)::bigint AS {c}" for c in COUNTERS)
-        + " FROM personas p LEFT JOIN d USING (persona_id) WHERE p.creator_id = :scope"
-        " ORDER BY purchases DESC, acquisitions DESC, downloads DESC, views DESC, p.persona_id"
+        " GROUP BY persona_id HAVING bool_or(known)"
+        " ORDER BY purchases DESC, acquisitions DESC, downloads DESC, views DESC, persona_id"
         " LIMIT :limit",
         start=start,
         end=end,
