@@ -72,6 +72,10 @@ def _view_sql() -> str:
     )
     counts = ", ".join(f"{int(c == 'views')} AS {c}" for c in COUNTS)
     ctes = [
+        # view_log first: a rebuild's swap locks it, then the tables it swaps (personas and the
+        # figures); a statement holding one of those while waiting for view_log would deadlock.
+        "lock AS (INSERT INTO view_log (persona_id, creator_id, visitor, viewed_at, source)"
+        " SELECT '', '', '', now(), '' WHERE false)",
         "cfg AS (SELECT set_config('synchronous_commit', 'off', true))",
         "p AS (SELECT creator_id FROM personas, cfg WHERE persona_id = $2 AND NOT deleted)",
         "fresh AS (INSERT INTO view_last (visitor, persona_id, seen_at) SELECT $1, $2, $3 FROM p"
