@@ -18,6 +18,7 @@ from shared.http import get_pool
 from analytics import queries, views
 from analytics.errors import InvalidRange, PersonaNotFound
 from analytics.queries import Granularity, Scope
+from analytics.schemas import Overview, PersonaReport, ViewCounted
 from analytics.settings import AnalyticsSettings
 
 router = APIRouter()
@@ -82,10 +83,6 @@ class ViewReport(BaseModel):
         max_length=32,
         description="the in-app list the link was on: search, collection, trending, recommendation",
     )
-
-
-class ViewCounted(BaseModel):
-    counted: bool
 
 
 @router.post(
@@ -176,24 +173,25 @@ async def _figures(request: Request, scope: Scope, r: Range) -> dict[str, Any]:
         }
 
 
-@router.get("/api/analytics/overview", tags=["analytics"])
-async def overview(request: Request, user: CurrentUser, r: DateRange) -> dict[str, Any]:
+@router.get("/api/analytics/overview", tags=["analytics"], response_model=Overview)
+async def overview(request: Request, user: CurrentUser, r: DateRange) -> Overview:
     """The signed-in creator's figures over the range, per period, with totals."""
-    return {"creator_id": user.user_id, **await _figures(request, ("creator_id", user.user_id), r)}
+    figures = await _figures(request, ("creator_id", user.user_id), r)
+    return Overview.model_validate({"creator_id": user.user_id, **figures})
 
 
-@router.get("/api/analytics/personas/{persona_id}", tags=["analytics"])
+@router.get(
+    "/api/analytics/personas/{persona_id}", tags=["analytics"], response_model=PersonaReport
+)
 async def persona_figures(
     persona_id: str, request: Request, user: CurrentUser, r: DateRange
-) -> dict[str, Any]:
+) -> PersonaReport:
     """One persona's figures: its creator or an admin only (anyone else gets 404)."""
     row = await _visible_persona(request, persona_id, user)
-    return {
-        "persona_id": persona_id,
-        "name": row["name"],
-        "creator_id": row["creator_id"],
-        **await _figures(request, ("persona_id", persona_id), r),
-    }
+    figures = await _figures(request, ("persona_id", persona_id), r)
+    return PersonaReport.model_validate(
+        {"persona_id": persona_id, "name": row["name"], "creator_id": row["creator_id"], **figures}
+    )
 
 
 async def _visible_persona(request: Request, persona_id: str, user: Principal) -> Any:
