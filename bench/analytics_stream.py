@@ -222,20 +222,21 @@ async def run(n_events: int) -> dict[str, Any]:
 async def rebuild_run(n_events: int) -> dict[str, Any]:
     """Time `python -m analytics rebuild --from-export FILE` of `n_events` on a fresh database."""
     ns = f"bench{uuid.uuid4().hex[:8]}."
-    dsn = await create_database(POSTGRES, "anrebuild")
     creator = str(uuid.uuid4())
     personas = [str(uuid.uuid4()) for _ in range(200)]
     export = RESULTS / f"analytics-export-{ns.strip('.')}.jsonl"
+    # Written before any connection is open (the loop is busy meanwhile: no heartbeats).
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log(f"writing {n_events} events to {export.name}")
+    with export.open("w", encoding="utf-8") as out:
+        for start in range(0, n_events, 50_000):
+            chunk = workload(min(start + 50_000, n_events), creator, personas, start)
+            out.writelines(e.model_dump_json() + "\n" for e in chunk)
+    dsn = await create_database(POSTGRES, "anrebuild")
     broker = Broker(AMQP, ns)
     await broker.connect()
     await broker.declare_topology()
     try:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        log(f"writing {n_events} events to {export.name}")
-        with export.open("w", encoding="utf-8") as out:
-            for start in range(0, n_events, 50_000):
-                chunk = workload(min(start + 50_000, n_events), creator, personas, start)
-                out.writelines(e.model_dump_json() + "\n" for e in chunk)
         settings = AnalyticsSettings(
             env="test", database_url=dsn, amqp_url=AMQP, bus_namespace=ns, log_level="WARNING"
         )
