@@ -34,7 +34,6 @@ from shared.streams import StreamConsumer, stored_offset
 from analytics.consumers import CONSUMER, subscription
 from analytics.figures import Changes
 from analytics.settings import AnalyticsSettings
-from analytics.views import apply_view
 
 log = get_logger(__name__)
 
@@ -144,8 +143,7 @@ async def _replay_views(conn: asyncpg.Connection, after: int, upto: int) -> int:
     )
     changes = Changes()
     for r in rows:
-        apply_view(
-            changes,
+        changes.view(
             r["persona_id"],
             r["creator_id"],
             r["visitor"],

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 
-from analytics.figures import TREND_POINTS, Changes, hour_of, slot_of
+from analytics.figures import TREND_POINTS, hour_of, slot_of
 from analytics.tables import COUNTS, PERSONA_SLOTS, SOURCE_SLOTS, TREND_HOURLY, VIEW_VISITORS
 
 # Crawlers, link previewers, monitors and scripted clients (matched case-insensitively).
@@ -140,16 +140,3 @@ async def record_view(
     if not row["known"]:
         return None
     return bool(row["counted"])
-
-
-def apply_view(
-    changes: Changes,
-    persona_id: str,
-    creator_id: str,
-    visitor: str,
-    at: datetime,
-    source: str,
-    referrer_domain: str,
-) -> None:
-    """A counted view into the figures (live, and again from `view_log` in a rebuild)."""
-    changes.view(persona_id, creator_id, visitor, at, source, referrer_domain)
