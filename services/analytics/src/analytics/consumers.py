@@ -132,18 +132,12 @@ def subscription(consumer: str = CONSUMER) -> StreamSubscription:
                 changes.bump(e.persona_id, e.creator_id, _download_time(e, at), downloads=1)
                 changes.signal(e.persona_id, at, "download")
             elif isinstance(e, PurchaseCompleted):
-                changes.bump(e.persona_id, e.creator_id, at, purchases=1)
-                changes.money(
-                    e.persona_id, e.creator_id, at, e.currency,
-                    gross=e.amount, creator_revenue=e.creator_revenue,
-                )  # fmt: skip
+                money = {"gross": e.amount, "creator_revenue": e.creator_revenue}
+                changes.sale(e.persona_id, e.creator_id, at, e.currency, "purchases", **money)
                 changes.signal(e.persona_id, at, "purchase")
             elif isinstance(e, PurchaseRefunded):
-                changes.bump(e.persona_id, e.creator_id, at, refunds=1)
-                changes.money(
-                    e.persona_id, e.creator_id, at, e.currency,
-                    refunded=e.amount, refunded_creator=e.creator_amount,
-                )  # fmt: skip
+                money = {"refunded": e.amount, "refunded_creator": e.creator_amount}
+                changes.sale(e.persona_id, e.creator_id, at, e.currency, "refunds", **money)
             elif isinstance(e, UserFollowed | UserUnfollowed):
                 follows.append((e.follower_id, e.followee_id, isinstance(e, UserFollowed), at))
         await holdings.apply(uow.conn, held)

@@ -71,6 +71,19 @@ class Changes:
         """Add gross, creator_revenue, refunded and refunded_creator (minor units)."""
         self.add(REVENUE_SLOTS, (persona_id, slot_of(at), currency.lower()), (creator_id,), **money)
 
+    def sale(
+        self,
+        persona_id: str,
+        creator_id: str,
+        at: datetime,
+        currency: str,
+        counter: str,
+        **money: int,
+    ) -> None:
+        """One purchase or refund (`counter`) and its money."""
+        self.bump(persona_id, creator_id, at, **{counter: 1})
+        self.money(persona_id, creator_id, at, currency, **money)
+
     def view(
         self,
         persona_id: str,
