@@ -16,8 +16,8 @@ from analytics.app import create_app
 from analytics.settings import AnalyticsSettings
 from fastapi import FastAPI
 from shared.bus import Broker
-from shared.contracts.billing import PurchaseCompleted
-from shared.contracts.catalog import PersonaApproved, PersonaCreated
+from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
+from shared.contracts.catalog import PersonaApproved, PersonaCreated, ReviewPosted
 from shared.events import Envelope, Event
 from shared.money import split
 from shared.testing.publish import envelope_of
@@ -129,6 +129,48 @@ class Harness:
                 platform_fee=fee,
                 creator_revenue=revenue,
                 fee_rate_bps=3000,
+            ),
+            at=at,
+        )
+
+    async def review(
+        self,
+        review_id: str,
+        persona_id: str,
+        creator: str,
+        user: str,
+        rating: int,
+        at: datetime | None = None,
+        *,
+        verified: bool = True,
+    ) -> Envelope:
+        return await self.publish(
+            ReviewPosted(
+                review_id=review_id,
+                persona_id=persona_id,
+                user_id=user,
+                creator_id=creator,
+                rating=rating,
+                verified_purchase=verified,
+            ),
+            at=at,
+        )
+
+    async def refund(self, sale: Envelope, at: datetime | None = None) -> Envelope:
+        """A full refund of `sale` (a PurchaseCompleted envelope)."""
+        d = sale.data
+        _, creator_amount = split(d["amount"], 3000)
+        return await self.publish(
+            PurchaseRefunded(
+                transaction_id=d["transaction_id"],
+                refund_id=f"re_{d['transaction_id']}",
+                buyer_id=d["buyer_id"],
+                persona_id=d["persona_id"],
+                creator_id=d["creator_id"],
+                amount=d["amount"],
+                creator_amount=creator_amount,
+                currency=d["currency"],
+                full=True,
             ),
             at=at,
         )

@@ -5,8 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from shared.contracts.billing import PurchaseRefunded
-from shared.contracts.catalog import PersonaAcquired, PersonaDownloaded, ReviewPosted
+from shared.contracts.catalog import PersonaAcquired, PersonaDownloaded
 from shared.contracts.identity import UserFollowed, UserUnfollowed
 from shared.events import Event
 
@@ -51,46 +50,13 @@ async def test_events_of_every_service_become_daily_figures(harness) -> None:
         at=yesterday,
         new_field="ignored",
     )
-    await h.publish(
-        ReviewPosted(
-            review_id="r1",
-            persona_id=p,
-            user_id=buyer,
-            creator_id=creator,
-            rating=4,
-            verified_purchase=True,
-        ),
-        at=today,
-    )
-    await h.publish(
-        ReviewPosted(
-            review_id="r2",
-            persona_id=p,
-            user_id=fan,
-            creator_id=creator,
-            rating=5,
-            verified_purchase=False,
-        ),
-        at=today,
-    )
+    await h.review("r1", p, creator, buyer, 4, at=today)
+    await h.review("r2", p, creator, fan, 5, at=today, verified=False)
     await h.publish(SomethingNew(persona_id=p), at=today)
     await h.publish(UserFollowed(follower_id=fan, followee_id=creator), at=yesterday)
     await h.publish(UserFollowed(follower_id=buyer, followee_id=creator), at=today)
     await h.publish(UserUnfollowed(follower_id=fan, followee_id=creator), at=today)
-    await h.publish(
-        PurchaseRefunded(
-            transaction_id=sale.data["transaction_id"],
-            refund_id="re_1",
-            buyer_id=buyer,
-            persona_id=p,
-            creator_id=creator,
-            amount=999,
-            creator_amount=699,
-            currency="usd",
-            full=True,
-        ),
-        at=today,
-    )
+    await h.refund(sale, at=today)
     last = await h.sale(p, creator, fan, 999, at=today)
     await h.republish(last)
     await h.caught_up()
@@ -218,17 +184,7 @@ async def test_days_are_the_time_zone_asked_for_across_a_day_boundary(harness) -
     await h.sale(p, creator, str(uuid.uuid4()), 300, at=late)
     await h.sale(p, creator, str(uuid.uuid4()), 500, at=early)
     await h.publish(UserFollowed(follower_id=fan, followee_id=creator), at=late)
-    await h.publish(
-        ReviewPosted(
-            review_id="tz1",
-            persona_id=p,
-            user_id=fan,
-            creator_id=creator,
-            rating=5,
-            verified_purchase=False,
-        ),
-        at=early,
-    )
+    await h.review("tz1", p, creator, fan, 5, at=early, verified=False)
     # Kolkata is UTC+5:30: 18:20 UTC is 23:50 on the 10th there, 18:35 UTC 00:05 on the 11th.
     await h.publish(
         PersonaAcquired(persona_id=p, user_id=fan, creator_id=creator, source="free"),

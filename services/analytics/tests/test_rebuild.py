@@ -15,7 +15,6 @@ from shared.contracts.catalog import (
     EntitlementRevoked,
     PersonaAcquired,
     PersonaDownloaded,
-    ReviewPosted,
 )
 from shared.contracts.identity import UserFollowed
 from shared.events import Envelope
@@ -51,16 +50,7 @@ async def seed(h) -> tuple[str, str]:
             at=now - timedelta(hours=i),
         )
         await h.publish(UserFollowed(follower_id=u, followee_id=creator))
-        await h.publish(
-            ReviewPosted(
-                review_id=f"r{i}",
-                persona_id=a,
-                user_id=u,
-                creator_id=creator,
-                rating=1 + i % 5,
-                verified_purchase=True,
-            )
-        )
+        await h.review(f"r{i}", a, creator, u, 1 + i % 5)
     await h.publish(
         EntitlementRevoked(
             persona_id=b, user_id=users[0], creator_id=creator, transaction_id="t", reason="refund"

@@ -1,71 +1,25 @@
-// The analytics service's endpoints (creator figures, views, discovery lists).
+// The analytics service's endpoints (creator figures, views, discovery lists), on the generated
+// client: paths, query parameters and answers are checked against `schema.d.ts`.
 
-import { request, type BlobResult } from "./client";
+import { api, blob, data, page, publicApi, type BlobResult } from "./client";
+import type { components } from "./schema";
 
-export type Granularity = "day" | "week" | "month";
+type Schemas = components["schemas"];
 
-export interface Money {
-  currency: string;
-  gross: number;
-  creator_revenue: number;
-  refunded: number;
-  refunded_creator: number;
-}
+export type Granularity = Schemas["Overview"]["granularity"];
+export type Money = Schemas["Money"];
+export type Figures = Schemas["Figures"];
+export type PeriodFigures = Schemas["PeriodFigures"];
+export type SourceFigure = Schemas["SourceFigure"];
+export type FollowerFigure = Schemas["FollowerFigure"];
+export type TopPersona = Schemas["TopPersona"];
+export type Overview = Schemas["Overview"];
+export type PersonaReport = Schemas["PersonaReport"];
 
-export interface Figures {
-  views: number;
-  unique_viewers: number;
-  acquisitions: number;
-  purchases: number;
-  refunds: number;
-  downloads: number;
-  revenue: Money[];
-  conversion: number | null;
-  rating_count: number;
-  rating_average: number | null;
-}
-
-export interface PeriodFigures extends Figures {
-  period: string;
-}
-
-export interface SourceFigure {
-  source: string;
-  referrer_domain: string;
-  views: number;
-}
-
-export interface FollowerFigure {
-  period: string;
-  gained: number;
-  lost: number;
-  total: number;
-}
-
-export interface TopPersona {
-  persona_id: string;
-  name: string;
-  views: number;
-  acquisitions: number;
-  purchases: number;
-  downloads: number;
-  conversion: number | null;
-}
-
-export interface AnalyticsReport {
-  from: string;
-  to: string;
-  granularity: Granularity;
-  /** The IANA zone whose days the figures are summed by. */
-  time_zone: string;
-  as_of: string | null;
-  totals: Figures;
-  series: PeriodFigures[];
-  sources: SourceFigure[];
-  followers?: FollowerFigure[];
-  top_personas?: TopPersona[];
-  name?: string;
-}
+/** Either report: a persona's has its name, the creator's overview its followers and top personas. */
+export type AnalyticsReport = Omit<Overview, "creator_id" | "followers" | "top_personas"> &
+  Partial<Pick<Overview, "followers" | "top_personas">> &
+  Partial<Pick<PersonaReport, "name">>;
 
 export interface RangeParams {
   from?: string;
@@ -84,60 +38,48 @@ export function browserTimeZone(): string {
   }
 }
 
-export interface DiscoveryItem {
-  persona_id: string;
-  name: string;
-  creator_id: string;
-  category: string | null;
-  tags: string[];
-  score: number;
-  reasons?: string[];
+/** A persona in a discovery list; recommendations say why (`reasons`). */
+export type DiscoveryItem = Schemas["TrendingPersona"] & { reasons?: Schemas["Recommended"]["reasons"] };
+
+export function getOverview(range: RangeParams): Promise<Overview> {
+  return data(api.GET("/api/analytics/overview", { params: { query: range } }));
 }
 
-interface ItemsPage {
-  items: DiscoveryItem[];
-  next_cursor: string | null;
-}
-
-const enc = encodeURIComponent;
-
-export function getOverview(range: RangeParams): Promise<AnalyticsReport> {
-  return request<AnalyticsReport>("/api/analytics/overview", { query: { ...range } });
-}
-
-export function getPersonaAnalytics(id: string, range: RangeParams): Promise<AnalyticsReport> {
-  return request<AnalyticsReport>(`/api/analytics/personas/${enc(id)}`, { query: { ...range } });
+export function getPersonaAnalytics(id: string, range: RangeParams): Promise<PersonaReport> {
+  return data(api.GET("/api/analytics/personas/{persona_id}", { params: { path: { persona_id: id }, query: range } }));
 }
 
 export function exportAnalyticsCsv(range: RangeParams): Promise<BlobResult> {
-  return request<BlobResult>("/api/analytics/export.csv", { query: { from: range.from, to: range.to, tz: range.tz }, responseType: "blob" });
+  return blob(
+    api.GET("/api/analytics/export.csv", {
+      params: { query: { from: range.from, to: range.to, tz: range.tz } },
+      parseAs: "blob",
+      headers: { Accept: "text/csv" },
+    }),
+  );
 }
 
 /** The detail page's view beacon; never throws (a lost view must not break the page). */
 export async function reportView(personaId: string, referrer?: string, source?: string): Promise<void> {
   try {
-    await request("/api/analytics/views", {
-      method: "POST",
-      body: { persona_id: personaId, referrer, source },
-      responseType: "none",
-    });
+    await api.POST("/api/analytics/views", { body: { persona_id: personaId, referrer, source } });
   } catch {
     /* analytics is best effort */
   }
 }
 
-export function listTrending(limit = 8): Promise<ItemsPage> {
-  return request<ItemsPage>("/api/personas/trending", { query: { limit }, auth: false });
+export function listTrending(limit = 8) {
+  return page(publicApi.GET("/api/personas/trending", { params: { query: { limit } } }));
 }
 
-export function listSimilar(id: string, limit = 8): Promise<ItemsPage> {
-  return request<ItemsPage>(`/api/personas/${enc(id)}/similar`, { query: { limit }, auth: false });
+export function listSimilar(id: string, limit = 8) {
+  return page(publicApi.GET("/api/personas/{persona_id}/similar", { params: { path: { persona_id: id }, query: { limit } } }));
 }
 
-export function listAlsoDownloaded(id: string, limit = 8): Promise<ItemsPage> {
-  return request<ItemsPage>(`/api/personas/${enc(id)}/also-downloaded`, { query: { limit }, auth: false });
+export function listAlsoDownloaded(id: string, limit = 8) {
+  return page(publicApi.GET("/api/personas/{persona_id}/also-downloaded", { params: { path: { persona_id: id }, query: { limit } } }));
 }
 
-export function listRecommendations(limit = 8): Promise<ItemsPage> {
-  return request<ItemsPage>("/api/recommendations", { query: { limit } });
+export function listRecommendations(limit = 8) {
+  return page(api.GET("/api/recommendations", { params: { query: { limit } } }));
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from shared.contracts.billing import PurchaseCompleted, PurchaseRefunded
 from shared.contracts.catalog import (
@@ -45,59 +46,44 @@ def subscription(consumer: str = CONSUMER) -> StreamSubscription:
 
     @events.on(PersonaCreated)
     async def created(e: PersonaCreated, env: Envelope, uow: UnitOfWork) -> None:
-        await uow.conn.execute(
-            "INSERT INTO personas (persona_id, creator_id, name, description, category, tags,"
-            " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-            " ON CONFLICT (persona_id) DO UPDATE SET name = EXCLUDED.name,"
-            " description = EXCLUDED.description, category = EXCLUDED.category,"
-            " tags = EXCLUDED.tags, created_at = EXCLUDED.created_at",
-            e.persona_id,
-            e.creator_id,
-            e.name,
-            _text(e.short_description, e.description),
-            e.category,
-            list(e.tags),
-            env.occurred_at,
-        )
+        fresh = ("name", "description", "category", "tags", "created_at")
+        await _upsert_persona(
+            uow,
+            {"persona_id": e.persona_id, "creator_id": e.creator_id, "name": e.name,
+             "description": _text(e.short_description, e.description), "category": e.category,
+             "tags": list(e.tags), "created_at": env.occurred_at},
+            ", ".join(f"{c} = EXCLUDED.{c}" for c in fresh),
+        )  # fmt: skip
 
     @events.on(PersonaApproved)
     async def approved(e: PersonaApproved, env: Envelope, uow: UnitOfWork) -> None:
-        await uow.conn.execute(
-            "INSERT INTO personas (persona_id, creator_id, name, created_at, status, approved_at)"
-            " VALUES ($1, $2, $3, $4, 'approved', $4) ON CONFLICT (persona_id) DO UPDATE SET"
-            " status = 'approved', approved_at = coalesce(personas.approved_at, $4)",
-            e.persona_id,
-            e.creator_id,
-            e.name,
-            env.occurred_at,
-        )
+        at = env.occurred_at
+        await _upsert_persona(
+            uow,
+            {"persona_id": e.persona_id, "creator_id": e.creator_id, "name": e.name,
+             "created_at": at, "status": "approved", "approved_at": at},
+            "status = 'approved', approved_at = coalesce(personas.approved_at, EXCLUDED.approved_at)",
+        )  # fmt: skip
 
     @events.on(PersonaUpdated)
     async def updated(e: PersonaUpdated, env: Envelope, uow: UnitOfWork) -> None:
-        await uow.conn.execute(
-            "UPDATE personas SET name = $2, status = $3,"
-            " description = coalesce($4, description), category = coalesce($5, category),"
-            " tags = coalesce($6, tags) WHERE persona_id = $1",
-            e.persona_id,
-            e.name,
-            e.status,
-            _text(e.short_description, e.description) if e.description is not None else None,
-            e.category,
-            list(e.tags) if e.tags is not None else None,
+        description = (
+            _text(e.short_description, e.description) if e.description is not None else None
         )
+        tags = list(e.tags) if e.tags is not None else None
+        await _update_persona(
+            uow, e.persona_id, name=e.name, status=e.status, description=description,
+            category=e.category, tags=tags,
+        )  # fmt: skip
 
     @events.on(PersonaRejected, PersonaSuspended)
     async def hidden(e: PersonaRejected | PersonaSuspended, env: Envelope, uow: UnitOfWork) -> None:
         status = "rejected" if isinstance(e, PersonaRejected) else "suspended"
-        await uow.conn.execute(
-            "UPDATE personas SET status = $2 WHERE persona_id = $1", e.persona_id, status
-        )
+        await _update_persona(uow, e.persona_id, status=status)
 
     @events.on(PersonaDeleted)
     async def deleted(e: PersonaDeleted, env: Envelope, uow: UnitOfWork) -> None:
-        await uow.conn.execute(
-            "UPDATE personas SET deleted = true WHERE persona_id = $1", e.persona_id
-        )
+        await _update_persona(uow, e.persona_id, deleted=True)
 
     @events.on(ReviewPosted, ReviewEdited)
     async def reviewed(e: ReviewPosted | ReviewEdited, env: Envelope, uow: UnitOfWork) -> None:
@@ -146,18 +132,12 @@ def subscription(consumer: str = CONSUMER) -> StreamSubscription:
                 changes.bump(e.persona_id, e.creator_id, _download_time(e, at), downloads=1)
                 changes.signal(e.persona_id, at, "download")
             elif isinstance(e, PurchaseCompleted):
-                changes.bump(e.persona_id, e.creator_id, at, purchases=1)
-                changes.money(
-                    e.persona_id, e.creator_id, at, e.currency,
-                    gross=e.amount, creator_revenue=e.creator_revenue,
-                )  # fmt: skip
+                money = {"gross": e.amount, "creator_revenue": e.creator_revenue}
+                changes.sale(e.persona_id, e.creator_id, at, e.currency, "purchases", **money)
                 changes.signal(e.persona_id, at, "purchase")
             elif isinstance(e, PurchaseRefunded):
-                changes.bump(e.persona_id, e.creator_id, at, refunds=1)
-                changes.money(
-                    e.persona_id, e.creator_id, at, e.currency,
-                    refunded=e.amount, refunded_creator=e.creator_amount,
-                )  # fmt: skip
+                money = {"refunded": e.amount, "refunded_creator": e.creator_amount}
+                changes.sale(e.persona_id, e.creator_id, at, e.currency, "refunds", **money)
             elif isinstance(e, UserFollowed | UserUnfollowed):
                 follows.append((e.follower_id, e.followee_id, isinstance(e, UserFollowed), at))
         await holdings.apply(uow.conn, held)
@@ -165,6 +145,24 @@ def subscription(consumer: str = CONSUMER) -> StreamSubscription:
         await changes.write(uow.conn)
 
     return events
+
+
+async def _upsert_persona(uow: UnitOfWork, values: dict[str, Any], on_conflict: str) -> None:
+    cols = ", ".join(values)
+    marks = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+    await uow.conn.execute(
+        f"INSERT INTO personas ({cols}) VALUES ({marks})"
+        f" ON CONFLICT (persona_id) DO UPDATE SET {on_conflict}",
+        *values.values(),
+    )
+
+
+async def _update_persona(uow: UnitOfWork, persona_id: str, **values: Any) -> None:
+    """Set the given columns; a None keeps the column (an event field that was not sent)."""
+    sets = ", ".join(f"{c} = coalesce(${i}, {c})" for i, c in enumerate(values, 2))
+    await uow.conn.execute(
+        f"UPDATE personas SET {sets} WHERE persona_id = $1", persona_id, *values.values()
+    )
 
 
 def _download_time(e: PersonaDownloaded, at: datetime) -> datetime:

@@ -43,22 +43,9 @@ async def apply(conn: asyncpg.Connection, changes: Sequence[tuple[str, str, bool
                 pairs[(other, persona)] = pairs.get((other, persona), 0) + delta
         if gained:
             mine.add(persona)
-    added = sorted((u, p) for u in users for p in held[u] - before[u])
-    removed = sorted((u, p) for u in users for p in before[u] - held[u])
-    if added:
-        await conn.execute(
-            "INSERT INTO holdings (user_id, persona_id)"
-            " SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
-            [u for u, _ in added],
-            [p for _, p in added],
-        )
-    if removed:
-        await conn.execute(
-            "DELETE FROM holdings h USING unnest($1::text[], $2::text[]) AS d(u, p)"
-            " WHERE h.user_id = d.u AND h.persona_id = d.p",
-            [u for u, _ in removed],
-            [p for _, p in removed],
-        )
+    added = {(u, p) for u in users for p in held[u] - before[u]}
+    removed = {(u, p) for u in users for p in before[u] - held[u]}
+    await _store_pairs(conn, "holdings", ("user_id", "persona_id"), added, removed)
     keys = sorted(k for k, n in pairs.items() if n)
     if not keys:
         return
@@ -108,18 +95,31 @@ async def follow(
         elif not following and key in now:
             now.discard(key)
             figures.follower(followee, at, lost=1)
-    added, removed = sorted(now - before), sorted(before - now)
+    await _store_pairs(conn, "follows", ("follower_id", "followee_id"), now - before, before - now)
+
+
+async def _store_pairs(
+    conn: asyncpg.Connection,
+    table: str,
+    cols: tuple[str, str],
+    added: set[tuple[str, str]],
+    removed: set[tuple[str, str]],
+) -> None:
+    """Insert and delete rows of a two-column set table (one statement each, in key order)."""
+    a, b = cols
     if added:
+        rows = sorted(added)
         await conn.execute(
-            "INSERT INTO follows (follower_id, followee_id)"
-            " SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
-            [a for a, _ in added],
-            [b for _, b in added],
+            f"INSERT INTO {table} ({a}, {b}) SELECT * FROM unnest($1::text[], $2::text[])"
+            " ON CONFLICT DO NOTHING",
+            [x for x, _ in rows],
+            [y for _, y in rows],
         )
     if removed:
+        rows = sorted(removed)
         await conn.execute(
-            "DELETE FROM follows f USING unnest($1::text[], $2::text[]) AS d(a, b)"
-            " WHERE f.follower_id = d.a AND f.followee_id = d.b",
-            [a for a, _ in removed],
-            [b for _, b in removed],
+            f"DELETE FROM {table} t USING unnest($1::text[], $2::text[]) AS d(x, y)"
+            f" WHERE t.{a} = d.x AND t.{b} = d.y",
+            [x for x, _ in rows],
+            [y for _, y in rows],
         )

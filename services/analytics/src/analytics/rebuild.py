@@ -34,7 +34,6 @@ from shared.streams import StreamConsumer, stored_offset
 from analytics.consumers import CONSUMER, subscription
 from analytics.figures import Changes
 from analytics.settings import AnalyticsSettings
-from analytics.views import apply_view
 
 log = get_logger(__name__)
 
@@ -43,7 +42,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 REBUILT = (
     "personas", "persona_slots", "revenue_slots", "view_visitors", "source_slots", "reviews",
     "follows", "follower_slots", "holdings", "also_held", "trend_hourly", "applied",
-    "trending_scores",
+    "trending_scores", "creator_days", "creator_revenue_days", "persona_days", "persona_months",
 )  # fmt: skip
 
 
@@ -144,8 +143,7 @@ async def _replay_views(conn: asyncpg.Connection, after: int, upto: int) -> int:
     )
     changes = Changes()
     for r in rows:
-        apply_view(
-            changes,
+        changes.view(
             r["persona_id"],
             r["creator_id"],
             r["visitor"],

@@ -4,7 +4,7 @@ A view is a persona detail page seen by someone other than its creator, whose us
 a bot's, counted at most once per visitor and persona in any 30 minutes (the window is
 configurable). The visitor is the signed-in user, else a first-party anonymous id cookie. Each
 counted view is one row in `view_log` (what a rebuild recounts from) and increments of the
-persona's figures, in one statement. No event goes through catalog or the bus.
+persona's figures, in one statement with an asynchronous commit. No event goes through catalog or the bus.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 
-from analytics.figures import TREND_POINTS, Changes, hour_of, slot_of
+from analytics.figures import TREND_POINTS, hour_of, slot_of
+from analytics.tables import COUNTS, PERSONA_SLOTS, SOURCE_SLOTS, TREND_HOURLY, VIEW_VISITORS
 
 # Crawlers, link previewers, monitors and scripted clients (matched case-insensitively).
 BOT_AGENT = re.compile(
@@ -61,57 +62,74 @@ def classify(referrer: str | None, own_hosts: set[str], hint: str | None = None)
     return ("internal", "")
 
 
-async def creator_of(pool: asyncpg.Pool, persona_id: str) -> str | None:
-    value = await pool.fetchval(
-        "SELECT creator_id FROM personas WHERE persona_id = $1 AND NOT deleted", persona_id
+def _view_sql() -> str:
+    """The beacon's one statement: the persona (unknown or deleted: no row), the 30-minute check
+    (the creator's own views never count), the `view_log` row, and the same increments `Changes`
+    writes for a view, rollups included, in the tables' common order (a view and a stream batch
+    never deadlock). Its commit does not wait for the WAL flush (see `record_view`)."""
+    fig = (
+        "SELECT $2::text AS persona_id, $8::timestamptz AS slot, p.creator_id, {cols} FROM fresh, p"
     )
-    return str(value) if value is not None else None
+    counts = ", ".join(f"{int(c == 'views')} AS {c}" for c in COUNTS)
+    ctes = [
+        # view_log first: a rebuild's swap locks it, then the tables it swaps (personas and the
+        # figures); a statement holding one of those while waiting for view_log would deadlock.
+        "lock AS (INSERT INTO view_log (persona_id, creator_id, visitor, viewed_at, source)"
+        " SELECT '', '', '', now(), '' WHERE false)",
+        "cfg AS (SELECT set_config('synchronous_commit', 'off', true))",
+        "p AS (SELECT creator_id FROM personas, cfg WHERE persona_id = $2 AND NOT deleted)",
+        "fresh AS (INSERT INTO view_last (visitor, persona_id, seen_at) SELECT $1, $2, $3 FROM p"
+        " WHERE p.creator_id IS DISTINCT FROM $5"
+        " ON CONFLICT (visitor, persona_id) DO UPDATE SET seen_at = EXCLUDED.seen_at"
+        " WHERE view_last.seen_at <= EXCLUDED.seen_at - make_interval(secs => $4) RETURNING 1)",
+        "logged AS (INSERT INTO view_log (persona_id, creator_id, visitor, user_id, viewed_at,"
+        " source, referrer_domain) SELECT $2, p.creator_id, $1, $5, $3, $6, $7 FROM fresh, p)",
+        f"c AS ({fig.format(cols=counts)})",
+        *PERSONA_SLOTS.chain("c", "w"),
+        "v AS (SELECT $2::text AS persona_id, $8::timestamptz AS slot, $1::text AS visitor"
+        " FROM fresh)",
+        *VIEW_VISITORS.chain("v", "vv", after=PERSONA_SLOTS.last("w")),
+        "s AS (SELECT $2::text AS persona_id, $8::timestamptz AS slot, $6::text AS source,"
+        " $7::text AS referrer_domain, p.creator_id, 1 AS views FROM fresh, p)",
+        *SOURCE_SLOTS.chain("s", "ss", after=VIEW_VISITORS.last("vv")),
+        "t AS (SELECT $2::text AS persona_id, $9::timestamptz AS hour, $10::float8 AS points"
+        " FROM fresh)",
+        *TREND_HOURLY.chain("t", "tt", after=SOURCE_SLOTS.last("ss")),
+    ]
+    return (
+        f"WITH {', '.join(ctes)} SELECT (SELECT count(*) FROM p) AS known,"
+        " (SELECT count(*) FROM fresh) AS counted"
+    )
+
+
+VIEW_SQL = _view_sql()
 
 
 async def record_view(
     pool: asyncpg.Pool,
     *,
     persona_id: str,
-    creator_id: str,
     visitor: str,
     user_id: str | None,
     at: datetime,
     source: str,
     referrer_domain: str,
     window_s: int,
-) -> bool:
-    """Count the view unless this visitor was counted for this persona within the window.
+) -> bool | None:
+    """Count the view unless the visitor is the persona's creator or was counted for this
+    persona within the window; None when the persona is unknown or deleted.
 
-    One statement (one round trip, atomic): the 30-minute check, the `view_log` row and the same
-    increments `apply_view` folds (a rebuild replays the log through that one). The upserts
-    feed each other so they lock rows in the stream batches' order (persona_slots, then
-    source_slots, then trend_hourly): a view and a batch never deadlock."""
-    counted = await pool.fetchval(
-        "WITH fresh AS ("
-        " INSERT INTO view_last (visitor, persona_id, seen_at) VALUES ($1, $2, $3)"
-        " ON CONFLICT (visitor, persona_id) DO UPDATE SET seen_at = EXCLUDED.seen_at"
-        " WHERE view_last.seen_at <= EXCLUDED.seen_at - make_interval(secs => $4)"
-        " RETURNING 1),"
-        " logged AS (INSERT INTO view_log (persona_id, creator_id, visitor, user_id, viewed_at,"
-        "  source, referrer_domain) SELECT $2, $5, $1, $6, $3, $7, $8 FROM fresh RETURNING 1),"
-        " counts AS (INSERT INTO persona_slots (persona_id, slot, creator_id, views)"
-        "  SELECT $2, $9, $5, 1 FROM fresh ON CONFLICT (persona_id, slot)"
-        "  DO UPDATE SET views = persona_slots.views + 1 RETURNING 1),"
-        " visitors AS (INSERT INTO view_visitors (persona_id, slot, visitor)"
-        "  SELECT $2, $9, $1 FROM fresh ON CONFLICT DO NOTHING RETURNING 1),"
-        " sources AS (INSERT INTO source_slots (persona_id, slot, source, referrer_domain,"
-        "  creator_id, views) SELECT $2, $9, $7, $8, $5, 1 FROM counts"
-        "  ON CONFLICT (persona_id, slot, source, referrer_domain)"
-        "  DO UPDATE SET views = source_slots.views + 1 RETURNING 1),"
-        " trend AS (INSERT INTO trend_hourly (persona_id, hour, points)"
-        "  SELECT $2, $10, $11 FROM sources ON CONFLICT (persona_id, hour)"
-        "  DO UPDATE SET points = trend_hourly.points + EXCLUDED.points RETURNING 1)"
-        " SELECT count(*) FROM fresh",
+    One statement, so one round trip and atomic. Its commit is asynchronous
+    (`synchronous_commit = off` for this transaction only): waiting for the WAL flush was most
+    of a view's time, and a database crash can then lose at most the last fraction of a second
+    of views, whole (a view's log row and its increments commit together or not at all);
+    purchases and every stream batch keep waiting for the flush."""
+    row = await pool.fetchrow(
+        VIEW_SQL,
         visitor,
         persona_id,
         at,
         float(window_s),
-        creator_id,
         user_id,
         source,
         referrer_domain,
@@ -119,17 +137,6 @@ async def record_view(
         hour_of(at),
         TREND_POINTS["view"],
     )
-    return bool(counted)
-
-
-def apply_view(
-    changes: Changes,
-    persona_id: str,
-    creator_id: str,
-    visitor: str,
-    at: datetime,
-    source: str,
-    referrer_domain: str,
-) -> None:
-    """A counted view into the figures (live, and again from `view_log` in a rebuild)."""
-    changes.view(persona_id, creator_id, visitor, at, source, referrer_domain)
+    if not row["known"]:
+        return None
+    return bool(row["counted"])

@@ -26,7 +26,7 @@ export default function AnalyticsPage() {
   const [granularity, setGranularity] = useState<Granularity>("day");
   const tz = browserTimeZone();
   const range = { from, to, granularity, tz };
-  const report = useQuery({
+  const report = useQuery<AnalyticsReport>({
     queryKey: ["analytics", id ?? "overview", from, to, granularity, tz],
     queryFn: () => (id ? getPersonaAnalytics(id, range) : getOverview(range)),
     refetchInterval: 30_000,

@@ -18,6 +18,7 @@ from shared.http import get_pool
 from analytics import queries, views
 from analytics.errors import InvalidRange, PersonaNotFound
 from analytics.queries import Granularity, Scope
+from analytics.schemas import Overview, PersonaReport, ViewCounted
 from analytics.settings import AnalyticsSettings
 
 router = APIRouter()
@@ -84,10 +85,6 @@ class ViewReport(BaseModel):
     )
 
 
-class ViewCounted(BaseModel):
-    counted: bool
-
-
 @router.post(
     "/api/analytics/views", status_code=202, response_model=ViewCounted, tags=["analytics"]
 )
@@ -100,16 +97,10 @@ async def report_view(
     visitor_id = _visitor_cookie(request, response, settings)
     if views.is_bot(request.headers.get("user-agent")):
         return ViewCounted(counted=False)
-    creator_id = await views.creator_of(pool, body.persona_id)
-    if creator_id is None:
-        raise PersonaNotFound(body.persona_id)
-    if user is not None and user.user_id == creator_id:
-        return ViewCounted(counted=False)
     source, domain = views.classify(body.referrer, _own_hosts(request, settings), body.source)
     counted = await views.record_view(
         pool,
         persona_id=body.persona_id,
-        creator_id=creator_id,
         visitor=f"u:{user.user_id}" if user is not None else f"a:{visitor_id}",
         user_id=user.user_id if user is not None else None,
         at=datetime.now(UTC),
@@ -117,6 +108,8 @@ async def report_view(
         referrer_domain=domain,
         window_s=settings.view_window_s,
     )
+    if counted is None:
+        raise PersonaNotFound(body.persona_id)
     return ViewCounted(counted=counted)
 
 
@@ -180,24 +173,25 @@ async def _figures(request: Request, scope: Scope, r: Range) -> dict[str, Any]:
         }
 
 
-@router.get("/api/analytics/overview", tags=["analytics"])
-async def overview(request: Request, user: CurrentUser, r: DateRange) -> dict[str, Any]:
+@router.get("/api/analytics/overview", tags=["analytics"], response_model=Overview)
+async def overview(request: Request, user: CurrentUser, r: DateRange) -> Overview:
     """The signed-in creator's figures over the range, per period, with totals."""
-    return {"creator_id": user.user_id, **await _figures(request, ("creator_id", user.user_id), r)}
+    figures = await _figures(request, ("creator_id", user.user_id), r)
+    return Overview.model_validate({"creator_id": user.user_id, **figures})
 
 
-@router.get("/api/analytics/personas/{persona_id}", tags=["analytics"])
+@router.get(
+    "/api/analytics/personas/{persona_id}", tags=["analytics"], response_model=PersonaReport
+)
 async def persona_figures(
     persona_id: str, request: Request, user: CurrentUser, r: DateRange
-) -> dict[str, Any]:
+) -> PersonaReport:
     """One persona's figures: its creator or an admin only (anyone else gets 404)."""
     row = await _visible_persona(request, persona_id, user)
-    return {
-        "persona_id": persona_id,
-        "name": row["name"],
-        "creator_id": row["creator_id"],
-        **await _figures(request, ("persona_id", persona_id), r),
-    }
+    figures = await _figures(request, ("persona_id", persona_id), r)
+    return PersonaReport.model_validate(
+        {"persona_id": persona_id, "name": row["name"], "creator_id": row["creator_id"], **figures}
+    )
 
 
 async def _visible_persona(request: Request, persona_id: str, user: Principal) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
 from shared.auth import CurrentUser
 from shared.http import get_pool
 from shared.pagination import Page, decode_cursor, limit_param, page_of
@@ -13,23 +12,11 @@ from shared.problems import Problem
 
 from analytics import market, recommendations
 from analytics.errors import PersonaNotFound
+from analytics.schemas import Recommended, TrendingPersona
 
 router = APIRouter(tags=["discovery"])
 
 Limit = Annotated[int, Depends(limit_param)]
-
-
-class TrendingPersona(BaseModel):
-    persona_id: str
-    name: str
-    creator_id: str
-    category: str | None
-    tags: list[str]
-    score: float
-
-
-class Recommended(TrendingPersona):
-    reasons: list[str]  # followed_creator, also_downloaded, similar, trending
 
 
 def _score_cursor(cursor: str | None) -> list[object] | None:
