@@ -67,6 +67,9 @@ def rows() -> list[list[str]]:
                  "ms", "— (no goal)", None),
                 ("analytics view report (p95, via gateway)", "view_report_p95_ms", "ms",
                  "<= 10 ms", lambda v: v <= 10),
+                (f"analytics rebuild of {doc.get('rebuild_events', 0):,} events from an export",
+                 "rebuild_s", "s", "< 300 s for 1,000,000",
+                 lambda v, n=doc.get("rebuild_events", 0): v < 300 and n >= 1_000_000),
             ):  # fmt: skip
                 value = doc.get(key)
                 if value is None:
