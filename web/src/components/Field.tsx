@@ -31,13 +31,18 @@ function HintAndError({ hint, error, hintId, errorId }: { hint?: ReactNode; erro
           {hint}
         </div>
       ) : null}
-      {error ? (
-        <div className="field-error" id={errorId}>
-          {error}
-        </div>
-      ) : null}
+      <FieldError message={error} id={errorId} />
     </>
   );
+}
+
+/** An error line under a field or group (nothing when there is no message). */
+export function FieldError({ message, id }: { message?: string; id?: string }) {
+  return message ? (
+    <div className="field-error" id={id}>
+      {message}
+    </div>
+  ) : null;
 }
 
 /** Label, control, hint and error: the one layout of every text-like field. */

@@ -1,5 +1,6 @@
 import { useId, useRef, useState, type DragEvent } from "react";
 import { formatBytes } from "../lib/format";
+import { FieldError } from "./Field";
 
 interface Props {
   files: File[];
@@ -113,7 +114,7 @@ export function FileDropZone({ files, onChange, label = "Files", error, hint, ac
           </li>
         </ul>
       ) : null}
-      {error ? <div className="field-error">{error}</div> : null}
+      <FieldError message={error} />
     </div>
   );
 }

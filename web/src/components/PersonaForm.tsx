@@ -1,10 +1,12 @@
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
+import { Controller } from "react-hook-form";
+import { z } from "zod";
 import type { Category, Persona, PersonaInput, SubmitIntent } from "../api";
 import { centsToInput, CURRENCIES, formatMoney, parseMoneyInput } from "../lib/money";
 import { PERSONA_FILE_ACCEPT, PERSONA_FILES_HINT, personaFilesProblem } from "../lib/files";
-import { fieldErrorsOf, formLevelError } from "../lib/forms";
+import { formLevelError, messagesOf, useZodForm } from "../lib/forms";
 import { useFeeQuote } from "../lib/useFeeQuote";
-import { CheckboxField, SelectField, TextArea, TextField } from "./Field";
+import { CheckboxField, FieldError, SelectField, TextArea, TextField } from "./Field";
 import { FileDropZone } from "./FileDropZone";
 import { ProgressBar } from "./ProgressBar";
 import { FormError } from "./States";
@@ -46,69 +48,96 @@ export function parseTags(s: string): string[] {
   return out;
 }
 
-export function PersonaForm({ initial, categories, withFiles, intents, busy, progress, error, onSubmit }: PersonaFormProps) {
-  const [name, setName] = useState(initial?.name ?? "");
-  const [shortDescription, setShortDescription] = useState(initial?.short_description ?? "");
-  const [description, setDescription] = useState(initial?.description ?? "");
-  const [category, setCategory] = useState(initial?.category ?? "");
-  const [tags, setTags] = useState((initial?.tags ?? []).join(", "));
-  const [currency, setCurrency] = useState((initial?.currency ?? "USD").toUpperCase());
-  const [price, setPrice] = useState(initial ? centsToInput(initial.price_cents, initial.currency) : "0");
-  const [terms, setTerms] = useState(initial?.usage_terms ?? { personal: true, commercial: false, derivatives: false });
-  const [files, setFiles] = useState<File[]>([]);
-  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
-  const [lastIntent, setLastIntent] = useState<FormIntent | null>(null);
+/** The persona's checks; submitting for review also wants a description and (when creating) files. */
+function personaSchema(intent: FormIntent, withFiles: boolean | undefined, currency: string) {
+  const pending = intent === "pending";
+  return z.object({
+    name: z.string().trim().min(1, "Give your persona a name.").min(3, "Use at least 3 characters for the name.").max(80, "Keep the name under 80 characters."),
+    short_description: z.string().trim().min(1, "Add a one-line summary.").max(160, "Keep the summary under 160 characters."),
+    description: z
+      .string()
+      .trim()
+      .refine((d) => !pending || !!d, "Describe what buyers get before submitting for review."),
+    category: z.string().min(1, "Pick a category."),
+    tags: z.string().superRefine((tags, ctx) => {
+      const list = parseTags(tags);
+      const bad = list.find((t) => !/^[a-z0-9][a-z0-9-]{0,29}$/.test(t));
+      if (bad) ctx.addIssue({ code: "custom", message: `“${bad}” isn't a valid tag: use letters, digits and dashes, up to 30 characters.` });
+      else if (list.length > 10) ctx.addIssue({ code: "custom", message: "Use at most 10 tags." });
+    }),
+    price: z.string().superRefine((price, ctx) => {
+      const cents = parseMoneyInput(price, currency);
+      if (cents === null) ctx.addIssue({ code: "custom", message: "Enter a price like 9.99, or 0 for free." });
+      else if (cents > 0 && cents < 50) ctx.addIssue({ code: "custom", message: `A paid persona costs at least ${formatMoney(50, currency)}; use 0 to give it away.` });
+    }),
+    currency: z.string(),
+    usage_terms: z.object({ personal: z.boolean(), commercial: z.boolean(), derivatives: z.boolean() }),
+    files: z.array(z.instanceof(File)).superRefine((files, ctx) => {
+      if (!withFiles) return;
+      const problem = files.length ? personaFilesProblem(files) : pending ? "Add at least one file before submitting for review." : null;
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  });
+}
+type PersonaValues = z.infer<ReturnType<typeof personaSchema>>;
 
-  const api = fieldErrorsOf(error);
-  const fe: Record<string, string | undefined> = {
-    ...localErrors,
-    ...api,
-    price: localErrors.price ?? api.price_cents ?? api.price,
-    usage_terms: api.usage_terms ?? api["usage_terms.personal"] ?? api["usage_terms.commercial"] ?? api["usage_terms.derivatives"],
+function valuesOf(initial: Persona | undefined): PersonaValues {
+  return {
+    name: initial?.name ?? "",
+    short_description: initial?.short_description ?? "",
+    description: initial?.description ?? "",
+    category: initial?.category ?? "",
+    tags: (initial?.tags ?? []).join(", "),
+    currency: (initial?.currency ?? "USD").toUpperCase(),
+    price: initial ? centsToInput(initial.price_cents, initial.currency) : "0",
+    usage_terms: initial?.usage_terms ?? { personal: true, commercial: false, derivatives: false },
+    files: [],
   };
+}
 
+const TERMS = [
+  ["personal", "Personal use", "Buyers may use it for their own content."],
+  ["commercial", "Commercial use", "Buyers may use it for paid or client work."],
+  ["derivatives", "Derivatives allowed", "Buyers may adapt it and share their changes."],
+] as const;
+
+export function PersonaForm({ initial, categories, withFiles, intents, busy, progress, error, onSubmit }: PersonaFormProps) {
+  // Which button was pressed decides what the schema asks for, so the resolver reads it from here.
+  const intentRef = useRef<FormIntent>(intents[0]);
+  const form = useZodForm<PersonaValues>((values) => personaSchema(intentRef.current, withFiles, values.currency), valuesOf(initial), { shouldFocusError: false });
+  const [lastIntent, setLastIntent] = useState<FormIntent | null>(null);
+  const [category, currency, price, shortDescription] = form.watch(["category", "currency", "price", "short_description"]);
+
+  const own = messagesOf(form.formState.errors, error);
+  const message = (...names: string[]) => names.map(own).find(Boolean);
+
+  const termsMessage = message("usage_terms", "usage_terms.personal", "usage_terms.commercial", "usage_terms.derivatives");
   const priceCents = parseMoneyInput(price, currency);
   const quote = useFeeQuote(priceCents, currency);
   const categoryKnown = categories.some((c) => c.slug === category);
 
   const submit = (intent: FormIntent) => {
-    const errs: Record<string, string> = {};
-    if (!name.trim()) errs.name = "Give your persona a name.";
-    else if (name.trim().length < 3) errs.name = "Use at least 3 characters for the name.";
-    else if (name.trim().length > 80) errs.name = "Keep the name under 80 characters.";
-    if (!shortDescription.trim()) errs.short_description = "Add a one-line summary.";
-    else if (shortDescription.trim().length > 160) errs.short_description = "Keep the summary under 160 characters.";
-    if (!category) errs.category = "Pick a category.";
-    const tagList = parseTags(tags);
-    const badTag = tagList.find((t) => !/^[a-z0-9][a-z0-9-]{0,29}$/.test(t));
-    if (badTag) errs.tags = `“${badTag}” isn't a valid tag: use letters, digits and dashes, up to 30 characters.`;
-    else if (tagList.length > 10) errs.tags = "Use at most 10 tags.";
-    if (priceCents === null) errs.price = "Enter a price like 9.99, or 0 for free.";
-    else if (priceCents > 0 && priceCents < 50) errs.price = `A paid persona costs at least ${formatMoney(50, currency)}; use 0 to give it away.`;
-    if (intent === "pending" && withFiles && files.length === 0) errs.files = "Add at least one file before submitting for review.";
-    else if (withFiles && files.length && personaFilesProblem(files)) errs.files = personaFilesProblem(files)!;
-    if (intent === "pending" && !description.trim()) errs.description = "Describe what buyers get before submitting for review.";
-    setLocalErrors(errs);
+    intentRef.current = intent;
     setLastIntent(intent);
-    if (Object.keys(errs).length) {
+    void form.handleSubmit(
+      ({ usage_terms, files, ...v }) =>
+        onSubmit(
+          {
+            name: v.name,
+            short_description: v.short_description,
+            description: v.description,
+            category: v.category,
+            tags: parseTags(v.tags),
+            price_cents: parseMoneyInput(v.price, v.currency) ?? 0,
+            currency: v.currency.toLowerCase(),
+            usage_terms,
+          },
+          intent,
+          files,
+        ),
       // Move focus to the first invalid field.
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(".persona-form [aria-invalid='true']")?.focus());
-      return;
-    }
-    onSubmit(
-      {
-        name: name.trim(),
-        short_description: shortDescription.trim(),
-        description: description.trim(),
-        category,
-        tags: parseTags(tags),
-        price_cents: priceCents ?? 0,
-        currency: currency.toLowerCase(),
-        usage_terms: terms,
-      },
-      intent,
-      files,
-    );
+      () => requestAnimationFrame(() => document.querySelector<HTMLElement>(".persona-form [aria-invalid='true']")?.focus()),
+    )();
   };
 
   const onFormSubmit = (e: FormEvent) => {
@@ -120,13 +149,12 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
     <form className="persona-form" onSubmit={onFormSubmit} noValidate>
       <FormError error={formLevelError(error, SHOWN_FIELDS)} />
       <div className="form-grid">
-        <TextField label="Name" required value={name} onChange={(e) => setName(e.target.value)} error={fe.name} maxLength={120} placeholder="e.g. Cheerful fitness coach" />
+        <TextField label="Name" required {...form.register("name")} error={message("name")} maxLength={120} placeholder="e.g. Cheerful fitness coach" />
         <TextField
           label="Summary"
           required
-          value={shortDescription}
-          onChange={(e) => setShortDescription(e.target.value)}
-          error={fe.short_description}
+          {...form.register("short_description")}
+          error={message("short_description")}
           hint={`${shortDescription.length}/160 — one line, shown on cards in the marketplace.`}
           maxLength={200}
         />
@@ -134,14 +162,13 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
       <TextArea
         label="Description"
         rows={7}
-        value={description}
-        onChange={(e) => setDescription(e.target.value)}
-        error={fe.description}
+        {...form.register("description")}
+        error={message("description")}
         hint="What voice does it give? Who is it for? What files are included?"
       />
       <div className="form-grid">
         {categories.length ? (
-          <SelectField label="Category" required value={category} onChange={(e) => setCategory(e.target.value)} error={fe.category}>
+          <SelectField label="Category" required {...form.register("category")} error={message("category")}>
             <option value="">Choose a category…</option>
             {categories.map((c) => (
               <option key={c.slug} value={c.slug}>
@@ -151,17 +178,16 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
             {category && !categoryKnown ? <option value={category}>{category}</option> : null}
           </SelectField>
         ) : (
-          <TextField label="Category" required value={category} onChange={(e) => setCategory(e.target.value)} error={fe.category} />
+          <TextField label="Category" required {...form.register("category")} error={message("category")} />
         )}
-        <TextField label="Tags" value={tags} onChange={(e) => setTags(e.target.value)} error={fe.tags} hint="Separate tags with commas, e.g. fitness, upbeat, coach" />
+        <TextField label="Tags" {...form.register("tags")} error={message("tags")} hint="Separate tags with commas, e.g. fitness, upbeat, coach" />
       </div>
       <div className="form-grid price-grid">
         <TextField
           label="Price"
           inputMode="decimal"
-          value={price}
-          onChange={(e) => setPrice(e.target.value)}
-          error={fe.price}
+          {...form.register("price")}
+          error={message("price", "price_cents")}
           hint={
             priceCents === null
               ? "Enter 0 to give it away for free."
@@ -179,7 +205,7 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
                 )
           }
         />
-        <SelectField label="Currency" value={currency} onChange={(e) => setCurrency(e.target.value)} error={fe.currency}>
+        <SelectField label="Currency" {...form.register("currency")} error={message("currency")}>
           {[...new Set([...CURRENCIES, currency])].map((c) => (
             <option key={c} value={c}>
               {c}
@@ -187,22 +213,28 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
           ))}
         </SelectField>
       </div>
-      <fieldset className={`terms-fieldset${fe.usage_terms ? " has-error" : ""}`}>
+      <fieldset className={`terms-fieldset${termsMessage ? " has-error" : ""}`}>
         <legend>Usage terms</legend>
-        <CheckboxField label="Personal use" hint="Buyers may use it for their own content." checked={terms.personal} onChange={(e) => setTerms({ ...terms, personal: e.target.checked })} />
-        <CheckboxField label="Commercial use" hint="Buyers may use it for paid or client work." checked={terms.commercial} onChange={(e) => setTerms({ ...terms, commercial: e.target.checked })} />
-        <CheckboxField label="Derivatives allowed" hint="Buyers may adapt it and share their changes." checked={terms.derivatives} onChange={(e) => setTerms({ ...terms, derivatives: e.target.checked })} />
-        {fe.usage_terms ? <div className="field-error">{fe.usage_terms}</div> : null}
+        {TERMS.map(([key, label, hint]) => (
+          <CheckboxField key={key} label={label} hint={hint} {...form.register(`usage_terms.${key}`)} />
+        ))}
+        <FieldError message={termsMessage} />
       </fieldset>
       {withFiles ? (
-        <FileDropZone
-          label="Persona files"
-          files={files}
-          onChange={setFiles}
-          error={fe.files}
-          disabled={busy}
-          accept={PERSONA_FILE_ACCEPT}
-          hint={`Your prompt, style guide and examples; files named sample… or example… are shown as a preview. ${PERSONA_FILES_HINT} These become version 1.0.0.`}
+        <Controller
+          control={form.control}
+          name="files"
+          render={({ field }) => (
+            <FileDropZone
+              label="Persona files"
+              files={field.value}
+              onChange={field.onChange}
+              error={message("files")}
+              disabled={busy}
+              accept={PERSONA_FILE_ACCEPT}
+              hint={`Your prompt, style guide and examples; files named sample… or example… are shown as a preview. ${PERSONA_FILES_HINT} These become version 1.0.0.`}
+            />
+          )}
         />
       ) : null}
       {busy && withFiles ? <ProgressBar value={progress ?? null} label="Uploading" /> : null}

@@ -1,5 +1,6 @@
 import { useId } from "react";
 import { formatRating } from "../lib/format";
+import { FieldError } from "./Field";
 
 export function Stars({ value, count, size = "md" }: { value: number | null | undefined; count?: number; size?: "sm" | "md" }) {
   const v = value ?? 0;
@@ -29,7 +30,7 @@ export function StarInput({ value, onChange, error, label = "Rating" }: { value:
           </label>
         ))}
       </div>
-      {error ? <div className="field-error">{error}</div> : null}
+      <FieldError message={error} />
     </fieldset>
   );
 }

@@ -1,6 +1,6 @@
-import { useMemo, useRef, useState, type FormEvent } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link, useSearchParams } from "react-router";
+import { useMemo, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { Link } from "react-router";
 import {
   downloadStatement,
   errorMessage,
@@ -8,8 +8,6 @@ import {
   listEarningTransactions,
   listMyPersonas,
   listPayouts,
-  requestPayout,
-  startOnboarding,
   type EarningTransaction,
   type Earnings,
   type Payout,
@@ -19,22 +17,15 @@ import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
 import { BarChart, netByMonth } from "../../components/BarChart";
 import { DataTable, type Column } from "../../components/DataTable";
-import { TextField } from "../../components/Field";
 import { PagedList } from "../../components/PagedList";
-import { EmptyState, ErrorState, FormError, LoadingState } from "../../components/States";
+import { EmptyState, ErrorState, LoadingState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { saveBlob } from "../../lib/download";
 import { formatDate, formatDateTime } from "../../lib/format";
-import { fieldErrorsOf, formLevelError } from "../../lib/forms";
-import { centsToInput, formatMoney, parseMoneyInput } from "../../lib/money";
+import { formatMoney } from "../../lib/money";
 import { usePagedList } from "../../lib/usePagedList";
 import { useTitle } from "../../lib/useTitle";
-import { browser } from "../../lib/browser";
-
-/** A fresh key per payout attempt: a double click or a retry is one payout, not two. */
-function newKey(): string {
-  return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-}
+import { PayoutPanel } from "./PayoutPanel";
 
 export default function EarningsPage() {
   useTitle("Earnings");
@@ -105,103 +96,6 @@ function Balances({ e }: { e: Earnings }) {
         </div>
       ))}
     </div>
-  );
-}
-
-function PayoutPanel({ e }: { e: Earnings }) {
-  const queryClient = useQueryClient();
-  const { notify } = useToast();
-  const minimum = e.minimum_payout;
-  const [amount, setAmount] = useState("");
-  const [localError, setLocalError] = useState<string | undefined>();
-  const attempt = useRef<string>(newKey());
-  const needsOnboarding = !e.onboarded;
-  const [params] = useSearchParams();
-  const returned = params.get("onboarding") === "done";
-
-  const onboarding = useMutation({
-    mutationFn: startOnboarding,
-    onSuccess: (link) => browser.assign(link.url),
-    onError: (err) => notify(errorMessage(err), "error"),
-  });
-
-  const payout = useMutation({
-    mutationFn: (cents: number | undefined) => requestPayout(cents, e.currency, attempt.current),
-    onSuccess: (p) => {
-      attempt.current = newKey();
-      notify(p.status === "failed" ? `Stripe refused the payout: ${p.reason ?? "unknown reason"}. The money is back in your balance.` : `Payout of ${formatMoney(p.amount, p.currency)} requested.`, p.status === "failed" ? "error" : undefined);
-      setAmount("");
-      void queryClient.invalidateQueries({ queryKey: qk.earnings });
-      void queryClient.invalidateQueries({ queryKey: qk.payouts });
-      void queryClient.invalidateQueries({ queryKey: qk.earningTransactions });
-    },
-  });
-
-  const submit = (ev: FormEvent) => {
-    ev.preventDefault();
-    let cents: number | undefined;
-    if (amount.trim()) {
-      const parsed = parseMoneyInput(amount, e.currency);
-      if (parsed === null) return setLocalError("Enter an amount like 40.00.");
-      if (parsed < minimum) return setLocalError(`The minimum payout is ${formatMoney(minimum, e.currency)}.`);
-      if (parsed > e.available) return setLocalError(`You can pay out at most ${formatMoney(e.available, e.currency)}.`);
-      cents = parsed;
-    }
-    setLocalError(undefined);
-    payout.mutate(cents);
-  };
-
-  const fe = fieldErrorsOf(payout.error);
-  const blocked = !e.can_request_payout;
-  return (
-    <section className="card" aria-labelledby="payout-heading">
-      <h2 id="payout-heading">Get paid</h2>
-      <p className="muted">
-        Payouts go to your bank through Stripe. The minimum payout is <strong>{formatMoney(minimum, e.currency)}</strong>
-        {e.holding_days ? `, and earnings become available ${e.holding_days} days after each sale so refunds can be handled` : ""}.
-      </p>
-      {e.payout_blockers.length ? (
-        <div className={`alert ${blocked ? "alert-warning" : "alert-info"}`} role="status">
-          {blocked ? <strong>You can't request a payout yet:</strong> : null}
-          <ul>
-            {e.payout_blockers.map((b) => (
-              <li key={b.code || b.message}>{b.message}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      <div className="payout-actions">
-        {needsOnboarding ? null : (
-          <span className="badge badge-approved stripe-connected" role="status">
-            Stripe connected <span aria-hidden="true">✓</span>
-          </span>
-        )}
-        <button type="button" className={`btn ${needsOnboarding ? "btn-primary" : "btn-ghost"}`} onClick={() => onboarding.mutate()} disabled={onboarding.isPending}>
-          {onboarding.isPending ? "Opening Stripe…" : needsOnboarding ? "Connect Stripe to get paid" : "Manage Stripe payout account"}
-        </button>
-        {needsOnboarding && returned ? (
-          <span className="muted small" role="status">
-            Stripe hasn't confirmed your details yet: finish the form on Stripe, or check back in a minute.
-          </span>
-        ) : null}
-      </div>
-      <form className="payout-form" onSubmit={submit} noValidate>
-        <FormError error={formLevelError(payout.error, ["amount"])} />
-        <TextField
-          label="Payout amount"
-          inputMode="decimal"
-          placeholder={centsToInput(e.available, e.currency)}
-          value={amount}
-          onChange={(ev) => setAmount(ev.target.value)}
-          error={localError ?? fe.amount}
-          hint={`Leave empty to pay out everything available (${formatMoney(e.available, e.currency)}).`}
-          disabled={blocked}
-        />
-        <button type="submit" className="btn btn-primary" disabled={blocked || payout.isPending}>
-          {payout.isPending ? "Requesting…" : "Request payout"}
-        </button>
-      </form>
-    </section>
   );
 }
 

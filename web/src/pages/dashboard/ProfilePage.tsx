@@ -1,16 +1,18 @@
-import { useRef, useState, type ChangeEvent, type FormEvent } from "react";
+import { useRef, useState, type ChangeEvent } from "react";
+import { z } from "zod";
 import { Link } from "react-router";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { errorMessage, removeAvatar, updateProfile, uploadAvatar, type SocialLinks, type User } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
 import { Avatar } from "../../components/Avatar";
-import { TextArea, TextField } from "../../components/Field";
+import { FieldError, TextArea, TextField } from "../../components/Field";
+import { FormActions } from "../../components/FormActions";
 import { FormError, LoadingState } from "../../components/States";
 import { VerifyEmailNotice } from "../../components/VerifyEmailNotice";
 import { useToast } from "../../components/Toast";
 import { IMAGE_ACCEPT, imageProblem } from "../../lib/files";
-import { fieldErrorsOf, formLevelError } from "../../lib/forms";
+import { formLevelError, messagesOf, useZodForm } from "../../lib/forms";
 import { useTitle } from "../../lib/useTitle";
 import { PreferencesPanel } from "../../notifications/PreferencesPanel";
 
@@ -32,59 +34,69 @@ function isUrl(s: string) {
   return /^https?:\/\/\S+\.\S+/.test(s);
 }
 
+/** The profile's checks; a new e-mail address (the API compares normalised ones) needs the current password. */
+function profileSchema(currentEmail: string) {
+  return z
+    .object({
+      username: z.string().trim().regex(/^[A-Za-z0-9_]{3,30}$/, "3–30 letters, numbers or underscores."),
+      email: z.string().trim().regex(/^\S+@\S+\.\S+$/, "Enter a valid e-mail address."),
+      current_password: z.string(),
+      bio: z.string().trim(),
+      website: z.string().trim().refine((w) => !w || isUrl(w), "Enter a full address starting with https://"),
+      avatar_url: z.string().trim(),
+      social_links: z.record(z.string(), z.string()),
+    })
+    .superRefine((v, ctx) => {
+      if (emailChanged(v.email, currentEmail) && !v.current_password)
+        ctx.addIssue({ code: "custom", path: ["current_password"], message: "Enter your current password to change your e-mail." });
+    });
+}
+type ProfileValues = z.infer<ReturnType<typeof profileSchema>>;
+
+function emailChanged(email: string, current: string) {
+  return email.trim().toLowerCase() !== current.toLowerCase();
+}
+
+function valuesOf(user: User): ProfileValues {
+  return {
+    username: user.username,
+    email: user.email,
+    current_password: "",
+    bio: user.bio ?? "",
+    website: user.website ?? "",
+    avatar_url: user.avatar_url ?? "",
+    social_links: { ...(user.social_links ?? {}) },
+  };
+}
+
+const SHOWN_FIELDS = ["username", "email", "current_password", "bio", "website", "avatar_url", "social_links", ...NETWORKS.map(([k]) => `social_links.${k}`)];
+
 function ProfileForm({ user }: { user: User }) {
   const { setUser } = useAuth();
   const queryClient = useQueryClient();
   const { notify } = useToast();
-  const [username, setUsername] = useState(user.username);
-  const [email, setEmail] = useState(user.email);
-  const [bio, setBio] = useState(user.bio ?? "");
-  const [website, setWebsite] = useState(user.website ?? "");
-  const [avatarUrl, setAvatarUrl] = useState(user.avatar_url ?? "");
-  const [links, setLinks] = useState<SocialLinks>({ ...(user.social_links ?? {}) });
-  const [currentPassword, setCurrentPassword] = useState("");
-  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
-  // The API compares normalised addresses; a new one needs the current password.
-  const emailChanged = email.trim().toLowerCase() !== user.email.toLowerCase();
+  const form = useZodForm<ProfileValues>(profileSchema(user.email), valuesOf(user));
+  const [username, email, bio, avatarUrl] = form.watch(["username", "email", "bio", "avatar_url"]);
+  const changingEmail = emailChanged(email, user.email);
 
   const mutation = useMutation({
-    mutationFn: () => {
+    mutationFn: ({ current_password, social_links, ...values }: ProfileValues) => {
       const social: SocialLinks = {};
-      for (const [k, v] of Object.entries(links)) if (v.trim()) social[k] = v.trim();
-      return updateProfile({
-        username: username.trim(),
-        email: email.trim(),
-        bio: bio.trim(),
-        website: website.trim(),
-        avatar_url: avatarUrl.trim(),
-        social_links: social,
-        ...(emailChanged ? { current_password: currentPassword } : {}),
-      });
+      for (const [k, v] of Object.entries(social_links)) if (v.trim()) social[k] = v.trim();
+      return updateProfile({ ...values, social_links: social, ...(emailChanged(values.email, user.email) ? { current_password } : {}) });
     },
-    onSuccess: (updated) => {
+    onSuccess: (updated, values) => {
       if (updated && typeof updated === "object" && "id" in updated) {
         setUser(updated);
-        setLinks({ ...(updated.social_links ?? {}) }); // as the server normalised them
+        form.setValue("social_links", { ...(updated.social_links ?? {}) }); // as the server normalised them
       }
-      setCurrentPassword("");
+      form.setValue("current_password", "");
       void queryClient.invalidateQueries({ queryKey: qk.profile(user.username) });
-      notify(email.trim() !== user.email ? "Profile saved. Check your inbox to verify your new e-mail address." : "Profile saved.");
+      notify(values.email !== user.email ? "Profile saved. Check your inbox to verify your new e-mail address." : "Profile saved.");
     },
   });
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const errs: Record<string, string> = {};
-    if (!/^[A-Za-z0-9_]{3,30}$/.test(username.trim())) errs.username = "3–30 letters, numbers or underscores.";
-    if (!/^\S+@\S+\.\S+$/.test(email.trim())) errs.email = "Enter a valid e-mail address.";
-    if (emailChanged && !currentPassword) errs.current_password = "Enter your current password to change your e-mail.";
-    if (website.trim() && !isUrl(website.trim())) errs.website = "Enter a full address starting with https://";
-    setLocalErrors(errs);
-    if (!Object.keys(errs).length) mutation.mutate();
-  };
-
-  const fe = { ...fieldErrorsOf(mutation.error), ...localErrors };
-  const shown = ["username", "email", "current_password", "bio", "website", "avatar_url", "social_links", ...NETWORKS.map(([k]) => `social_links.${k}`)];
+  const message = messagesOf(form.formState.errors, mutation.error);
   return (
     <div className="stack">
       <div className="page-head">
@@ -94,35 +106,34 @@ function ProfileForm({ user }: { user: User }) {
         </Link>
       </div>
       <VerifyEmailNotice>Your e-mail address isn't verified yet. Check your inbox for the verification link.</VerifyEmailNotice>
-      <form className="card" onSubmit={submit} noValidate>
-        <FormError error={formLevelError(mutation.error, shown)} />
+      <form className="card" onSubmit={form.handleSubmit((values) => mutation.mutate(values))} noValidate>
+        <FormError error={formLevelError(mutation.error, SHOWN_FIELDS)} />
         <div className="profile-preview">
           <Avatar name={username || user.username} url={avatarUrl || null} size={64} />
           <div>
             <strong>{username || user.username}</strong>
             <div className="muted small">{bio ? bio.slice(0, 80) : "Add a short bio so buyers know who you are."}</div>
-            <AvatarUpload hasAvatar={!!avatarUrl} onChange={(u) => setAvatarUrl(u.avatar_url ?? "")} />
+            <AvatarUpload hasAvatar={!!avatarUrl} onChange={(u) => form.setValue("avatar_url", u.avatar_url ?? "")} />
           </div>
         </div>
         <div className="form-grid">
-          <TextField label="Username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} error={fe.username} />
-          <TextField label="E-mail" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={fe.email} hint="Changing it means verifying the new address." />
+          <TextField label="Username" autoComplete="username" required {...form.register("username")} error={message("username")} />
+          <TextField label="E-mail" type="email" autoComplete="email" required {...form.register("email")} error={message("email")} hint="Changing it means verifying the new address." />
         </div>
-        {emailChanged ? (
+        {changingEmail ? (
           <TextField
             label="Current password"
             type="password"
             autoComplete="current-password"
             required
-            value={currentPassword}
-            onChange={(e) => setCurrentPassword(e.target.value)}
-            error={fe.current_password}
+            {...form.register("current_password")}
+            error={message("current_password")}
             hint="Needed to change your e-mail address."
           />
         ) : null}
-        <TextArea label="Bio" rows={4} maxLength={500} value={bio} onChange={(e) => setBio(e.target.value)} error={fe.bio} hint={`A few sentences about you and your style (${bio.length}/500).`} />
-        <TextField label="Website" type="url" placeholder="https://" value={website} onChange={(e) => setWebsite(e.target.value)} error={fe.website} />
-        {fe.avatar_url ? <div className="field-error">{fe.avatar_url}</div> : null}
+        <TextArea label="Bio" rows={4} maxLength={500} {...form.register("bio")} error={message("bio")} hint={`A few sentences about you and your style (${bio.length}/500).`} />
+        <TextField label="Website" type="url" placeholder="https://" {...form.register("website")} error={message("website")} />
+        <FieldError message={message("avatar_url")} />
         <fieldset>
           <legend>Social links</legend>
           <div className="form-grid">
@@ -134,20 +145,15 @@ function ProfileForm({ user }: { user: User }) {
                 autoCapitalize="none"
                 spellCheck={false}
                 placeholder={`@yourname or ${k === "x" ? "x" : k}.com/yourname`}
-                value={links[k] ?? ""}
-                onChange={(e) => setLinks({ ...links, [k]: e.target.value })}
-                error={fe[`social_links.${k}`]}
+                {...form.register(`social_links.${k}`)}
+                error={message(`social_links.${k}`)}
               />
             ))}
           </div>
           <div className="hint">Type your handle (@yourname) or the address of your profile; we add the https:// for you.</div>
-          {fe.social_links ? <div className="field-error">{fe.social_links}</div> : null}
+          <FieldError message={message("social_links")} />
         </fieldset>
-        <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
-            {mutation.isPending ? "Saving…" : "Save profile"}
-          </button>
-        </div>
+        <FormActions label="Save profile" busyLabel="Saving…" busy={mutation.isPending} />
       </form>
       <PreferencesPanel />
     </div>

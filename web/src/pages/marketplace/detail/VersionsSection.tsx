@@ -2,7 +2,8 @@ import { useQuery } from "@tanstack/react-query";
 import { listVersions, type Persona } from "../../../api";
 import { qk } from "../../../api/queryKeys";
 import { EmptyState, ErrorState, LoadingState } from "../../../components/States";
-import { formatBytes, formatDate, pluralize } from "../../../lib/format";
+import { VersionFiles } from "../../../components/VersionFiles";
+import { formatDate } from "../../../lib/format";
 import { compareSemver } from "../../../lib/semver";
 import { usePersonaDownload } from "../../../lib/useDownload";
 
@@ -41,20 +42,7 @@ export function VersionsSection({ persona, canDownload }: { persona: Persona; ca
                   ) : null}
                 </div>
                 {v.changelog ? <p className="changelog">{v.changelog}</p> : <p className="muted">No changelog.</p>}
-                {v.files?.length ? (
-                  <details className="version-files">
-                    <summary className="muted small">
-                      {pluralize(v.files.length, "file")} · {formatBytes(v.files.reduce((n, f) => n + f.size, 0))}
-                    </summary>
-                    <ul>
-                      {v.files.map((f) => (
-                        <li key={f.path}>
-                          <code>{f.path}</code> <span className="muted small">{formatBytes(f.size)}</span>
-                        </li>
-                      ))}
-                    </ul>
-                  </details>
-                ) : null}
+                <VersionFiles files={v.files ?? []} />
               </li>
             ))}
         </ol>
