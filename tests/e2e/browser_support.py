@@ -152,6 +152,21 @@ async def log_in(page: Page, email: str, next_path: str) -> None:
     await expect(page).to_have_url(re.compile(re.escape(next_path) + r"(\?.*)?$"))
 
 
+async def signed_in(
+    browser: Browser, stack: Any, email: str, username: str, next_path: str, *, admin: bool = False
+) -> tuple[BrowserContext, Page]:
+    """A new account (verified, an admin if asked) logged in on a fresh page at `next_path`."""
+    await stack.register(email, username, PASSWORD)
+    await stack.verify_email(email)
+    if admin:
+        from identity.admin import make_admin  # type: ignore[import-not-found]
+
+        await make_admin(stack.database_urls["identity"], email)
+    context, page = await new_page(browser, stack)
+    await log_in(page, email, next_path)
+    return context, page
+
+
 async def run_story(story: Awaitable[None], shoot: Screenshots) -> None:
     """Run a browser story; on failure, screenshot every open page for whoever reads the CI log;
     on success, fail if any page threw an uncaught error."""

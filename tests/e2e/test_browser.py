@@ -23,7 +23,7 @@ from shared.testing.servers import message_text
 
 # Test modules are imported by path (pytest's importlib mode): make the helper beside it importable.
 sys.path.insert(0, str(Path(__file__).parent))
-from browser_support import PASSWORD, Screenshots, field, log_in, new_page, run_story
+from browser_support import PASSWORD, Screenshots, field, new_page, run_story, signed_in
 
 PERSONA = "Witty Travel Vlogger"
 PRICE = "9.99"  # -> 999 cents; the creator's 70% share is 699
@@ -119,13 +119,9 @@ async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
     await shoot(creator, "edit persona pending")
 
     # -- an admin approves it ------------------------------------------------------------------
-    from identity.admin import make_admin  # type: ignore[import-not-found]
-
-    await stack.register("mo@example.com", "moderator", PASSWORD)
-    await stack.verify_email("mo@example.com")
-    await make_admin(stack.database_urls["identity"], "mo@example.com")
-    admin_ctx, admin = await new_page(browser, stack)
-    await log_in(admin, "mo@example.com", "/admin")
+    admin_ctx, admin = await signed_in(
+        browser, stack, "mo@example.com", "moderator", "/admin", admin=True
+    )
     queue = admin.get_by_role("list", name="Personas awaiting review")
     await expect(queue).to_contain_text(PERSONA)
     await expect(queue).to_contain_text("carla_creates")
@@ -134,10 +130,9 @@ async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
     await expect(admin.get_by_text("The queue is empty")).to_be_visible()
 
     # -- a buyer finds it by search ------------------------------------------------------------
-    await stack.register("bea@example.com", "bea_buys", PASSWORD)
-    await stack.verify_email("bea@example.com")
-    buyer_ctx, buyer = await new_page(browser, stack)
-    await log_in(buyer, "bea@example.com", "/marketplace")
+    buyer_ctx, buyer = await signed_in(
+        browser, stack, "bea@example.com", "bea_buys", "/marketplace"
+    )
     await buyer.get_by_label("Search personas").fill("travel vlogger")
     await buyer.get_by_role("button", name="Search", exact=True).click()
     await expect(buyer).to_have_url(re.compile(r"/marketplace\?q=travel"))

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+import sys
 import zipfile
+from pathlib import Path
 from typing import Any
+
+# Test modules are imported by path (pytest's importlib mode): make the helper beside it importable.
+sys.path.insert(0, str(Path(__file__).parent))
+from persona_support import PersonaSpec
 
 
 async def test_create_submit_approve_search_acquire_download_review(stack: Any):
@@ -14,20 +20,18 @@ async def test_create_submit_approve_search_acquire_download_review(stack: Any):
     admin = await stack.user("mod", admin=True)
     reader = await stack.user("sam")
 
-    r = await stack.post_persona(
-        creator,
-        {
-            "voice.md": b"Speak slowly. Breathe.\n",
-            "examples.txt": b"Morning: notice five sounds.\n",
-        },
-        name="Calm Mindfulness Coach",
+    spec = PersonaSpec(
+        "Calm Mindfulness Coach",
+        files=(
+            ("voice.md", b"Speak slowly. Breathe.\n"),
+            ("examples.txt", b"Morning: notice five sounds.\n"),
+        ),
         short_description="Gentle daily prompts",
         description="Short, kind meditation scripts for morning videos.",
         category="coaching",
         tags="mindfulness,calm",
-        price_cents="0",
-        currency="usd",
     )
+    r = await stack.post_persona(creator, dict(spec.files), **spec.fields(), currency="usd")
     assert r.status_code == 201, r.text
     persona = r.json()
     assert persona["status"] == "draft"

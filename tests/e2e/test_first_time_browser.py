@@ -30,9 +30,9 @@ from browser_support import (
     PHONE,
     Screenshots,
     field,
-    log_in,
     new_page,
     run_story,
+    signed_in,
 )
 
 PERSONA = "Calm Garden Coach"
@@ -121,10 +121,7 @@ async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
     persona_id = creator.url.rsplit("/", 2)[-2]
 
     # -- 4. a buyer without personas sees their library and an invitation to sell -------------
-    await stack.register("bo@example.com", "bo_buys", PASSWORD)
-    await stack.verify_email("bo@example.com")
-    buyer_ctx, buyer = await new_page(browser, stack)
-    await log_in(buyer, "bo@example.com", "/dashboard")
+    buyer_ctx, buyer = await signed_in(browser, stack, "bo@example.com", "bo_buys", "/dashboard")
     await expect(buyer.get_by_role("heading", name="Your library")).to_be_visible()
     await expect(buyer.get_by_role("heading", name="Start selling")).to_be_visible()
     await expect(buyer.get_by_role("link", name="Create your first persona")).to_be_visible()
@@ -133,13 +130,9 @@ async def story(stack: Any, browser: Browser, shoot: Screenshots) -> None:
     await shoot(buyer, "buyer dashboard")
 
     # -- 10. the admin reads the persona's files in the moderation queue -----------------------
-    from identity.admin import make_admin  # type: ignore[import-not-found]
-
-    await stack.register("ada@example.com", "ada_admin", PASSWORD)
-    await stack.verify_email("ada@example.com")
-    await make_admin(stack.database_urls["identity"], "ada@example.com")
-    admin_ctx, admin = await new_page(browser, stack)
-    await log_in(admin, "ada@example.com", "/admin")
+    admin_ctx, admin = await signed_in(
+        browser, stack, "ada@example.com", "ada_admin", "/admin", admin=True
+    )
     queue = admin.get_by_role("list", name="Personas awaiting review")
     await expect(queue).to_contain_text(PERSONA)
     await queue.get_by_text(f"Read the files of {PERSONA}").click()

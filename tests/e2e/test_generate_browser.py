@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 from shared.testing.servers import serve_app
 from shared.testing.wait import eventually
 from starlette.applications import Starlette
@@ -28,9 +28,8 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).parent))
-from browser_support import DESKTOP, Screenshots
-
-PASSWORD = "blue-river-42-Piano"
+from browser_support import PAGE_ERRORS, Screenshots, field, log_in, new_page
+from persona_support import PersonaSpec, publish
 
 expect.set_options(timeout=60_000)  # the demo model on a shared CPU
 
@@ -85,48 +84,25 @@ def worker(stack: Any) -> Iterator[subprocess.Popen[bytes]]:
         proc.wait(timeout=30)
 
 
-def field(page: Page, label: str):  # type: ignore[no-untyped-def]
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+def cook(name: str, summary: str, description: str, tags: str, price: int = 0) -> PersonaSpec:
+    """One of Rosa's food personas; its prompt says who it is."""
+    prompt = (("prompt.md", f"You are {name}, warm and brief.\n".encode()),)
+    return PersonaSpec(name, price, prompt, summary, description, "food", tags)
 
 
 async def test_new_user_generates_reruns_and_exports(stack: Any, browser: Browser) -> None:
     creator = await stack.user("rosa")
     admin = await stack.user("mod", admin=True)
-    r = await stack.http.post(
-        "/api/personas",
-        headers=creator,
-        data={
-            "name": "Chef Rosa",
-            "short_description": "Warm home cooking",
-            "description": "Family recipes.",
-            "category": "food",
-            "tags": "recipes",
-            "price_cents": "0",
-            "currency": "usd",
-            "submit": "true",
-        },
-        files=[("files", ("prompt.md", b"You are Chef Rosa, warm and brief.\n", "text/markdown"))],
-    )
-    assert r.status_code == 201, r.text
-    pid = r.json()["id"]
-    assert (
-        await stack.http.post(f"/api/admin/personas/{pid}/approve", headers=admin)
-    ).status_code == 200
+    rosa = cook("Chef Rosa", "Warm home cooking", "Family recipes.", "recipes")
+    pid = await publish(stack, creator, admin, rosa)
     await stack.user("nina")  # registered and verified
 
-    errors: list[str] = []
-    context = await browser.new_context(
-        viewport=DESKTOP, base_url=stack.url, locale="en-US", accept_downloads=True
-    )
-    page = await context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page = await new_page(browser, stack)
+    context.set_default_timeout(30_000)  # the demo model on a shared CPU
+    errors = PAGE_ERRORS[page]
     shoot = Screenshots()
 
-    await page.goto(f"/login?next=/marketplace/{pid}")
-    await field(page, "E-mail").fill("nina@example.com")
-    await field(page, "Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Log in").click()
-    await expect(page).to_have_url(re.compile(rf"/marketplace/{pid}"))
+    await log_in(page, "nina@example.com", f"/marketplace/{pid}")
     await page.get_by_role("button", name="Get it free").click()
     await expect(page.get_by_role("button", name="Get it free")).to_have_count(0)
 
@@ -257,26 +233,9 @@ async def test_new_user_generates_reruns_and_exports(stack: Any, browser: Browse
     await expect(page.get_by_text("No schedules yet")).to_be_visible()
 
     # Try it: another of Rosa's personas, with try-outs on, from its detail page.
-    r = await stack.http.post(
-        "/api/personas",
-        headers=creator,
-        data={
-            "name": "Baker Bea",
-            "short_description": "Bread",
-            "description": "Sourdough.",
-            "category": "food",
-            "tags": "bread",
-            "price_cents": "500",
-            "currency": "usd",
-            "submit": "true",
-        },
-        files=[("files", ("prompt.md", b"You are Baker Bea.\n", "text/markdown"))],
+    bea = await publish(
+        stack, creator, admin, cook("Baker Bea", "Bread", "Sourdough.", "bread", 500)
     )
-    assert r.status_code == 201, r.text
-    bea = r.json()["id"]
-    assert (
-        await stack.http.post(f"/api/admin/personas/{bea}/approve", headers=admin)
-    ).status_code == 200
     await eventually(
         lambda: stack.http.put(
             f"/api/generations/tryouts/{bea}", json={"allowed": True}, headers=creator

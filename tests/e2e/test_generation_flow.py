@@ -5,31 +5,25 @@ while the model is still writing) and leaving early stops the model."""
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 from shared.testing.wait import eventually
 
+# Test modules are imported by path (pytest's importlib mode): make the helper beside it importable.
+sys.path.insert(0, str(Path(__file__).parent))
+from persona_support import PersonaSpec, cast, publish
+
 
 async def _persona(stack: Any, creator: dict[str, str], admin: dict[str, str]) -> str:
-    return str(
-        await stack.publish_persona(
-            creator,
-            admin,
-            {"prompt.md": b"You are Coach Kai, upbeat and brief.\n"},
-            name="Coach Kai",
-            short_description="Morning pep talks",
-            description="Short, upbeat motivation.",
-            category="coaching",
-            tags="motivation",
-            price_cents="0",
-        )
-    )
+    prompt = (("prompt.md", b"You are Coach Kai, upbeat and brief.\n"),)
+    spec = PersonaSpec("Coach Kai", files=prompt, category="coaching", tags="motivation")
+    return await publish(stack, creator, admin, spec)
 
 
 async def test_acquire_then_generate_streams_through_the_gateway(stack: Any) -> None:
-    creator = await stack.user("kai")
-    admin = await stack.user("mod", admin=True)
-    reader = await stack.user("sam")
+    creator, admin, reader = await cast(stack, "kai", "mod", "sam")
     pid = await _persona(stack, creator, admin)
 
     r = await stack.http.get("/api/providers", headers=reader)

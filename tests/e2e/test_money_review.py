@@ -5,26 +5,21 @@ creator's share stays reversed (an open dispute keeps access until it is decided
 from __future__ import annotations
 
 import asyncio
+import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
 from shared.testing.wait import eventually
 
+# Test modules are imported by path (pytest's importlib mode): make the helper beside it importable.
+sys.path.insert(0, str(Path(__file__).parent))
+from persona_support import PersonaSpec, cast, download_status, publish, until_status
+
 
 async def paid_persona(stack: Any, creator: dict[str, str], admin: dict[str, str]) -> str:
-    return str(
-        await stack.publish_persona(
-            creator,
-            admin,
-            {"prompt.md": b"# Voice\nCalm and precise.\n"},
-            name="Calm Finance Explainer",
-            short_description="Plain-spoken money tips",
-            description="Explains personal finance in short, friendly posts.",
-            category="education",
-            tags="finance",
-            price_cents="2000",
-        )
-    )
+    spec = PersonaSpec("Calm Finance Explainer", 2000, category="education", tags="finance")
+    return await publish(stack, creator, admin, spec)
 
 
 async def checkout(stack: Any, buyer: dict[str, str], persona_id: str) -> httpx.Response:
@@ -45,9 +40,7 @@ async def first_checkout(stack: Any, buyer: dict[str, str], persona_id: str) -> 
 
 
 async def test_double_click_then_lost_chargeback(stack: Any) -> None:
-    creator = await stack.user("earner")
-    admin = await stack.user("judge", admin=True)
-    buyer = await stack.user("disputer")
+    creator, admin, buyer = await cast(stack, "earner", "judge", "disputer")
     persona_id = await paid_persona(stack, creator, admin)
     await first_checkout(stack, buyer, persona_id)
 
@@ -64,11 +57,7 @@ async def test_double_click_then_lost_chargeback(stack: Any) -> None:
         )
         assert paid.status_code == 200, paid.text
 
-        async def download_status(code: int) -> bool:
-            r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
-            return r.status_code == code
-
-        await eventually(lambda: download_status(200))
+        await until_status(stack, persona_id, buyer)
 
         async def earnings() -> dict[str, Any]:
             r = await stack.http.get("/api/earnings", headers=creator)
@@ -90,14 +79,14 @@ async def test_double_click_then_lost_chargeback(stack: Any) -> None:
         opened = await emu.post(f"/_emulator/charges/{charge}/dispute", json={})
         assert opened.status_code == 200, opened.text
         await eventually(lambda: pending(0))
-        assert await download_status(200)
+        assert await download_status(stack, persona_id, buyer) == 200
 
         # The platform loses it: the buyer has their money back, so the access goes too.
         closed = await emu.post(
             f"/_emulator/disputes/{opened.json()['id']}/close", json={"outcome": "lost"}
         )
         assert closed.status_code == 200, closed.text
-        await eventually(lambda: download_status(403))
+        await until_status(stack, persona_id, buyer, 403)
 
     async def charged_back() -> bool:
         r = await stack.http.get(f"/api/admin/payments/{session['transaction_id']}", headers=admin)

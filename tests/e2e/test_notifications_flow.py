@@ -7,14 +7,20 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sys
 from collections.abc import AsyncIterator
 from email.header import decode_header, make_header
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 import httpx
 from shared.testing.servers import message_text
 from shared.testing.wait import eventually
+
+# Test modules are imported by path (pytest's importlib mode): make the helper beside it importable.
+sys.path.insert(0, str(Path(__file__).parent))
+from persona_support import PersonaSpec, publish
 
 
 def subject(m: Message) -> str:
@@ -66,19 +72,7 @@ async def sse(response: httpx.Response) -> AsyncIterator[tuple[str, Any]]:
 async def persona(
     stack: Any, creator: dict[str, str], admin: dict[str, str], name: str, price: int = 1500
 ) -> str:
-    return str(
-        await stack.publish_persona(
-            creator,
-            admin,
-            {"prompt.md": b"# Voice\nDry, warm.\n"},
-            name=name,
-            short_description="Upbeat captions",
-            description="A persona for short videos with a dry sense of humour.",
-            category="travel",
-            tags="travel",
-            price_cents=str(price),
-        )
-    )
+    return await publish(stack, creator, admin, PersonaSpec(name, price))
 
 
 async def buy(stack: Any, buyer: dict[str, str], pid: str) -> dict[str, Any]:
@@ -195,17 +189,10 @@ async def test_reviews_replies_follows_moderation_and_preferences(stack: Any) ->
     assert [(i["kind"], i["title"]) for i in feed["items"]] == [("persona", "Calm Coach")]
 
     # A rejection with its reason.
-    r = await stack.post_persona(
-        creator,
-        {"prompt.md": b"# Voice\n"},
-        name="Rough Draft",
-        short_description="x",
-        description="A persona that is not ready yet.",
-        category="travel",
-        price_cents="0",
-        currency="usd",
-        submit="true",
+    draft = PersonaSpec(
+        "Rough Draft", short_description="x", description="A persona that is not ready yet."
     )
+    r = await stack.post_persona(creator, dict(draft.files), **draft.fields(), submit="true")
     assert r.status_code == 201, r.text
     r = await stack.http.post(
         f"/api/admin/personas/{r.json()['id']}/reject",

@@ -5,29 +5,24 @@ the download, and the creator's ledger is credited 70%."""
 from __future__ import annotations
 
 import io
+import sys
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import httpx
 from shared.testing.wait import eventually
 
+# Test modules are imported by path (pytest's importlib mode): make the helper beside it importable.
+sys.path.insert(0, str(Path(__file__).parent))
+from persona_support import PersonaSpec, cast, publish, until_status
+
 
 async def publish_paid_persona(
     stack: Any, creator: dict[str, str], admin: dict[str, str], price_cents: int
 ) -> str:
-    return str(
-        await stack.publish_persona(
-            creator,
-            admin,
-            {"prompt.md": b"# Voice\nDry, warm, curious.\n"},
-            name="Witty Travel Vlogger",
-            short_description="Upbeat travel captions",
-            description="A persona for short travel videos with a dry sense of humour.",
-            category="travel",
-            tags="travel,humour",
-            price_cents=str(price_cents),
-        )
-    )
+    spec = PersonaSpec("Witty Travel Vlogger", price_cents, tags="travel,humour")
+    return await publish(stack, creator, admin, spec)
 
 
 async def start_checkout(stack: Any, buyer: dict[str, str], persona_id: str) -> dict[str, Any]:
@@ -56,9 +51,7 @@ async def pay(stack: Any, session: dict[str, Any], card: str = "4242424242424242
 
 
 async def test_buying_a_paid_persona_grants_the_download_and_credits_the_creator(stack: Any):
-    creator = await stack.user("creator")
-    admin = await stack.user("moderator", admin=True)
-    buyer = await stack.user("buyer")
+    creator, admin, buyer = await cast(stack, "creator", "moderator", "buyer")
     persona_id = await publish_paid_persona(stack, creator, admin, 999)
 
     # Before paying: no download.
@@ -70,11 +63,7 @@ async def test_buying_a_paid_persona_grants_the_download_and_credits_the_creator
 
     await pay(stack, session)
 
-    async def downloadable() -> bool:
-        r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
-        return r.status_code == 200
-
-    await eventually(downloadable)
+    await until_status(stack, persona_id, buyer)
     r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
     names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
     assert any(n.endswith("prompt.md") for n in names)
@@ -98,19 +87,13 @@ async def test_buying_a_paid_persona_grants_the_download_and_credits_the_creator
 
 
 async def test_a_full_refund_takes_access_away_and_reverses_the_creators_earning(stack: Any):
-    creator = await stack.user("maker")
-    admin = await stack.user("boss", admin=True)
-    buyer = await stack.user("fan")
+    creator, admin, buyer = await cast(stack, "maker", "boss", "fan")
     persona_id = await publish_paid_persona(stack, creator, admin, 1500)
 
     session = await start_checkout(stack, buyer, persona_id)
     await pay(stack, session)
 
-    async def status(code: int) -> bool:
-        r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
-        return r.status_code == code
-
-    await eventually(lambda: status(200))
+    await until_status(stack, persona_id, buyer)
     tx = (await stack.http.get("/api/payments/history", headers=buyer)).json()["items"][0]
 
     # Only an admin may refund.
@@ -145,20 +128,14 @@ async def test_a_purchase_completes_across_a_broker_outage(stack: Any, bus_names
     is already committed with its outbox rows, so entitlement and credit still arrive."""
     from shared.testing.servers import close_broker_connections
 
-    creator = await stack.user("outage_creator")
-    admin = await stack.user("outage_admin", admin=True)
-    buyer = await stack.user("outage_buyer")
+    creator, admin, buyer = await cast(stack, "outage_creator", "outage_admin", "outage_buyer")
     persona_id = await publish_paid_persona(stack, creator, admin, 2500)
 
     session = await start_checkout(stack, buyer, persona_id)
     await pay(stack, session)
     assert await close_broker_connections(bus_namespace) >= 4  # every service and the gateway
 
-    async def downloadable() -> bool:
-        r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
-        return r.status_code == 200
-
-    await eventually(downloadable, timeout=40)
+    await until_status(stack, persona_id, buyer, timeout=40)
 
     async def credited() -> bool:
         r = await stack.http.get("/api/earnings", headers=creator)
@@ -169,9 +146,7 @@ async def test_a_purchase_completes_across_a_broker_outage(stack: Any, bus_names
 
 async def test_a_purchase_made_while_catalog_is_down_is_granted_when_it_comes_back(stack: Any):
     """Billing's PurchaseCompleted waits in catalog's durable queue while catalog is down."""
-    creator = await stack.user("restart_creator")
-    admin = await stack.user("restart_admin", admin=True)
-    buyer = await stack.user("restart_buyer")
+    creator, admin, buyer = await cast(stack, "restart_creator", "restart_admin", "restart_buyer")
     persona_id = await publish_paid_persona(stack, creator, admin, 1200)
 
     session = await start_checkout(stack, buyer, persona_id)
@@ -189,8 +164,4 @@ async def test_a_purchase_made_while_catalog_is_down_is_granted_when_it_comes_ba
 
     await stack.services.start("catalog")
 
-    async def downloadable() -> bool:
-        r = await stack.http.get(f"/api/personas/{persona_id}/download", headers=buyer)
-        return r.status_code == 200
-
-    await eventually(downloadable, timeout=30)
+    await until_status(stack, persona_id, buyer, timeout=30)

@@ -33,8 +33,52 @@ const GeneratePage = lazy(() => import("./pages/generate/GeneratePage"));
 const NotificationsPage = lazy(() => import("./notifications/NotificationsPage"));
 const FeedPage = lazy(() => import("./notifications/FeedPage"));
 
-function Protected({ children }: { children: ReactNode }) {
-  return <RequireAuth>{children}</RequireAuth>;
+/** Who may open a page: anyone, a logged-in user, or an admin. */
+type Access = "anyone" | "user" | "admin";
+type Page = [path: string, element: ReactNode, access?: Access];
+
+/** The pages inside the site layout ("" is the index). */
+const PAGES: Page[] = [
+  ["", <HomePage />],
+  ["login", <LoginPage />],
+  ["register", <RegisterPage />],
+  ["verify-email", <VerifyEmailPage />],
+  ["reset-password", <ResetPasswordPage />],
+  ["marketplace", <MarketplacePage />],
+  ["marketplace/submit", <SubmitPersonaPage />, "user"],
+  ["marketplace/:id", <PersonaDetailPage />],
+  ["checkout/success", <CheckoutSuccessPage />, "user"],
+  ["checkout/cancel", <CheckoutCancelPage />],
+  ["creators/:username", <CreatorProfilePage />],
+  ["notifications", <NotificationsPage />, "user"],
+  ["feed", <FeedPage />, "user"],
+  ["generate", <GeneratePage />, "user"],
+  ["admin", <AdminPage />, "admin"],
+  ["*", <NotFoundPage />],
+];
+
+/** The creator's dashboard, all behind a login (its layout checks once). */
+const DASHBOARD: Page[] = [
+  ["", <OverviewPage />],
+  ["personas", <MyPersonasPage />],
+  ["personas/new", <Navigate to="/marketplace/submit" replace />],
+  ["personas/:id/edit", <EditPersonaPage />],
+  ["analytics", <AnalyticsPage />],
+  ["personas/:id/analytics", <AnalyticsPage />],
+  ["purchases", <PurchasesPage />],
+  ["earnings", <EarningsPage />],
+  ["profile", <ProfilePage />],
+];
+
+function guarded(element: ReactNode, access: Access = "anyone") {
+  if (access === "admin") return <RequireAdmin>{element}</RequireAdmin>;
+  return access === "user" ? <RequireAuth>{element}</RequireAuth> : element;
+}
+
+function routes(pages: Page[]) {
+  return pages.map(([path, element, access]) =>
+    path ? <Route key={path} path={path} element={guarded(element, access)} /> : <Route key="index" index element={guarded(element, access)} />,
+  );
 }
 
 export function AppRoutes() {
@@ -42,68 +86,10 @@ export function AppRoutes() {
     <Suspense fallback={<LoadingState />}>
       <Routes>
         <Route element={<Layout />}>
-          <Route index element={<HomePage />} />
-          <Route path="login" element={<LoginPage />} />
-          <Route path="register" element={<RegisterPage />} />
-          <Route path="verify-email" element={<VerifyEmailPage />} />
-          <Route path="reset-password" element={<ResetPasswordPage />} />
-          <Route path="marketplace" element={<MarketplacePage />} />
-          <Route
-            path="marketplace/submit"
-            element={
-              <Protected>
-                <SubmitPersonaPage />
-              </Protected>
-            }
-          />
-          <Route path="marketplace/:id" element={<PersonaDetailPage />} />
-          <Route
-            path="checkout/success"
-            element={
-              <Protected>
-                <CheckoutSuccessPage />
-              </Protected>
-            }
-          />
-          <Route path="checkout/cancel" element={<CheckoutCancelPage />} />
-          <Route path="creators/:username" element={<CreatorProfilePage />} />
-          <Route path="notifications" element={<Protected><NotificationsPage /></Protected>} />
-          <Route path="feed" element={<Protected><FeedPage /></Protected>} />
-          <Route
-            path="generate"
-            element={
-              <Protected>
-                <GeneratePage />
-              </Protected>
-            }
-          />
-          <Route
-            path="dashboard"
-            element={
-              <Protected>
-                <DashboardLayout />
-              </Protected>
-            }
-          >
-            <Route index element={<OverviewPage />} />
-            <Route path="personas" element={<MyPersonasPage />} />
-            <Route path="personas/new" element={<Navigate to="/marketplace/submit" replace />} />
-            <Route path="personas/:id/edit" element={<EditPersonaPage />} />
-            <Route path="analytics" element={<AnalyticsPage />} />
-            <Route path="personas/:id/analytics" element={<AnalyticsPage />} />
-            <Route path="purchases" element={<PurchasesPage />} />
-            <Route path="earnings" element={<EarningsPage />} />
-            <Route path="profile" element={<ProfilePage />} />
+          {routes(PAGES)}
+          <Route path="dashboard" element={guarded(<DashboardLayout />, "user")}>
+            {routes(DASHBOARD)}
           </Route>
-          <Route
-            path="admin"
-            element={
-              <RequireAdmin>
-                <AdminPage />
-              </RequireAdmin>
-            }
-          />
-          <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>
     </Suspense>

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Category, Persona, PersonaInput, SubmitIntent } from "../api";
 import { centsToInput, CURRENCIES, formatMoney, parseMoneyInput } from "../lib/money";
 import { PERSONA_FILE_ACCEPT, PERSONA_FILES_HINT, personaFilesProblem } from "../lib/files";
-import { formLevelError, messagesOf, useZodForm } from "../lib/forms";
+import { binder, formLevelError, messagesOf, useZodForm } from "../lib/forms";
 import { useFeeQuote } from "../lib/useFeeQuote";
 import { CheckboxField, FieldError, SelectField, TextArea, TextField } from "./Field";
 import { FileDropZone } from "./FileDropZone";
@@ -109,6 +109,8 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
   const [category, currency, price, shortDescription] = form.watch(["category", "currency", "price", "short_description"]);
 
   const own = messagesOf(form.formState.errors, error);
+
+  const bind = binder(form, error);
   const message = (...names: string[]) => names.map(own).find(Boolean);
 
   const termsMessage = message("usage_terms", "usage_terms.personal", "usage_terms.commercial", "usage_terms.derivatives");
@@ -149,12 +151,11 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
     <form className="persona-form" onSubmit={onFormSubmit} noValidate>
       <FormError error={formLevelError(error, SHOWN_FIELDS)} />
       <div className="form-grid">
-        <TextField label="Name" required {...form.register("name")} error={message("name")} maxLength={120} placeholder="e.g. Cheerful fitness coach" />
+        <TextField label="Name" required {...bind("name")} maxLength={120} placeholder="e.g. Cheerful fitness coach" />
         <TextField
           label="Summary"
           required
-          {...form.register("short_description")}
-          error={message("short_description")}
+          {...bind("short_description")}
           hint={`${shortDescription.length}/160 — one line, shown on cards in the marketplace.`}
           maxLength={200}
         />
@@ -162,13 +163,12 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
       <TextArea
         label="Description"
         rows={7}
-        {...form.register("description")}
-        error={message("description")}
+        {...bind("description")}
         hint="What voice does it give? Who is it for? What files are included?"
       />
       <div className="form-grid">
         {categories.length ? (
-          <SelectField label="Category" required {...form.register("category")} error={message("category")}>
+          <SelectField label="Category" required {...bind("category")}>
             <option value="">Choose a category…</option>
             {categories.map((c) => (
               <option key={c.slug} value={c.slug}>
@@ -178,9 +178,9 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
             {category && !categoryKnown ? <option value={category}>{category}</option> : null}
           </SelectField>
         ) : (
-          <TextField label="Category" required {...form.register("category")} error={message("category")} />
+          <TextField label="Category" required {...bind("category")} />
         )}
-        <TextField label="Tags" {...form.register("tags")} error={message("tags")} hint="Separate tags with commas, e.g. fitness, upbeat, coach" />
+        <TextField label="Tags" {...bind("tags")} hint="Separate tags with commas, e.g. fitness, upbeat, coach" />
       </div>
       <div className="form-grid price-grid">
         <TextField
@@ -205,7 +205,7 @@ export function PersonaForm({ initial, categories, withFiles, intents, busy, pro
                 )
           }
         />
-        <SelectField label="Currency" {...form.register("currency")} error={message("currency")}>
+        <SelectField label="Currency" {...bind("currency")}>
           {[...new Set([...CURRENCIES, currency])].map((c) => (
             <option key={c} value={c}>
               {c}

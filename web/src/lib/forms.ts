@@ -1,4 +1,5 @@
-import { get, useForm, type DefaultValues, type FieldErrors, type FieldValues, type Resolver, type UseFormProps } from "react-hook-form";
+import { useState } from "react";
+import { get, useForm, type DefaultValues, type FieldErrors, type FieldValues, type Path, type Resolver, type UseFormProps, type UseFormReturn } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import type { z } from "zod";
 import { isApiError } from "../api";
@@ -46,4 +47,29 @@ export function useZodForm<T extends FieldValues>(
 /** `(name) => message` for a form: its own check first, then the API's field error. */
 export function messagesOf(errors: FieldErrors, apiError: unknown) {
   return (name: string) => fieldMessage(errors, apiError, name);
+}
+
+/** `(name) => props` that wire a Field to a form: registered, with its message (own check, then the API's). */
+export function binder<T extends FieldValues>(form: UseFormReturn<T>, apiError: unknown) {
+  return (name: Path<T>) => ({ ...form.register(name), error: fieldMessage(form.formState.errors, apiError, name) });
+}
+
+/**
+ * Submit that runs `action` once at a time: `busy` while it runs (and after success, which
+ * navigates away), `error` when it throws.
+ */
+export function useBusySubmit<T>(action: (values: T) => Promise<void>) {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (values: T) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action(values);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return { busy, error, submit };
 }

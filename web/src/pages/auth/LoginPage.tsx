@@ -1,13 +1,11 @@
-import { useState } from "react";
-import { useForm } from "react-hook-form";
-import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { safeNext, useAuth } from "../../auth/AuthContext";
 import { PasswordField, TextField } from "../../components/Field";
 import { FormError } from "../../components/States";
-import { fieldMessage, formLevelError } from "../../lib/forms";
+import { binder, formLevelError, useBusySubmit, useZodForm } from "../../lib/forms";
 import { useTitle } from "../../lib/useTitle";
+import { AuthCard, AuthLink } from "./AuthCard";
 
 const loginSchema = z.object({
   email: z.string().trim().min(1, "Enter your e-mail address."),
@@ -21,51 +19,36 @@ export default function LoginPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const next = safeNext(params.get("next"));
-  const form = useForm<LoginValues>({ resolver: zodResolver(loginSchema), defaultValues: { email: "", password: "" } });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useZodForm<LoginValues>(loginSchema, { email: "", password: "" });
+  const { busy, error, submit } = useBusySubmit(async ({ email, password }: LoginValues) => {
+    await login(email, password);
+    navigate(next, { replace: true });
+  });
 
   if (status === "authenticated" && !busy) return <Navigate to={next} replace />;
 
-  const onSubmit = async ({ email, password }: LoginValues) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await login(email, password);
-      navigate(next, { replace: true });
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
-
-  const message = (name: keyof LoginValues) => fieldMessage(form.formState.errors, error, name);
+  const bind = binder(form, error);
+  const links = (
+    <>
+      <Link to="/reset-password">Forgot your password?</Link>
+      <span>
+        New here?{" "}
+        <AuthLink to="/register" next={next} params={params}>
+          Create an account
+        </AuthLink>
+      </span>
+    </>
+  );
   return (
-    <div className="page auth-page">
-      <div className="card auth-card">
-        <h1>Welcome back</h1>
-        <p className="muted">Log in to buy, download and sell personas.</p>
-        <form onSubmit={form.handleSubmit(onSubmit)} noValidate>
-          <FormError error={formLevelError(error, ["email", "password"])} />
-          <TextField label="E-mail" type="email" autoComplete="email" required {...form.register("email")} error={message("email")} />
-          <PasswordField
-            label="Password"
-            autoComplete="current-password"
-            required
-            {...form.register("password")}
-            error={message("password")}
-          />
-          <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
-            {busy ? "Logging in…" : "Log in"}
-          </button>
-        </form>
-        <div className="auth-links">
-          <Link to="/reset-password">Forgot your password?</Link>
-          <span>
-            New here? <Link to={`/register${params.get("next") ? `?next=${encodeURIComponent(next)}` : ""}`}>Create an account</Link>
-          </span>
-        </div>
-      </div>
-    </div>
+    <AuthCard title="Welcome back" intro="Log in to buy, download and sell personas." links={links}>
+      <form onSubmit={form.handleSubmit(submit)} noValidate>
+        <FormError error={formLevelError(error, ["email", "password"])} />
+        <TextField label="E-mail" type="email" autoComplete="email" required {...bind("email")} />
+        <PasswordField label="Password" autoComplete="current-password" required {...bind("password")} />
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+          {busy ? "Logging in…" : "Log in"}
+        </button>
+      </form>
+    </AuthCard>
   );
 }

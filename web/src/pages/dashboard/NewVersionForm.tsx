@@ -11,7 +11,7 @@ import { ProgressBar } from "../../components/ProgressBar";
 import { FormError } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { VersionFiles } from "../../components/VersionFiles";
-import { formLevelError, messagesOf, useZodForm } from "../../lib/forms";
+import { binder, formLevelError, messagesOf, useZodForm } from "../../lib/forms";
 import { PERSONA_FILE_ACCEPT, PERSONA_FILES_HINT, personaFilesProblem } from "../../lib/files";
 import { compareSemver, isSemver, nextPatch } from "../../lib/semver";
 
@@ -58,6 +58,8 @@ export function NewVersionForm({ persona }: { persona: Persona }) {
   });
 
   const message = messagesOf(form.formState.errors, mutation.error);
+
+  const bind = binder(form, mutation.error);
   const current = persona.versions?.find((v) => v.version === persona.latest_version);
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="new-version-heading">
@@ -69,8 +71,8 @@ export function NewVersionForm({ persona }: { persona: Persona }) {
       </p>
       {current ? <VersionFiles files={current.files} prefix={`Files in ${current.version}: `} /> : null}
       <FormError error={formLevelError(mutation.error, ["version", "changelog", "files"])} />
-      <TextField label="Version" {...form.register("version")} error={message("version")} hint="Semantic version: major.minor.patch" />
-      <TextArea label="Changelog" rows={4} {...form.register("changelog")} error={message("changelog")} />
+      <TextField label="Version" {...bind("version")} hint="Semantic version: major.minor.patch" />
+      <TextArea label="Changelog" rows={4} {...bind("changelog")} />
       <Controller
         control={form.control}
         name="files"

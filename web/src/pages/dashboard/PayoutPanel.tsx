@@ -8,7 +8,7 @@ import { TextField } from "../../components/Field";
 import { FormError } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { browser } from "../../lib/browser";
-import { formLevelError, messagesOf, useZodForm } from "../../lib/forms";
+import { binder, formLevelError, useZodForm } from "../../lib/forms";
 import { centsToInput, formatMoney, parseMoneyInput } from "../../lib/money";
 
 /** A fresh key per payout attempt: a double click or a retry is one payout, not two. */
@@ -66,7 +66,8 @@ export function PayoutPanel({ e }: { e: Earnings }) {
 
   const submit = form.handleSubmit(({ amount }) => payout.mutate(amount.trim() ? (parseMoneyInput(amount, e.currency) ?? undefined) : undefined));
 
-  const message = messagesOf(form.formState.errors, payout.error);
+
+  const bind = binder(form, payout.error);
   const blocked = !e.can_request_payout;
   return (
     <section className="card" aria-labelledby="payout-heading">
@@ -106,8 +107,7 @@ export function PayoutPanel({ e }: { e: Earnings }) {
           label="Payout amount"
           inputMode="decimal"
           placeholder={centsToInput(e.available, e.currency)}
-          {...form.register("amount")}
-          error={message("amount")}
+          {...bind("amount")}
           hint={`Leave empty to pay out everything available (${formatMoney(e.available, e.currency)}).`}
           disabled={blocked}
         />

@@ -12,7 +12,7 @@ import { FormError, LoadingState } from "../../components/States";
 import { VerifyEmailNotice } from "../../components/VerifyEmailNotice";
 import { useToast } from "../../components/Toast";
 import { IMAGE_ACCEPT, imageProblem } from "../../lib/files";
-import { formLevelError, messagesOf, useZodForm } from "../../lib/forms";
+import { binder, formLevelError, messagesOf, useZodForm } from "../../lib/forms";
 import { useTitle } from "../../lib/useTitle";
 import { PreferencesPanel } from "../../notifications/PreferencesPanel";
 
@@ -97,6 +97,8 @@ function ProfileForm({ user }: { user: User }) {
   });
 
   const message = messagesOf(form.formState.errors, mutation.error);
+
+  const bind = binder(form, mutation.error);
   return (
     <div className="stack">
       <div className="page-head">
@@ -117,8 +119,8 @@ function ProfileForm({ user }: { user: User }) {
           </div>
         </div>
         <div className="form-grid">
-          <TextField label="Username" autoComplete="username" required {...form.register("username")} error={message("username")} />
-          <TextField label="E-mail" type="email" autoComplete="email" required {...form.register("email")} error={message("email")} hint="Changing it means verifying the new address." />
+          <TextField label="Username" autoComplete="username" required {...bind("username")} />
+          <TextField label="E-mail" type="email" autoComplete="email" required {...bind("email")} hint="Changing it means verifying the new address." />
         </div>
         {changingEmail ? (
           <TextField
@@ -126,13 +128,12 @@ function ProfileForm({ user }: { user: User }) {
             type="password"
             autoComplete="current-password"
             required
-            {...form.register("current_password")}
-            error={message("current_password")}
+            {...bind("current_password")}
             hint="Needed to change your e-mail address."
           />
         ) : null}
-        <TextArea label="Bio" rows={4} maxLength={500} {...form.register("bio")} error={message("bio")} hint={`A few sentences about you and your style (${bio.length}/500).`} />
-        <TextField label="Website" type="url" placeholder="https://" {...form.register("website")} error={message("website")} />
+        <TextArea label="Bio" rows={4} maxLength={500} {...bind("bio")} hint={`A few sentences about you and your style (${bio.length}/500).`} />
+        <TextField label="Website" type="url" placeholder="https://" {...bind("website")} />
         <FieldError message={message("avatar_url")} />
         <fieldset>
           <legend>Social links</legend>
@@ -145,8 +146,7 @@ function ProfileForm({ user }: { user: User }) {
                 autoCapitalize="none"
                 spellCheck={false}
                 placeholder={`@yourname or ${k === "x" ? "x" : k}.com/yourname`}
-                {...form.register(`social_links.${k}`)}
-                error={message(`social_links.${k}`)}
+                {...bind(`social_links.${k}`)}
               />
             ))}
           </div>
