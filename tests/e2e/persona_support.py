@@ -3,7 +3,7 @@ what its story needs (a name, a price, a prompt) instead of repeating the whole 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from shared.testing.wait import eventually
@@ -21,14 +21,7 @@ class PersonaSpec:
 
     def fields(self) -> dict[str, str]:
         """The form fields `POST /api/personas` takes (all strings, as the web UI sends them)."""
-        return {
-            "name": self.name,
-            "short_description": self.short_description,
-            "description": self.description,
-            "category": self.category,
-            "tags": self.tags,
-            "price_cents": str(self.price_cents),
-        }
+        return {k: str(v) for k, v in asdict(self).items() if k != "files"}
 
 
 async def publish(

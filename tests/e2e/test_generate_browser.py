@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, FilePayload, Page, expect
 from shared.testing.servers import serve_app
 from shared.testing.wait import eventually
 from starlette.applications import Starlette
@@ -82,6 +82,13 @@ def worker(stack: Any) -> Iterator[subprocess.Popen[bytes]]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+async def start_batch(page: Page, name: str, csv: bytes) -> None:
+    """Pick a CSV file for the batch and start it."""
+    picked: FilePayload = {"name": name, "mimeType": "text/csv", "buffer": csv}
+    await page.get_by_label("CSV file").set_input_files(files=[picked])
+    await page.get_by_role("button", name="Start batch").click()
 
 
 def cook(name: str, summary: str, description: str, tags: str, price: int = 0) -> PersonaSpec:
@@ -182,30 +189,13 @@ async def test_new_user_generates_reruns_and_exports(stack: Any, browser: Browse
     await page.get_by_role("tab", name="Batch").click()
     await field(page, "Template").select_option(label="Caption")
     await field(page, "Make").select_option(label="One text per row of a CSV file")
-    csv_input = page.get_by_label("CSV file")
-    await csv_input.set_input_files(
-        files=[
-            {
-                "name": "bad.csv",
-                "mimeType": "text/csv",
-                "buffer": b"picture,words\na cat,10\n,10\na dog,many\n",
-            }
-        ]
-    )
-    await page.get_by_role("button", name="Start batch").click()
+    await start_batch(page, "bad.csv", b"picture,words\na cat,10\n,10\na dog,many\n")
     problems = page.get_by_role("list", name="CSV problems")
     await expect(problems).to_contain_text("Line 3")
     await expect(problems).to_contain_text("Line 4, words")
-    await csv_input.set_input_files(
-        files=[
-            {
-                "name": "good.csv",
-                "mimeType": "text/csv",
-                "buffer": b"picture,words\na cat on a sofa,10\na dog in the rain,10\n",
-            }
-        ]
+    await start_batch(
+        page, "good.csv", b"picture,words\na cat on a sofa,10\na dog in the rain,10\n"
     )
-    await page.get_by_role("button", name="Start batch").click()
     await expect(page.get_by_role("progressbar", name="0 of 2 done")).to_be_visible()
     with worker(stack):
         await expect(page.get_by_text("Batch finished")).to_be_visible(timeout=120_000)
