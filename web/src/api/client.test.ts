@@ -188,10 +188,13 @@ describe("typed client: errors", () => {
 
 describe("helpers", () => {
   it("normalizes field locations", () => {
-    expect(normalizeField("body.name")).toBe("name");
-    expect(normalizeField("body/tags/0")).toBe("tags");
-    expect(normalizeField("usage_terms.personal")).toBe("usage_terms.personal");
-    expect(normalizeField("email")).toBe("email");
+    const cases: [string, string][] = [
+      ["body.name", "name"],
+      ["body/tags/0", "tags"],
+      ["usage_terms.personal", "usage_terms.personal"],
+      ["email", "email"],
+    ];
+    for (const [location, field] of cases) expect(normalizeField(location)).toBe(field);
   });
 
   it("parses Retry-After seconds and dates", () => {

@@ -77,9 +77,6 @@ describe("AuthProvider", () => {
 describe("safeNext", () => {
   it("accepts only same-site paths", () => {
     expect(safeNext("/dashboard/earnings?x=1")).toBe("/dashboard/earnings?x=1");
-    expect(safeNext("//evil.example")).toBe("/dashboard");
-    expect(safeNext("https://evil.example")).toBe("/dashboard");
-    expect(safeNext("/\\evil.example")).toBe("/dashboard");
-    expect(safeNext(null)).toBe("/dashboard");
+    for (const elsewhere of ["//evil.example", "https://evil.example", "/\\evil.example", null]) expect(safeNext(elsewhere)).toBe("/dashboard");
   });
 });

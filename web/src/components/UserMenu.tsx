@@ -4,6 +4,15 @@ import { useAuth } from "../auth/AuthContext";
 import { Avatar } from "./Avatar";
 import { useToast } from "./Toast";
 
+/** The account menu's pages (the public profile, built from the username, follows them). */
+const ACCOUNT_LINKS: [to: string, label: string][] = [
+  ["/dashboard", "Dashboard"],
+  ["/dashboard/personas", "My personas"],
+  ["/dashboard/purchases", "Library"],
+  ["/dashboard/earnings", "Earnings"],
+  ["/dashboard/profile", "Profile settings"],
+];
+
 export function UserMenu() {
   const { user, isAdmin, logout } = useAuth();
   const [open, setOpen] = useState(false);
@@ -52,21 +61,11 @@ export function UserMenu() {
             <span className="muted">{user.email}</span>
           </div>
           <nav aria-label="Account">
-            <Link to="/dashboard" onClick={close}>
-              Dashboard
-            </Link>
-            <Link to="/dashboard/personas" onClick={close}>
-              My personas
-            </Link>
-            <Link to="/dashboard/purchases" onClick={close}>
-              Library
-            </Link>
-            <Link to="/dashboard/earnings" onClick={close}>
-              Earnings
-            </Link>
-            <Link to="/dashboard/profile" onClick={close}>
-              Profile settings
-            </Link>
+            {ACCOUNT_LINKS.map(([to, label]) => (
+              <Link key={to} to={to} onClick={close}>
+                {label}
+              </Link>
+            ))}
             <Link to={`/creators/${encodeURIComponent(user.username)}`} onClick={close}>
               Public profile
             </Link>

@@ -7,7 +7,8 @@ import { useAuth } from "../auth/AuthContext";
 import { DiscoveryRow } from "../components/DiscoveryRow";
 import { qk } from "../api/queryKeys";
 import { PersonaGrid } from "../components/PersonaCard";
-import { EmptyState, ErrorState, LoadingState } from "../components/States";
+import { QueryView } from "../components/QueryView";
+import { EmptyState } from "../components/States";
 import { useCategories } from "../lib/useCatalog";
 import { useTitle } from "../lib/useTitle";
 
@@ -55,15 +56,14 @@ export default function HomePage() {
           <h2 id="trending-heading">Trending now</h2>
           <Link to="/marketplace?sort=trending">See all</Link>
         </div>
-        {trending.isPending ? (
-          <LoadingState />
-        ) : trending.isError ? (
-          <ErrorState error={trending.error} onRetry={() => void trending.refetch()} />
-        ) : trending.data.items.length === 0 ? (
-          <EmptyState title="Nothing here yet">New personas will show up here as creators publish them.</EmptyState>
-        ) : (
-          <PersonaGrid personas={trending.data.items} />
-        )}
+        <QueryView query={trending}>
+          {(data) =>
+            data.items.length === 0 ? (
+              <EmptyState title="Nothing here yet">New personas will show up here as creators publish them.</EmptyState>
+            ) : (
+              <PersonaGrid personas={data.items} />
+            )}
+        </QueryView>
       </section>
     </div>
   );

@@ -1,21 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { render, screen, waitFor } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MemoryRouter } from "react-router";
-import { AppRoutes, Providers } from "../App";
 import { tokenStore } from "../api";
-import { LocationDisplay, mockFetch, sampleUser, testQueryClient } from "./utils";
-
-function renderRoutes(route: string) {
-  render(
-    <MemoryRouter initialEntries={[route]}>
-      <Providers client={testQueryClient()}>
-        <AppRoutes />
-        <LocationDisplay />
-      </Providers>
-    </MemoryRouter>,
-  );
-}
+import { renderRoutes } from "./renderRoutes";
+import { mockFetch, sampleUser } from "./utils";
 
 const dashboardMocks = {
   "GET /api/users/me/personas": { body: { items: [], next_cursor: null } },

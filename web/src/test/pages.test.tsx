@@ -1,22 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MemoryRouter } from "react-router";
-import { AppRoutes, Providers } from "../App";
 import { tokenStore } from "../api";
 import { browser } from "../lib/browser";
-import { LocationDisplay, mockFetch, samplePersona, sampleUser, testQueryClient } from "./utils";
-
-function renderRoutes(route: string) {
-  render(
-    <MemoryRouter initialEntries={[route]}>
-      <Providers client={testQueryClient()}>
-        <AppRoutes />
-        <LocationDisplay />
-      </Providers>
-    </MemoryRouter>,
-  );
-}
+import { renderRoutes } from "./renderRoutes";
+import { mockFetch, samplePersona, sampleUser } from "./utils";
 
 function signedIn() {
   window.localStorage.setItem(tokenStore.REFRESH_KEY, "stored-ref");

@@ -1,19 +1,13 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useForm } from "react-hook-form";
-import { zodResolver } from "@hookform/resolvers/zod";
-import { z } from "zod";
 import { approvePersona, errorMessage, getModerationQueue, rejectPersona, type ModerationItem } from "../../api";
 import { qk } from "../../api/queryKeys";
-import { TextArea } from "../../components/Field";
-import { FormActions } from "../../components/FormActions";
-import { Modal } from "../../components/Modal";
+import { ReasonDialog } from "../../components/ReasonDialog";
 import { PagedList } from "../../components/PagedList";
-import { EmptyState, FormError } from "../../components/States";
+import { EmptyState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { formatDateTime } from "../../lib/format";
-import { fieldErrorsOf } from "../../lib/forms";
 import { formatPrice } from "../../lib/money";
 import { useCategoryName } from "../../lib/useCatalog";
 import { usePagedList } from "../../lib/usePagedList";
@@ -81,15 +75,11 @@ export function ModerationTab() {
   );
 }
 
-const rejectSchema = z.object({ reason: z.string().trim().min(3, "Tell the creator what to fix.").max(2000) });
-type RejectValues = z.infer<typeof rejectSchema>;
-
 function RejectDialog({ persona, onClose }: { persona: ModerationItem; onClose: () => void }) {
   const queryClient = useQueryClient();
   const { notify } = useToast();
-  const form = useForm<RejectValues>({ resolver: zodResolver(rejectSchema), defaultValues: { reason: "" } });
   const mutation = useMutation({
-    mutationFn: ({ reason }: RejectValues) => rejectPersona(persona.id, reason),
+    mutationFn: (reason: string) => rejectPersona(persona.id, reason),
     onSuccess: () => {
       notify(`Rejected “${persona.name}”.`);
       void queryClient.invalidateQueries({ queryKey: qk.moderation });
@@ -97,18 +87,17 @@ function RejectDialog({ persona, onClose }: { persona: ModerationItem; onClose: 
     },
   });
   return (
-    <Modal title={`Reject “${persona.name}”`} onClose={onClose}>
-      <form onSubmit={form.handleSubmit((values) => mutation.mutate(values))} noValidate>
-        <FormError error={mutation.error && !fieldErrorsOf(mutation.error).reason ? mutation.error : null} />
-        <TextArea
-          label="Reason for rejection"
-          rows={4}
-          {...form.register("reason")}
-          error={form.formState.errors.reason?.message ?? fieldErrorsOf(mutation.error).reason}
-          hint="The creator sees this. Be specific about what to change."
-        />
-        <FormActions label="Reject persona" busyLabel="Rejecting…" busy={mutation.isPending} onCancel={onClose} kind="danger" />
-      </form>
-    </Modal>
+    <ReasonDialog
+      title={`Reject “${persona.name}”`}
+      label="Reason for rejection"
+      hint="The creator sees this. Be specific about what to change."
+      min={3}
+      max={2000}
+      missing="Tell the creator what to fix."
+      submitLabel="Reject persona"
+      busyLabel="Rejecting…"
+      action={mutation}
+      onClose={onClose}
+    />
   );
 }

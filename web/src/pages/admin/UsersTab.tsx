@@ -4,11 +4,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { getCreatorTrusted, listAdminUsers, setCreatorTrusted, setUserRoles, suspendUser, type AdminUser } from "../../api/admin";
 import { errorMessage } from "../../api";
 import { useAuth } from "../../auth/AuthContext";
-import { TextArea, TextField } from "../../components/Field";
-import { FormActions } from "../../components/FormActions";
-import { Modal } from "../../components/Modal";
+import { TextField } from "../../components/Field";
+import { ReasonDialog } from "../../components/ReasonDialog";
 import { PagedList } from "../../components/PagedList";
-import { EmptyState, FormError } from "../../components/States";
+import { EmptyState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { formatDate } from "../../lib/format";
 import { usePagedList } from "../../lib/usePagedList";
@@ -109,10 +108,8 @@ function UserRow({ user, onSuspend }: { user: AdminUser; onSuspend: () => void }
 function SuspendDialog({ user, onClose }: { user: AdminUser; onClose: () => void }) {
   const queryClient = useQueryClient();
   const { notify } = useToast();
-  const [reason, setReason] = useState("");
-  const [problem, setProblem] = useState<string | undefined>();
   const mutation = useMutation({
-    mutationFn: () => suspendUser(user.id, reason.trim()),
+    mutationFn: (reason: string) => suspendUser(user.id, reason),
     onSuccess: () => {
       notify(`Suspended ${user.username}: they are signed out everywhere.`);
       void queryClient.invalidateQueries({ queryKey: ["admin", "users"] });
@@ -120,20 +117,15 @@ function SuspendDialog({ user, onClose }: { user: AdminUser; onClose: () => void
     },
   });
   return (
-    <Modal title={`Suspend ${user.username}`} onClose={onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!reason.trim()) return setProblem("Give a reason for the suspension.");
-          setProblem(undefined);
-          mutation.mutate();
-        }}
-        noValidate
-      >
-        <FormError error={mutation.error} />
-        <TextArea label="Reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} error={problem} hint="Recorded with the suspension. The account cannot sign in, and its sessions end at once." />
-        <FormActions label="Suspend account" busyLabel="Suspending…" busy={mutation.isPending} onCancel={onClose} kind="danger" />
-      </form>
-    </Modal>
+    <ReasonDialog
+      title={`Suspend ${user.username}`}
+      hint="Recorded with the suspension. The account cannot sign in, and its sessions end at once."
+      rows={3}
+      missing="Give a reason for the suspension."
+      submitLabel="Suspend account"
+      busyLabel="Suspending…"
+      action={mutation}
+      onClose={onClose}
+    />
   );
 }

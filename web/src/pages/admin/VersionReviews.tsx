@@ -3,11 +3,9 @@ import { Link } from "react-router";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { approveVersion, getVersionQueue, rejectVersion, setCreatorTrusted, type VersionReview } from "../../api/admin";
 import { errorMessage } from "../../api";
-import { TextArea } from "../../components/Field";
-import { FormActions } from "../../components/FormActions";
-import { Modal } from "../../components/Modal";
+import { ReasonDialog } from "../../components/ReasonDialog";
 import { PagedList } from "../../components/PagedList";
-import { EmptyState, FormError } from "../../components/States";
+import { EmptyState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { formatDateTime } from "../../lib/format";
 import { usePagedList } from "../../lib/usePagedList";
@@ -88,10 +86,8 @@ export function VersionReviews() {
 
 function RejectVersionDialog({ item, onClose, onDone }: { item: VersionReview; onClose: () => void; onDone: () => void }) {
   const { notify } = useToast();
-  const [reason, setReason] = useState("");
-  const [problem, setProblem] = useState<string | undefined>();
   const mutation = useMutation({
-    mutationFn: () => rejectVersion(item.persona_id, item.version, reason.trim()),
+    mutationFn: (reason: string) => rejectVersion(item.persona_id, item.version, reason),
     onSuccess: () => {
       notify(`Rejected ${item.persona_name} v${item.version}; v${item.live_version ?? "?"} stays live.`);
       onDone();
@@ -99,20 +95,16 @@ function RejectVersionDialog({ item, onClose, onDone }: { item: VersionReview; o
     },
   });
   return (
-    <Modal title={`Reject ${item.persona_name} v${item.version}`} onClose={onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (reason.trim().length < 3) return setProblem("Tell the creator what to fix.");
-          setProblem(undefined);
-          mutation.mutate();
-        }}
-        noValidate
-      >
-        <FormError error={mutation.error} />
-        <TextArea label="Reason for rejection" rows={4} value={reason} onChange={(e) => setReason(e.target.value)} error={problem} hint="The creator sees this. The live version stays as it is." />
-        <FormActions label="Reject version" busyLabel="Rejecting…" busy={mutation.isPending} onCancel={onClose} kind="danger" />
-      </form>
-    </Modal>
+    <ReasonDialog
+      title={`Reject ${item.persona_name} v${item.version}`}
+      label="Reason for rejection"
+      hint="The creator sees this. The live version stays as it is."
+      min={3}
+      missing="Tell the creator what to fix."
+      submitLabel="Reject version"
+      busyLabel="Rejecting…"
+      action={mutation}
+      onClose={onClose}
+    />
   );
 }

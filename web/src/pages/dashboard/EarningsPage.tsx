@@ -18,7 +18,8 @@ import { useAuth } from "../../auth/AuthContext";
 import { BarChart, netByMonth } from "../../components/BarChart";
 import { DataTable, type Column } from "../../components/DataTable";
 import { PagedList } from "../../components/PagedList";
-import { EmptyState, ErrorState, LoadingState } from "../../components/States";
+import { QueryView } from "../../components/QueryView";
+import { EmptyState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { saveBlob } from "../../lib/download";
 import { formatDate, formatDateTime } from "../../lib/format";
@@ -49,24 +50,22 @@ export default function EarningsPage() {
           </div>
         ) : null}
       </div>
-      {earnings.isPending ? (
-        <LoadingState label="Loading earnings…" />
-      ) : earnings.isError ? (
-        <ErrorState error={earnings.error} onRetry={() => void earnings.refetch()} />
-      ) : (
-        <>
-          <Balances e={earnings.data} />
-          <section className="card" aria-labelledby="chart-heading">
-            <h2 id="chart-heading">Monthly earnings</h2>
-            {earnings.data.by_month.some((m) => m.gross || m.net) ? (
-              <BarChart data={netByMonth(earnings.data.by_month)} currency={earnings.data.currency} title="Net earnings by month" />
-            ) : (
-              <p className="muted">Your monthly earnings will appear here after your first sale.</p>
-            )}
-          </section>
-          <PayoutPanel e={earnings.data} />
-        </>
-      )}
+      <QueryView query={earnings} loadingLabel="Loading earnings…">
+        {(data) => (
+          <>
+            <Balances e={data} />
+            <section className="card" aria-labelledby="chart-heading">
+              <h2 id="chart-heading">Monthly earnings</h2>
+              {data.by_month.some((m) => m.gross || m.net) ? (
+                <BarChart data={netByMonth(data.by_month)} currency={data.currency} title="Net earnings by month" />
+              ) : (
+                <p className="muted">Your monthly earnings will appear here after your first sale.</p>
+              )}
+            </section>
+            <PayoutPanel e={data} />
+          </>
+        )}
+      </QueryView>
       <Transactions />
       <PayoutHistory />
       <Statements />

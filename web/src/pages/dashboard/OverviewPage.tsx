@@ -3,11 +3,21 @@ import { useQuery } from "@tanstack/react-query";
 import { getEarnings, listMyPersonas, listMyPurchases } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
-import { ErrorState, LoadingState } from "../../components/States";
+import { QueryView } from "../../components/QueryView";
+import { LoadingState } from "../../components/States";
 import { PersonaStatus } from "../../components/StatusBadge";
 import { formatCount, formatRating, pluralize } from "../../lib/format";
 import { formatMoney } from "../../lib/money";
 import { useTitle } from "../../lib/useTitle";
+
+/** The dashboard's shortcuts: where, what, and the button's kind. */
+const QUICK_ACTIONS: [to: string, label: string, kind?: "primary" | "ghost"][] = [
+  ["/marketplace/submit", "Create a persona", "primary"],
+  ["/dashboard/earnings", "Request a payout"],
+  ["/dashboard/purchases", "Open your library"],
+  ["/dashboard/profile", "Edit your profile"],
+  ["/marketplace", "Browse the marketplace", "ghost"],
+];
 
 export default function OverviewPage() {
   useTitle("Dashboard");
@@ -40,48 +50,36 @@ export default function OverviewPage() {
         </div>
       </div>
 
-      {personas.isPending ? (
-        <LoadingState label="Loading your stats…" />
-      ) : personas.isError ? (
-        <ErrorState error={personas.error} onRetry={() => void personas.refetch()} />
-      ) : (
-        <div className="stats" role="list" aria-label="Your stats">
-          <Stat label="Personas" value={`${mine.length}${more}`} hint={`${published} published`} />
-          <Stat label="Downloads" value={formatCount(downloads)} hint="Across all your personas" />
-          <Stat label="Average rating" value={formatRating(avgRating)} hint={`${ratingCount} rating${ratingCount === 1 ? "" : "s"}`} />
-          <Stat
-            label="Available to pay out"
-            value={earnings.data ? formatMoney(earnings.data.available, earnings.data.currency) : earnings.isPending ? "…" : "—"}
-            hint={
-              earnings.data
-                ? earnings.data.pending
-                  ? `${formatMoney(earnings.data.pending, earnings.data.currency)} pending · ${formatMoney(earnings.data.lifetime, earnings.data.currency)} lifetime`
-                  : `${formatMoney(earnings.data.lifetime, earnings.data.currency)} lifetime`
-                : "Earnings unavailable"
-            }
-          />
-          <Stat label="Library" value={purchases.data ? `${purchases.data.items.length}${purchases.data.next_cursor ? "+" : ""}` : "…"} hint="Personas you own" />
-        </div>
-      )}
+      <QueryView query={personas} loadingLabel="Loading your stats…">
+        {() => (
+          <div className="stats" role="list" aria-label="Your stats">
+            <Stat label="Personas" value={`${mine.length}${more}`} hint={`${published} published`} />
+            <Stat label="Downloads" value={formatCount(downloads)} hint="Across all your personas" />
+            <Stat label="Average rating" value={formatRating(avgRating)} hint={`${ratingCount} rating${ratingCount === 1 ? "" : "s"}`} />
+            <Stat
+              label="Available to pay out"
+              value={earnings.data ? formatMoney(earnings.data.available, earnings.data.currency) : earnings.isPending ? "…" : "—"}
+              hint={
+                earnings.data
+                  ? earnings.data.pending
+                    ? `${formatMoney(earnings.data.pending, earnings.data.currency)} pending · ${formatMoney(earnings.data.lifetime, earnings.data.currency)} lifetime`
+                    : `${formatMoney(earnings.data.lifetime, earnings.data.currency)} lifetime`
+                  : "Earnings unavailable"
+              }
+            />
+            <Stat label="Library" value={purchases.data ? `${purchases.data.items.length}${purchases.data.next_cursor ? "+" : ""}` : "…"} hint="Personas you own" />
+          </div>
+        )}
+      </QueryView>
 
       <section className="card" aria-labelledby="quick-heading">
         <h2 id="quick-heading">Quick actions</h2>
         <div className="quick-actions">
-          <Link className="btn btn-primary" to="/marketplace/submit">
-            Create a persona
-          </Link>
-          <Link className="btn" to="/dashboard/earnings">
-            Request a payout
-          </Link>
-          <Link className="btn" to="/dashboard/purchases">
-            Open your library
-          </Link>
-          <Link className="btn" to="/dashboard/profile">
-            Edit your profile
-          </Link>
-          <Link className="btn btn-ghost" to="/marketplace">
-            Browse the marketplace
-          </Link>
+          {QUICK_ACTIONS.map(([to, label, kind]) => (
+            <Link key={to} className={`btn${kind ? ` btn-${kind}` : ""}`} to={to}>
+              {label}
+            </Link>
+          ))}
         </div>
       </section>
 

@@ -27,34 +27,21 @@ import {
 import { DiffView, HISTORY_KEY, HistoryPanel } from "./HistoryPanel";
 import { defaults, ParamFields, paramsSchema, type Params } from "./params";
 import { SchedulesTab } from "./SchedulesTab";
+import { UrlTabs } from "../../components/UrlTabs";
 import { useOwnedPersonas, useTemplates } from "./shared";
 
 const TABS = [
-  ["write", "Write"],
-  ["batch", "Batch"],
-  ["schedules", "Schedules"],
-] as const;
-type Tab = (typeof TABS)[number][0];
+  { key: "write", label: "Write", panel: <WriteTab /> },
+  { key: "batch", label: "Batch", panel: <BatchTab /> },
+  { key: "schedules", label: "Schedules", panel: <SchedulesTab /> },
+];
 
 export default function GeneratePage() {
   useTitle("Generate");
-  const [search, setSearch] = useSearchParams();
-  const tab = (TABS.find(([t]) => t === search.get("tab"))?.[0] ?? "write") as Tab;
   return (
     <div className="stack generate-page">
       <h1>Generate</h1>
-      <div className="tabs" role="tablist" aria-label="Ways to generate">
-        {TABS.map(([t, label]) => (
-          <button key={t} type="button" role="tab" id={`generate-tab-${t}`} aria-selected={tab === t}
-            aria-controls={`generate-panel-${t}`} className={`tab${tab === t ? " active" : ""}`}
-            onClick={() => setSearch({ tab: t }, { replace: true })}>
-            {label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`generate-panel-${tab}`} aria-labelledby={`generate-tab-${tab}`} className="stack">
-        {tab === "write" ? <WriteTab /> : tab === "batch" ? <BatchTab /> : <SchedulesTab />}
-      </div>
+      <UrlTabs tabs={TABS} name="generate" label="Ways to generate" />
     </div>
   );
 }
