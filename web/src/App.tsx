@@ -58,17 +58,17 @@ const PAGES: Page[] = [
 ];
 
 /** The creator's dashboard, all behind a login (its layout checks once). */
-const DASHBOARD: Page[] = [
-  ["", <OverviewPage />],
-  ["personas", <MyPersonasPage />],
-  ["personas/new", <Navigate to="/marketplace/submit" replace />],
-  ["personas/:id/edit", <EditPersonaPage />],
-  ["analytics", <AnalyticsPage />],
-  ["personas/:id/analytics", <AnalyticsPage />],
-  ["purchases", <PurchasesPage />],
-  ["earnings", <EarningsPage />],
-  ["profile", <ProfilePage />],
-];
+const DASHBOARD: Record<string, ReactNode> = {
+  "": <OverviewPage />,
+  personas: <MyPersonasPage />,
+  "personas/new": <Navigate to="/marketplace/submit" replace />,
+  "personas/:id/edit": <EditPersonaPage />,
+  analytics: <AnalyticsPage />,
+  "personas/:id/analytics": <AnalyticsPage />,
+  purchases: <PurchasesPage />,
+  earnings: <EarningsPage />,
+  profile: <ProfilePage />,
+};
 
 function guarded(element: ReactNode, access: Access = "anyone") {
   if (access === "admin") return <RequireAdmin>{element}</RequireAdmin>;
@@ -88,7 +88,7 @@ export function AppRoutes() {
         <Route element={<Layout />}>
           {routes(PAGES)}
           <Route path="dashboard" element={guarded(<DashboardLayout />, "user")}>
-            {routes(DASHBOARD)}
+            {routes(Object.entries(DASHBOARD))}
           </Route>
         </Route>
       </Routes>

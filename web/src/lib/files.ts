@@ -1,4 +1,5 @@
 // What catalog accepts in a persona version (services/catalog uploads.py and settings).
+import type { ChangeEvent } from "react";
 
 export const PERSONA_FILE_TYPES = [".txt", ".md", ".json", ".yaml", ".yml", ".csv", ".docx", ".pdf", ".odt", ".png", ".jpg", ".jpeg", ".webp"] as const;
 export const PERSONA_FILE_ACCEPT = PERSONA_FILE_TYPES.join(",");
@@ -37,4 +38,16 @@ export function personaFilesProblem(files: File[]): string | undefined {
   if (files.length > MAX_FILES) return `Upload at most ${MAX_FILES} files per version.`;
   if (files.reduce((n, f) => n + f.size, 0) > MAX_VERSION_BYTES) return "A version can hold at most 50 MB in total.";
   return undefined;
+}
+
+/** A file input's change handler for one image: checked here, then uploaded, or the problem said. */
+export function pickImage(onProblem: (why: string) => void, onImage: (file: File) => void) {
+  return (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = "";
+    if (!file) return;
+    const why = imageProblem(file);
+    if (why) onProblem(why);
+    else onImage(file);
+  };
 }

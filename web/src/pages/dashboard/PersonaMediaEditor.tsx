@@ -5,7 +5,7 @@ import { qk } from "../../api/queryKeys";
 import { TextField } from "../../components/Field";
 import { Alert } from "../../components/States";
 import { useToast } from "../../components/Toast";
-import { IMAGE_ACCEPT, MAX_GALLERY_IMAGES, imageProblem } from "../../lib/files";
+import { IMAGE_ACCEPT, MAX_GALLERY_IMAGES, imageProblem, pickImage } from "../../lib/files";
 
 /**
  * The persona's pictures: a cover for the marketplace cards and up to 8 images of sample output
@@ -59,14 +59,7 @@ export function PersonaMediaEditor({ persona }: { persona: Persona }) {
     onError,
   });
 
-  const pickCover = (e: ChangeEvent<HTMLInputElement>) => {
-    const file = e.target.files?.[0];
-    e.target.value = "";
-    if (!file) return;
-    const why = imageProblem(file);
-    if (why) setProblem(why);
-    else cover.mutate(file);
-  };
+  const pickCover = pickImage(setProblem, (file) => cover.mutate(file));
   const pickGallery = (e: ChangeEvent<HTMLInputElement>) => {
     const files = Array.from(e.target.files ?? []);
     e.target.value = "";

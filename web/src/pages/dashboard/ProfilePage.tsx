@@ -1,4 +1,4 @@
-import { useRef, useState, type ChangeEvent } from "react";
+import { useRef, useState } from "react";
 import { z } from "zod";
 import { Link } from "react-router";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -11,7 +11,7 @@ import { FormActions } from "../../components/FormActions";
 import { FormError, LoadingState } from "../../components/States";
 import { VerifyEmailNotice } from "../../components/VerifyEmailNotice";
 import { useToast } from "../../components/Toast";
-import { IMAGE_ACCEPT, imageProblem } from "../../lib/files";
+import { IMAGE_ACCEPT, pickImage } from "../../lib/files";
 import { binder, formLevelError, messagesOf, useZodForm } from "../../lib/forms";
 import { useTitle } from "../../lib/useTitle";
 import { PreferencesPanel } from "../../notifications/PreferencesPanel";
@@ -178,14 +178,7 @@ function AvatarUpload({ hasAvatar, onChange }: { hasAvatar: boolean; onChange: (
     },
     onError: (e) => setProblem(errorMessage(e)),
   });
-  const pick = (e: ChangeEvent<HTMLInputElement>) => {
-    const file = e.target.files?.[0];
-    e.target.value = "";
-    if (!file) return;
-    const why = imageProblem(file);
-    if (why) setProblem(why);
-    else mutation.mutate(file);
-  };
+  const pick = pickImage(setProblem, (file) => mutation.mutate(file));
   return (
     <div className="avatar-upload">
       <button type="button" className="btn btn-small" onClick={() => input.current?.click()} disabled={mutation.isPending}>

@@ -199,46 +199,43 @@ export async function streamGeneration(
 ): Promise<void> {
   const res = await post(path, body, signal);
   if (!res.body) return;
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  for await (const block of pieces(res.body, "\n\n")) {
+    let event = "";
+    let data = "";
+    for (const line of block.split("\n")) {
+      if (line.startsWith("event: ")) event = line.slice(7);
+      else if (line.startsWith("data: ")) data += line.slice(6);
+    }
+    if (event && data) onEvent({ event, data: JSON.parse(data) } as StreamEvent);
+  }
+}
+
+/** The pieces of a text stream between `separator`s, each as soon as it is complete. */
+async function* pieces(body: NonNullable<Response["body"]>, separator: string): AsyncGenerator<string> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) break;
+    if (done) return;
     buffer += value;
     let cut: number;
-    while ((cut = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      let event = "";
-      let data = "";
-      for (const line of block.split("\n")) {
-        if (line.startsWith("event: ")) event = line.slice(7);
-        else if (line.startsWith("data: ")) data += line.slice(6);
-      }
-      if (event && data) onEvent({ event, data: JSON.parse(data) } as StreamEvent);
+    while ((cut = buffer.indexOf(separator)) >= 0) {
+      yield buffer.slice(0, cut);
+      buffer = buffer.slice(cut + separator.length);
     }
   }
 }
 
 /** Read an OpenAI-style `data: {...}` stream (chat.completion.chunk) and hand on each piece of text. */
 export async function readChatStream(body: NonNullable<Response["body"]>, onText: (text: string) => void): Promise<void> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let cut: number;
-    while ((cut = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, cut).trim();
-      buffer = buffer.slice(cut + 1);
-      if (!line.startsWith("data:")) continue;
-      const payload = line.slice(5).trim();
-      if (payload === "[DONE]") return;
-      const chunk = JSON.parse(payload) as { choices?: { delta?: { content?: string | null } }[] };
-      const text = chunk.choices?.[0]?.delta?.content;
-      if (text) onText(text);
-    }
+  for await (const raw of pieces(body, "\n")) {
+    const line = raw.trim();
+    if (!line.startsWith("data:")) continue;
+    const payload = line.slice(5).trim();
+    if (payload === "[DONE]") return;
+    const chunk = JSON.parse(payload) as { choices?: { delta?: { content?: string | null } }[] };
+    const text = chunk.choices?.[0]?.delta?.content;
+    if (text) onText(text);
   }
 }
 
