@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { approvePersona, errorMessage, getModerationQueue, rejectPersona, type ModerationItem } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { ReasonDialog } from "../../components/ReasonDialog";
-import { PagedList } from "../../components/PagedList";
+import { PagedRows } from "../../components/PagedRows";
 import { EmptyState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { formatDateTime } from "../../lib/format";
@@ -31,44 +31,44 @@ export function ModerationTab() {
   return (
     <>
       <h2>New personas awaiting review</h2>
-      <PagedList list={list} loadingLabel="Loading the moderation queue…" empty={<EmptyState title="The queue is empty">No personas are waiting for review.</EmptyState>}>
-        {(items) => (
-          <ul className="row-list" aria-label="Personas awaiting review">
-            {items.map((p) => (
-              <li key={p.id} className="card row-item">
-                <div className="row-main">
-                  <h2 className="row-title">
-                    <Link to={`/marketplace/${encodeURIComponent(p.id)}`}>{p.name}</Link>
-                  </h2>
-                  <p>{p.short_description}</p>
-                  <div className="row-meta muted">
-                    <span>by {p.creator?.username}</span>
-                    <span>{categoryName(p.category)}</span>
-                    <span>{formatPrice(p.price_cents, p.currency)}</span>
-                    {p.latest_version ? <span>v{p.latest_version}</span> : null}
-                    <span>Submitted {formatDateTime(p.submitted_at ?? p.updated_at)}</span>
-                  </div>
-                  <ReviewFiles personaId={p.id} label={p.name} />
-                </div>
-                <div className="row-actions">
-                  <button
-                    type="button"
-                    className="btn btn-small btn-primary"
-                    onClick={() => approve.mutate(p)}
-                    disabled={approve.isPending && approve.variables?.id === p.id}
-                    aria-label={`Approve ${p.name}`}
-                  >
-                    Approve
-                  </button>
-                  <button type="button" className="btn btn-small btn-danger" onClick={() => setRejecting(p)} aria-label={`Reject ${p.name}`}>
-                    Reject
-                  </button>
-                </div>
-              </li>
-            ))}
-          </ul>
+      <PagedRows
+        list={list}
+        label="Personas awaiting review"
+        loadingLabel="Loading the moderation queue…"
+        empty={<EmptyState title="The queue is empty">No personas are waiting for review.</EmptyState>}
+        row={(p) => (
+          <li key={p.id} className="card row-item">
+            <div className="row-main">
+              <h2 className="row-title">
+                <Link to={`/marketplace/${encodeURIComponent(p.id)}`}>{p.name}</Link>
+              </h2>
+              <p>{p.short_description}</p>
+              <div className="row-meta muted">
+                <span>by {p.creator?.username}</span>
+                <span>{categoryName(p.category)}</span>
+                <span>{formatPrice(p.price_cents, p.currency)}</span>
+                {p.latest_version ? <span>v{p.latest_version}</span> : null}
+                <span>Submitted {formatDateTime(p.submitted_at ?? p.updated_at)}</span>
+              </div>
+              <ReviewFiles personaId={p.id} label={p.name} />
+            </div>
+            <div className="row-actions">
+              <button
+                type="button"
+                className="btn btn-small btn-primary"
+                onClick={() => approve.mutate(p)}
+                disabled={approve.isPending && approve.variables?.id === p.id}
+                aria-label={`Approve ${p.name}`}
+              >
+                Approve
+              </button>
+              <button type="button" className="btn btn-small btn-danger" onClick={() => setRejecting(p)} aria-label={`Reject ${p.name}`}>
+                Reject
+              </button>
+            </div>
+          </li>
         )}
-      </PagedList>
+      />
       {rejecting ? <RejectDialog persona={rejecting} onClose={() => setRejecting(null)} /> : null}
       <VersionReviews />
     </>

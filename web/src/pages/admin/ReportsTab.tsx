@@ -9,7 +9,7 @@ import { qk } from "../../api/queryKeys";
 import { SelectField, TextArea } from "../../components/Field";
 import { FormActions } from "../../components/FormActions";
 import { Modal } from "../../components/Modal";
-import { PagedList } from "../../components/PagedList";
+import { PagedRows } from "../../components/PagedRows";
 import { EmptyState, FormError } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { formatDateTime } from "../../lib/format";
@@ -20,15 +20,13 @@ export function ReportsTab() {
   const list = usePagedList(qk.reports, listReports, { limit: 50 });
   return (
     <>
-      <PagedList list={list} loadingLabel="Loading reports…" empty={<EmptyState title="No open reports">Nothing has been reported.</EmptyState>}>
-        {(items) => (
-          <ul className="row-list" aria-label="Reports">
-            {items.map((r) => (
-              <ReportRow key={r.id} report={r} onResolve={() => setResolving(r)} />
-            ))}
-          </ul>
-        )}
-      </PagedList>
+      <PagedRows
+        list={list}
+        label="Reports"
+        loadingLabel="Loading reports…"
+        empty={<EmptyState title="No open reports">Nothing has been reported.</EmptyState>}
+        row={(r) => <ReportRow key={r.id} report={r} onResolve={() => setResolving(r)} />}
+      />
       {resolving ? <ResolveDialog report={resolving} onClose={() => setResolving(null)} /> : null}
     </>
   );

@@ -6,7 +6,7 @@ import { errorMessage } from "../../api";
 import { useAuth } from "../../auth/AuthContext";
 import { TextField } from "../../components/Field";
 import { ReasonDialog } from "../../components/ReasonDialog";
-import { PagedList } from "../../components/PagedList";
+import { PagedRows } from "../../components/PagedRows";
 import { EmptyState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { formatDate } from "../../lib/format";
@@ -31,15 +31,13 @@ export function UsersTab() {
           Search
         </button>
       </form>
-      <PagedList list={list} loadingLabel="Loading users…" empty={<EmptyState title="No users found">{q ? `Nobody matches “${q}”.` : "No accounts yet."}</EmptyState>}>
-        {(items) => (
-          <ul className="row-list" aria-label="Users">
-            {items.map((u) => (
-              <UserRow key={u.id} user={u} onSuspend={() => setSuspending(u)} />
-            ))}
-          </ul>
-        )}
-      </PagedList>
+      <PagedRows
+        list={list}
+        label="Users"
+        loadingLabel="Loading users…"
+        empty={<EmptyState title="No users found">{q ? `Nobody matches “${q}”.` : "No accounts yet."}</EmptyState>}
+        row={(u) => <UserRow key={u.id} user={u} onSuspend={() => setSuspending(u)} />}
+      />
       {suspending ? <SuspendDialog user={suspending} onClose={() => setSuspending(null)} /> : null}
     </>
   );

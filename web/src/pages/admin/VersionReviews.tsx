@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { approveVersion, getVersionQueue, rejectVersion, setCreatorTrusted, type VersionReview } from "../../api/admin";
 import { errorMessage } from "../../api";
 import { ReasonDialog } from "../../components/ReasonDialog";
-import { PagedList } from "../../components/PagedList";
+import { PagedRows } from "../../components/PagedRows";
 import { EmptyState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { formatDateTime } from "../../lib/format";
@@ -39,46 +39,46 @@ export function VersionReviews() {
   return (
     <section className="stack" aria-labelledby="versions-heading">
       <h2 id="versions-heading">New versions awaiting review</h2>
-      <PagedList list={list} loadingLabel="Loading new versions…" empty={<EmptyState title="No new versions to review">Creators' updates to approved personas appear here.</EmptyState>}>
-        {(items) => (
-          <ul className="row-list" aria-label="Versions awaiting review">
-            {items.map((v) => (
-              <li key={v.persona_id} className="card row-item">
-                <div className="row-main">
-                  <h3 className="row-title">
-                    <Link to={`/marketplace/${encodeURIComponent(v.persona_id)}`}>{v.persona_name}</Link> v{v.version}
-                  </h3>
-                  <p>{v.changelog || <span className="muted">No changelog.</span>}</p>
-                  <div className="row-meta muted">
-                    <span>by {v.creator_username ?? "unknown"}</span>
-                    {v.creator_trusted ? <span className="badge badge-approved">Trusted creator</span> : null}
-                    <span>Live now: {v.live_version ? `v${v.live_version}` : "none"}</span>
-                    <span>Sent {formatDateTime(v.submitted_at)}</span>
-                  </div>
-                  <ReviewFiles personaId={v.persona_id} version={v.version} label={`${v.persona_name} v${v.version}`} />
-                </div>
-                <div className="row-actions">
-                  <button
-                    type="button"
-                    className="btn btn-small btn-primary"
-                    onClick={() => approve.mutate(v)}
-                    disabled={approve.isPending}
-                    aria-label={`Approve ${v.persona_name} v${v.version}`}
-                  >
-                    Approve
-                  </button>
-                  <button type="button" className="btn btn-small btn-danger" onClick={() => setRejecting(v)} aria-label={`Reject ${v.persona_name} v${v.version}`}>
-                    Reject
-                  </button>
-                  <button type="button" className="btn btn-small btn-ghost" onClick={() => trust.mutate(v)} disabled={trust.isPending}>
-                    {v.creator_trusted ? "Stop trusting creator" : "Trust creator"}
-                  </button>
-                </div>
-              </li>
-            ))}
-          </ul>
+      <PagedRows
+        list={list}
+        label="Versions awaiting review"
+        loadingLabel="Loading new versions…"
+        empty={<EmptyState title="No new versions to review">Creators' updates to approved personas appear here.</EmptyState>}
+        row={(v) => (
+          <li key={v.persona_id} className="card row-item">
+            <div className="row-main">
+              <h3 className="row-title">
+                <Link to={`/marketplace/${encodeURIComponent(v.persona_id)}`}>{v.persona_name}</Link> v{v.version}
+              </h3>
+              <p>{v.changelog || <span className="muted">No changelog.</span>}</p>
+              <div className="row-meta muted">
+                <span>by {v.creator_username ?? "unknown"}</span>
+                {v.creator_trusted ? <span className="badge badge-approved">Trusted creator</span> : null}
+                <span>Live now: {v.live_version ? `v${v.live_version}` : "none"}</span>
+                <span>Sent {formatDateTime(v.submitted_at)}</span>
+              </div>
+              <ReviewFiles personaId={v.persona_id} version={v.version} label={`${v.persona_name} v${v.version}`} />
+            </div>
+            <div className="row-actions">
+              <button
+                type="button"
+                className="btn btn-small btn-primary"
+                onClick={() => approve.mutate(v)}
+                disabled={approve.isPending}
+                aria-label={`Approve ${v.persona_name} v${v.version}`}
+              >
+                Approve
+              </button>
+              <button type="button" className="btn btn-small btn-danger" onClick={() => setRejecting(v)} aria-label={`Reject ${v.persona_name} v${v.version}`}>
+                Reject
+              </button>
+              <button type="button" className="btn btn-small btn-ghost" onClick={() => trust.mutate(v)} disabled={trust.isPending}>
+                {v.creator_trusted ? "Stop trusting creator" : "Trust creator"}
+              </button>
+            </div>
+          </li>
         )}
-      </PagedList>
+      />
       {rejecting ? <RejectVersionDialog item={rejecting} onClose={() => setRejecting(null)} onDone={refresh} /> : null}
     </section>
   );

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { deletePersona, errorMessage, getPersona, updatePersona, type Category, type Persona, type PersonaInput } from "../../api";
 import { qk } from "../../api/queryKeys";
 import { useAuth } from "../../auth/AuthContext";
-import { ConfirmDialog } from "../../components/Modal";
+import { DeletePersonaDialog } from "../../components/DeletePersonaDialog";
 import { PersonaForm, type FormIntent } from "../../components/PersonaForm";
 import { Alert, ErrorState, LoadingState } from "../../components/States";
 import { PersonaStatus } from "../../components/StatusBadge";
@@ -121,15 +121,7 @@ function EditPersona({ persona, categories }: { persona: Persona; categories: Ca
         </button>
       </section>
       {confirmDelete ? (
-        <ConfirmDialog
-          title={`Delete “${persona.name}”?`}
-          message="It will be removed from the marketplace. Buyers keep access to what they own. This can't be undone."
-          confirmLabel="Delete"
-          danger
-          busy={remove.isPending}
-          onConfirm={() => remove.mutate()}
-          onCancel={() => setConfirmDelete(false)}
-        />
+        <DeletePersonaDialog name={persona.name} busy={remove.isPending} onConfirm={() => remove.mutate()} onCancel={() => setConfirmDelete(false)} />
       ) : null}
     </div>
   );

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { deletePersona, errorMessage, listMyPersonas, submitPersona, type Persona, type PersonaStatus as Status } from "../../api";
 import { useAuth } from "../../auth/AuthContext";
 import { qk } from "../../api/queryKeys";
-import { ConfirmDialog } from "../../components/Modal";
+import { DeletePersonaDialog } from "../../components/DeletePersonaDialog";
 import { Stars } from "../../components/Stars";
 import { PagedList } from "../../components/PagedList";
 import { EmptyState } from "../../components/States";
@@ -139,15 +139,7 @@ export default function MyPersonasPage() {
         )}
       </PagedList>
       {toDelete ? (
-        <ConfirmDialog
-          title={`Delete “${toDelete.name}”?`}
-          message="It will be removed from the marketplace. Buyers keep access to what they own. This can't be undone."
-          confirmLabel="Delete"
-          danger
-          busy={remove.isPending}
-          onConfirm={() => remove.mutate(toDelete)}
-          onCancel={() => setToDelete(null)}
-        />
+        <DeletePersonaDialog name={toDelete.name} busy={remove.isPending} onConfirm={() => remove.mutate(toDelete)} onCancel={() => setToDelete(null)} />
       ) : null}
     </div>
   );
