@@ -16,7 +16,7 @@ import { formatDateTime } from "../../lib/format";
 import { usePagedList } from "../../lib/usePagedList";
 import { cancelBatch, getBatch, listBatches, startBatch, type Template } from "./generationApi";
 import { defaults, paramsSchema } from "./params";
-import { JobFields, paramApiErrors, useOwnedPersonas, useTemplates, type JobValues } from "./shared";
+import { JobFields, jobOf, paramApiErrors, useOwnedPersonas, useTemplates, type JobValues } from "./shared";
 
 const MAX_ITEMS = 100;
 
@@ -66,9 +66,7 @@ export function BatchTab() {
   const start = useMutation({
     mutationFn: (v: BatchValues) =>
       startBatch({
-        persona_id: v.persona_id,
-        template_id: v.template_id,
-        params: v.params,
+        ...jobOf(v),
         ...(v.mode === "csv" ? { csv: v.csv } : { variants: v.variants }),
       }),
     onSuccess: (b) => {

@@ -28,7 +28,7 @@ import { DiffView, HISTORY_KEY, HistoryPanel } from "./HistoryPanel";
 import { defaults, ParamFields, paramsSchema, type Params } from "./params";
 import { SchedulesTab } from "./SchedulesTab";
 import { UrlTabs } from "../../components/UrlTabs";
-import { useOwnedPersonas, useTemplates } from "./shared";
+import { jobOf, useOwnedPersonas, useTemplates } from "./shared";
 
 const TABS = [
   { key: "write", label: "Write", panel: <WriteTab /> },
@@ -135,7 +135,7 @@ function WriteTab() {
     localStorage.setItem(LOCAL_URL_KEY, v.local_url);
     localStorage.setItem(LOCAL_MODEL_KEY, v.local_model);
     try {
-      const rendered = await renderPrompt({ persona_id: v.persona_id, template_id: v.template_id, params: v.params });
+      const rendered = await renderPrompt(jobOf(v));
       await streamLocal(v.local_url, v.local_model.trim(), rendered.messages, ctl.signal, (t) => setOutput((o) => o + t));
       setStatus("Done on your computer (not saved in your history: copy what you want to keep).");
     } catch (e) {
@@ -148,7 +148,7 @@ function WriteTab() {
 
   function generate(v: WriteValues) {
     if (v.local) void runLocal(v);
-    else void run("/api/generations", { persona_id: v.persona_id, template_id: v.template_id, params: v.params });
+    else void run("/api/generations", jobOf(v));
   }
 
   function rerun(v: WriteValues) {

@@ -16,7 +16,7 @@ import { fieldErrorsOf } from "../../lib/forms";
 import { usePagedList } from "../../lib/usePagedList";
 import { createSchedule, deleteSchedule, listSchedules, type Schedule, type Template } from "./generationApi";
 import { defaults, paramsSchema } from "./params";
-import { JobFields, paramApiErrors, useOwnedPersonas, useTemplates, type JobValues } from "./shared";
+import { JobFields, jobOf, paramApiErrors, useOwnedPersonas, useTemplates, type JobValues } from "./shared";
 
 type ScheduleValues = JobValues & { when: "once" | "repeat"; run_at: string; cron: string; timezone: string };
 
@@ -58,9 +58,7 @@ export function SchedulesTab() {
   const create = useMutation({
     mutationFn: (v: ScheduleValues) =>
       createSchedule({
-        persona_id: v.persona_id,
-        template_id: v.template_id,
-        params: v.params,
+        ...jobOf(v),
         timezone: v.timezone,
         // a time without offset: the server reads it in `timezone`
         ...(v.when === "once" ? { run_at: v.run_at } : { cron: v.cron.trim() }),

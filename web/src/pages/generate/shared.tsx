@@ -30,6 +30,11 @@ export interface JobValues {
   params: Params;
 }
 
+/** The job a form describes (persona, template, parameters), without the form's other fields. */
+export function jobOf({ persona_id, template_id, params }: JobValues): JobValues {
+  return { persona_id, template_id, params };
+}
+
 /** Persona, template and the template's parameters, as fields of a react-hook-form form. */
 export function JobFields({ control, errors, personas, templates, template, onTemplate, apiErrors }: {
   control: Control<JobValues>;
