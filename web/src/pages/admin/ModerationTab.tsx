@@ -11,6 +11,7 @@ import { formatDateTime } from "../../lib/format";
 import { formatPrice } from "../../lib/money";
 import { useCategoryName } from "../../lib/useCatalog";
 import { usePagedList } from "../../lib/usePagedList";
+import { ReviewActions } from "./ReviewActions";
 import { ReviewFiles } from "./ReviewFiles";
 import { VersionReviews } from "./VersionReviews";
 
@@ -52,20 +53,7 @@ export function ModerationTab() {
               </div>
               <ReviewFiles personaId={p.id} label={p.name} />
             </div>
-            <div className="row-actions">
-              <button
-                type="button"
-                className="btn btn-small btn-primary"
-                onClick={() => approve.mutate(p)}
-                disabled={approve.isPending && approve.variables?.id === p.id}
-                aria-label={`Approve ${p.name}`}
-              >
-                Approve
-              </button>
-              <button type="button" className="btn btn-small btn-danger" onClick={() => setRejecting(p)} aria-label={`Reject ${p.name}`}>
-                Reject
-              </button>
-            </div>
+            <ReviewActions what={p.name} approving={approve.isPending && approve.variables?.id === p.id} onApprove={() => approve.mutate(p)} onReject={() => setRejecting(p)} />
           </li>
         )}
       />

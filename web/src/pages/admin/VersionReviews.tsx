@@ -9,6 +9,7 @@ import { EmptyState } from "../../components/States";
 import { useToast } from "../../components/Toast";
 import { formatDateTime } from "../../lib/format";
 import { usePagedList } from "../../lib/usePagedList";
+import { ReviewActions } from "./ReviewActions";
 import { ReviewFiles } from "./ReviewFiles";
 
 const KEY = ["admin", "moderation", "versions"] as const;
@@ -59,23 +60,11 @@ export function VersionReviews() {
               </div>
               <ReviewFiles personaId={v.persona_id} version={v.version} label={`${v.persona_name} v${v.version}`} />
             </div>
-            <div className="row-actions">
-              <button
-                type="button"
-                className="btn btn-small btn-primary"
-                onClick={() => approve.mutate(v)}
-                disabled={approve.isPending}
-                aria-label={`Approve ${v.persona_name} v${v.version}`}
-              >
-                Approve
-              </button>
-              <button type="button" className="btn btn-small btn-danger" onClick={() => setRejecting(v)} aria-label={`Reject ${v.persona_name} v${v.version}`}>
-                Reject
-              </button>
+            <ReviewActions what={`${v.persona_name} v${v.version}`} approving={approve.isPending} onApprove={() => approve.mutate(v)} onReject={() => setRejecting(v)}>
               <button type="button" className="btn btn-small btn-ghost" onClick={() => trust.mutate(v)} disabled={trust.isPending}>
                 {v.creator_trusted ? "Stop trusting creator" : "Trust creator"}
               </button>
-            </div>
+            </ReviewActions>
           </li>
         )}
       />
