@@ -137,7 +137,7 @@ async def proxy(request: Request) -> Response:
     ):
         # This gateway stops the session's access tokens now; the others learn it by the broker.
         state.verifier.revocations.revoke_session(principal.session_id, principal.expires_at)
-    state.access_log.info(
+    log.info(
         "proxied",
         method=request.method,
         path=path,
@@ -191,9 +191,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         app.state.upstreams = upstreams
         app.state.rate_limits = rate_limits
         app.state.auth_runtime = runtime
-        # Bound once, after logging is configured: `log.info` on the module's lazy logger builds
-        # a new logger on every call, and this line is written for every proxied request.
-        app.state.access_log = get_logger(__name__).bind()
         openapi_http = httpx.AsyncClient(follow_redirects=False, trust_env=False)
         app.state.openapi = OpenApiMerger(
             upstreams.urls,
