@@ -192,9 +192,7 @@ def gateway_settings(
     urls = {f"{name}_url": upstream for name in SERVICES}
     values: dict[str, Any] = {
         **urls,
-        "jwks_url": tokens.jwks_url,
-        "jwt_issuer": tokens.issuer,
-        "jwt_audience": tokens.audience,
+        **tokens.verifier_settings(),
         "amqp_url": amqp_url,
         "bus_namespace": bus_namespace,
         "web_dist": web_dist,

@@ -34,6 +34,7 @@ from identity.app import create_app as create_identity
 from identity.settings import IdentitySettings
 from jose import jwt
 from shared.testing.servers import SmtpSink, free_port, message_text, serve_app
+from shared.testing.tokens import pem_of
 from shared.testing.wait import eventually
 
 PASSWORD = "violet-Harbour-1987"
@@ -85,11 +86,7 @@ class Stack:
 
     @property
     def private_pem(self) -> str:
-        return self.private_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
+        return pem_of(self.private_key)
 
     async def register(self, email: str, username: str, password: str = PASSWORD) -> httpx.Response:
         return await self.client.post(
@@ -130,9 +127,7 @@ async def auth_stack(
     database_url: str, amqp_url: str, bus_namespace: str, smtp_server: SmtpSink
 ) -> AsyncIterator[Stack]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
+    pem = pem_of(key)
     identity_port = free_port()
     identity_url = f"http://127.0.0.1:{identity_port}"
     jwks_url = f"{identity_url}/.well-known/jwks.json"
@@ -327,9 +322,7 @@ async def test_forged_and_foreign_tokens_are_refused(auth_stack: Stack) -> None:
 
     hs_input = f"{_b64json({'alg': 'HS256', 'typ': 'JWT', 'kid': kid})}.{_b64json(claims)}"
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    stranger_pem = stranger.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
+    stranger_pem = pem_of(stranger)
     forged = {
         "alg none": f"{_b64json({'alg': 'none', 'kid': kid})}.{_b64json(claims)}.",
         "HS256 with the public key": hs_input

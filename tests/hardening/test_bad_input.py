@@ -277,9 +277,7 @@ async def test_the_gateway_refuses_each_class_of_bad_input(
 ) -> None:
     settings = GatewaySettings(
         **{f"{name}_url": probe for name in SERVICES},
-        jwks_url=tokens.jwks_url,
-        jwt_issuer=tokens.issuer,
-        jwt_audience=tokens.audience,
+        **tokens.verifier_settings(),
         amqp_url=amqp_url,
         bus_namespace=bus_namespace,
         web_dist=tmp_path / "no-dist",

@@ -20,9 +20,7 @@ async def via_gateway(catalog, tokens, amqp_url, bus_namespace, tmp_path: Path) 
     """The `catalog` environment, with every request going through a gateway in front of it."""
     settings = gateway_settings.GatewaySettings(
         catalog_url=str(catalog.http.base_url).rstrip("/"),
-        jwks_url=tokens.jwks_url,
-        jwt_issuer=tokens.issuer,
-        jwt_audience=tokens.audience,
+        **tokens.verifier_settings(),
         amqp_url=amqp_url,
         bus_namespace=bus_namespace,
         web_dist=tmp_path / "no-web",

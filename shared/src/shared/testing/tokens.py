@@ -34,6 +34,15 @@ def _b64(n: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def pem_of(key: rsa.RSAPrivateKey) -> str:
+    """The key as unencrypted PKCS#8 PEM, what `jwt.encode` signs RS256 with."""
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
 @dataclass
 class TokenIssuer:
     issuer: str = DEFAULT_ISSUER
@@ -46,11 +55,11 @@ class TokenIssuer:
 
     @property
     def private_pem(self) -> str:
-        return self.key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
+        return pem_of(self.key)
+
+    def verifier_settings(self) -> dict[str, str]:
+        """The settings a service needs to verify this issuer's tokens (`ServiceSettings`)."""
+        return {"jwks_url": self.jwks_url, "jwt_issuer": self.issuer, "jwt_audience": self.audience}
 
     def jwks(self) -> dict[str, Any]:
         numbers = self.key.public_key().public_numbers()
