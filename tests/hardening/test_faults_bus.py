@@ -14,7 +14,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
-def worker(role: str, dsn: str, amqp_url: str, namespace: str):
+def worker(role: str, dsn: str, amqp_url: str, namespace: str) -> Iterator[subprocess.Popen]:
     proc = subprocess.Popen(
         [sys.executable, str(WORKER), role, dsn, amqp_url, namespace],
         cwd=ROOT,
@@ -75,25 +76,47 @@ async def declare(amqp_url: str, namespace: str) -> None:
         await broker.close()
 
 
+@dataclass
+class Bus:
+    """One test's database and bus namespace, which every worker process it starts shares."""
+
+    pool: asyncpg.Pool
+    dsn: str
+    amqp_url: str
+    namespace: str
+
+    async def prepare(self, total: int) -> None:
+        """Declare the consumer's queue and leave `total` events in the outbox."""
+        await declare(self.amqp_url, self.namespace)
+        await write_events(self.pool, total)
+
+    def worker(self, role: str) -> contextlib.AbstractContextManager[subprocess.Popen]:
+        return worker(role, self.dsn, self.amqp_url, self.namespace)
+
+
+@pytest.fixture
+def bus(pool: asyncpg.Pool, database_url: str, amqp_url: str, bus_namespace: str) -> Bus:
+    return Bus(pool, database_url, amqp_url, bus_namespace)
+
+
 async def seen(pool: asyncpg.Pool) -> tuple[int, int]:
     row = await pool.fetchrow("SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM seen")
     return int(row["n"]), int(row["d"])
 
 
 async def test_relay_killed_between_confirm_and_delete_loses_nothing_and_doubles_nothing(
-    pool: asyncpg.Pool, database_url: str, amqp_url: str, bus_namespace: str
+    bus: Bus,
 ) -> None:
-    total = 2000
-    await declare(amqp_url, bus_namespace)
-    await write_events(pool, total)
+    pool, total = bus.pool, 2000
+    await bus.prepare(total)
     # SHARE mode lets the relay read the outbox but blocks its DELETE: it publishes, gets the
     # confirms, and then waits right between confirm and delete.
-    blocker = await asyncpg.connect(database_url)
+    blocker = await asyncpg.connect(bus.dsn)
     tx = blocker.transaction()
     await tx.start()
     await blocker.execute("LOCK TABLE outbox IN SHARE MODE")
-    with worker("consume", database_url, amqp_url, bus_namespace):
-        with worker("relay", database_url, amqp_url, bus_namespace) as relay:
+    with bus.worker("consume"):
+        with bus.worker("relay") as relay:
             await eventually(lambda: seen(pool), lambda s: s[1] >= 200, timeout=60)
             stuck = await blocker.fetchval(
                 "SELECT pid FROM pg_stat_activity WHERE query LIKE 'DELETE FROM outbox%'"
@@ -108,7 +131,7 @@ async def test_relay_killed_between_confirm_and_delete_loses_nothing_and_doubles
         await blocker.close()
         left = int(await pool.fetchval("SELECT count(*) FROM outbox"))
         assert left == total  # every confirmed row is still there: it will be sent again
-        with worker("relay", database_url, amqp_url, bus_namespace):
+        with bus.worker("relay"):
             await eventually(
                 lambda: pool.fetchval("SELECT count(*) FROM outbox"), lambda n: n == 0, timeout=120
             )
@@ -116,20 +139,17 @@ async def test_relay_killed_between_confirm_and_delete_loses_nothing_and_doubles
     assert await seen(pool) == (total, total)  # each handled exactly once
 
 
-async def test_consumer_killed_mid_batch_redelivers_and_handles_each_once(
-    pool: asyncpg.Pool, database_url: str, amqp_url: str, bus_namespace: str
-) -> None:
-    total = 1500
-    await declare(amqp_url, bus_namespace)
-    await write_events(pool, total)
-    with worker("relay", database_url, amqp_url, bus_namespace):
-        with worker("consume", database_url, amqp_url, bus_namespace) as consumer:
+async def test_consumer_killed_mid_batch_redelivers_and_handles_each_once(bus: Bus) -> None:
+    pool, total = bus.pool, 1500
+    await bus.prepare(total)
+    with bus.worker("relay"):
+        with bus.worker("consume") as consumer:
             await eventually(lambda: seen(pool), lambda s: s[1] >= total // 3, timeout=60)
             consumer.send_signal(signal.SIGKILL)
             consumer.wait(10)
         handled_before = (await seen(pool))[1]
         assert handled_before < total  # killed with work left, some of it prefetched
-        with worker("consume", database_url, amqp_url, bus_namespace):
+        with bus.worker("consume"):
             await eventually(lambda: seen(pool), lambda s: s[1] == total, timeout=120)
             await asyncio.sleep(1)  # a late duplicate would show up here
     assert await seen(pool) == (total, total)
