@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { useSearchParams } from "react-router";
+import { useTitle } from "../lib/useTitle";
 
 export interface UrlTab {
   key: string;
@@ -36,5 +37,16 @@ export function UrlTabs({ tabs, name, label }: { tabs: readonly UrlTab[]; name: 
         {current.panel}
       </div>
     </>
+  );
+}
+
+/** A page that is its title over URL tabs (admin, generate); the title names the document too. */
+export function TabbedPage({ title, className = "page", ...tabs }: { title: string; className?: string; tabs: readonly UrlTab[]; name: string; label: string }) {
+  useTitle(title);
+  return (
+    <div className={className}>
+      <h1>{title}</h1>
+      <UrlTabs {...tabs} />
+    </div>
   );
 }

@@ -1,5 +1,4 @@
-import { UrlTabs } from "../../components/UrlTabs";
-import { useTitle } from "../../lib/useTitle";
+import { TabbedPage } from "../../components/UrlTabs";
 import { ModerationTab } from "./ModerationTab";
 import { PaymentsTab } from "./PaymentsTab";
 import { ReportsTab } from "./ReportsTab";
@@ -13,11 +12,5 @@ const TABS = [
 ];
 
 export default function AdminPage() {
-  useTitle("Admin");
-  return (
-    <div className="page">
-      <h1>Admin</h1>
-      <UrlTabs tabs={TABS} name="admin" label="Admin sections" />
-    </div>
-  );
+  return <TabbedPage title="Admin" tabs={TABS} name="admin" label="Admin sections" />;
 }

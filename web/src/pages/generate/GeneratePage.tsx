@@ -12,7 +12,6 @@ import { useSearchParams } from "react-router";
 import { errorMessage } from "../../api/client";
 import { CheckboxField, SelectField, TextField } from "../../components/Field";
 import { ErrorState, LoadingState } from "../../components/States";
-import { useTitle } from "../../lib/useTitle";
 import { saveBlob, slugify } from "../../lib/download";
 import { BatchTab } from "./BatchTab";
 import {
@@ -27,7 +26,7 @@ import {
 import { DiffView, HISTORY_KEY, HistoryPanel } from "./HistoryPanel";
 import { defaults, ParamFields, paramsSchema, type Params } from "./params";
 import { SchedulesTab } from "./SchedulesTab";
-import { UrlTabs } from "../../components/UrlTabs";
+import { TabbedPage } from "../../components/UrlTabs";
 import { jobOf, useOwnedPersonas, useTemplates } from "./shared";
 
 const TABS = [
@@ -37,13 +36,7 @@ const TABS = [
 ];
 
 export default function GeneratePage() {
-  useTitle("Generate");
-  return (
-    <div className="stack generate-page">
-      <h1>Generate</h1>
-      <UrlTabs tabs={TABS} name="generate" label="Ways to generate" />
-    </div>
-  );
+  return <TabbedPage title="Generate" className="stack generate-page" tabs={TABS} name="generate" label="Ways to generate" />;
 }
 
 const LOCAL_URL_KEY = "generate.localUrl";
