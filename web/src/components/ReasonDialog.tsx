@@ -1,20 +1,16 @@
+import { useMutation } from "@tanstack/react-query";
 import { z } from "zod";
 import { binder, formLevelError, useZodForm } from "../lib/forms";
 import { TextArea } from "./Field";
 import { FormActions } from "./FormActions";
 import { Modal } from "./Modal";
 import { FormError } from "./States";
-
-/** What a moderator's action needs: the mutation that takes the reason. */
-export interface ReasonAction {
-  mutate: (reason: string) => void;
-  isPending: boolean;
-  error: unknown;
-}
+import { useToast } from "./Toast";
 
 /**
- * A dialog that asks for the reason of a moderator's action (reject, suspend) and runs it.
- * `min` characters at least (trimmed), `missing` says what is wanted when there are fewer.
+ * A dialog that asks for the reason of a moderator's action (reject, suspend) and runs it:
+ * `run` with the reason, then it says `notice`, calls `onDone` (to refresh what changed) and
+ * closes. `min` characters at least (trimmed), `missing` says what is wanted when there are fewer.
  */
 export function ReasonDialog({
   title,
@@ -26,7 +22,9 @@ export function ReasonDialog({
   missing,
   submitLabel,
   busyLabel,
-  action,
+  run,
+  notice,
+  onDone,
   onClose,
 }: {
   title: string;
@@ -38,9 +36,20 @@ export function ReasonDialog({
   missing: string;
   submitLabel: string;
   busyLabel: string;
-  action: ReasonAction;
+  run: (reason: string) => Promise<unknown>;
+  notice: string;
+  onDone: () => void;
   onClose: () => void;
 }) {
+  const { notify } = useToast();
+  const action = useMutation({
+    mutationFn: run,
+    onSuccess: () => {
+      notify(notice);
+      onDone();
+      onClose();
+    },
+  });
   const reason = z.string().trim().min(min, missing);
   const form = useZodForm(z.object({ reason: max ? reason.max(max) : reason }), { reason: "" });
   const bind = binder(form, action.error);

@@ -65,15 +65,6 @@ export function ModerationTab() {
 
 function RejectDialog({ persona, onClose }: { persona: ModerationItem; onClose: () => void }) {
   const queryClient = useQueryClient();
-  const { notify } = useToast();
-  const mutation = useMutation({
-    mutationFn: (reason: string) => rejectPersona(persona.id, reason),
-    onSuccess: () => {
-      notify(`Rejected “${persona.name}”.`);
-      void queryClient.invalidateQueries({ queryKey: qk.moderation });
-      onClose();
-    },
-  });
   return (
     <ReasonDialog
       title={`Reject “${persona.name}”`}
@@ -84,7 +75,9 @@ function RejectDialog({ persona, onClose }: { persona: ModerationItem; onClose: 
       missing="Tell the creator what to fix."
       submitLabel="Reject persona"
       busyLabel="Rejecting…"
-      action={mutation}
+      run={(reason) => rejectPersona(persona.id, reason)}
+      notice={`Rejected “${persona.name}”.`}
+      onDone={() => void queryClient.invalidateQueries({ queryKey: qk.moderation })}
       onClose={onClose}
     />
   );

@@ -105,15 +105,6 @@ function UserRow({ user, onSuspend }: { user: AdminUser; onSuspend: () => void }
 
 function SuspendDialog({ user, onClose }: { user: AdminUser; onClose: () => void }) {
   const queryClient = useQueryClient();
-  const { notify } = useToast();
-  const mutation = useMutation({
-    mutationFn: (reason: string) => suspendUser(user.id, reason),
-    onSuccess: () => {
-      notify(`Suspended ${user.username}: they are signed out everywhere.`);
-      void queryClient.invalidateQueries({ queryKey: ["admin", "users"] });
-      onClose();
-    },
-  });
   return (
     <ReasonDialog
       title={`Suspend ${user.username}`}
@@ -122,7 +113,9 @@ function SuspendDialog({ user, onClose }: { user: AdminUser; onClose: () => void
       missing="Give a reason for the suspension."
       submitLabel="Suspend account"
       busyLabel="Suspending…"
-      action={mutation}
+      run={(reason) => suspendUser(user.id, reason)}
+      notice={`Suspended ${user.username}: they are signed out everywhere.`}
+      onDone={() => void queryClient.invalidateQueries({ queryKey: ["admin", "users"] })}
       onClose={onClose}
     />
   );

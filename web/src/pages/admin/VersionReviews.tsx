@@ -74,15 +74,6 @@ export function VersionReviews() {
 }
 
 function RejectVersionDialog({ item, onClose, onDone }: { item: VersionReview; onClose: () => void; onDone: () => void }) {
-  const { notify } = useToast();
-  const mutation = useMutation({
-    mutationFn: (reason: string) => rejectVersion(item.persona_id, item.version, reason),
-    onSuccess: () => {
-      notify(`Rejected ${item.persona_name} v${item.version}; v${item.live_version ?? "?"} stays live.`);
-      onDone();
-      onClose();
-    },
-  });
   return (
     <ReasonDialog
       title={`Reject ${item.persona_name} v${item.version}`}
@@ -92,7 +83,9 @@ function RejectVersionDialog({ item, onClose, onDone }: { item: VersionReview; o
       missing="Tell the creator what to fix."
       submitLabel="Reject version"
       busyLabel="Rejecting…"
-      action={mutation}
+      run={(reason) => rejectVersion(item.persona_id, item.version, reason)}
+      notice={`Rejected ${item.persona_name} v${item.version}; v${item.live_version ?? "?"} stays live.`}
+      onDone={onDone}
       onClose={onClose}
     />
   );
