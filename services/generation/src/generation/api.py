@@ -123,19 +123,8 @@ async def generate(
 ) -> StreamingResponse:
     """Streams `start`, then `token` events (`{text}`), then `done` (`{status, tokens...}`);
     a provider failure adds an `error` event (`{code, message}`) before `done`."""
-    prep = await gen.prepare(
-        GenRequest(
-            user_id=user.user_id,
-            persona_id=body.persona_id,
-            template_id=body.template_id,
-            params=body.params,
-            provider=body.provider,
-            model=body.model,
-            temperature=body.temperature,
-            seed=body.seed,
-            max_tokens=body.max_tokens,
-        )
-    )
+    # Every field of the body is a field of the request, under the same name.
+    prep = await gen.prepare(GenRequest(user_id=user.user_id, **body.model_dump()))
     return stream_response(gen, prep, running_tasks(request))
 
 
