@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import platform
 import random
@@ -38,9 +37,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from result_files import save
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
 # p95 goals; the q + two filters search also has a p99 goal (P99_TARGETS_MS).
 TARGETS_MS = {
     "search_q_two_filters": 25.0,
@@ -308,8 +307,6 @@ def run(url: str, via: str, requests: int, warmup: int, market: int) -> dict[str
 
 
 def write(result: dict[str, Any]) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "catalog_search.json").write_text(json.dumps(result, indent=2) + "\n")
     lines = [
         "# Catalog search benchmark",
         "",
@@ -329,7 +326,7 @@ def write(result: dict[str, Any]) -> None:
             f"| {name} | {s['requests']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']}"
             f" | {s['max_ms']} | {target} | {met} |"
         )
-    (RESULTS / "catalog_search.md").write_text("\n".join(lines) + "\n")
+    save("catalog_search", result, lines)
     print("\n".join(lines))
 
 

@@ -34,9 +34,9 @@ from typing import Any
 import asyncpg
 import httpx
 import openai
+from result_files import save
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
 PERSONA = "bench-persona"
 MESSAGES_PARAMS = {"picture": "a bowl of pasta on a wooden table"}
 
@@ -215,8 +215,6 @@ def figures(
 
 
 def write(result: dict[str, Any]) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "generation_stream.json").write_text(json.dumps(result, indent=2) + "\n")
     s = result["streams"]
     lines = [
         "# Generation streaming (demo model)", "",
@@ -226,9 +224,9 @@ def write(result: dict[str, Any]) -> None:
         f"- gateway TTFT - model TTFT: {result['gateway_ttft_over_model_ms']} ms (target ≤ 50)",
         f"- gateway tokens/s ÷ model: {result['gateway_tokens_per_s_ratio']} (target ≥ 0.95)",
         f"- GET /api/templates p99: idle {result['templates_p99_idle_ms']} ms, with 4 streams "
-        f"{result['templates_p99_with_4_streams_ms']} ms (target <= 2x idle)", "",
+        f"{result['templates_p99_with_4_streams_ms']} ms (target <= 2x idle)",
     ]  # fmt: skip
-    (RESULTS / "generation_stream.md").write_text("\n".join(lines))
+    save("generation_stream", result, lines)
 
 
 if __name__ == "__main__":

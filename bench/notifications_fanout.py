@@ -29,6 +29,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from result_files import save
 from shared.bus import Broker
 from shared.contracts.catalog import PersonaVersionPublished
 from shared.contracts.identity import UserRegistered
@@ -38,7 +39,6 @@ from shared.testing.servers import create_database, drop_database, free_port
 from shared.testing.tokens import token_issuer
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 AMQP = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 
@@ -189,11 +189,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     args = parser.parse_args()
     result = asyncio.run(run(args.users, args.batch))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "notifications_fanout.json").write_text(json.dumps(result, indent=2) + "\n")
     md = ["# Notifications: new-version fan-out", "", "| figure | value |", "|---|---|"]
     md += [f"| {k} | {v} |" for k, v in result.items()]
-    (RESULTS / "notifications_fanout.md").write_text("\n".join(md) + "\n")
+    save("notifications_fanout", result, md)
     log(json.dumps(result))
 
 
