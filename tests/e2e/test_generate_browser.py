@@ -8,16 +8,16 @@ another persona from its detail page."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Browser, FilePayload, Page, expect
+from shared.testing.processes import service_process
 from shared.testing.servers import serve_app
 from shared.testing.wait import eventually
 from starlette.applications import Starlette
@@ -58,30 +58,18 @@ class OwnModel:
         return StreamingResponse(stream(), media_type="text/event-stream")
 
 
-@contextmanager
-def worker(stack: Any) -> Iterator[subprocess.Popen[bytes]]:
+def worker(stack: Any) -> AbstractContextManager[subprocess.Popen[bytes]]:
     """`python -m generation worker` against the stack's generation database (demo model)."""
     settings = stack.services.settings["generation"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generation", "worker"],
-        env={
-            **os.environ,
-            "APP_ENV": "test",
-            "GENERATION_DATABASE_URL": settings.database_url,
-            "GENERATION_CATALOG_URL": settings.catalog_url,
-            "GENERATION_DEFAULT_MAX_TOKENS": "16",
-            "GENERATION_WORKER_POLL_S": "0.2",
-            "AMQP_URL": settings.amqp_url,
-            "BUS_NAMESPACE": settings.bus_namespace,
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    worker_env = {
+        "GENERATION_DATABASE_URL": settings.database_url,
+        "GENERATION_CATALOG_URL": settings.catalog_url,
+        "GENERATION_DEFAULT_MAX_TOKENS": "16",
+        "GENERATION_WORKER_POLL_S": "0.2",
+        "AMQP_URL": settings.amqp_url,
+        "BUS_NAMESPACE": settings.bus_namespace,
+    }
+    return service_process("generation", "worker", env=worker_env, stop="terminate", wait_s=30)
 
 
 async def start_batch(page: Page, name: str, csv: bytes) -> None:

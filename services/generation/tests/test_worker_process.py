@@ -8,43 +8,31 @@ import json
 import os
 import signal
 import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from conftest import GenEnv
+from shared.testing.processes import service_process
 from shared.testing.wait import eventually
 
 CAPTION = {"picture": "a cat"}
 
 
-@contextmanager
-def worker_process(env: GenEnv, lease_s: float = 2.0) -> Iterator[subprocess.Popen[bytes]]:
+def worker_process(
+    env: GenEnv, lease_s: float = 2.0
+) -> AbstractContextManager[subprocess.Popen[bytes]]:
     settings = env.app.state.settings
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generation", "worker"],
-        env={
-            **os.environ,
-            "APP_ENV": "test",
-            "GENERATION_DATABASE_URL": env.database_url,
-            "GENERATION_CATALOG_URL": settings.catalog_url,
-            "SERVICE_TOKEN": settings.service_token,
-            "GENERATION_PROVIDERS": json.dumps([p.model_dump() for p in settings.providers]),
-            "GENERATION_WORKER_POLL_S": "0.1",
-            "GENERATION_LEASE_S": str(lease_s),
-            "AMQP_URL": settings.amqp_url,
-            "BUS_NAMESPACE": settings.bus_namespace,
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=open(os.environ.get("WORKER_LOG", os.devnull), "ab"),
-    )
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=20)
+    worker_env = {
+        "GENERATION_DATABASE_URL": env.database_url,
+        "GENERATION_CATALOG_URL": settings.catalog_url,
+        "SERVICE_TOKEN": settings.service_token,
+        "GENERATION_PROVIDERS": json.dumps([p.model_dump() for p in settings.providers]),
+        "GENERATION_WORKER_POLL_S": "0.1",
+        "GENERATION_LEASE_S": str(lease_s),
+        "AMQP_URL": settings.amqp_url,
+        "BUS_NAMESPACE": settings.bus_namespace,
+    }
+    return service_process("generation", "worker", env=worker_env, log=os.environ.get("WORKER_LOG"))
 
 
 async def start_batch(env: GenEnv, user: str, persona_id: str, model: str, n: int) -> str:
