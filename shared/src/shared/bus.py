@@ -181,7 +181,9 @@ class Broker:
         # Straight to the underlying aiormq channel: no aio_pika.Message per item (it copies
         # and converts every property) and no wait_for task per item. basic_publish applies
         # the timeout to its whole publish (the write and the confirmation), and the channel
-        # was opened with on_return_raises, so a returned message still fails here.
+        # was opened with on_return_raises, so a returned message still fails here. wait=False:
+        # no drain of the socket after each message (a batch is bounded by the relay's batch
+        # size); each message is still awaited until the broker confirms it.
         assert self._publish_channel is not None, "connect() first"
         try:
             exchange = await self._exchange_for_publish()
@@ -207,6 +209,7 @@ class Broker:
                     ),
                     mandatory=True,
                     timeout=timeout,
+                    wait=False,
                 )
                 for i, (message_id, routing_key, body) in enumerate(items)
             ),
