@@ -16,9 +16,10 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import aio_pika
+import aiormq
 import asyncpg
 from aio_pika.abc import AbstractExchange, AbstractRobustChannel, AbstractRobustConnection
 from aiormq import spec
@@ -187,7 +188,8 @@ class Broker:
         assert self._publish_channel is not None, "connect() first"
         try:
             exchange = await self._exchange_for_publish()
-            channel = await self._publish_channel.get_underlay_channel()
+            underlay = await self._publish_channel.get_underlay_channel()
+            channel = cast(aiormq.Channel, underlay)  # the concrete one: it takes `wait`
         except Exception as exc:  # a closed or reconnecting channel: nothing was sent
             log.warning("publish failed", error=repr(exc))
             self._exchange = None
