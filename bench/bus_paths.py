@@ -69,26 +69,32 @@ async def fill_outbox(pool: Any, store: EventStore, count: int) -> None:
         per_stream[sid] = version + len(events)
 
 
-async def relay_round(dsn: str, pool: Any, broker: Broker, count: int) -> float:
+def per_message(count: int, started: float, cpu: float) -> tuple[float, float]:
+    """Messages/s since `started`, and this process's CPU (every thread) per message in µs since
+    `cpu`: the relay's own cost, apart from the broker's and PostgreSQL's."""
+    return count / (time.perf_counter() - started), (time.process_time() - cpu) / count * 1e6
+
+
+async def relay_round(dsn: str, pool: Any, broker: Broker, count: int) -> tuple[float, float]:
     store = EventStore("bench")
     await pool.execute("TRUNCATE events")
     await fill_outbox(pool, store, count)
     relay = OutboxRelay(dsn, broker, "bench", batch_size=BATCH, poll_interval=0.05)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     task = asyncio.create_task(relay.run())
     try:
         while relay.published < count:
             await asyncio.sleep(0.005)
-        return count / (time.perf_counter() - started)
+        return per_message(count, started, cpu)
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
 
 
-async def raw_round(channel: Any, exchange_name: str, bodies: list[bytes]) -> float:
+async def raw_round(channel: Any, exchange_name: str, bodies: list[bytes]) -> tuple[float, float]:
     exchange = await channel.get_exchange(exchange_name)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for i in range(0, len(bodies), BATCH):
         await asyncio.gather(
             *(
@@ -105,7 +111,7 @@ async def raw_round(channel: Any, exchange_name: str, bodies: list[bytes]) -> fl
                 for body in bodies[i : i + BATCH]
             )
         )
-    return len(bodies) / (time.perf_counter() - started)
+    return per_message(len(bodies), started, cpu)
 
 
 async def purge(channel: Any, queue: str) -> None:
@@ -138,11 +144,13 @@ async def relay_vs_raw(dsn: str, ns: str, events: int, rounds: int) -> dict[str,
             order = ["relay", "raw"] if i % 2 == 0 else ["raw", "relay"]
             for side in order:
                 if side == "relay":
-                    rate = await relay_round(dsn, pool, broker, events)
+                    rate, cpu_us = await relay_round(dsn, pool, broker, events)
                 else:
-                    rate = await raw_round(channel, broker.name(EXCHANGE), [body] * events)
-                runs[side].append({"msgs_per_s": round(rate, 1)})
-                log(f"round {i + 1} {side}: {rate:,.0f} messages/s")
+                    rate, cpu_us = await raw_round(channel, broker.name(EXCHANGE), [body] * events)
+                runs[side].append(
+                    {"msgs_per_s": round(rate, 1), "cpu_us_per_msg": round(cpu_us, 1)}
+                )
+                log(f"round {i + 1} {side}: {rate:,.0f} messages/s, {cpu_us:.0f} µs CPU/message")
                 await purge(channel, broker.name(sink.queue))
     finally:
         await raw.close()

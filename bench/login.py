@@ -68,6 +68,12 @@ def wrk_login(url: str, email: str, seconds: int) -> float:
     return float(m.group(1))
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (every thread), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def raw_verifies(hasher: PasswordHasher, hashed: str, seconds: int) -> float:
     done = [0] * HASH_WORKERS
     stop = time.perf_counter() + seconds
@@ -106,7 +112,7 @@ def main() -> int:
     runs: dict[str, list[dict[str, float]]] = {"login": [], "argon2": []}
     try:
         with process([sys.executable, "-m", "identity", "serve", "--port", str(port)], env,
-                     "identity"):  # fmt: skip
+                     "identity") as identity:  # fmt: skip
             if not wait_for(f"{url}/readyz"):
                 raise RuntimeError("identity did not become ready (.run/bench-identity.log)")
             email = "bench-login@example.com"
@@ -119,12 +125,20 @@ def main() -> int:
             for i in range(args.rounds):
                 order = ["login", "argon2"] if i % 2 == 0 else ["argon2", "login"]
                 for side in order:
+                    # CPU per login (identity's process) or per verify (this one): what a login
+                    # costs besides the hash, apart from wrk's and PostgreSQL's share.
+                    started = time.perf_counter()
                     if side == "login":
+                        cpu = cpu_seconds(identity.pid)
                         rate = wrk_login(url, email, args.seconds)
+                        cpu = cpu_seconds(identity.pid) - cpu
                     else:
+                        cpu = time.process_time()
                         rate = raw_verifies(hasher, hashed, args.seconds)
-                    runs[side].append({"per_s": round(rate, 2)})
-                    log(f"round {i + 1} {side}: {rate:.1f}/s")
+                        cpu = time.process_time() - cpu
+                    cpu_ms = cpu / (rate * (time.perf_counter() - started)) * 1000
+                    runs[side].append({"per_s": round(rate, 2), "cpu_ms_each": round(cpu_ms, 2)})
+                    log(f"round {i + 1} {side}: {rate:.1f}/s, {cpu_ms:.1f} ms CPU each")
     finally:
         asyncio.run(drop_database(dsn))
     a = round(statistics.median(r["per_s"] for r in runs["login"]), 2)

@@ -16,11 +16,13 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar, cast
 
 import aio_pika
+import aiormq
 import asyncpg
 from aio_pika.abc import AbstractExchange, AbstractRobustChannel, AbstractRobustConnection
+from aiormq import spec
 
 from shared.consumer import InboxConsumer
 from shared.events import Envelope
@@ -35,6 +37,9 @@ EXCHANGE = "domain-events"
 ANALYTICS_STREAM = "analytics.events"
 REVOCATIONS_STREAM = "auth.revocations"
 REVOCATION_EVENTS = ("identity.SessionRevoked", "identity.UserSuspended")
+
+Properties = spec.Basic.Properties
+_PERSISTENT = int(aio_pika.DeliveryMode.PERSISTENT)
 
 
 class PublishFailed(Exception):
@@ -163,7 +168,7 @@ class Broker:
     async def publish_many(
         self,
         items: Sequence[tuple[str, str, bytes]],
-        headers: Sequence[dict[str, str]] | None = None,
+        headers: Sequence[dict[str, Any]] | None = None,
     ) -> int:
         """Publish `(message_id, routing_key, body)` in order; return how many were confirmed.
 
@@ -174,26 +179,41 @@ class Broker:
         """
         if not items:
             return 0
-        exchange = await self._exchange_for_publish()
-
-        async def one(
-            message_id: str, routing_key: str, body: bytes, extra: dict[str, str] | None
-        ) -> None:
-            message = aio_pika.Message(
-                body,
-                headers=dict(extra) if extra else None,
-                message_id=message_id,
-                content_type="application/json",
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            )
-            await exchange.publish(
-                message, routing_key, mandatory=True, timeout=self.publish_timeout
-            )
-
+        # Straight to the underlying aiormq channel: no aio_pika.Message per item (it copies
+        # and converts every property) and no wait_for task per item. basic_publish applies
+        # the timeout to its whole publish (the write and the confirmation), and the channel
+        # was opened with on_return_raises, so a returned message still fails here. wait=False:
+        # no drain of the socket after each message (a batch is bounded by the relay's batch
+        # size); each message is still awaited until the broker confirms it.
+        assert self._publish_channel is not None, "connect() first"
+        try:
+            exchange = await self._exchange_for_publish()
+            underlay = await self._publish_channel.get_underlay_channel()
+            channel = cast(aiormq.Channel, underlay)  # the concrete one: it takes `wait`
+        except Exception as exc:  # a closed or reconnecting channel: nothing was sent
+            log.warning("publish failed", error=repr(exc))
+            self._exchange = None
+            return 0
+        publish = channel.basic_publish
+        name = exchange.name
+        timeout = self.publish_timeout
         results = await asyncio.gather(
             *(
-                asyncio.wait_for(one(*item, headers[i] if headers else None), self.publish_timeout)
-                for i, item in enumerate(items)
+                publish(
+                    body,
+                    exchange=name,
+                    routing_key=routing_key,
+                    properties=Properties(
+                        headers=headers[i] if headers and headers[i] else None,
+                        message_id=message_id,
+                        content_type="application/json",
+                        delivery_mode=_PERSISTENT,
+                    ),
+                    mandatory=True,
+                    timeout=timeout,
+                    wait=False,
+                )
+                for i, (message_id, routing_key, body) in enumerate(items)
             ),
             return_exceptions=True,
         )

@@ -92,7 +92,8 @@ class OutboxRelay:
         while True:
             self._wake.clear()
             rows = await conn.fetch(
-                "SELECT global_position, event_id, routing_key, body FROM outbox"
+                # event_id as text: it goes out as the message id, no UUID object in between.
+                "SELECT global_position, event_id::text, routing_key, body FROM outbox"
                 " ORDER BY global_position LIMIT $1",
                 self.batch_size,
                 timeout=self.query_timeout,
@@ -101,7 +102,7 @@ class OutboxRelay:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_interval)
                 continue
-            items = [(str(r["event_id"]), r["routing_key"], bytes(r["body"])) for r in rows]
+            items = [(r["event_id"], r["routing_key"], r["body"]) for r in rows]
             spans = self._publish_spans(items) if telemetry.enabled() else None
             try:
                 confirmed = await self.broker.publish_many(

@@ -179,9 +179,11 @@ class KeyRing:
         session_id: str,
         roles: list[str],
         email_verified: bool,
+        issued: int | None = None,
     ) -> tuple[str, int]:
-        """A signed access token and its `exp` (epoch seconds)."""
-        issued = int(time.time())
+        """A signed access token and its `exp` (epoch seconds); `issued` (epoch seconds) is
+        now unless the caller fixed it to record the `exp` before signing."""
+        issued = int(time.time()) if issued is None else issued
         expires = issued + self.settings.access_token_ttl_s
         claims = {
             "sub": user_id,

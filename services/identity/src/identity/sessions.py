@@ -48,27 +48,39 @@ def _family(row: asyncpg.Record) -> Family:
     return Family(**{k: row[k] for k in Family.__dataclass_fields__})
 
 
-async def start_family(
-    conn: asyncpg.Connection,
+async def open_for_login(
+    conn: asyncpg.Connection | asyncpg.Pool,
     family_id: str,
     user_id: str,
     at: datetime,
     absolute_ttl_s: int,
     access_expires_at: datetime,
-) -> tuple[Family, str]:
-    """A new family with its first refresh token (returned in clear, once)."""
+) -> tuple[asyncpg.Record | None, str]:
+    """A login's session in one statement (one round trip, no explicit transaction): the user's
+    claims row, locked FOR SHARE, and, unless the user is suspended, a new family with its first
+    refresh token. Returns the claims row (None: no such user) and the token in clear.
+
+    The share lock lasts until the statement commits, so a suspension or role change (which
+    updates the user row, then ends the user's sessions) either committed before and is seen
+    here, or waits for this login and then ends the session it opened.
+    """
+    token = new_token()
     row = await conn.fetchrow(
-        f"INSERT INTO refresh_families (id, user_id, created_at, last_used_at, expires_at,"
-        f" access_expires_at) VALUES ($1, $2, $3, $3, $4, $5) RETURNING {_FAMILY_COLUMNS}",
-        family_id,
+        "WITH u AS (SELECT roles, email_verified, suspended_at FROM users WHERE id = $1 FOR SHARE),"
+        " f AS (INSERT INTO refresh_families (id, user_id, created_at, last_used_at, expires_at,"
+        " access_expires_at) SELECT $2, $1, $3, $3, $4, $5 FROM u WHERE u.suspended_at IS NULL"
+        " RETURNING id),"
+        " t AS (INSERT INTO refresh_tokens (token_hash, family_id, created_at)"
+        " SELECT $6, f.id, $3 FROM f)"
+        " SELECT roles, email_verified, suspended_at FROM u",
         user_id,
+        family_id,
         at,
         at + timedelta(seconds=absolute_ttl_s),
         access_expires_at,
+        token_hash(token),
     )
-    family = _family(row)
-    token = await _add_token(conn, family.id, at)
-    return family, token
+    return row, token
 
 
 async def _add_token(conn: asyncpg.Connection, family_id: str, at: datetime) -> str:

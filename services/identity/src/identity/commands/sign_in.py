@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import asyncpg
@@ -74,8 +75,7 @@ class SignIn(IdentityBase):
             raise AccountSuspended()
         user_id: str = row["id"]
         await self._upgrade_hash(user_id, row["password_hash"], password)
-        async with self.pool.acquire() as conn, conn.transaction():
-            return await self._start_session(conn, user_id)
+        return await self._start_session(user_id)
 
     async def _upgrade_hash(self, user_id: str, stored: str, password: str) -> None:
         """Re-hash with the current parameters after they were raised (best effort)."""
@@ -106,27 +106,31 @@ class SignIn(IdentityBase):
             raise SessionEnded()
         return row
 
-    async def _start_session(self, conn: asyncpg.Connection, user_id: str) -> TokenPair:
-        # FOR SHARE: a suspension or role change (which updates this row, then ends the user's
-        # sessions) either committed before and is seen here, or waits for this login and then
-        # ends the session it opened. Unlocked, a new session could slip past both.
-        user = await self._claims(conn, user_id, lock=True)
-        if user["suspended_at"] is not None:  # suspended while the password was being checked
-            raise AccountSuspended()
+    async def _start_session(self, user_id: str) -> TokenPair:
+        # One statement on the pool: the claims row locked FOR SHARE and the new family with its
+        # first refresh token (see sessions.open_for_login); the token is signed afterwards with
+        # the roles it read, its `exp` fixed before so the family records it.
+        issued = int(time.time())
+        exp = issued + self.settings.access_token_ttl_s
         family_id = str(uuid.uuid4())
-        access, exp = self.keys.issue_access_token(
-            user_id=user_id,
-            session_id=family_id,
-            roles=list(user["roles"]),
-            email_verified=user["email_verified"],
-        )
-        _, refresh = await sessions.start_family(
-            conn,
+        user, refresh = await sessions.open_for_login(
+            self.pool,
             family_id,
             user_id,
             self.clock(),
             self.settings.refresh_absolute_ttl_s,
             epoch(exp),
+        )
+        if user is None:
+            raise SessionEnded()
+        if user["suspended_at"] is not None:  # suspended while the password was being checked
+            raise AccountSuspended()
+        access, _ = self.keys.issue_access_token(
+            user_id=user_id,
+            session_id=family_id,
+            roles=list(user["roles"]),
+            email_verified=user["email_verified"],
+            issued=issued,
         )
         return TokenPair(access, refresh, self.settings.access_token_ttl_s)
 
