@@ -12,10 +12,13 @@ export function useTemplates() {
   return useQuery({ queryKey: ["generation", "templates"], queryFn: listTemplates });
 }
 
-/** The personas you may generate with: bought or acquired, and your own. */
+/** The personas you may generate with: bought or acquired, and your own. Always fetched afresh
+ * when a tab mounts (two small list reads): a persona just acquired or created elsewhere in the
+ * app must be offered here at once. */
 export function useOwnedPersonas() {
   return useQuery({
     queryKey: ["generation", "personas"],
+    staleTime: 0,
     queryFn: async () => {
       const [bought, mine] = await Promise.all([listMyPurchases({ limit: 100 }), listMyPersonas({ limit: 100 })]);
       const all = [...bought.items.map((p) => p.persona), ...mine.items];
