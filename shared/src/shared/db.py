@@ -29,6 +29,14 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(typ, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """What a pooled connection needs on release beyond asyncpg's own step (which rolls back a
+    transaction left open and drops listeners): nothing. asyncpg's default reset is one more
+    round trip per release (`UNLISTEN *; RESET ALL; pg_advisory_unlock_all()`...) for session
+    state this code never leaves on a pooled connection: session-level advisory locks and LISTEN
+    live on dedicated connections (`connect`), settings are `SET LOCAL` / `set_config(.., true)`."""
+
+
 async def create_pool(
     dsn: str,
     min_size: int = 1,
@@ -40,6 +48,7 @@ async def create_pool(
         min_size=min_size,
         max_size=max_size,
         init=_init_connection,
+        reset=_keep_session,
         command_timeout=60,
         server_settings=server_settings,
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 import stripe
-from shared.db import advisory_key
+from shared.db import advisory_key, connect
 from shared.eventstore import EventStore
 from shared.logging import get_logger
 from shared.stripe_edge import Account, StripeUnavailable, first_delivery
@@ -236,38 +236,41 @@ async def sweep_unsettled(svc: Payouts, grace: timedelta | None = None) -> int:
     """
     grace = timedelta(seconds=svc.settings.sweep_grace_s) if grace is None else grace
     settled = 0
-    async with svc.pool.acquire() as conn:
-        key = advisory_key("payouts:sweeper")
-        if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", key):
+    # The lock is a session's: it lives on a connection of its own (pooled connections are not
+    # reset on release), and closing that connection releases it even if the sweep is cut short.
+    conn = await connect(svc.settings.database_url)
+    try:
+        if not await conn.fetchval(
+            "SELECT pg_try_advisory_lock($1)", advisory_key("payouts:sweeper")
+        ):
             return 0
-        try:
-            rows = await queries.unsettled_payouts(svc.pool, svc.now() - grace)
-            for row in rows:
-                creator_id = str(row["creator_id"])
-                payout_id = str(row["payout_id"])
-                async with svc.pool.acquire() as c:
-                    ledger = await UnitOfWork(c, svc.store).load(
-                        CreatorLedger, ledger_stream(creator_id)
-                    )
-                payout = ledger.payouts.get(payout_id)
-                if payout is None or payout.status != REQUESTED:
-                    continue
-                try:
-                    existing = await svc.stripe.existing_transfer(payout_id)
-                except (stripe.StripeError, StripeUnavailable) as exc:
-                    log.warning("sweeper cannot reach Stripe", error=repr(exc))
-                    break
-                if existing is not None:
-                    await _settle(svc, creator_id, payout_id, transfer=existing)
-                else:
-                    await make_transfer(svc, creator_id, payout)
-                async with svc.pool.acquire() as c:
-                    status = await c.fetchval(
-                        "SELECT status FROM payouts WHERE payout_id = $1", payout_id
-                    )
-                settled += status != REQUESTED
-        finally:
-            await conn.fetchval("SELECT pg_advisory_unlock($1)", key)
+        rows = await queries.unsettled_payouts(svc.pool, svc.now() - grace)
+        for row in rows:
+            creator_id = str(row["creator_id"])
+            payout_id = str(row["payout_id"])
+            async with svc.pool.acquire() as c:
+                ledger = await UnitOfWork(c, svc.store).load(
+                    CreatorLedger, ledger_stream(creator_id)
+                )
+            payout = ledger.payouts.get(payout_id)
+            if payout is None or payout.status != REQUESTED:
+                continue
+            try:
+                existing = await svc.stripe.existing_transfer(payout_id)
+            except (stripe.StripeError, StripeUnavailable) as exc:
+                log.warning("sweeper cannot reach Stripe", error=repr(exc))
+                break
+            if existing is not None:
+                await _settle(svc, creator_id, payout_id, transfer=existing)
+            else:
+                await make_transfer(svc, creator_id, payout)
+            async with svc.pool.acquire() as c:
+                status = await c.fetchval(
+                    "SELECT status FROM payouts WHERE payout_id = $1", payout_id
+                )
+            settled += status != REQUESTED
+    finally:
+        await conn.close()
     if settled:
         log.info("sweeper settled payouts", count=settled)
     return settled

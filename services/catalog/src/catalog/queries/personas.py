@@ -89,6 +89,7 @@ def version_json(row: asyncpg.Record | dict[str, Any]) -> dict[str, Any]:
         "downloads": row["downloads"],
         "files": files_json(row["files"]),
         "gallery": [image_json(img) for img in row["gallery"]],
+        "status": "live",  # a published version (one waiting for review is not in this table)
     }
 
 
