@@ -49,16 +49,15 @@ async def test_detail_body_is_what_its_model_renders(catalog) -> None:
         body = (await env.http.get(f"/api/personas/{pid}", headers=headers)).json()
         assert body == rendered_by_model(body)
         assert body["id"] == pid and body["status"] == "approved"
+    # The approval answers without versions.
     seen = (await env.http.get(f"/api/personas/{pid}", headers=env.admin)).json()
     assert {k: v for k, v in seen.items() if k != "versions"} == {
-        k: v for k, v in approved.items() if k != "versions"  # the approval answers without them
+        k: v for k, v in approved.items() if k != "versions"
     }
 
     # The market's card (validated by the list's model) agrees with the detail on every field
     # a card carries.
-    card = next(
-        p for p in (await env.http.get("/api/personas")).json()["items"] if p["id"] == pid
-    )
+    card = next(p for p in (await env.http.get("/api/personas")).json()["items"] if p["id"] == pid)
     anon = (await env.http.get(f"/api/personas/{pid}")).json()
     assert {k: v for k, v in anon.items() if k in card and k != "versions"} == {
         k: v for k, v in card.items() if k != "versions"
