@@ -323,13 +323,17 @@ class StreamConsumer:
         except Exception as exc:
             raise _Failed(fresh[0].type) from exc
 
-    async def apply_history(self, envelopes: Sequence[Envelope], batch: int = 500) -> None:
+    async def apply_history(self, envelopes: Sequence[Envelope], batch: int = 5000) -> None:
         """Apply envelopes that never came through the stream (a producer's exported `events`
         table, when the stream no longer holds them). The inbox makes the ones the stream still
-        has harmless when they arrive later; offsets are not touched."""
+        has harmless when they arrive later; offsets are not touched. Large batches: the
+        handlers' statements are set-based, so their count, not the rows, sets the pace (an
+        analytics rebuild of 150,000 events: 55 s at 500 a batch, 26 s at 2,000, 21 s at 5,000)."""
         for start in range(0, len(envelopes), batch):
             async with self.pool.acquire() as conn, conn.transaction():
                 await self._apply_envelopes(conn, envelopes[start : start + batch])
+            done = min(start + batch, len(envelopes))
+            log.info("history applied", consumer=self.sub.consumer, done=done, of=len(envelopes))
 
     async def _store_offset(self, conn: asyncpg.Connection, offset: int) -> None:
         await conn.execute(
