@@ -44,16 +44,21 @@ def rows() -> list[list[str]]:
                 value = doc["scenarios"].get(scenario, {}).get(metric)
                 if value is None:
                     continue
-                if size >= 1_000_000 and metric == "p95_ms" and scenario.startswith("search_q"):
-                    goal = SEARCH_P95_1M  # `make bench SIZE=1m`
+                limit = SEARCH_P95_1M if size >= 1_000_000 else goal
+                goal_cell = f"<= {limit:g} ms"
+                met_cell = "met" if value <= limit else "**not met**"
+                # `make bench SIZE=1m`: one goal at that size, the search p95.
+                at_1m_goal = metric == "p95_ms" and scenario.startswith("search_q")
+                if size >= 1_000_000 and not at_1m_goal:
+                    goal_cell, met_cell = "— (goal at 100,000 only)", "—"
                 out.append(
                     [
                         f"{scenario} at {size:,} ({metric}, via {doc['via']})",
                         f"{value} ms",
                         "—",
                         "—",
-                        f"<= {goal:g} ms",
-                        "met" if value <= goal else "**not met**",
+                        goal_cell,
+                        met_cell,
                     ]
                 )
         if path.name == "analytics.json":  # bench/analytics_stream.py (issue 11)

@@ -69,3 +69,18 @@ def test_the_committed_model_was_written_by_the_generator() -> None:
     assert doc.startswith("# Capacity model\n\nWritten by `make capacity`")
     for component in capacity().components():
         assert f"| {component.name} |" in doc
+
+
+def test_search_is_taken_at_the_target_size_when_measured_there(tmp_path: Path) -> None:
+    c = capacity()
+    folder = results(tmp_path)
+
+    def search(size: int, mean_ms: float) -> str:
+        scenarios = {"search_q_two_filters": {"mean_ms": mean_ms}}
+        return json.dumps({"approved_personas": size, "scenarios": scenarios})
+
+    (folder / "catalog_search.json").write_text(search(100_000, 10.0))
+    assert c.measured(c._load(folder))["catalog_search"][0] == 100.0
+    (folder / "catalog_search_1m.json").write_text(search(1_000_000, 40.0))
+    value, source = c.measured(c._load(folder))["catalog_search"]
+    assert value == 25.0 and "at 1,000,000 personas" in source
