@@ -113,7 +113,10 @@ async def ensure_database(dsn: str) -> None:
     try:
         exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
         if not exists:
-            await admin.execute(f'CREATE DATABASE "{name}"')
+            try:
+                await admin.execute(f'CREATE DATABASE "{name}"')
+            except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+                pass  # another process (a service and its worker starting together) was first
     finally:
         await admin.close()
 

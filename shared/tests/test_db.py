@@ -1,9 +1,15 @@
 """The kernel's pool: releasing a connection costs no round trip (no session reset query), and
-what a release must still undo — a transaction left open — is undone."""
+what a release must still undo — a transaction left open — is undone; and creating a database
+from several processes at once."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+
 import asyncpg
+from shared.db import ensure_database
+from shared.testing.servers import drop_database
 
 
 async def test_release_sends_nothing_and_rolls_back_an_open_transaction(
@@ -29,3 +35,16 @@ async def test_release_sends_nothing_and_rolls_back_an_open_transaction(
     async with pool.acquire() as conn:
         assert not conn.is_in_transaction()
     assert await pool.fetchval("SELECT count(*) FROM pool_probe") == 0
+
+
+async def test_processes_creating_one_database_together_all_succeed(postgres_url: str) -> None:
+    """A service and its worker start together on a fresh machine (`make run`): both find the
+    database missing and both create it; the one that loses the race must not crash."""
+    dsn = f"{postgres_url}/t_race_{uuid.uuid4().hex[:12]}"
+    try:
+        await asyncio.gather(*(ensure_database(dsn) for _ in range(6)))
+        conn = await asyncpg.connect(dsn)
+        assert await conn.fetchval("SELECT 1") == 1
+        await conn.close()
+    finally:
+        await drop_database(dsn)
