@@ -36,6 +36,7 @@ from analytics.rebuild import rebuild
 from analytics.settings import AnalyticsSettings
 from gateway.app import create_app as gateway_app
 from gateway.settings import GatewaySettings
+from result_files import save
 from shared.bus import Broker
 from shared.contracts.billing import PurchaseCompleted
 from shared.contracts.catalog import PersonaAcquired, PersonaApproved, PersonaDownloaded
@@ -267,8 +268,6 @@ async def migrate(settings: AnalyticsSettings) -> None:
 
 
 def write(result: dict[str, Any]) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "analytics.json").write_text(json.dumps(result, indent=2) + "\n")
     rebuilt = (
         f"{result['rebuild_s']} s for {result['rebuild_events']:,} events"
         f" ({result['rebuild_events_per_s']:,} events/s)"
@@ -291,9 +290,8 @@ def write(result: dict[str, Any]) -> None:
         "| figure | measured | target |",
         "|---|---|---|",
         *(f"| {a} | {b} | {c} |" for a, b, c in rows),
-        "",
     ]
-    (RESULTS / "analytics.md").write_text("\n".join(md))
+    save("analytics", result, md)
 
 
 def main() -> None:

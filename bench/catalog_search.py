@@ -11,8 +11,8 @@ of it on free ports, and measures through that gateway (directly against the cat
 no gateway can be started; the results say which).
 
 Requests are sequential (latency, not throughput) after a warm-up. Figures go to
-bench/results/catalog_search.json and .md (catalog_search_1m.* for a run at 1,000,000). Goals (issue 10): search with `q` and two filters
-p95 <= 25 ms and p99 <= 50 ms, a typo search p95 <= 40 ms, a listing page p95 <= 15 ms. The
+bench/results/catalog_search.json and .md (catalog_search_1m.* for a run at 1,000,000). Goals
+(issue 10): search with `q` and two filters p95 <= 25 ms and p99 <= 50 ms, a typo search p95 <= 40 ms, a listing page p95 <= 15 ms. The
 q + two filters mix pairs a query with a category it is not about one time in four, so it
 reaches the pages' fallback branch (past the sort-index window, through the filters' own
 indexes); `search_fallback` measures only such pairs.

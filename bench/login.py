@@ -31,7 +31,7 @@ from argon2 import PasswordHasher
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from catalog_search import free_port, process, wait_for
-from gateway_overhead import write
+from gateway_overhead import cpu_seconds, write
 from shared.testing.servers import create_database, drop_database
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
@@ -66,12 +66,6 @@ def wrk_login(url: str, email: str, seconds: int) -> float:
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     assert m, out
     return float(m.group(1))
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process (every thread), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def raw_verifies(hasher: PasswordHasher, hashed: str, seconds: int) -> float:

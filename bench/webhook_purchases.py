@@ -31,6 +31,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from result_files import save
 from shared.bus import Broker
 from shared.contracts.catalog import PersonaApproved
 from shared.testing.publish import publish_event
@@ -339,8 +340,6 @@ async def run(purchases: int, rate: float, repeat: float, personas: int) -> dict
 
 
 def write(result: dict[str, Any]) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "webhook_purchases.json").write_text(json.dumps(result, indent=2) + "\n")
     lines = [
         "# Webhook → PurchaseCompleted in catalog and payouts",
         "",
@@ -350,7 +349,7 @@ def write(result: dict[str, Any]) -> None:
         "|---|---|",
     ]
     lines += [f"| {k} | {v} |" for k, v in result.items() if k not in ("timeline", "machine")]
-    (RESULTS / "webhook_purchases.md").write_text("\n".join(lines) + "\n")
+    save("webhook_purchases", result, lines)
     print("\n".join(lines))
 
 
